@@ -1,0 +1,39 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level?: string;
+  /** pino redact paths, derived from the config schema's secret fields (see config/redact.ts). */
+  redactPaths?: string[];
+  /** Secret values to blank out wherever they appear in a log line, also inside free text. */
+  secretValues?: string[];
+  /** Destination stream; defaults to stdout. Tests pass a capturing stream. */
+  destination?: pino.DestinationStream;
+  name?: string;
+}
+
+/**
+ * Creates the process logger. Redaction works on two levels: known secret paths are censored by pino, and
+ * any configured secret value that slips into a message string is masked before the line is written.
+ */
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const secrets = (opts.secretValues ?? []).filter((s) => s.length >= 4);
+  const mask = (line: string) => secrets.reduce((acc, s) => acc.split(s).join('[REDACTED]'), line);
+  const base = opts.destination ?? pino.destination({ dest: 1, sync: true });
+  const destination: pino.DestinationStream =
+    secrets.length === 0 ? base : { write: (line: string) => base.write(mask(line)) };
+  return pino(
+    {
+      name: opts.name ?? 'netops',
+      level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
+      redact: { paths: opts.redactPaths ?? [], censor: '[REDACTED]' },
+    },
+    destination,
+  );
+}
+
+/** A logger that drops everything: for tests and for tools that print their own output. */
+export function createSilentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
