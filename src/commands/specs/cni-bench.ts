@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { durationSchema, hostSchema, intSchema, networkSchema } from '../names.js';
+import { describeRatings } from '../ratings.js';
+import { defineCommand } from './define-command.js';
+
+/** Defaults and bounds of the /cni-bench options; the bench worker relies on the bounds. */
+export const CNI_BENCH_LIMITS = Object.freeze({
+  duration: { minMs: 2_000, maxMs: 120_000, defaultMs: 10_000 },
+  streams: { min: 2, max: 64, default: 8 },
+  repeat: { min: 1, max: 5, default: 3 },
+});
+
+export interface CniBenchArgs {
+  network: string;
+  /** Client host; undefined lets the worker pick the configured bench pair. */
+  from?: string;
+  /** Server host; undefined lets the worker pick the configured bench pair. */
+  to?: string;
+  /** Length of each iperf3 run, in milliseconds. */
+  durationMs: number;
+  /** Parallel streams of the multi-stream runs. */
+  streams: number;
+  /** Runs per measurement; the report shows the median. */
+  repeat: number;
+}
+
+const { duration, streams, repeat } = CNI_BENCH_LIMITS;
+
+/** `/cni-bench <network> [from=HOST] [to=HOST] [duration=10s] [streams=N] [repeat=N]` */
+export const cniBenchSpec = defineCommand<CniBenchArgs>({
+  name: 'cni-bench',
+  words: ['cni-bench'],
+  summary: 'Benchmark an overlay network against bare metal (TCP, UDP, HTTP, MTU, CPU and memory cost)',
+  usage: '/cni-bench <network> [from=HOST] [to=HOST] [duration=10s] [streams=N] [repeat=N]',
+  details: [
+    '<network>: a configured network (weave, flannel, …). Networks named `history` or `compare` cannot be benched: those words are sub-commands.',
+    'from=HOST, to=HOST: the client and server hosts; default: the configured bench pair. Must differ.',
+    `duration=…: each run, ${duration.minMs / 1000}s to ${duration.maxMs / 1000}s; default ${duration.defaultMs / 1000}s.`,
+    `streams=N: parallel streams, ${streams.min} to ${streams.max}; default ${streams.default}.`,
+    `repeat=N: runs per measurement (median reported), ${repeat.min} to ${repeat.max}; default ${repeat.default}.`,
+    'Ratings of overlay/bare-metal throughput:',
+    ...describeRatings(),
+  ],
+  examples: ['/cni-bench weave', '/cni-bench flannel from=u1 to=u2 duration=30s streams=4 repeat=5'],
+  execution: 'ssh',
+  writes: false,
+  positional: ['network'],
+  options: ['from', 'to', 'duration', 'streams', 'repeat'],
+  args: z
+    .object({
+      network: networkSchema,
+      from: hostSchema.optional(),
+      to: hostSchema.optional(),
+      duration: durationSchema(duration).default(duration.defaultMs),
+      streams: intSchema(streams.min, streams.max).default(streams.default),
+      repeat: intSchema(repeat.min, repeat.max).default(repeat.default),
+    })
+    .refine(({ from, to }) => from === undefined || from !== to, {
+      error: 'from and to are the same host: a benchmark needs two hosts',
+    })
+    .transform(({ duration: durationMs, ...rest }) => ({ ...rest, durationMs })),
+});

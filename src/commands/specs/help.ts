@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { nameSchema } from '../names.js';
+import { defineCommand } from './define-command.js';
+
+/** One command word: lower case letters, digits and `-`. Command words are matched case-insensitively. */
+export const COMMAND_WORD_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+/** A command as `/help` takes it: one or two command words, e.g. `deploy`, `cni-bench history`. */
+export const HELP_TOPIC_PATTERN = /^[a-z][a-z0-9-]{0,31}(?: [a-z][a-z0-9-]{0,31})?$/;
+
+export interface HelpArgs {
+  /** Command to explain, without slash, lower case (`cni-bench history`); undefined lists every command. */
+  command?: string;
+}
+
+const commandWordSchema = z
+  .string()
+  .transform((word) => word.replace(/^\//, '').toLowerCase())
+  .pipe(nameSchema((word) => COMMAND_WORD_PATTERN.test(word), 'must be a command name like deploy or /cni-bench'));
+
+/** `/help [command]` */
+export const helpSpec = defineCommand<HelpArgs>({
+  name: 'help',
+  words: ['help'],
+  summary: 'List the commands, or explain one with its options and examples',
+  usage: '/help [command]',
+  details: ['[command]: with or without the slash; sub-commands as two words, e.g. `/help cni-bench history`.'],
+  examples: ['/help', '/help deploy', '/help cni-bench history'],
+  execution: 'local',
+  writes: false,
+  positional: ['command', 'subcommand'],
+  options: [],
+  args: z
+    .object({ command: commandWordSchema.optional(), subcommand: commandWordSchema.optional() })
+    .transform(({ command, subcommand }) => ({
+      command: command === undefined ? undefined : [command, subcommand].filter(Boolean).join(' '),
+    })),
+});

@@ -1,0 +1,48 @@
+import type { CommandSpec } from '../types.js';
+import { cancelSpec } from './cancel.js';
+import { cniBenchSpec } from './cni-bench.js';
+import { cniBenchCompareSpec } from './cni-bench-compare.js';
+import { cniBenchHistorySpec } from './cni-bench-history.js';
+import { deploySpec } from './deploy.js';
+import { deployStopSpec } from './deploy-stop.js';
+import { helpSpec } from './help.js';
+import { isolationCheckSpec } from './isolation-check.js';
+import { jobsSpec } from './jobs.js';
+import { statusSpec } from './status.js';
+
+export type { CancelArgs } from './cancel.js';
+export { CNI_BENCH_LIMITS, type CniBenchArgs } from './cni-bench.js';
+export type { CniBenchCompareArgs } from './cni-bench-compare.js';
+export type { CniBenchHistoryArgs } from './cni-bench-history.js';
+export { type DeployArgs, MAX_DEPLOY_COUNT } from './deploy.js';
+export type { DeployStopArgs } from './deploy-stop.js';
+export { COMMAND_WORD_PATTERN, HELP_TOPIC_PATTERN, type HelpArgs } from './help.js';
+export { DEFAULT_PROTOCOLS, type IsolationCheckArgs } from './isolation-check.js';
+export type { JobsArgs } from './jobs.js';
+export type { StatusArgs } from './status.js';
+export {
+  cancelSpec,
+  cniBenchCompareSpec,
+  cniBenchHistorySpec,
+  cniBenchSpec,
+  deploySpec,
+  deployStopSpec,
+  helpSpec,
+  isolationCheckSpec,
+  jobsSpec,
+  statusSpec,
+};
+
+/** Every command, in the order /help lists them: the three main commands first. */
+export const allSpecs: readonly CommandSpec[] = Object.freeze([
+  deploySpec,
+  deployStopSpec,
+  isolationCheckSpec,
+  cniBenchSpec,
+  cniBenchHistorySpec,
+  cniBenchCompareSpec,
+  statusSpec,
+  jobsSpec,
+  cancelSpec,
+  helpSpec,
+]);

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineCommand } from './define-command.js';
+
+export type StatusArgs = Record<string, never>;
+
+/** `/status` */
+export const statusSpec = defineCommand<StatusArgs>({
+  name: 'status',
+  words: ['status'],
+  summary: 'Cluster overview: Nomad nodes, Consul members, Weave peers and jobs per tenant',
+  usage: '/status',
+  examples: ['/status'],
+  execution: 'read',
+  writes: false,
+  positional: [],
+  options: [],
+  args: z.object({}).transform((): StatusArgs => ({})),
+});
