@@ -1,0 +1,60 @@
+import Consul from 'consul';
+import { ConfigError } from '../../errors.js';
+import type { Logger } from '../../logging.js';
+import { type AgentServicesApi, createAgentServicesApi } from './agent-services.js';
+import { type CatalogHealthApi, createCatalogHealthApi } from './catalog-health.js';
+
+/** What main/ wires from config into the Consul client. */
+export interface ConsulClientOptions {
+  /** Agent or server address, e.g. `http://127.0.0.1:8500`. */
+  address: string;
+  datacenter: string;
+  /** ACL token, sent as `X-Consul-Token` on every call. */
+  token?: string;
+  /** Per-request timeout. */
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** Consul calls against one agent. */
+export interface ConsulClient extends AgentServicesApi, CatalogHealthApi {
+  readonly address: string;
+  /**
+   * The same client for the agent of another node (`http://<nodeAddress>:<agentPort>`), with the same token
+   * and datacenter. Agent services must be registered on the agent of the node that runs the workload.
+   */
+  forAgent(address: string): ConsulClient;
+}
+
+/** Creates a Consul client; one node-consul instance per agent address. */
+export function createConsulClient(opts: ConsulClientOptions): ConsulClient {
+  const url = parseAgentAddress(opts.address);
+  const address = `${url.protocol}//${url.host}`;
+  const secure = url.protocol === 'https:';
+  // `timeout` is a papi option that node-consul's typings omit.
+  const consul = new Consul({
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(url.port || (secure ? 443 : 80)),
+    secure,
+    defaults: { ...(opts.token ? { token: opts.token } : {}), dc: opts.datacenter },
+    timeout: opts.timeoutMs,
+  } as ConstructorParameters<typeof Consul>[0]);
+  const target = { address, timeoutMs: opts.timeoutMs };
+  opts.logger.debug({ upstream: 'consul', address }, 'consul client created');
+  return {
+    address,
+    ...createAgentServicesApi(consul, target),
+    ...createCatalogHealthApi(consul, target),
+    forAgent: (agentAddress) => createConsulClient({ ...opts, address: agentAddress }),
+  };
+}
+
+function parseAgentAddress(address: string): URL {
+  try {
+    const url = new URL(address);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+  } catch {
+    // reported below
+  }
+  throw new ConfigError([`consul address "${address}" must be an http(s) URL like http://10.0.0.1:8500`]);
+}

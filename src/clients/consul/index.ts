@@ -1,0 +1,5 @@
+export { NOMAD_SERVICE_ID_PREFIX, validateServiceDefinition } from './agent-services.js';
+export type { ConsulCallOptions } from './call.js';
+export { type ConsulClient, type ConsulClientOptions, createConsulClient } from './client.js';
+export { type ConsulDnsAnswer, type ConsulDnsOptions, resolveConsulDns } from './dns.js';
+export * from './types.js';
