@@ -1,0 +1,23 @@
+export { ConfigFileError } from './config-file-error.js';
+export { type LoadConfigOptions, loadConfig } from './load.js';
+export {
+  checkFrontEnd,
+  chooseFrontEnd,
+  clusterFor,
+  type FrontEnd,
+  findHost,
+  findNetwork,
+  findTenant,
+  tenantForIp,
+} from './lookup.js';
+export { REDACTED, redactConfig } from './redact.js';
+export type {
+  ClusterConfig,
+  Config,
+  HostConfig,
+  LimitsConfig,
+  NetworkConfig,
+  SlackConfig,
+  TenantConfig,
+} from './schema.js';
+export { collectSecretValues, secretPaths } from './secrets.js';

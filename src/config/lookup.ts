@@ -1,0 +1,70 @@
+import { ErrorCode, NetopsError } from '../errors.js';
+import { cidrContainsIp, parseCidr, parseIpv4 } from './ipv4.js';
+import type { ClusterConfig, Config, HostConfig, NetworkConfig, TenantConfig } from './schema.js';
+
+/** The host with this name, or undefined. */
+export function findHost(config: Config, name: string): HostConfig | undefined {
+  return config.hosts.find((h) => h.name === name);
+}
+
+/** The network with this name, or undefined. */
+export function findNetwork(config: Config, name: string): NetworkConfig | undefined {
+  return config.networks.find((n) => n.name === name);
+}
+
+/** The tenant with this name, or undefined. */
+export function findTenant(config: Config, name: string): TenantConfig | undefined {
+  return config.tenants.find((t) => t.name === name);
+}
+
+/**
+ * The cluster a host belongs to (its `cluster`, or the only cluster). Without a host: the default cluster,
+ * which is the first one listed.
+ */
+export function clusterFor(config: Config, host?: HostConfig): ClusterConfig {
+  const name = host?.cluster;
+  const cluster = name === undefined ? config.clusters[0] : config.clusters.find((c) => c.name === name);
+  // loadConfig guarantees at least one cluster and valid host.cluster references.
+  if (!cluster) throw new NetopsError(ErrorCode.Config, `no cluster named ${name ?? '(default)'} in the config`);
+  return cluster;
+}
+
+/** The tenant whose subnet holds the IPv4 address (the most specific one), or undefined. */
+export function tenantForIp(config: Config, ip: string): TenantConfig | undefined {
+  const address = parseIpv4(ip);
+  if (address === undefined) return undefined;
+  let best: { tenant: TenantConfig; prefixLength: number } | undefined;
+  for (const tenant of config.tenants) {
+    const subnet = parseCidr(tenant.subnet);
+    if (subnet && cidrContainsIp(subnet, address) && (!best || subnet.prefixLength > best.prefixLength)) {
+      best = { tenant, prefixLength: subnet.prefixLength };
+    }
+  }
+  return best?.tenant;
+}
+
+/** The chat front end the Slack secrets choose. */
+export type FrontEnd = 'http' | 'socket' | 'console';
+
+/** HTTP receiver with bot token + signing secret, Socket Mode with bot + app token, else the console. */
+export function chooseFrontEnd(config: Config): FrontEnd {
+  const { botToken, signingSecret, appToken } = config.slack;
+  if (botToken && appToken) return 'socket';
+  if (botToken && signingSecret) return 'http';
+  return 'console';
+}
+
+/** Problems with the combination of Slack secrets that was set (checked once they are resolved). */
+export function checkFrontEnd(config: Config): string[] {
+  const { botToken, signingSecret, appToken } = config.slack;
+  if (!botToken && (signingSecret || appToken)) {
+    const which = appToken ? 'slack.appToken' : 'slack.signingSecret';
+    return [`slack.botToken: is required with ${which} — export SLACK_BOT_TOKEN or set slack.botToken`];
+  }
+  if (botToken && !signingSecret && !appToken) {
+    return [
+      'slack: a bot token alone chooses no front end — set slack.signingSecret (HTTP) or slack.appToken (Socket Mode), or unset the bot token for the console',
+    ];
+  }
+  return [];
+}

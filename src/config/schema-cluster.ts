@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { entityName, httpUrl, intInRange, port, text } from './fields.js';
+import type { LoadIo } from './load-io.js';
+import { secret } from './secret.js';
+
+const aclToken = z.string().regex(/^\S+$/, { error: 'must not contain whitespace' });
+
+/** One Nomad + Consul cluster the bot manages. */
+export function createClusterSchema(io: LoadIo) {
+  const nomad = z.strictObject({
+    address: httpUrl().describe('the Nomad HTTP API address of cluster {name}, e.g. http://127.0.0.1:4646'),
+    region: text().default('global').describe('the Nomad region of cluster {name}'),
+    namespace: text().default('default').describe('the Nomad namespace of cluster {name}'),
+    token: secret(aclToken, io, { what: 'a Nomad ACL token secret id' }),
+    timeoutMs: intInRange(100, 600_000).default(10_000).describe('the Nomad request timeout of cluster {name} in ms'),
+  });
+  const consul = z.strictObject({
+    address: httpUrl().describe('the Consul HTTP API address of cluster {name}, e.g. http://127.0.0.1:8500'),
+    datacenter: text().optional().describe('the Consul datacenter of cluster {name}'),
+    token: secret(aclToken, io, { what: 'a Consul ACL token secret id' }),
+    agentPort: port().default(8500).describe('the HTTP port of the Consul agent on each host of cluster {name}'),
+    dnsPort: port().default(8600).describe('the DNS port of the Consul agents of cluster {name}'),
+    domain: text().default('consul').describe('the Consul DNS domain of cluster {name}'),
+  });
+  return z.strictObject({
+    name: entityName().describe('a cluster name'),
+    nomad: nomad.describe('the nomad section of cluster {name}: { address: http://…:4646 }'),
+    consul: consul.describe('the consul section of cluster {name}: { address: http://…:8500 }'),
+  });
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { cidr, entityName, intInRange, text } from './fields.js';
+
+/** The overlay or host networks containers can be attached to. */
+export function createNetworkSchema() {
+  return z.strictObject({
+    name: entityName().describe('a network name'),
+    kind: z
+      .enum(['weave', 'flannel', 'host', 'docker-network'], {
+        error: 'must be one of weave, flannel, host, docker-network',
+      })
+      .describe('the kind of network {name}'),
+    attach: z
+      .enum(['proxy', 'plugin', 'host', 'docker-network'], {
+        error: 'must be one of proxy, plugin, host, docker-network',
+      })
+      .describe('how containers join network {name}'),
+    dockerNetwork: text().optional().describe('the docker network name of network {name}'),
+    interface: text().optional().describe('the interface name inside containers on network {name}'),
+    range: cidr().optional().describe('the address range of network {name}, e.g. 10.32.0.0/16'),
+    mtu: intInRange(576, 65535).describe('the expected MTU of network {name}'),
+  });
+}
+
+/** A tenant: an overlay subnet whose workloads may reach each other and nothing else. */
+export function createTenantSchema() {
+  return z.strictObject({
+    name: entityName().describe('a tenant name'),
+    subnet: cidr().describe('the subnet of tenant {name}, e.g. 10.32.1.0/24'),
+    network: entityName().describe('the network tenant {name} lives on'),
+  });
+}
