@@ -1,0 +1,91 @@
+import { basename } from 'node:path';
+import type { ReportBlock } from '../report/model.js';
+import { createContext, createSection, type MrkdwnText, type SlackBlock, slackLimits } from './render-blocks.js';
+import { formatTable } from './render-table.js';
+import { escapeMrkdwn, flattenLine, truncateLines } from './render-text.js';
+
+const alertPrefixes = { danger: ':rotating_light:', warning: ':warning:', info: ':information_source:' } as const;
+
+/** Maps one Report block to Slack blocks, each within Slack's per-block limits. */
+export function renderReportBlock(block: ReportBlock): SlackBlock[] {
+  switch (block.kind) {
+    case 'heading':
+      return [renderHeading(block.text)];
+    case 'text':
+      return [createSection(truncateLines(escapeMrkdwn(block.text), slackLimits.sectionTextChars))];
+    case 'fields':
+      return renderFields(block.fields);
+    case 'table':
+      return renderTable(block.columns, block.rows, block.caption);
+    case 'alert': {
+      const prefix = `${alertPrefixes[block.level]} `;
+      const body = truncateLines(escapeMrkdwn(block.text), slackLimits.sectionTextChars - prefix.length);
+      return [createSection(`${prefix}${body}`)];
+    }
+    case 'code':
+      return [createSection(renderCodeFence(block.text))];
+    case 'image':
+      return [
+        createContext(
+          `chart: ${clipLine(block.title, 200)} (\`${clipLine(basename(block.path).replace(/`/g, "'"), 200)}\`, in the thread)`,
+        ),
+      ];
+  }
+}
+
+/** Renders many Report blocks in order. */
+export function renderReportBlocks(blocks: ReportBlock[]): SlackBlock[] {
+  return blocks.flatMap(renderReportBlock);
+}
+
+/** One escaped line of at most `maxChars` source characters (escaping may add up to 4 per character). */
+function clipLine(text: string, maxChars: number): string {
+  const line = flattenLine(text);
+  return escapeMrkdwn(line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line);
+}
+
+function renderHeading(text: string): SlackBlock {
+  const line = flattenLine(text);
+  const cut = line.length > slackLimits.headerChars ? `${line.slice(0, slackLimits.headerChars - 1)}…` : line;
+  return { type: 'header', text: { type: 'plain_text', text: cut || ' ', emoji: false } };
+}
+
+function renderFields(fields: Array<{ label: string; value: string }>): SlackBlock[] {
+  const texts: MrkdwnText[] = fields.map(({ label, value }) => ({
+    type: 'mrkdwn',
+    text: truncateLines(`*${escapeMrkdwn(flattenLine(label))}*\n${escapeMrkdwn(value)}`, slackLimits.fieldTextChars),
+  }));
+  // Besides Slack's 10 fields, a section's fields also share the section text budget, so that ten long values
+  // cannot blow the message's JSON size on their own.
+  const sections: MrkdwnText[][] = [];
+  let current: MrkdwnText[] = [];
+  let currentChars = 0;
+  for (const text of texts) {
+    const full = current.length >= slackLimits.fieldsPerSection;
+    if (current.length > 0 && (full || currentChars + text.text.length > slackLimits.sectionTextChars)) {
+      sections.push(current);
+      current = [];
+      currentChars = 0;
+    }
+    current.push(text);
+    currentChars += text.text.length;
+  }
+  if (current.length > 0) sections.push(current);
+  return sections.map((group) => ({ type: 'section', fields: group }));
+}
+
+function renderTable(columns: string[], rows: string[][], caption?: string): SlackBlock[] {
+  const blocks = [createSection(renderCodeFence(formatTable(columns, rows).join('\n')))];
+  if (caption) blocks.push(createContext(clipLine(caption, 1000)));
+  return blocks;
+}
+
+/**
+ * Wraps text in a ``` fence within the section limit. Backtick runs inside would close the fence early, so
+ * they are broken up; truncation happens inside the fence so the closing fence always survives.
+ */
+export function renderCodeFence(text: string): string {
+  const safe = escapeMrkdwn(text.replace(/```/g, '`\u200b``'));
+  const fenceChars = 8;
+  return `\`\`\`\n${truncateLines(safe, slackLimits.sectionTextChars - fenceChars)}\n\`\`\``;
+}

@@ -1,0 +1,60 @@
+/** Text helpers shared by the Slack and console renderers. */
+
+/**
+ * Escapes the three characters Slack treats as control sequences in mrkdwn, so user text cannot turn into
+ * mentions (`<!channel>`), links or broken entities.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Removes terminal control sequences and other C0 controls (keeps newline and tab) from untrusted text. */
+export function stripControlChars(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+}
+
+/** Collapses a value to one line, for table cells and header lines. */
+export function flattenLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' ');
+}
+
+/**
+ * Cuts text to at most `maxChars`, dropping whole trailing lines and saying how many went. A first line that
+ * alone is too long is cut mid-line so something is always shown.
+ */
+export function truncateLines(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const lines = text.split('\n');
+  let kept = 0;
+  let used = 0;
+  for (const line of lines) {
+    const next = used + line.length + (kept > 0 ? 1 : 0);
+    const omitted = lines.length - kept - 1;
+    if (next + describeOmitted(omitted).length + 1 > maxChars) break;
+    used = next;
+    kept += 1;
+  }
+  const omitted = lines.length - kept;
+  const suffix = describeOmitted(omitted);
+  if (kept === 0) {
+    const room = Math.max(0, maxChars - suffix.length - 2);
+    return `${lines[0]?.slice(0, room) ?? ''}…\n${suffix}`;
+  }
+  return `${lines.slice(0, kept).join('\n')}\n${suffix}`;
+}
+
+function describeOmitted(lines: number): string {
+  return `… ${lines} ${lines === 1 ? 'line' : 'lines'} omitted`;
+}
+
+/** Formats a duration for humans: `0.4s`, `12s`, `1m 05s`, `2h 03m`. */
+export function formatElapsed(elapsedMs: number): string {
+  const ms = Math.max(0, elapsedMs);
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  const totalS = Math.floor(ms / 1000);
+  if (totalS < 60) return `${totalS}s`;
+  const totalM = Math.floor(totalS / 60);
+  if (totalM < 60) return `${totalM}m ${String(totalS % 60).padStart(2, '0')}s`;
+  return `${Math.floor(totalM / 60)}h ${String(totalM % 60).padStart(2, '0')}m`;
+}
