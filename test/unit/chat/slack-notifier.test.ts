@@ -153,3 +153,52 @@ describe('createSlackNotifier against the Slack API stub', () => {
     expect((err as UpstreamHttpError).body).toBe('not_authed');
   });
 });
+
+describe('the Slack API stub itself', () => {
+  let stub: SlackApiStub;
+
+  beforeEach(async () => {
+    stub = await startSlackApiStub();
+  });
+
+  afterEach(async () => {
+    await stub.close();
+  });
+
+  it('answers the read methods and ephemeral posts with Slack-shaped bodies', async () => {
+    const client = createSlackWebClient({ token: 'xoxb-1', slackApiUrl: stub.url });
+    expect(await client.auth.test()).toMatchObject({ ok: true, user_id: 'U0BOT' });
+    expect(await client.users.info({ user: 'U9' })).toMatchObject({ ok: true, user: { id: 'U9' } });
+    expect(await client.conversations.info({ channel: 'C7' })).toMatchObject({ ok: true, channel: { id: 'C7' } });
+    expect(await client.chat.postEphemeral({ channel: 'C7', user: 'U9', text: 'hi' })).toMatchObject({ ok: true });
+    expect(stub.calls.map((c) => c.method)).toEqual([
+      'auth.test',
+      'users.info',
+      'conversations.info',
+      'chat.postEphemeral',
+    ]);
+  });
+
+  it('parses JSON bodies as well as form bodies, and hands out increasing ts values', async () => {
+    const post = (body: unknown, auth = 'Bearer xoxb-2') =>
+      fetch(`${stub.url}chat.postMessage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify(body),
+      }).then((r) => r.json() as Promise<{ ok: boolean; ts?: string; error?: string }>);
+    const first = await post({ channel: 'C1', text: 'a', blocks: [{ type: 'divider' }] });
+    const second = await post({ channel: 'C1', text: 'b' });
+    expect(first.ts).toBe('1700000000.000100');
+    expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
+    expect(stub.messages.get(first.ts!)?.blocks).toEqual([{ type: 'divider' }]);
+    expect(await post({ channel: 'C1', text: 'c' }, 'Bearer xoxp-user')).toEqual({ ok: false, error: 'not_authed' });
+  });
+
+  it('fails the next calls of a method as many times as asked, then recovers', async () => {
+    stub.failNext('auth.test', { error: 'invalid_auth' }, 2);
+    const client = createSlackWebClient({ token: 'xoxb-1', slackApiUrl: stub.url });
+    await expect(client.auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
+    await expect(client.auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
+    await expect(client.auth.test()).resolves.toMatchObject({ ok: true });
+  });
+});
