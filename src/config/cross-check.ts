@@ -17,6 +17,10 @@ function readString(entry: Entry, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+function oneOf(value: string | undefined, allowed: readonly string[]): string | undefined {
+  return value !== undefined && allowed.includes(value) ? value : undefined;
+}
+
 function checkUniqueNames(section: string, entries: Entry[], problems: string[]): void {
   const seen = new Map<string, number>();
   for (const entry of entries) {
@@ -34,8 +38,9 @@ function checkUniqueNames(section: string, entries: Entry[], problems: string[])
 function checkNetworks(networks: Entry[], problems: string[]): void {
   for (const net of networks) {
     const at = `networks[${net.index}]`;
-    const kind = readString(net, 'kind');
-    const attach = readString(net, 'attach');
+    // Invalid enum values are the schema's to report; checking combinations with them would only add noise.
+    const kind = oneOf(readString(net, 'kind'), ['weave', 'flannel', 'host', 'docker-network']);
+    const attach = oneOf(readString(net, 'attach'), ['proxy', 'plugin', 'host', 'docker-network']);
     if ((attach === 'plugin' || attach === 'docker-network') && net.value.dockerNetwork === undefined) {
       problems.push(`${at}.dockerNetwork: is required with attach: ${attach} — set the docker network containers join`);
     }

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { measureEditDistance, suggestClosest } from '../../../src/config/suggest.js';
+
+describe('suggestClosest', () => {
+  const keys = ['address', 'region', 'namespace', 'token', 'timeoutMs'];
+
+  it.each([
+    ['adress', 'address'],
+    ['Address', 'address'],
+    ['tiemoutMs', 'timeoutMs'],
+    ['timeout', 'timeoutMs'],
+    ['nam', undefined],
+    ['tokne', 'token'],
+    ['zebra', undefined],
+  ])('%s -> %s', (word, expected) => {
+    expect(suggestClosest(word, keys)).toBe(expected);
+  });
+
+  it('counts edits', () => {
+    expect(measureEditDistance('kitten', 'sitting')).toBe(3);
+    expect(measureEditDistance('ab', 'ba')).toBe(1);
+    expect(measureEditDistance('', 'abc')).toBe(3);
+  });
+});
