@@ -1,0 +1,85 @@
+import { App, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { Logger } from '../logging.js';
+import { toBoltLogger } from './bolt-logger.js';
+import type { Intake } from './intake.js';
+import { toAckResponse } from './slack-ack.js';
+
+export interface SlackAppOptions {
+  mode: 'http' | 'socket';
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  /** With both ids Bolt never calls auth.test while handling a request (Slack may be unreachable). */
+  botId?: string;
+  botUserId?: string;
+  /** Web API base URL override (tests point it at a local stand-in). */
+  apiUrl?: string;
+  port?: number;
+  intake: Intake;
+  logger: Logger;
+  customRoutes?: CustomRoute[];
+}
+
+/**
+ * The Bolt app: verifies requests (HTTP: signature and timestamp, done by Bolt's receiver), hands every slash
+ * command to the intake and acks with its answer. Nothing here talks to the cluster; replies to the channel
+ * are posted later by the notify worker.
+ */
+export function createSlackApp(opts: SlackAppOptions) {
+  const logger = toBoltLogger(opts.logger);
+  const clientOptions = opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {};
+  const identity = {
+    token: opts.botToken,
+    tokenVerificationEnabled: false,
+    ...(opts.botId ? { botId: opts.botId } : {}),
+    ...(opts.botUserId ? { botUserId: opts.botUserId } : {}),
+  };
+  let receiver: HTTPReceiver | undefined;
+  let app: App;
+  if (opts.mode === 'http') {
+    if (!opts.signingSecret) throw new Error('HTTP mode needs a signing secret');
+    receiver = new HTTPReceiver({
+      signingSecret: opts.signingSecret,
+      endpoints: ['/slack/events', '/slack/commands'],
+      logger,
+      logLevel: LogLevel.INFO,
+      ...(opts.customRoutes ? { customRoutes: opts.customRoutes } : {}),
+    });
+    app = new App({ ...identity, receiver, logger, clientOptions });
+  } else {
+    if (!opts.appToken) throw new Error('Socket Mode needs an app token');
+    app = new App({ ...identity, appToken: opts.appToken, socketMode: true, logger, clientOptions });
+  }
+
+  app.command(/^\/[a-z0-9-]+$/, async ({ command, ack }) => {
+    const result = await opts.intake({
+      text: `${command.command} ${command.text ?? ''}`,
+      userId: command.user_id,
+      channelId: command.channel_id,
+      // trigger_id is unique per invocation and identical on redelivery: the job id derives from it.
+      requestId: command.trigger_id || `${command.team_id}-${command.user_id}-${Date.now()}`,
+      reply: { kind: 'slack', channel: command.channel_id },
+    });
+    await ack(toAckResponse(result));
+  });
+  app.error(async (err) => {
+    opts.logger.error({ err }, 'bolt error');
+  });
+
+  return {
+    app,
+    client: app.client,
+    async start(): Promise<number | undefined> {
+      if (opts.mode === 'http') {
+        const port = opts.port ?? 3000;
+        await app.start(port);
+        return port;
+      }
+      await app.start();
+      return undefined;
+    },
+    async stop(): Promise<void> {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import pino from 'pino';
+import { formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
+import { loadConfig } from '../config/index.js';
+import { describeForUser, isNetopsError } from '../errors.js';
+import { createLogger } from '../logging.js';
+import { CLI_USAGE, parseCliArgs } from './cli-args.js';
+import { loggerOptionsFor } from './logger-options.js';
+import { createProcessors } from './processors.js';
+import { startRuntime } from './runtime.js';
+
+/**
+ * One-shot CLI: parse, enqueue, run (workers in this process), print the rendered reply or the Report JSON.
+ * Exit 0 on success, 1 on a failed job, 2 on a usage error.
+ */
+async function main(): Promise<number> {
+  const args = parseCliArgs(process.argv.slice(2));
+  if ('error' in args) {
+    process.stderr.write(`${args.error === 'help' ? '' : `${args.error}\n`}${CLI_USAGE}\n`);
+    return args.error === 'help' ? 0 : 2;
+  }
+  const config = loadConfig(process.env, args.config ? { path: args.config } : {});
+  // stdout carries the result only; logs go to stderr and stay quiet unless LOG_LEVEL asks for more.
+  const logger = createLogger({
+    ...loggerOptionsFor(config),
+    level: process.env.LOG_LEVEL ?? 'warn',
+    destination: pino.destination({ dest: 2, sync: true }),
+  });
+  const processors = await createProcessors(config, logger);
+  const runtime = await startRuntime({
+    redisUrl: config.redis?.url,
+    logger,
+    workers: { processors: processors.registry },
+  });
+  const abort = new AbortController();
+  const onSignal = () => abort.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const result = await runConsoleCommand(
+      {
+        intake: runtime.intake,
+        store: runtime.store,
+        subscriber: () => runtime.connect('subscriber'),
+        write: (t) => process.stderr.write(t),
+        userId: args.as ?? 'console',
+        showProgress: !args.json,
+      },
+      args.text,
+      abort.signal,
+    );
+    process.stdout.write(
+      args.json ? `${JSON.stringify(toJsonOutput(result), null, 2)}\n` : formatConsoleResult(result),
+    );
+    return result.exitCode;
+  } finally {
+    await runtime.close();
+    await processors.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // Config problems and other user-safe errors are shown as they are; anything else as a short reference.
+    const text = isNetopsError(err) ? (err.userMessage ?? err.message) : describeForUser(err, 'cli');
+    process.stderr.write(`netops: ${text}\n`);
+    if (!isNetopsError(err)) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

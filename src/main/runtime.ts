@@ -1,0 +1,113 @@
+import type { Redis } from 'ioredis';
+import { createIntake, type Intake } from '../chat/intake.js';
+import { buildHelpReport, commandRegistry, parseCommand } from '../commands/index.js';
+import type { Logger } from '../logging.js';
+import { type Canceller, createCanceller } from '../queue/cancel.js';
+import { createRedisConnection } from '../queue/connection.js';
+import { type EmbeddedRedis, startEmbeddedRedis } from '../queue/embedded-redis.js';
+import { createJobStore, type JobStore } from '../queue/job-store.js';
+import { DEFAULT_PREFIX } from '../queue/names.js';
+import { createProducer, type Producer, withQueueErrors } from '../queue/producer.js';
+import { createQueues, type Queues } from '../queue/queues.js';
+import type { Report } from '../report/model.js';
+import type { Notifier } from '../report/notifier.js';
+import type { ProcessorRegistry } from '../workers/processor.js';
+import { type RunningWorkers, runWorkers } from '../workers/run-workers.js';
+
+export interface RuntimeOptions {
+  /** Redis URL; undefined starts the embedded redis-server. */
+  redisUrl: string | undefined;
+  logger: Logger;
+  prefix?: string;
+  /** Start workers in this process (bot + worker in one, the `npm start` default). */
+  workers?: { processors: ProcessorRegistry; notifier?: Notifier; shutdownGraceMs?: number };
+  embeddedDataDir?: string;
+}
+
+export interface Runtime {
+  redisUrl: string;
+  queues: Queues;
+  store: JobStore;
+  producer: Producer;
+  cancel: Canceller;
+  intake: Intake;
+  workers: RunningWorkers | undefined;
+  /** A new connection for pub/sub watchers. */
+  connect(role: 'worker' | 'subscriber'): Redis;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the queue side shared by every entry point: Redis (given or embedded), queues, job store, producer,
+ * intake and, when asked, the workers of this process. Closing is ordered: stop taking work, finish jobs in
+ * flight, then close connections, then stop the embedded Redis.
+ */
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const prefix = opts.prefix ?? DEFAULT_PREFIX;
+  let embedded: EmbeddedRedis | undefined;
+  let redisUrl = opts.redisUrl;
+  if (!redisUrl) {
+    embedded = await startEmbeddedRedis(opts.embeddedDataDir ? { dataDir: opts.embeddedDataDir } : {});
+    redisUrl = embedded.url;
+    opts.logger.info({ url: redisUrl }, 'started embedded redis-server (REDIS_URL unset)');
+  }
+  const url = redisUrl;
+  const connections: Redis[] = [];
+  const connect = (role: 'producer' | 'worker' | 'subscriber') => {
+    const c = createRedisConnection(url, role);
+    c.on('error', (err) => opts.logger.debug({ err: err.message, role }, 'redis connection error'));
+    connections.push(c);
+    return c;
+  };
+  const producerConnection = connect('producer');
+  const queues = createQueues(producerConnection, prefix);
+  const store = createJobStore(producerConnection, prefix);
+  const producer = createProducer({ queues, store, logger: opts.logger });
+  const cancel = createCanceller({ queues, store, producer, publisher: producerConnection, prefix });
+  const intake = createIntake({
+    parse: parseCommand,
+    registry: commandRegistry,
+    producer,
+    store,
+    cancel,
+    buildHelp: (o) => buildHelpReport(commandRegistry, o) as unknown as Report,
+    logger: opts.logger,
+  });
+  await withQueueErrors(() =>
+    Promise.all(Object.values([queues.read, queues.write, queues.ssh, queues.notify]).map((q) => q.waitUntilReady())),
+  );
+
+  const workers = opts.workers
+    ? await runWorkers({
+        connect,
+        store,
+        producer,
+        processors: opts.workers.processors,
+        ...(opts.workers.notifier ? { notifier: opts.workers.notifier } : {}),
+        ...(opts.workers.shutdownGraceMs ? { shutdownGraceMs: opts.workers.shutdownGraceMs } : {}),
+        logger: opts.logger,
+        prefix,
+      })
+    : undefined;
+
+  let closing: Promise<void> | undefined;
+  return {
+    redisUrl: url,
+    queues,
+    store,
+    producer,
+    cancel,
+    intake,
+    workers,
+    connect: (role) => connect(role),
+    close() {
+      closing ??= (async () => {
+        await workers?.close();
+        await queues.close();
+        for (const c of connections) c.disconnect();
+        await embedded?.stop();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { runConsoleRepl } from '../chat/console-repl.js';
+import { createSlackApp } from '../chat/slack-app.js';
+import { createSlackNotifier } from '../chat/slack-notifier.js';
+import { type Config, loadConfig } from '../config/index.js';
+import { describeForUser, isNetopsError } from '../errors.js';
+import { createLogger, type Logger } from '../logging.js';
+import { loggerOptionsFor } from './logger-options.js';
+import { createProcessors } from './processors.js';
+import { startRuntime } from './runtime.js';
+
+type Role = 'all' | 'bot' | 'worker';
+
+/**
+ * `npm start`: bot and worker in one process (NETOPS_ROLE=bot or worker splits them for scale-out). The front
+ * end follows the credentials: HTTP receiver with a bot token and signing secret, Socket Mode with an app
+ * token, else the console REPL. REDIS_URL unset starts the embedded redis-server.
+ */
+export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'all'): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(loggerOptionsFor(config));
+  const slack = config.slack;
+  const mode =
+    slack?.botToken && slack.signingSecret ? 'http' : slack?.botToken && slack.appToken ? 'socket' : 'console';
+  const processors = role === 'bot' ? undefined : await createProcessors(config, logger);
+  const slackApp =
+    mode === 'console' || role === 'worker'
+      ? undefined
+      : createSlackApp({ mode, ...slackOptions(config), intake: (t) => runtime.intake(t), logger });
+  const notifier = slackApp ? createSlackNotifier({ client: slackApp.client, logger }) : undefined;
+  const runtime = await startRuntime({
+    redisUrl: config.redis?.url,
+    logger,
+    ...(processors ? { workers: { processors: processors.registry, ...(notifier ? { notifier } : {}) } } : {}),
+  });
+  const stop = once(async () => {
+    logger.info('shutting down');
+    await slackApp?.stop().catch(() => {});
+    await runtime.close();
+    await processors?.close();
+    process.exit(0);
+  });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  if (slackApp) {
+    const port = await slackApp.start();
+    logger.info({ mode, port }, 'slack front end started');
+    return;
+  }
+  if (role === 'worker') return;
+  await runConsoleRepl({
+    intake: runtime.intake,
+    store: runtime.store,
+    subscriber: () => runtime.connect('subscriber'),
+    write: (t) => process.stdout.write(t),
+    userId: process.env.NETOPS_USER ?? 'console',
+  });
+  await stop();
+}
+
+function slackOptions(config: Config) {
+  const s = config.slack;
+  return {
+    botToken: s?.botToken ?? '',
+    ...(s?.signingSecret ? { signingSecret: s.signingSecret } : {}),
+    ...(s?.appToken ? { appToken: s.appToken } : {}),
+    ...(s?.botId ? { botId: s.botId } : {}),
+    ...(s?.botUserId ? { botUserId: s.botUserId } : {}),
+    ...(s?.apiUrl ? { apiUrl: s.apiUrl } : {}),
+    ...(s?.port ? { port: s.port } : {}),
+  };
+}
+
+function once(fn: () => Promise<void>): () => void {
+  let started = false;
+  return () => {
+    if (started) return;
+    started = true;
+    void fn();
+  };
+}
+
+export function reportFatal(err: unknown, logger?: Logger): never {
+  const text = isNetopsError(err) ? (err.userMessage ?? err.message) : describeForUser(err, 'startup');
+  process.stderr.write(`netops: ${text}\n`);
+  if (!isNetopsError(err)) logger?.error({ err }, 'fatal');
+  process.exit(1);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) start().catch((err) => reportFatal(err));

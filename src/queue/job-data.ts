@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Where the one reply message goes. Console replies are rendered by the process that owns the console. */
+export const replyTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('slack'), channel: z.string().min(1).max(64), threadTs: z.string().max(32).optional() }),
+  z.object({ kind: z.literal('console') }),
+]);
+export type ReplyTarget = z.infer<typeof replyTargetSchema>;
+
+export const requesterSchema = z.object({
+  userId: z.string().min(1).max(64),
+  channelId: z.string().max(64).optional(),
+  teamId: z.string().max(64).optional(),
+});
+export type Requester = z.infer<typeof requesterSchema>;
+
+/**
+ * Data of a command job. Validated when enqueued and again in the worker, because jobs outlive deploys of the
+ * bot. Holds ids and typed args only: never a secret.
+ */
+export const commandJobDataSchema = z.object({
+  jobId: z.string().min(1).max(128),
+  command: z.object({
+    name: z.string().min(1).max(64),
+    args: z.record(z.string(), z.unknown()),
+    text: z.string().max(4000),
+  }),
+  requester: requesterSchema,
+  reply: replyTargetSchema,
+  enqueuedAt: z.number().int().nonnegative(),
+});
+export type CommandJobData = z.infer<typeof commandJobDataSchema>;
+
+/** A notify job only points at a job: the notify worker always renders the latest stored state. */
+export const notifyJobDataSchema = z.object({
+  jobId: z.string().min(1).max(128),
+  final: z.boolean(),
+});
+export type NotifyJobData = z.infer<typeof notifyJobDataSchema>;
+
+/** BullMQ job name of a command job: `<area>.<action>`. */
+export function commandJobName(commandName: string): string {
+  return `command.${commandName}`;
+}

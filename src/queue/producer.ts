@@ -1,0 +1,98 @@
+import type { CommandSpec, ParsedCommand } from '../commands/types.js';
+import { ErrorCode, NetopsError } from '../errors.js';
+import type { Logger } from '../logging.js';
+import {
+  type CommandJobData,
+  commandJobDataSchema,
+  commandJobName,
+  type ReplyTarget,
+  type Requester,
+} from './job-data.js';
+import type { JobStore } from './job-store.js';
+import { queueFor } from './names.js';
+import type { Queues } from './queues.js';
+
+export interface EnqueueRequest {
+  jobId: string;
+  spec: CommandSpec;
+  command: ParsedCommand;
+  requester: Requester;
+  reply: ReplyTarget;
+}
+
+export interface EnqueueResult {
+  jobId: string;
+  /** True when the same request was seen before: nothing new was queued. */
+  duplicate: boolean;
+}
+
+/**
+ * Puts commands on their queue. Idempotent per job id: the job record is created atomically first, so a
+ * redelivered request finds it and queues nothing; a record whose job never reached the queue (crash between
+ * the two writes) is repaired by queueing it then.
+ */
+export function createProducer(deps: { queues: Queues; store: JobStore; logger: Logger; now?: () => number }) {
+  const now = deps.now ?? Date.now;
+
+  async function enqueue(req: EnqueueRequest): Promise<EnqueueResult> {
+    if (req.spec.execution === 'local') throw new Error(`command ${req.spec.name} runs locally, not on a queue`);
+    const queue = deps.queues[req.spec.execution];
+    const data: CommandJobData = commandJobDataSchema.parse({
+      jobId: req.jobId,
+      command: { name: req.command.name, args: req.command.args, text: req.command.text },
+      requester: req.requester,
+      reply: req.reply,
+      enqueuedAt: now(),
+    });
+    return withQueueErrors(async () => {
+      const isNew = await deps.store.create({
+        jobId: req.jobId,
+        queue: queueFor(req.spec.execution as 'read'),
+        commandName: req.command.name,
+        commandText: req.command.text,
+        userId: req.requester.userId,
+        ...(req.requester.channelId ? { channelId: req.requester.channelId } : {}),
+        reply: req.reply,
+        createdAt: data.enqueuedAt,
+      });
+      if (!isNew) {
+        const existing = await queue.getJob(req.jobId);
+        const record = await deps.store.get(req.jobId);
+        if (existing || record?.state !== 'queued') return { jobId: req.jobId, duplicate: true };
+        deps.logger.warn({ jobId: req.jobId }, 'job record without queued job: re-queueing');
+      }
+      await queue.add(commandJobName(req.command.name), data, { jobId: req.jobId });
+      await requestNotify(req.jobId, false, req.reply);
+      return { jobId: req.jobId, duplicate: !isNew };
+    });
+  }
+
+  /** Asks the notify queue to render the job's latest state into its reply message (Slack replies only). */
+  let counter = 0;
+  async function requestNotify(jobId: string, final: boolean, reply: ReplyTarget): Promise<void> {
+    await deps.store.publish(jobId);
+    if (reply.kind !== 'slack') return;
+    // One notify job per state change. The final one has a fixed id, so a result is never queued twice.
+    counter = (counter + 1) % 1_000_000;
+    const id = final ? `${jobId}-final` : `${jobId}-s${now()}-${counter}`;
+    await deps.queues.notify.add('notify.update', { jobId, final }, { jobId: id });
+  }
+
+  return { enqueue, requestNotify };
+}
+
+export type Producer = ReturnType<typeof createProducer>;
+
+/** Turns Redis connection failures into a user-safe "queue unavailable" answer instead of a hang or a trace. */
+export async function withQueueErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof NetopsError) throw err;
+    throw new NetopsError(ErrorCode.QueueUnavailable, `queue unavailable: ${(err as Error).message}`, {
+      userMessage: 'The job queue (Redis) is unreachable right now, so nothing was queued. Try again in a minute.',
+      retryable: true,
+      cause: err,
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import type { Job } from 'bullmq';
+import { CancelledError, describeForUser, ErrorCode, isNetopsError, NetopsError } from '../errors.js';
+import type { Logger } from '../logging.js';
+import { type CommandJobData, commandJobDataSchema } from '../queue/job-data.js';
+import type { JobStore } from '../queue/job-store.js';
+import type { Producer } from '../queue/producer.js';
+import type { Report } from '../report/model.js';
+import { shouldRetry, toUnrecoverable } from './classify-error.js';
+import type { ProcessorContext, ProcessorRegistry } from './processor.js';
+
+export interface CommandHandlerDeps {
+  queueKind: 'read' | 'write' | 'ssh';
+  processors: ProcessorRegistry;
+  store: JobStore;
+  producer: Pick<Producer, 'requestNotify'>;
+  logger: Logger;
+  /** Re-checks the caller's rights in the worker (config may have changed since the ack). */
+  authorize?: (data: CommandJobData) => void | Promise<void>;
+  now?: () => number;
+}
+
+/**
+ * The BullMQ processor shared by the command queues: validates the job data again, moves the job record through
+ * running → succeeded/failed/cancelled, runs the command's processor with an AbortSignal, stores the Report and
+ * asks for the reply message to be updated at every step.
+ */
+export function createCommandHandler(deps: CommandHandlerDeps) {
+  const now = deps.now ?? Date.now;
+
+  return async function handle(job: Job, _token?: string, signal?: AbortSignal): Promise<{ ok: boolean }> {
+    const parsed = commandJobDataSchema.safeParse(job.data);
+    if (!parsed.success) {
+      deps.logger.error({ jobId: job.id, issues: parsed.error.issues }, 'invalid job data: dropped');
+      throw toUnrecoverable(new Error('invalid job data'));
+    }
+    const data = parsed.data;
+    const log = deps.logger.child({ jobId: data.jobId, user: data.requester.userId, command: data.command.name });
+    const record = await deps.store.get(data.jobId);
+    if (record?.state === 'cancelled' || record?.state === 'succeeded') return { ok: record.state === 'succeeded' };
+
+    const notify = (final: boolean) => deps.producer.requestNotify(data.jobId, final, data.reply);
+    const controller = new AbortController();
+    signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+    const ctx: ProcessorContext = {
+      jobId: data.jobId,
+      command: data.command,
+      requester: data.requester,
+      signal: controller.signal,
+      logger: log,
+      progress: async (step) => {
+        await deps.store.update(data.jobId, { step, historyEntry: step });
+        await notify(false);
+      },
+      setQueuePosition: async (position) => {
+        await deps.store.update(data.jobId, { queuePosition: position });
+        await notify(false);
+      },
+    };
+
+    await deps.store.update(data.jobId, { state: 'running', startedAt: now(), step: 'starting' });
+    await notify(false);
+    try {
+      if (deps.authorize) await deps.authorize(data);
+      const processor = deps.processors[data.command.name];
+      if (!processor) throw notAvailable(data.command.text);
+      const report = await processor(ctx);
+      if (controller.signal.aborted) throw new CancelledError(reasonText(controller.signal.reason));
+      await finish(data, report.ok ? 'succeeded' : 'failed', report);
+      log.info({ ok: report.ok, durationMs: now() - data.enqueuedAt }, 'command finished');
+      return { ok: report.ok };
+    } catch (err) {
+      const cancelled = controller.signal.aborted || (isNetopsError(err) && err.code === ErrorCode.Cancelled);
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (!cancelled && shouldRetry(err, deps.queueKind) && !lastAttempt) {
+        log.warn({ err, attempt: job.attemptsMade + 1 }, 'command failed, will retry');
+        await ctx.progress(`retrying after: ${describeForUser(err, data.jobId)}`);
+        throw err;
+      }
+      const text = cancelled
+        ? `Cancelled: ${reasonText(controller.signal.reason) || 'cancelled'}`
+        : describeForUser(err, data.jobId);
+      if (cancelled) log.info({ reason: reasonText(controller.signal.reason) }, 'command cancelled');
+      else log.error({ err, ref: data.jobId }, 'command failed');
+      await finish(data, cancelled ? 'cancelled' : 'failed', undefined, text);
+      throw toUnrecoverable(err);
+    }
+  };
+
+  async function finish(
+    data: CommandJobData,
+    state: 'succeeded' | 'failed' | 'cancelled',
+    report?: Report,
+    errorText?: string,
+  ) {
+    if (report) await deps.store.saveReport(data.jobId, report);
+    await deps.store.update(data.jobId, {
+      state,
+      finishedAt: now(),
+      queuePosition: null,
+      ...(errorText ? { errorText } : {}),
+    });
+    await deps.producer.requestNotify(data.jobId, true, data.reply);
+  }
+}
+
+function notAvailable(commandText: string): NetopsError {
+  const name = commandText.split(' ')[0] ?? commandText;
+  return new NetopsError(ErrorCode.NotAvailable, `no processor for ${name}`, {
+    userMessage: `\`${name}\` is not available yet in this version of netops-bot: nothing was run.`,
+  });
+}
+
+function reasonText(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return typeof reason === 'string' ? reason : '';
+}

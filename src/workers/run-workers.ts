@@ -1,0 +1,138 @@
+import { type Job, QueueEvents, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logging.js';
+import type { CommandJobData } from '../queue/job-data.js';
+import { isFinalState, type JobStore } from '../queue/job-store.js';
+import { type CommandQueueKind, DEFAULT_PREFIX, QUEUE_NAMES, QUEUE_POLICIES } from '../queue/names.js';
+import type { Producer } from '../queue/producer.js';
+import type { Notifier } from '../report/notifier.js';
+import { createCommandHandler } from './command-handler.js';
+import { createNotifyHandler } from './notify-handler.js';
+import type { ProcessorRegistry } from './processor.js';
+
+export interface RunWorkersOptions {
+  /** A connection factory: BullMQ workers need their own blocking connections. */
+  connect: (role: 'worker' | 'subscriber') => Redis;
+  store: JobStore;
+  producer: Pick<Producer, 'requestNotify'>;
+  processors: ProcessorRegistry;
+  /** Without a notifier this process does not consume the notify queue (e.g. a CLI without Slack). */
+  notifier?: Notifier;
+  logger: Logger;
+  prefix?: string;
+  concurrency?: Partial<Record<CommandQueueKind | 'notify', number>>;
+  authorize?: (data: CommandJobData) => void | Promise<void>;
+  /** How long shutdown waits for jobs in flight before cancelling them. */
+  shutdownGraceMs?: number;
+}
+
+const DEFAULT_CONCURRENCY = { read: 8, write: 4, ssh: 4, notify: 4 };
+
+/**
+ * Starts the workers of this process. Cancellation requests arrive over Redis pub/sub (any process may have
+ * taken the job); jobs that die with their worker are reported through QueueEvents so their reply message
+ * says what happened instead of staying "running" forever.
+ */
+export async function runWorkers(opts: RunWorkersOptions) {
+  const prefix = opts.prefix ?? DEFAULT_PREFIX;
+  const log = opts.logger.child({ component: 'workers' });
+  const workers: Worker[] = [];
+  const kinds: CommandQueueKind[] = ['read', 'write', 'ssh'];
+  for (const kind of kinds) {
+    const handler = createCommandHandler({
+      queueKind: kind,
+      processors: opts.processors,
+      store: opts.store,
+      producer: opts.producer,
+      logger: log,
+      ...(opts.authorize ? { authorize: opts.authorize } : {}),
+    });
+    workers.push(
+      new Worker(QUEUE_NAMES[kind], handler, {
+        connection: opts.connect('worker'),
+        prefix,
+        concurrency: opts.concurrency?.[kind] ?? DEFAULT_CONCURRENCY[kind],
+        maxStalledCount: QUEUE_POLICIES[kind].maxStalledCount,
+        lockDuration: 30_000,
+      }),
+    );
+  }
+  if (opts.notifier) {
+    const handler = createNotifyHandler({ store: opts.store, notifier: opts.notifier, logger: log });
+    const notifyWorker: Worker = new Worker(
+      QUEUE_NAMES.notify,
+      (job: Job, token?: string) => handler(job, token, notifyWorker),
+      {
+        connection: opts.connect('worker'),
+        prefix,
+        concurrency: opts.concurrency?.notify ?? DEFAULT_CONCURRENCY.notify,
+        maxStalledCount: QUEUE_POLICIES.notify.maxStalledCount,
+      },
+    );
+    workers.push(notifyWorker);
+  }
+  for (const w of workers) w.on('error', (err) => log.error({ err, queue: w.name }, 'worker error'));
+
+  const subscriber = opts.connect('subscriber');
+  const cancelChannel = `${prefix}:cancel`;
+  await subscriber.subscribe(cancelChannel);
+  subscriber.on('message', (_channel: string, message: string) => {
+    const request = parseCancelMessage(message);
+    if (!request) return log.warn({ message: message.slice(0, 200) }, 'malformed cancel message ignored');
+    for (const w of workers) if (w.cancelJob(request.jobId, request.reason)) log.info(request, 'cancel delivered');
+  });
+
+  // A job whose worker died (stalled past its policy) fails inside BullMQ without running our handler.
+  const events = kinds.map((kind) => {
+    const qe = new QueueEvents(QUEUE_NAMES[kind], { connection: opts.connect('worker'), prefix });
+    qe.on('failed', ({ jobId, failedReason }) => void markOrphanFailed(jobId, failedReason));
+    return qe;
+  });
+  async function markOrphanFailed(jobId: string, reason: string) {
+    const rec = await opts.store.get(jobId);
+    if (!rec || isFinalState(rec.state)) return;
+    const stalled = /stalled/i.test(reason);
+    const errorText = stalled
+      ? 'The worker running this job stopped mid-way. Host commands are never re-run automatically: check the hosts, then run the command again.'
+      : `Failed: ${reason.slice(0, 300)}`;
+    await opts.store.update(jobId, { state: 'failed', finishedAt: Date.now(), errorText });
+    await opts.producer.requestNotify(jobId, true, rec.reply);
+    log.warn({ jobId, reason }, 'job failed outside its handler');
+  }
+
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  log.info({ queues: workers.map((w) => w.name) }, 'workers started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    workers,
+    /** Graceful stop: stop taking jobs, let jobs in flight finish (bounded), then close connections. */
+    close(): Promise<void> {
+      closing ??= (async () => {
+        const graceMs = opts.shutdownGraceMs ?? 30_000;
+        const timer = setTimeout(() => {
+          log.warn({ graceMs }, 'shutdown grace elapsed: cancelling jobs in flight');
+          for (const w of workers) w.cancelAllJobs('the worker is shutting down');
+        }, graceMs);
+        await Promise.allSettled(workers.map((w) => w.close()));
+        clearTimeout(timer);
+        await Promise.allSettled(events.map((e) => e.close()));
+        subscriber.disconnect();
+        log.info('workers stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+export type RunningWorkers = Awaited<ReturnType<typeof runWorkers>>;
+
+function parseCancelMessage(message: string): { jobId: string; reason: string } | undefined {
+  try {
+    const value = JSON.parse(message) as { jobId?: unknown; reason?: unknown };
+    if (typeof value.jobId !== 'string') return undefined;
+    return { jobId: value.jobId, reason: typeof value.reason === 'string' ? value.reason : 'cancelled' };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSilentLogger } from '../../src/logging.js';
+import { type Runtime, startRuntime } from '../../src/main/runtime.js';
+import type { JobRecord } from '../../src/queue/job-store.js';
+import type { ProcessorRegistry } from '../../src/workers/processor.js';
+import { createRecordingNotifier } from '../helpers/recording-notifier.js';
+import { startTestRedis } from '../helpers/redis-server.js';
+
+type TestRedis = Awaited<ReturnType<typeof startTestRedis>>;
+let redis: TestRedis;
+const runtimes: Runtime[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+afterEach(async () => {
+  await Promise.allSettled(runtimes.splice(0).map((r) => r.close()));
+});
+
+/** Processors for queueing tests: `/status` finishes at once, `/isolation-check` runs until released or cancelled. */
+function testProcessors(gate: { release?: () => void; started?: () => void; durationMs?: number }): ProcessorRegistry {
+  return {
+    status: async (ctx) => {
+      await ctx.progress('reading nodes');
+      return {
+        command: 'status',
+        ok: true,
+        title: 'status ok',
+        blocks: [{ kind: 'text', text: 'all good' }],
+        thread: [{ kind: 'text', text: 'detail' }],
+      };
+    },
+    'isolation-check': async (ctx) => {
+      gate.started?.();
+      await ctx.progress('probing');
+      await new Promise<void>((resolve, reject) => {
+        const timer = gate.durationMs ? setTimeout(resolve, gate.durationMs) : undefined;
+        gate.release = resolve;
+        if (ctx.signal.aborted) reject(ctx.signal.reason);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(ctx.signal.reason);
+        });
+      });
+      return { command: 'isolation-check', ok: true, title: 'done', blocks: [] };
+    },
+  };
+}
+
+async function newRuntime(
+  prefix: string,
+  processors: ProcessorRegistry,
+  notifier = createRecordingNotifier(),
+  withWorkers = true,
+) {
+  const runtime = await startRuntime({
+    redisUrl: redis.url,
+    logger: createSilentLogger(),
+    prefix,
+    ...(withWorkers ? { workers: { processors, notifier, shutdownGraceMs: 10_000 } } : {}),
+  });
+  runtimes.push(runtime);
+  return { runtime, notifier };
+}
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const finalState = (runtime: Runtime, jobId: string) => async (): Promise<JobRecord | undefined> => {
+  const rec = await runtime.store.get(jobId);
+  return rec && ['succeeded', 'failed', 'cancelled'].includes(rec.state) ? rec : undefined;
+};
+
+const slackCommand = (text: string, requestId: string, userId = 'U1') => ({
+  text,
+  userId,
+  channelId: 'C1',
+  requestId,
+  reply: { kind: 'slack' as const, channel: 'C1' },
+});
+
+describe('pipeline: intake → queue → worker → notify (real redis-server)', () => {
+  it('runs a command and updates one reply message from queued to the final report', async () => {
+    const { runtime, notifier } = await newRuntime(`t-${randomUUID()}`, testProcessors({}));
+    const res = await runtime.intake(slackCommand('/status', 'trigger-1'));
+    expect(res).toMatchObject({ kind: 'queued', duplicate: false });
+    if (res.kind !== 'queued') throw new Error('not queued');
+    const rec = await waitFor(finalState(runtime, res.jobId), 'final state');
+    expect(rec.state).toBe('succeeded');
+    expect(rec.history).toContain('reading nodes');
+    const lastUpdate = await waitFor(
+      async () => notifier.calls.find((c) => c.report?.title === 'status ok'),
+      'final update',
+    );
+    expect(notifier.calls.filter((c) => c.method === 'post')).toHaveLength(1);
+    expect(lastUpdate.status?.state).toBe('succeeded');
+    expect(notifier.calls.every((c) => c.ref?.ts === notifier.calls[0]?.ref?.ts)).toBe(true);
+    await waitFor(async () => notifier.calls.find((c) => c.method === 'postThread'), 'thread detail');
+    expect(notifier.calls.filter((c) => c.method === 'postThread')).toHaveLength(1);
+  });
+
+  it('a redelivered request yields one job and one reply message', async () => {
+    const { runtime, notifier } = await newRuntime(`t-${randomUUID()}`, testProcessors({}));
+    const first = await runtime.intake(slackCommand('/status', 'trigger-dup'));
+    const second = await runtime.intake(slackCommand('/status', 'trigger-dup'));
+    expect(first).toMatchObject({ kind: 'queued', duplicate: false });
+    expect(second).toMatchObject({ kind: 'queued', duplicate: true });
+    if (first.kind !== 'queued') throw new Error('not queued');
+    await waitFor(finalState(runtime, first.jobId), 'final state');
+    const third = await runtime.intake(slackCommand('/status', 'trigger-dup'));
+    expect(third).toMatchObject({ kind: 'queued', duplicate: true });
+    const counts = await runtime.queues.read.getJobCounts('completed', 'waiting', 'active', 'failed');
+    expect(counts.completed + counts.waiting + counts.active + counts.failed).toBe(1);
+    await waitFor(async () => notifier.calls.find((c) => c.method === 'postThread'), 'thread detail');
+    expect(notifier.calls.filter((c) => c.method === 'post')).toHaveLength(1);
+  });
+
+  it('usage errors and unknown commands are answered at once and enqueue nothing', async () => {
+    const { runtime } = await newRuntime(`t-${randomUUID()}`, testProcessors({}));
+    const res = await runtime.intake(slackCommand('/deploy', 'trigger-usage'));
+    expect(res.kind).toBe('usage');
+    expect(res.kind === 'usage' && res.message).toMatch(/\/deploy <job> subnet=<tenant>/);
+    const counts = await runtime.queues.write.getJobCounts();
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('a command without a processor fails plainly as not available, never with a fake result', async () => {
+    const { runtime } = await newRuntime(`t-${randomUUID()}`, {});
+    const res = await runtime.intake(slackCommand('/cni-bench weave', 'trigger-na'));
+    if (res.kind !== 'queued') throw new Error(`not queued: ${JSON.stringify(res)}`);
+    const rec = await waitFor(finalState(runtime, res.jobId), 'final state');
+    expect(rec.state).toBe('failed');
+    expect(rec.errorText).toMatch(/not available yet/);
+    expect(await runtime.store.getReport(res.jobId)).toBeUndefined();
+  });
+
+  it('cancels a running job through its AbortSignal', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
+    const { runtime } = await newRuntime(`t-${randomUUID()}`, testProcessors({ started: () => started() }));
+    const res = await runtime.intake(slackCommand('/isolation-check a1 b1', 'trigger-cancel'));
+    if (res.kind !== 'queued') throw new Error('not queued');
+    await running;
+    const cancel = await runtime.intake(slackCommand(`/cancel ${res.jobId}`, 'trigger-cancel-2'));
+    expect(cancel).toMatchObject({ kind: 'answer', report: { outcome: 'requested' } });
+    const rec = await waitFor(finalState(runtime, res.jobId), 'cancelled state');
+    expect(rec.state).toBe('cancelled');
+    expect(rec.errorText).toMatch(/cancelled by U1/);
+  });
+
+  it("refuses to cancel another user's job and removes a waiting job before it starts", async () => {
+    const prefix = `t-${randomUUID()}`;
+    const { runtime } = await newRuntime(prefix, {}, createRecordingNotifier(), false);
+    const res = await runtime.intake(slackCommand('/status', 'trigger-wait'));
+    if (res.kind !== 'queued') throw new Error('not queued');
+    const other = await runtime.intake(slackCommand(`/cancel ${res.jobId}`, 'trigger-w2', 'U2'));
+    expect(other).toMatchObject({ kind: 'answer', report: { outcome: 'not-yours' } });
+    const mine = await runtime.intake(slackCommand(`/cancel ${res.jobId}`, 'trigger-w3'));
+    expect(mine).toMatchObject({ kind: 'answer', report: { outcome: 'cancelled' } });
+    expect((await runtime.store.get(res.jobId))?.state).toBe('cancelled');
+    expect(await runtime.queues.read.getJob(res.jobId)).toBeUndefined();
+  });
+
+  it('shutdown with a job in flight lets it finish, and the reply is delivered by the next process', async () => {
+    const prefix = `t-${randomUUID()}`;
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
+    const first = await newRuntime(prefix, testProcessors({ started: () => started(), durationMs: 800 }));
+    const res = await first.runtime.intake(slackCommand('/isolation-check a1 b1', 'trigger-shutdown'));
+    if (res.kind !== 'queued') throw new Error('not queued');
+    await running;
+    await first.runtime.close();
+    const rec = await first.runtime.store.get(res.jobId).catch(() => undefined);
+    // The store connection is closed with the runtime: read through a second process instead.
+    const second = await newRuntime(prefix, testProcessors({}));
+    const after = await waitFor(finalState(second.runtime, res.jobId), 'final state after restart');
+    expect(rec === undefined || rec.state !== 'running' || after.state === 'succeeded').toBe(true);
+    expect(after.state).toBe('succeeded');
+    const finalCall = await waitFor(
+      async () => [...first.notifier.calls, ...second.notifier.calls].find((c) => c.status?.state === 'succeeded'),
+      'final reply',
+    );
+    expect(finalCall.report?.title).toBe('done');
+  });
+
+  it('answers clearly and at once when Redis is unreachable', async () => {
+    const own = await startTestRedis();
+    const runtime = await startRuntime({
+      redisUrl: own.url,
+      logger: createSilentLogger(),
+      prefix: `t-${randomUUID()}`,
+    });
+    runtimes.push(runtime);
+    await own.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    const startedAt = Date.now();
+    const res = await runtime.intake(slackCommand('/status', 'trigger-down'));
+    expect(res.kind).toBe('error');
+    expect(res.kind === 'error' && res.message).toMatch(/queue \(Redis\) is unreachable/);
+    expect(Date.now() - startedAt).toBeLessThan(2_500);
+  });
+});
