@@ -207,6 +207,26 @@ const cases: Case[] = [
     expected: [/:3:1: YAML syntax error: Map keys must be unique — fix the YAML at line 3, column 1$/],
   },
   {
+    name: 'YAML alias bomb',
+    yaml: [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      '',
+    ].join('\n'),
+    expected: [/: YAML cannot be loaded: Excessive alias count .* — remove the repeated aliases$/],
+  },
+  {
+    name: 'prototype keys are unknown keys, not object internals',
+    yaml: '__proto__: { polluted: 1 }\nconstructor: 1\n',
+    expected: [
+      /^clusters: is required/,
+      /^__proto__: unknown key — remove it/,
+      /^constructor: unknown key — remove it/,
+    ],
+  },
+  {
     name: 'top level is not a mapping',
     yaml: '- a\n- b\n',
     expected: [/^\(top level\): must be a mapping of sections/],
