@@ -4,6 +4,7 @@ export { sanitizeText } from './grammar/sanitize.js';
 export { type Token, tokenize } from './grammar/tokenize.js';
 export { buildHelpReport, formatUsage, type HelpFields, type HelpOptions } from './help.js';
 export { resolveHelpTopic } from './help-topic.js';
+export { isCommand, type KnownCommand, type ParsedCommandOf } from './known-command.js';
 export * as names from './names.js';
 export { describeRatings, RATING_THRESHOLDS, type Rating, rateRatio } from './ratings.js';
 export { type CommandRegistry, commandRegistry, createRegistry } from './registry.js';

@@ -56,30 +56,37 @@ function patternTest(pattern: RegExp): (text: string) => boolean {
   return (text) => pattern.test(text);
 }
 
+/** Schema for {@link JOB_NAME_PATTERN}. */
 export const jobNameSchema = nameSchema(
   patternTest(JOB_NAME_PATTERN),
   'must be a job name (1-63 of a-z 0-9 _ -, starting with a letter or digit)',
 );
+/** Schema for {@link TENANT_PATTERN}. */
 export const tenantSchema = nameSchema(
   patternTest(TENANT_PATTERN),
   'must be a tenant name (1-63 of a-z 0-9 -, starting with a letter or digit)',
 );
+/** Schema for {@link HOST_PATTERN}. */
 export const hostSchema = nameSchema(
   patternTest(HOST_PATTERN),
   'must be a host name (1-63 of A-Z a-z 0-9 _ . -, starting with a letter or digit)',
 );
+/** Schema for {@link NETWORK_PATTERN}. */
 export const networkSchema = nameSchema(
   patternTest(NETWORK_PATTERN),
   'must be a network name (1-63 of A-Z a-z 0-9 _ . -, starting with a letter or digit)',
 );
+/** Schema for a workload name or `tenant:<tenant>` (see {@link isWorkload}). */
 export const workloadSchema = nameSchema(
   isWorkload,
   'must be a container, job, service or allocation name (1-128 of A-Z a-z 0-9 _ . -) or tenant:<tenant>',
 );
+/** Schema for a Docker image reference (see {@link isImageRef}). */
 export const imageRefSchema = nameSchema(
   isImageRef,
   'must be an image reference like nginx:1.25 or registry.lab:5000/team/app:1.2 (path in lower case)',
 );
+/** Schema for {@link JOB_ID_PATTERN}. */
 export const jobIdSchema = nameSchema(
   patternTest(JOB_ID_PATTERN),
   'must be a job id (1-128 of A-Z a-z 0-9 _ . -, starting with a letter or digit)',

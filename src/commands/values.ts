@@ -29,15 +29,7 @@ export const portSchema = intSchema(1, 65_535);
 export const portListSchema: z.ZodType<number[], string> = z.string().transform((text, ctx) => {
   const parts = text.split(',');
   const ports = parts.map((part) => parseIntInRange(part, 1, 65_535));
-  const bad = parts.find((_part, i) => ports[i] === undefined);
-  const problem =
-    bad !== undefined
-      ? `must be ports from 1 to 65535 separated by commas, got ${formatValue(bad)}`
-      : parts.length > MAX_PORTS
-        ? `must name at most ${MAX_PORTS} ports, got ${parts.length}`
-        : findDuplicate(parts.map(Number)) !== undefined
-          ? `names port ${findDuplicate(parts.map(Number))} twice`
-          : undefined;
+  const problem = findPortListProblem(parts, ports);
   if (problem !== undefined) {
     ctx.issues.push({ code: 'custom', message: problem, input: text });
     return z.NEVER;
@@ -45,8 +37,17 @@ export const portListSchema: z.ZodType<number[], string> = z.string().transform(
   return ports as number[];
 });
 
+function findPortListProblem(parts: string[], ports: Array<number | undefined>): string | undefined {
+  const bad = parts.find((_part, i) => ports[i] === undefined);
+  if (bad !== undefined) return `must be ports from 1 to 65535 separated by commas, got ${formatValue(bad)}`;
+  if (parts.length > MAX_PORTS) return `must name at most ${MAX_PORTS} ports, got ${parts.length}`;
+  const duplicate = findDuplicate(ports);
+  return duplicate === undefined ? undefined : `names port ${duplicate} twice`;
+}
+
 /** Probe protocols, in the order reports show them. */
 export const PROTOCOLS = ['icmp', 'tcp', 'udp'] as const;
+/** One of {@link PROTOCOLS}. */
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /** `icmp,tcp` etc.: distinct protocols from {@link PROTOCOLS}. */

@@ -3,8 +3,10 @@
  * `/deploy <http://a1|a1>` or `port=“80”` parse as the user meant.
  */
 
-// Slack wraps links, mentions and specials in <…>; the optional `|label` is what the user saw.
-const SLACK_ESCAPE = /<([^<>|]*)(?:\|([^<>]*))?>/g;
+// Slack wraps links (`<scheme:…>`), mentions (`<@…>`, `<#…>`) and specials (`<!…>`) in angle brackets; the
+// optional `|label` is what the user saw. Anything else in angle brackets is left alone so that `<x>` typed
+// in the console stays a usage error instead of silently becoming `x`.
+const SLACK_ESCAPE = /<((?:[@#!]|[a-zA-Z][a-zA-Z0-9+.-]*:)[^<>|\s]*)(?:\|([^<>]*))?>/g;
 const HTML_ENTITY = /&(amp|lt|gt);/g;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
 const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033]/g;

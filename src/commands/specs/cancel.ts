@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { jobIdSchema } from '../names.js';
 import { defineCommand } from './define-command.js';
 
+/** Typed args of /cancel. */
 export interface CancelArgs {
   /** The bot's job id as shown in its reply (see /jobs). */
   jobId: string;

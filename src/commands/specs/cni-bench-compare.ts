@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { networkSchema } from '../names.js';
 import { defineCommand } from './define-command.js';
 
+/** Typed args of /cni-bench compare. */
 export interface CniBenchCompareArgs {
   network: string;
   other: string;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { intSchema, networkSchema } from '../names.js';
 import { defineCommand } from './define-command.js';
 
+/** Typed args of /cni-bench history. */
 export interface CniBenchHistoryArgs {
   network: string;
   /** Newest runs to show. */

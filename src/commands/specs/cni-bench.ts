@@ -10,6 +10,7 @@ export const CNI_BENCH_LIMITS = Object.freeze({
   repeat: { min: 1, max: 5, default: 3 },
 });
 
+/** Typed args of /cni-bench. */
 export interface CniBenchArgs {
   network: string;
   /** Client host; undefined lets the worker pick the configured bench pair. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { jobNameSchema, tenantSchema } from '../names.js';
 import { defineCommand } from './define-command.js';
 
+/** Typed args of /deploy stop. */
 export interface DeployStopArgs {
   job: string;
   tenant: string;

@@ -5,6 +5,7 @@ import { defineCommand } from './define-command.js';
 /** Most allocations one /deploy may ask for; the lab and small clusters have a handful of hosts. */
 export const MAX_DEPLOY_COUNT = 20;
 
+/** Typed args of /deploy. */
 export interface DeployArgs {
   /** Job template name (`jobs/<job>.nomad.hcl`); the Nomad job is `<job>-<tenant>`. */
   job: string;

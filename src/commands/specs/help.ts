@@ -7,6 +7,7 @@ export const COMMAND_WORD_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 /** A command as `/help` takes it: one or two command words, e.g. `deploy`, `cni-bench history`. */
 export const HELP_TOPIC_PATTERN = /^[a-z][a-z0-9-]{0,31}(?: [a-z][a-z0-9-]{0,31})?$/;
 
+/** Typed args of /help. */
 export interface HelpArgs {
   /** Command to explain, without slash, lower case (`cni-bench history`); undefined lists every command. */
   command?: string;

@@ -33,16 +33,27 @@ export {
   statusSpec,
 };
 
-/** Every command, in the order /help lists them: the three main commands first. */
-export const allSpecs: readonly CommandSpec[] = Object.freeze([
-  deploySpec,
-  deployStopSpec,
-  isolationCheckSpec,
-  cniBenchSpec,
-  cniBenchHistorySpec,
-  cniBenchCompareSpec,
-  statusSpec,
-  jobsSpec,
-  cancelSpec,
-  helpSpec,
-]);
+/** Every command by spec name, in the order /help lists them: the three main commands first. */
+export const specsByName = {
+  deploy: deploySpec,
+  'deploy-stop': deployStopSpec,
+  'isolation-check': isolationCheckSpec,
+  'cni-bench': cniBenchSpec,
+  'cni-bench-history': cniBenchHistorySpec,
+  'cni-bench-compare': cniBenchCompareSpec,
+  status: statusSpec,
+  jobs: jobsSpec,
+  cancel: cancelSpec,
+  help: helpSpec,
+} as const;
+
+/** Spec name of a command the bot knows. */
+export type CommandName = keyof typeof specsByName;
+
+/** Typed args of each command, by spec name, derived from the specs so they cannot drift. */
+export type CommandArgsByName = {
+  [K in CommandName]: (typeof specsByName)[K] extends CommandSpec<infer Args> ? Args : never;
+};
+
+/** Every command, in the order /help lists them. */
+export const allSpecs: readonly CommandSpec[] = Object.freeze(Object.values(specsByName));

@@ -5,6 +5,7 @@ import { defineCommand } from './define-command.js';
 /** Protocols probed when `proto=` is not given. */
 export const DEFAULT_PROTOCOLS: readonly Protocol[] = Object.freeze(['icmp', 'tcp']);
 
+/** Typed args of /isolation-check. */
 export interface IsolationCheckArgs {
   /** A container, Nomad job/allocation, Consul service, or `tenant:<tenant>`. */
   a: string;

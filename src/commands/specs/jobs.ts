@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { intSchema } from '../names.js';
 import { defineCommand } from './define-command.js';
 
+/** Typed args of /jobs. */
 export interface JobsArgs {
   /** Newest jobs to show. */
   limit: number;

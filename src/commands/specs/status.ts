@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from './define-command.js';
 
+/** /status takes no args. */
 export type StatusArgs = Record<string, never>;
 
 /** `/status` */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { commandRegistry, createRegistry } from '../../../src/commands/registry.js';
-import { allSpecs } from '../../../src/commands/specs/index.js';
+import { allSpecs, specsByName } from '../../../src/commands/specs/index.js';
 import type { CommandSpec } from '../../../src/commands/types.js';
 import { ErrorCode, NetopsError } from '../../../src/errors.js';
 
@@ -99,4 +99,11 @@ describe('commandRegistry', () => {
       expect(spec.writes).toBe(spec.execution === 'write');
     },
   );
+});
+
+describe('specsByName', () => {
+  it('keys every spec by its own name', () => {
+    for (const [name, spec] of Object.entries(specsByName)) expect(spec.name).toBe(name);
+    expect(Object.values(specsByName)).toEqual([...allSpecs]);
+  });
 });

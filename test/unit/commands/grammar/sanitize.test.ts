@@ -28,6 +28,8 @@ describe('sanitizeText', () => {
     ['unchanged plain text', '/deploy httpbackend subnet=tenant-b', '/deploy httpbackend subnet=tenant-b'],
     ['emoji kept', 'ok 🚀', 'ok 🚀'],
     ['lone angle bracket kept', 'a < b', 'a < b'],
+    ['angle brackets that are not Slack markup kept', 'a <b> c<d|e>', 'a <b> c<d|e>'],
+    ['brackets with spaces are not a link', '<http://x y>', '<http://x y>'],
   ])('%s', (_name, input, expected) => {
     expect(sanitizeText(input)).toBe(expected);
   });
