@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { downLab, listLabNamespaces } from './lab-down.js';
+import { buildSshArgv } from './lab-sshd.js';
+import { formatLabStatus, getLabStatus } from './lab-status.js';
+import { upLab } from './lab-up.js';
+import { isLabHost, LAB_HOSTS } from './topology.js';
+
+const USAGE = `usage: npm run lab -- <command>
+  up [--overlay-mtu N] [--no-emulators]   build the lab (a previous one is removed first)
+  down                                    remove everything the lab made
+  status [--json]                         hosts, sshd, containers, addresses, config path
+  exec <host> <command…>                  run a command on u1|u2|u3 over SSH, as the bot does`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+async function runUp(args: string[]): Promise<void> {
+  const i = args.indexOf('--overlay-mtu');
+  const mtuText = i >= 0 ? args[i + 1] : args.find((a) => a.startsWith('--overlay-mtu='))?.split('=')[1];
+  const overlayMtu = mtuText === undefined ? undefined : Number(mtuText);
+  const started = Date.now();
+  const state = await upLab({ overlayMtu, withoutEmulators: args.includes('--no-emulators') });
+  const lines = [
+    `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu})`,
+    ...state.hosts.map((h) => `  ${h.name}  ${h.address}  ns ${h.namespace}  sshd pid ${h.sshdPid}`),
+    `  nomad  ${state.nomadAddress}`,
+    `  consul ${
+      Object.entries(state.consulAddresses)
+        .map(([h, a]) => `${h}=${a}`)
+        .join(' ') || '-'
+    }`,
+    `  config ${state.configPath}`,
+    `  try:   npm run lab -- exec u1 docker run -d --name a1 busybox`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Runs the command over real SSH with the ssh client; stdio passes through and the exit code is kept. */
+function runExec(args: string[]): never {
+  const [host, ...words] = args;
+  if (host === undefined || !isLabHost(host) || words.length === 0) {
+    fail(`usage: npm run lab -- exec <${LAB_HOSTS.join('|')}> <command…>`);
+  }
+  // One argument is taken as a shell line (quotes kept); several are joined like ssh does.
+  const r = spawnSync(buildSshArgv(host, words.join(' '))[0]!, buildSshArgv(host, words.join(' ')).slice(1), {
+    stdio: 'inherit',
+  });
+  process.exit(r.status ?? 255);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'up':
+      return runUp(args);
+    case 'down': {
+      const removed = await downLab();
+      const left = await listLabNamespaces();
+      process.stdout.write(`lab down: removed ${removed.length} namespaces${left.length ? `; LEFT: ${left}` : ''}\n`);
+      if (left.length) process.exit(1);
+      return;
+    }
+    case 'status': {
+      const status = await getLabStatus();
+      process.stdout.write(args.includes('--json') ? `${JSON.stringify(status, null, 2)}\n` : formatLabStatus(status));
+      return;
+    }
+    case 'exec':
+      return runExec(args);
+    default:
+      fail(USAGE);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) =>
+  fail(`lab: ${err instanceof Error ? err.message : String(err)}`, 1),
+);

@@ -1,0 +1,53 @@
+import { rmSync } from 'node:fs';
+import { removeLabAccount } from './lab-account.js';
+import { readLabState } from './lab-state.js';
+import { runProcess } from './run-process.js';
+import { NAME_PREFIX, STATE_DIR } from './topology.js';
+
+async function listPrefixed(argv: string[]): Promise<string[]> {
+  const r = await runProcess(argv);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.split(/[\s:@]+/).find((w) => w.startsWith(NAME_PREFIX)) ?? '')
+    .filter((n) => n !== '');
+}
+
+/** Lab namespaces that exist now (`nl-*`). */
+export function listLabNamespaces(): Promise<string[]> {
+  return listPrefixed(['ip', 'netns', 'list']);
+}
+
+/** Root-namespace links named `nl-*`. */
+export function listLabLinks(): Promise<string[]> {
+  return listPrefixed(['ip', '-o', 'link', 'show']);
+}
+
+function killPid(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Removes everything the lab made: processes (recorded pids and every process inside an `nl-*` namespace),
+ * namespaces, root links, the alias account and the state directory. Works from lab.json when present and by
+ * name prefix otherwise, so it also cleans up after a crashed or partial run.
+ */
+export async function downLab(): Promise<string[]> {
+  const state = readLabState();
+  for (const pid of state?.pids ?? []) killPid(pid);
+  const namespaces = [...new Set([...(state?.namespaces ?? []), ...(await listLabNamespaces())])];
+  // Containers first (their supervisors live in the host namespaces and would otherwise record exits).
+  namespaces.sort((a, b) => Number(b.startsWith(`${NAME_PREFIX}c-`)) - Number(a.startsWith(`${NAME_PREFIX}c-`)));
+  for (const ns of namespaces) {
+    const pids = await runProcess(['ip', 'netns', 'pids', ns]);
+    for (const pid of pids.stdout.split(/\s+/).filter(Boolean)) killPid(Number(pid));
+  }
+  for (const ns of namespaces) await runProcess(['ip', 'netns', 'del', ns]);
+  for (const link of await listLabLinks()) await runProcess(['ip', 'link', 'del', link]);
+  removeLabAccount();
+  rmSync(STATE_DIR, { recursive: true, force: true });
+  return namespaces;
+}

@@ -1,0 +1,32 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { LAB_JSON, type LabHost, STATE_DIR } from './topology.js';
+
+/** What `up` created, so `down` (and the next `up` after a crash) knows what to remove. */
+export interface LabState {
+  createdAt: string;
+  overlayMtu: number;
+  namespaces: string[];
+  links: string[];
+  hosts: { name: LabHost; namespace: string; address: string; sshdPid: number }[];
+  account: string | null;
+  /** Background processes outside the host namespaces (emulator servers); killed by pid on `down`. */
+  pids: number[];
+  nomadAddress: string;
+  consulAddresses: Record<string, string>;
+  configPath: string;
+}
+
+/** Reads lab.json; undefined when missing or unreadable (a partial or crashed run). */
+export function readLabState(): LabState | undefined {
+  if (!existsSync(LAB_JSON)) return undefined;
+  try {
+    return JSON.parse(readFileSync(LAB_JSON, 'utf8')) as LabState;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeLabState(state: LabState): void {
+  mkdirSync(STATE_DIR, { recursive: true });
+  writeFileSync(LAB_JSON, `${JSON.stringify(state, null, 2)}\n`);
+}

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulators } from './emulators.js';
+import { addLabAccount } from './lab-account.js';
+import { writeLabConfig } from './lab-config.js';
+import { downLab } from './lab-down.js';
+import { createHost, createUnderlay, getWeaveBridgeMac } from './lab-network.js';
+import { checkSshd, createClientKey, LAB_HOME, startSshd, writeKnownHosts } from './lab-sshd.js';
+import { type LabState, writeLabState } from './lab-state.js';
+import {
+  FLANNEL_MTU,
+  FLANNEL_RANGE,
+  getHostAddress,
+  getHostNamespace,
+  getHostVethName,
+  LAB_HOSTS,
+  SSH_USER,
+  STATE_DIR,
+  UNDERLAY_BRIDGE,
+  UNDERLAY_MTU,
+  VXLAN_OVERHEAD_BYTES,
+  WEAVE_DEFAULT_MTU,
+  WEAVE_DEFAULT_SUBNET,
+  WEAVE_RANGE,
+} from './topology.js';
+
+export interface UpOptions {
+  overlayMtu?: number;
+  /** Skip the Nomad/Consul emulators (network-only tests). */
+  withoutEmulators?: boolean;
+}
+
+/**
+ * A sleeper left in the machine's root mount namespace: the docker CLI enters it (nsenter) to add and delete
+ * container namespaces so the /run/netns mounts are visible to every session (see bin/lab-lib.sh).
+ */
+function startMountAnchor(): number {
+  const child = spawn('sleep', ['infinity'], { detached: true, stdio: 'ignore' });
+  child.unref();
+  if (child.pid === undefined) throw new Error('could not start the mount-namespace anchor (sleep)');
+  return child.pid;
+}
+
+/** Values the bash CLIs read (bin/lab-lib.sh sources it). */
+function writeLabEnv(overlayMtu: number, rootPid: number): void {
+  const peers = LAB_HOSTS.map((h) => `${h},${getHostAddress(h)},${getWeaveBridgeMac(h)}`).join(' ');
+  const env = {
+    LAB_OVERLAY_MTU: overlayMtu,
+    LAB_WEAVE_RANGE: WEAVE_RANGE,
+    LAB_WEAVE_DEFAULT_SUBNET: WEAVE_DEFAULT_SUBNET,
+    LAB_FLANNEL_RANGE: FLANNEL_RANGE,
+    LAB_FLANNEL_MTU: FLANNEL_MTU,
+    LAB_PEERS: peers,
+    LAB_ROOT_PID: rootPid,
+  };
+  const lines = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
+  writeFileSync(join(STATE_DIR, 'lab.env'), `${lines.join('\n')}\n`);
+}
+
+function checkOverlayMtu(mtu: number): void {
+  const max = UNDERLAY_MTU - VXLAN_OVERHEAD_BYTES;
+  if (!Number.isInteger(mtu) || mtu < 576 || mtu > max) {
+    throw new Error(`--overlay-mtu must be an integer from 576 to ${max} (underlay ${UNDERLAY_MTU} minus VXLAN)`);
+  }
+}
+
+/** Tears down any previous lab, then builds hosts, overlays, sshd, emulators and the bot config. */
+export async function upLab(opts: UpOptions = {}): Promise<LabState> {
+  const overlayMtu = opts.overlayMtu ?? WEAVE_DEFAULT_MTU;
+  checkOverlayMtu(overlayMtu);
+  await downLab();
+  mkdirSync(STATE_DIR, { recursive: true });
+  const state: LabState = {
+    createdAt: new Date().toISOString(),
+    overlayMtu,
+    namespaces: [],
+    links: [UNDERLAY_BRIDGE],
+    hosts: [],
+    account: null,
+    pids: [],
+    nomadAddress: '',
+    consulAddresses: {},
+    configPath: '',
+  };
+  // Recorded before each step so a failure half-way still leaves `down` a complete list.
+  const anchorPid = startMountAnchor();
+  state.pids.push(anchorPid);
+  writeLabState(state);
+  writeLabEnv(overlayMtu, anchorPid);
+  await createUnderlay();
+  for (const host of LAB_HOSTS) {
+    state.namespaces.push(getHostNamespace(host));
+    state.links.push(getHostVethName(host));
+    writeLabState(state);
+    await createHost(host, overlayMtu);
+  }
+  await createClientKey();
+  addLabAccount(LAB_HOME);
+  state.account = SSH_USER;
+  writeLabState(state);
+  const sshdPids = await Promise.all(LAB_HOSTS.map((h) => startSshd(h)));
+  state.hosts = LAB_HOSTS.map((name, i) => ({
+    name,
+    namespace: getHostNamespace(name),
+    address: getHostAddress(name),
+    sshdPid: sshdPids[i] ?? 0,
+  }));
+  writeKnownHosts(LAB_HOSTS);
+  writeLabState(state);
+  for (const host of LAB_HOSTS) {
+    if (!(await checkSshd(host))) throw new Error(`sshd on ${host} does not answer over SSH`);
+  }
+  const emulators = opts.withoutEmulators ? undefined : await startEmulators({ stateDir: STATE_DIR });
+  for (const w of emulators?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  state.pids.push(...(emulators?.pids ?? []));
+  state.nomadAddress = emulators?.nomadAddress ?? 'http://192.168.56.1:4646';
+  state.consulAddresses = emulators?.consulAddresses ?? {};
+  state.configPath = writeLabConfig({
+    overlayMtu,
+    nomadAddress: state.nomadAddress,
+    consulAddress: state.consulAddresses.u1 ?? `http://${getHostAddress('u1')}:8500`,
+  });
+  writeLabState(state);
+  return state;
+}

@@ -1,0 +1,79 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Every name, address and size of the lab in one place. The bash CLIs (bin/docker, bin/weave) read the
+ * values they need from `<state>/lab.env`, which `up` generates from these constants.
+ */
+
+/** Lab host names (one network namespace each). */
+export type LabHost = 'u1' | 'u2' | 'u3';
+
+export const LAB_HOSTS: readonly LabHost[] = ['u1', 'u2', 'u3'];
+
+/** Directory of the lab sources (test/lab). */
+export const LAB_DIR = dirname(fileURLToPath(import.meta.url));
+/** Generated keys, configs, pid files, container registry; gitignored. */
+export const STATE_DIR = process.env.NETOPS_LAB_STATE ?? join(LAB_DIR, '.state');
+/** Directory holding the lab `docker` and `weave` CLIs. */
+export const BIN_DIR = join(LAB_DIR, 'bin');
+export const LAB_JSON = join(STATE_DIR, 'lab.json');
+export const CONFIG_PATH = join(STATE_DIR, 'netops.lab.yaml');
+export const CLIENT_KEY = join(STATE_DIR, 'id_ed25519');
+export const KNOWN_HOSTS = join(STATE_DIR, 'known_hosts');
+
+/** Prefix of every namespace and root-namespace link the lab creates; `down` removes anything carrying it. */
+export const NAME_PREFIX = 'nl-';
+export const UNDERLAY_BRIDGE = 'nl-br0';
+export const UNDERLAY_GATEWAY = '192.168.56.1';
+export const UNDERLAY_PREFIX_LEN = 24;
+export const UNDERLAY_MTU = 9000;
+
+/** VXLAN adds 50 bytes (outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14). */
+export const VXLAN_OVERHEAD_BYTES = 50;
+/** Weave's default MTU (1460 GCE underlay minus VXLAN and ESP overhead). */
+export const WEAVE_DEFAULT_MTU = 1376;
+export const WEAVE_VNI = 42;
+export const WEAVE_PORT = 6784;
+export const WEAVE_RANGE = '10.32.0.0/16';
+export const WEAVE_DEFAULT_SUBNET = '10.32.0.0/24';
+export const FLANNEL_VNI = 43;
+export const FLANNEL_PORT = 8472;
+export const FLANNEL_RANGE = '10.33.0.0/16';
+export const FLANNEL_MTU = UNDERLAY_MTU - VXLAN_OVERHEAD_BYTES;
+export const DOCKER_BRIDGE_CIDR = '172.17.0.1/16';
+
+export const SSH_USER = 'netops';
+export const NOMAD_PORT = 4646;
+export const CONSUL_PORT = 8500;
+
+/** Tenants written into the generated bot config. */
+export const LAB_TENANTS = [
+  { name: 'default', subnet: '10.32.0.0/24', network: 'weave' },
+  { name: 'tenant-b', subnet: '10.32.1.0/24', network: 'weave' },
+] as const;
+
+/** Namespace of a lab host, e.g. `nl-u1`. */
+export function getHostNamespace(host: LabHost): string {
+  return `${NAME_PREFIX}${host}`;
+}
+
+/** Underlay address of a lab host: u1 -> 192.168.56.11. */
+export function getHostAddress(host: LabHost): string {
+  return `192.168.56.${10 + LAB_HOSTS.indexOf(host) + 1}`;
+}
+
+/** Root-namespace end of a host's underlay veth, e.g. `nl-u1-eth0`. */
+export function getHostVethName(host: LabHost): string {
+  return `${NAME_PREFIX}${host}-eth0`;
+}
+
+/** Per-host state directory (sshd config, host keys, pid file). */
+export function getHostStateDir(host: LabHost): string {
+  return join(STATE_DIR, host);
+}
+
+/** True for the names `u1`..`u3`. */
+export function isLabHost(name: string): name is LabHost {
+  return (LAB_HOSTS as readonly string[]).includes(name);
+}
