@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { ReportBlock } from '../report/model.js';
 import { createContext, createSection, type MrkdwnText, type SlackBlock, slackLimits } from './render-blocks.js';
 import { formatTable } from './render-table.js';
-import { escapeMrkdwn, flattenLine, truncateLines } from './render-text.js';
+import { escapeMrkdwn, flattenLine, stripControlChars, truncateLines } from './render-text.js';
 
 const alertPrefixes = { danger: ':rotating_light:', warning: ':warning:', info: ':information_source:' } as const;
 
@@ -45,7 +45,7 @@ function clipLine(text: string, maxChars: number): string {
 }
 
 function renderHeading(text: string): SlackBlock {
-  const line = flattenLine(text);
+  const line = flattenLine(stripControlChars(text));
   const cut = line.length > slackLimits.headerChars ? `${line.slice(0, slackLimits.headerChars - 1)}…` : line;
   return { type: 'header', text: { type: 'plain_text', text: cut || ' ', emoji: false } };
 }

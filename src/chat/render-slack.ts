@@ -15,8 +15,9 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
-// Caps on the status part keep it under ~3,000 JSON characters, the room render-slack-budget reserves for it.
-const commandChars = 200;
+// Caps on the status part (in source characters; escaping '&' makes five of one) keep its section under 3,000
+// characters and the whole status part under ~3,300 JSON characters, the room render-slack-budget leaves it.
+const commandChars = 150;
 const errorChars = 700;
 const historyChars = 500;
 const fallbackChars = 300;

@@ -1,11 +1,12 @@
 /** Text helpers shared by the Slack and console renderers. */
 
 /**
- * Escapes the three characters Slack treats as control sequences in mrkdwn, so user text cannot turn into
- * mentions (`<!channel>`), links or broken entities.
+ * Makes untrusted text safe for Slack mrkdwn: escapes the three characters Slack treats as control sequences,
+ * so user text cannot turn into mentions (`<!channel>`), links or broken entities, and drops control
+ * characters, which show as nothing in Slack but cost six characters each in the JSON size budget.
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return stripControlChars(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Removes terminal control sequences and other C0 controls (keeps newline and tab) from untrusted text. */

@@ -148,8 +148,12 @@ describe('renderSlackMessage: report blocks', () => {
     ]);
   });
 
-  it('stays under 12,000 JSON characters with worst-case status text and a full report', () => {
-    const hostile = (n: number) => '"&'.repeat(n);
+  it.each([
+    ['quotes and ampersands', '"&'],
+    ['ampersands', '&'],
+    ['control characters', '\u0007'],
+  ])('stays within every limit with worst-case status text and a full report (%s)', (_, unit) => {
+    const hostile = (n: number) => unit.repeat(n);
     const status: StatusView = {
       ...base,
       state: 'running',
@@ -162,6 +166,7 @@ describe('renderSlackMessage: report blocks', () => {
     const blocks = Array.from({ length: 60 }, (): ReportBlock => ({ kind: 'text', text: hostile(2000) }));
     const message = renderSlackMessage(status, reportOf(blocks));
     expect(JSON.stringify(message.blocks).length).toBeLessThanOrEqual(12_000);
+    expect(sectionText(message.blocks[0]).length).toBeLessThanOrEqual(3000);
     expect(message.blocks.at(-1)?.type).toBe('context');
   });
 });
