@@ -1,0 +1,215 @@
+import { defineTemplate, flag, list, value } from './argv.js';
+import {
+  CIDR,
+  CONTAINER,
+  CONTAINER_ID,
+  DURATION_SECONDS,
+  HTTP_TARGET,
+  IMAGE,
+  IMAGE_ARG,
+  INTERFACE,
+  IPV4,
+  LABEL_KEY,
+  LABEL_VALUE,
+  NETWORK,
+  PORT,
+  RUN_ID,
+  SMALL_SECONDS,
+  STREAMS,
+  TOOL,
+  URL_PATH,
+} from './params.js';
+
+// The allowlist: every command the bot may run over SSH. Importing this module registers them; add new
+// ones here, never build a command line anywhere else.
+
+// --- finding containers -------------------------------------------------------------------------------
+defineTemplate({
+  name: 'docker.ps.byLabel',
+  purpose: 'IDs of running containers with a label, e.g. com.hashicorp.nomad.alloc_id=<alloc>',
+  argv: ['docker', 'ps', '-q', '--no-trunc', '--filter', 'label={label}={value}'],
+  params: { label: value(LABEL_KEY), value: value(LABEL_VALUE) },
+});
+defineTemplate({
+  name: 'docker.ps.all.byLabel',
+  purpose: 'IDs of all containers (also stopped) with a label: step 1 of removing bench containers',
+  argv: ['docker', 'ps', '-a', '-q', '--no-trunc', '--filter', 'label={label}={value}'],
+  params: { label: value(LABEL_KEY), value: value(LABEL_VALUE) },
+});
+defineTemplate({
+  name: 'docker.ps.byName',
+  purpose: 'one container by exact name (Nomad names them <task>-<allocID>): "<id> <name> <state>"',
+  argv: ['docker', 'ps', '-a', '--no-trunc', '--filter', 'name=^/{name}$', '--format', '{{.ID}} {{.Names}} {{.State}}'],
+  params: { name: value(CONTAINER) },
+});
+defineTemplate({
+  name: 'docker.ps.all',
+  purpose: 'every container on the host: "<id> <name> <image> <state>" per line',
+  argv: ['docker', 'ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Names}} {{.Image}} {{.State}}'],
+  params: {},
+});
+defineTemplate({
+  name: 'docker.inspect',
+  purpose: 'full inspect JSON of a container (labels, networks, env)',
+  argv: ['docker', 'inspect', '{container}'],
+  params: { container: value(CONTAINER) },
+});
+defineTemplate({
+  name: 'docker.inspect.pid',
+  purpose: 'PID of a container init process (for nsenter-free checks and debugging)',
+  argv: ['docker', 'inspect', '-f', '{{.State.Pid}}', '{container}'],
+  params: { container: value(CONTAINER) },
+});
+
+// --- weave --------------------------------------------------------------------------------------------
+defineTemplate({
+  name: 'weave.ps',
+  purpose: 'overlay IPs of one container: "<id> <mac> <ip/prefix>…"',
+  argv: ['weave', 'ps', '{container}'],
+  params: { container: value(CONTAINER) },
+});
+defineTemplate({
+  name: 'weave.ps.all',
+  purpose: 'overlay IPs of every attached container on the host (first line weave:expose)',
+  argv: ['weave', 'ps'],
+  params: {},
+});
+defineTemplate({
+  name: 'weave.status',
+  purpose: 'router summary for /status',
+  argv: ['weave', 'status'],
+  params: {},
+});
+defineTemplate({
+  name: 'weave.status.connections',
+  purpose: 'connections to peers (fastdp vs sleeve, established or failed)',
+  argv: ['weave', 'status', 'connections'],
+  params: {},
+});
+defineTemplate({
+  name: 'weave.status.peers',
+  purpose: 'peer list as this router sees it',
+  argv: ['weave', 'status', 'peers'],
+  params: {},
+});
+
+// --- probes from inside containers --------------------------------------------------------------------
+defineTemplate({
+  name: 'docker.exec.ping',
+  purpose: 'one ICMP echo from a container to an IP (isolation check)',
+  argv: ['docker', 'exec', '{container}', 'ping', '-c', '1', '-W', '{timeoutS}', '{ip}'],
+  params: { container: value(CONTAINER), timeoutS: value(SMALL_SECONDS), ip: value(IPV4) },
+});
+defineTemplate({
+  name: 'docker.exec.tcp',
+  purpose: 'TCP connect test from a container (isolation check)',
+  argv: ['docker', 'exec', '{container}', 'nc', '-z', '-w', '{timeoutS}', '{ip}', '{port}'],
+  params: { container: value(CONTAINER), timeoutS: value(SMALL_SECONDS), ip: value(IPV4), port: value(PORT) },
+});
+defineTemplate({
+  name: 'docker.exec.udp',
+  purpose: 'UDP probe from a container (isolation check; only ICMP errors are conclusive)',
+  argv: ['docker', 'exec', '{container}', 'nc', '-z', '-u', '-w', '{timeoutS}', '{ip}', '{port}'],
+  params: { container: value(CONTAINER), timeoutS: value(SMALL_SECONDS), ip: value(IPV4), port: value(PORT) },
+});
+defineTemplate({
+  name: 'docker.exec.ip-addr',
+  purpose: 'IPv4 addresses inside a container, optionally of one interface (e.g. ethwe)',
+  argv: ['docker', 'exec', '{container}', 'ip', '-4', '-o', 'addr', 'show', { if: 'dev', argv: ['dev', '{dev}'] }],
+  params: { container: value(CONTAINER), dev: value(INTERFACE, true) },
+});
+defineTemplate({
+  name: 'docker.exec.ip-link',
+  purpose: 'interfaces and MTUs inside a container',
+  argv: ['docker', 'exec', '{container}', 'ip', '-o', 'link', 'show'],
+  params: { container: value(CONTAINER) },
+});
+defineTemplate({
+  name: 'ip.link.show',
+  purpose: 'interfaces and MTUs of the host (underlay MTU)',
+  argv: ['ip', '-o', 'link', 'show'],
+  params: {},
+});
+
+// --- benchmarks ---------------------------------------------------------------------------------------
+defineTemplate({
+  name: 'docker.run',
+  purpose: 'start a labelled bench container, on the overlay via WEAVE_CIDR (proxy) or --net (plugin/host)',
+  argv: [
+    'docker',
+    'run',
+    '-d',
+    '--name',
+    '{name}',
+    '-l',
+    'netops.bench={runId}',
+    { if: 'cidr', argv: ['-e', 'WEAVE_CIDR=net:{cidr}'] },
+    { if: 'net', argv: ['--net={net}'] },
+    '{image}',
+    '{args...}',
+  ],
+  params: {
+    name: value(CONTAINER),
+    runId: value(RUN_ID),
+    cidr: value(CIDR, true),
+    net: value(NETWORK, true),
+    image: value(IMAGE),
+    args: list(IMAGE_ARG, 16),
+  },
+});
+defineTemplate({
+  name: 'docker.rm',
+  purpose: 'remove one container by name, running or not',
+  argv: ['docker', 'rm', '-f', '{name}'],
+  params: { name: value(CONTAINER) },
+});
+defineTemplate({
+  name: 'docker.rm.ids',
+  purpose: 'remove containers by ID: step 2 of removing by label (IDs from docker.ps.all.byLabel)',
+  argv: ['docker', 'rm', '-f', '{ids...}'],
+  params: { ids: list(CONTAINER_ID, 64) },
+});
+defineTemplate({
+  name: 'docker.exec.iperf3.client',
+  purpose: 'iperf3 client run from a container, JSON output, first second omitted; -u -b 0 for UDP',
+  argv: [
+    'docker',
+    'exec',
+    '{container}',
+    'iperf3',
+    '-c',
+    '{ip}',
+    '-J',
+    '-O',
+    '1',
+    '-t',
+    '{seconds}',
+    { if: 'streams', argv: ['-P', '{streams}'] },
+    { if: 'udp', argv: ['-u', '-b', '0'] },
+  ],
+  params: {
+    container: value(CONTAINER),
+    ip: value(IPV4),
+    seconds: value(DURATION_SECONDS),
+    streams: value(STREAMS, true),
+    udp: flag(),
+  },
+});
+defineTemplate({
+  name: 'docker.exec.wget',
+  purpose: 'HTTP GET of one file from a container (timed from outside: sh -c is not allowed)',
+  argv: ['docker', 'exec', '{container}', 'wget', '-q', '-O', '/dev/null', 'http://{target}/{file}'],
+  params: { container: value(CONTAINER), target: value(HTTP_TARGET), file: value(URL_PATH) },
+});
+defineTemplate({
+  name: 'cat.proc.stat',
+  purpose: 'CPU and memory counters of the host, sampled before and after a bench',
+  argv: ['cat', '/proc/stat', '/proc/meminfo'],
+  params: {},
+});
+defineTemplate({
+  name: 'which',
+  purpose: 'whether a tool exists on the host (`command -v` is a shell builtin, so `which`)',
+  argv: ['which', '{tool}'],
+  params: { tool: value(TOOL) },
+});
