@@ -1,4 +1,4 @@
-import { cidrContainsCidr, cidrsOverlap, parseCidr } from './ipv4.js';
+import { cidrContainsCidr, cidrsOverlap, parseCidr } from '../net/ipv4.js';
 
 type Entry = { index: number; value: Record<string, unknown> };
 

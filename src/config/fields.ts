@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import ssh2 from 'ssh2';
 import { z } from 'zod';
-import { explainCidrProblem } from './ipv4.js';
+import { explainCidrProblem } from '../net/ipv4.js';
 
 /** A TCP/UDP port number. */
 export function port() {

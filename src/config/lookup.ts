@@ -1,5 +1,5 @@
 import { ErrorCode, NetopsError } from '../errors.js';
-import { cidrContainsIp, parseCidr, parseIpv4 } from './ipv4.js';
+import { cidrContainsIp, parseCidr, parseIpv4 } from '../net/ipv4.js';
 import type { ClusterConfig, Config, HostConfig, NetworkConfig, TenantConfig } from './schema.js';
 
 /** The host with this name, or undefined. */

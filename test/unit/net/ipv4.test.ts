@@ -8,7 +8,7 @@ import {
   formatIpv4,
   parseCidr,
   parseIpv4,
-} from '../../../src/config/ipv4.js';
+} from '../../../src/net/ipv4.js';
 
 describe('ipv4', () => {
   it('round-trips every address', () => {
