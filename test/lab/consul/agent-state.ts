@@ -1,0 +1,146 @@
+import type { Logger } from 'pino';
+import { StateIndex } from '../nomad/http/state-index.js';
+import { runCheck } from './run-check.js';
+import type { CheckDefinition, ServiceDefinition } from './service-definition.js';
+
+/** A check's live state (`GET /v1/agent/checks` shape plus bookkeeping). */
+export interface CheckState {
+  def: CheckDefinition;
+  serviceId: string;
+  status: string;
+  output: string;
+  criticalSinceMs: number | undefined;
+  timer: NodeJS.Timeout | undefined;
+  createIndex: number;
+  modifyIndex: number;
+}
+
+/**
+ * One agent's local services and checks. Checks run on their interval from this process; a check that
+ * stays critical longer than its DeregisterCriticalServiceAfter gets its service removed by the reaper.
+ * `onChange` fires after every change so the agent can sync the catalog.
+ */
+export class AgentState {
+  readonly index = new StateIndex(1);
+  readonly services = new Map<string, ServiceDefinition>();
+  readonly checks = new Map<string, CheckState>();
+
+  constructor(
+    readonly node: string,
+    private readonly logger: Logger,
+    private readonly onChange: () => void,
+  ) {}
+
+  /** Adds or replaces a service; its checks restart (statuses are kept unless `replaceChecks`). */
+  register(service: ServiceDefinition, replaceChecks: boolean): void {
+    const old = this.services.get(service.ID);
+    const previous = new Map<string, CheckState>();
+    for (const [id, check] of this.checks) {
+      if (check.serviceId !== service.ID) continue;
+      this.#stopCheck(check);
+      this.checks.delete(id);
+      previous.set(id, check);
+    }
+    this.services.set(service.ID, service);
+    const index = this.index.bump();
+    for (const def of service.checks) {
+      const prior = replaceChecks || !old ? undefined : previous.get(def.CheckID);
+      const check: CheckState = {
+        def,
+        serviceId: service.ID,
+        status: prior?.status ?? def.InitialStatus,
+        output: prior?.output ?? '',
+        criticalSinceMs: prior?.criticalSinceMs ?? (def.InitialStatus === 'critical' ? Date.now() : undefined),
+        timer: undefined,
+        createIndex: prior?.createIndex ?? index,
+        modifyIndex: index,
+      };
+      this.checks.set(def.CheckID, check);
+      this.#schedule(check, 200);
+    }
+    this.onChange();
+  }
+
+  /** Removes a service and its checks; false when the ID is unknown. */
+  deregister(serviceId: string): boolean {
+    if (!this.services.delete(serviceId)) return false;
+    for (const [id, check] of this.checks) {
+      if (check.serviceId !== serviceId) continue;
+      this.#stopCheck(check);
+      this.checks.delete(id);
+    }
+    this.index.bump();
+    this.onChange();
+    return true;
+  }
+
+  /** Deregisters services whose check has been critical for longer than allowed. */
+  reap(nowMs = Date.now()): string[] {
+    const reaped: string[] = [];
+    for (const check of [...this.checks.values()]) {
+      const limit = check.def.DeregisterCriticalServiceAfterMs;
+      if (limit <= 0 || check.status !== 'critical' || check.criticalSinceMs === undefined) continue;
+      if (nowMs - check.criticalSinceMs > limit && this.deregister(check.serviceId)) {
+        this.logger.info({ service: check.serviceId, check: check.def.CheckID }, 'reaped critical service');
+        reaped.push(check.serviceId);
+      }
+    }
+    return reaped;
+  }
+
+  /** Stops every check timer (shutdown). */
+  close(): void {
+    for (const check of this.checks.values()) this.#stopCheck(check);
+  }
+
+  #schedule(check: CheckState, delayMs: number) {
+    check.timer = setTimeout(() => {
+      void runCheck(check.def).then((result) => {
+        if (this.checks.get(check.def.CheckID) !== check) return;
+        if (result.status !== check.status || result.output !== check.output) {
+          if (result.status === 'critical' && check.status !== 'critical') check.criticalSinceMs = Date.now();
+          if (result.status !== 'critical') check.criticalSinceMs = undefined;
+          const statusChanged = result.status !== check.status;
+          check.status = result.status;
+          check.output = result.output;
+          check.modifyIndex = this.index.bump();
+          // Output-only changes are not pushed to the catalog: real agents also rate-limit output syncs.
+          if (statusChanged) this.onChange();
+        }
+        this.#schedule(check, check.def.IntervalMs);
+      });
+    }, delayMs);
+  }
+
+  #stopCheck(check: CheckState) {
+    clearTimeout(check.timer);
+    check.timer = undefined;
+  }
+}
+
+/** A check as `GET /v1/agent/checks` and the catalog's health entries show it. */
+export function toAgentCheck(node: string, check: CheckState, service: ServiceDefinition | undefined) {
+  return {
+    Node: node,
+    CheckID: check.def.CheckID,
+    Name: check.def.Name,
+    Status: check.status,
+    Notes: check.def.Notes,
+    Output: check.output,
+    ServiceID: check.serviceId,
+    ServiceName: service?.Service ?? '',
+    ServiceTags: service?.Tags ?? [],
+    Type: check.def.Type,
+    Interval: check.def.Definition.Interval,
+    Timeout: check.def.Definition.Timeout,
+    Definition: check.def.Definition,
+    CreateIndex: check.createIndex,
+    ModifyIndex: check.modifyIndex,
+  };
+}
+
+/** A service as `GET /v1/agent/services` shows it. */
+export function toAgentService(service: ServiceDefinition) {
+  const { checks: _checks, ...rest } = service;
+  return rest;
+}

@@ -1,0 +1,151 @@
+import { parseBlockingQuery } from '../nomad/http/blocking-query.js';
+import { HttpError } from '../nomad/http/http-error.js';
+import type { Reply, RequestContext, Route } from '../nomad/http/router.js';
+import type { CatalogState, NodeSync, ServiceInstance } from './catalog-state.js';
+import { compileFilter } from './filter-expression.js';
+
+/**
+ * Catalog and health endpoints of the shared catalog (agents proxy theirs here), plus the internal sync
+ * endpoint agents push their state to and the member list.
+ */
+export function createCatalogRoutes(catalog: CatalogState): Route[] {
+  const blocking =
+    (answer: (ctx: RequestContext) => unknown) =>
+    async (ctx: RequestContext): Promise<Reply> => {
+      const query = parseBlockingQuery(ctx.query);
+      if (query) await catalog.index.waitBeyond(query.index, query.waitMs);
+      return { json: answer(ctx) };
+    };
+  const filtered = <T>(ctx: RequestContext, entries: T[]): T[] => {
+    const expression = ctx.query.get('filter');
+    const tag = ctx.query.get('tag');
+    const byTag = tag ? entries.filter((e) => hasTag(e, tag)) : entries;
+    return expression ? byTag.filter(compileFilter(expression)) : byTag;
+  };
+  return [
+    {
+      methods: ['PUT'],
+      pattern: '/v1/internal/lab/sync',
+      handler: (ctx) => {
+        const sync = ctx.body as NodeSync | undefined;
+        if (!sync || typeof sync.Node !== 'string' || !Array.isArray(sync.Services) || !Array.isArray(sync.Checks)) {
+          throw new HttpError(400, 'Request decode failed: invalid sync body');
+        }
+        catalog.applySync(sync);
+        return { json: true };
+      },
+    },
+    {
+      methods: ['GET'],
+      pattern: '/v1/catalog/services',
+      handler: blocking(() => {
+        const result: Record<string, string[]> = {};
+        for (const node of catalog.nodes.values()) {
+          for (const { value } of node.services.values()) {
+            result[value.Service] = [...new Set([...(result[value.Service] ?? []), ...value.Tags])];
+          }
+        }
+        return result;
+      }),
+    },
+    {
+      methods: ['GET'],
+      pattern: '/v1/catalog/service/:name',
+      handler: blocking((ctx) => filtered(ctx, catalog.instancesOf(ctx.params.name as string).map(toCatalogEntry))),
+    },
+    {
+      methods: ['GET'],
+      pattern: '/v1/catalog/nodes',
+      handler: blocking(() => [...catalog.nodes.values()].map(toNode)),
+    },
+    {
+      methods: ['GET'],
+      pattern: '/v1/health/service/:name',
+      handler: blocking((ctx) => {
+        const passingOnly = ctx.query.has('passing') && ctx.query.get('passing') !== 'false';
+        const entries = catalog
+          .instancesOf(ctx.params.name as string)
+          .filter((i) => !passingOnly || i.checks.every((c) => c.Status === 'passing'))
+          .map(toHealthEntry);
+        return filtered(ctx, entries);
+      }),
+    },
+    {
+      methods: ['GET'],
+      pattern: '/v1/health/checks/:name',
+      handler: blocking((ctx) => catalog.instancesOf(ctx.params.name as string).flatMap((i) => i.checks.slice(1))),
+    },
+    {
+      methods: ['GET'],
+      pattern: '/v1/agent/members',
+      handler: () => ({
+        json: [...catalog.nodes.values()].map((node) => ({
+          Name: node.Node,
+          Addr: node.Address,
+          Port: 8301,
+          Tags: { dc: node.Datacenter, role: 'node', build: '1.4.4:lab', id: node.ID },
+          Status: node.alive ? 1 : 4,
+          ProtocolMin: 1,
+          ProtocolMax: 5,
+          ProtocolCur: 2,
+          DelegateMin: 2,
+          DelegateMax: 5,
+          DelegateCur: 4,
+        })),
+      }),
+    },
+  ];
+}
+
+function toNode(node: ServiceInstance['node']) {
+  return {
+    ID: node.ID,
+    Node: node.Node,
+    Address: node.Address,
+    Datacenter: node.Datacenter,
+    TaggedAddresses: { lan: node.Address, wan: node.Address },
+    Meta: { 'consul-network-segment': '' },
+    CreateIndex: node.createIndex,
+    ModifyIndex: node.modifyIndex,
+  };
+}
+
+function toCatalogEntry({ node, service }: ServiceInstance) {
+  const s = service.value;
+  return {
+    ID: node.ID,
+    Node: node.Node,
+    Address: node.Address,
+    Datacenter: node.Datacenter,
+    TaggedAddresses: { lan: node.Address, wan: node.Address },
+    NodeMeta: { 'consul-network-segment': '' },
+    ServiceKind: '',
+    ServiceID: s.ID,
+    ServiceName: s.Service,
+    ServiceTags: s.Tags,
+    ServiceAddress: s.Address,
+    ServiceTaggedAddresses: s.TaggedAddresses ?? null,
+    ServiceWeights: s.Weights,
+    ServiceMeta: s.Meta,
+    ServicePort: s.Port,
+    ServiceEnableTagOverride: s.EnableTagOverride,
+    ServiceProxy: { MeshGateway: {}, Expose: {} },
+    ServiceConnect: {},
+    CreateIndex: service.createIndex,
+    ModifyIndex: service.modifyIndex,
+  };
+}
+
+function toHealthEntry(instance: ServiceInstance) {
+  const { Datacenter: _dc, ...service } = instance.service.value;
+  return {
+    Node: toNode(instance.node),
+    Service: { ...service, CreateIndex: instance.service.createIndex, ModifyIndex: instance.service.modifyIndex },
+    Checks: instance.checks,
+  };
+}
+
+function hasTag(entry: unknown, tag: string): boolean {
+  const e = entry as { ServiceTags?: string[]; Service?: { Tags?: string[] } };
+  return (e.ServiceTags ?? e.Service?.Tags ?? []).includes(tag);
+}

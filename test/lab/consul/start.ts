@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { REPO_DIR, spawnDetachedTs, stopPidFile, waitForHttp } from '../nomad/detached-process.js';
+import { CONSUL_PORT, getHostAddress, getHostNamespace, LAB_HOSTS, STATE_DIR, UNDERLAY_GATEWAY } from '../topology.js';
+
+/** Options of the emulated Consul; all optional (lab defaults). */
+export interface ConsulStartOptions {
+  /** Catalog server port in the root namespace (default 8501). */
+  catalogPort?: number;
+  httpPort?: number;
+  dnsPort?: number;
+  aclToken?: string;
+  /** How often agents reap services critical past DeregisterCriticalServiceAfter (default 5000 ms). */
+  reapIntervalMs?: number;
+  stateDir?: string;
+  timeoutMs?: number;
+}
+
+/** The started catalog and agents. */
+export interface StartedConsul {
+  pids: number[];
+  catalogAddress: string;
+  /** Agent HTTP address per lab host. */
+  consulAddresses: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const pidFiles = (stateDir: string) => [
+  join(stateDir, 'consul-catalog.pid'),
+  ...LAB_HOSTS.map((h) => join(stateDir, `consul-${h}.pid`)),
+];
+
+/**
+ * Starts the shared catalog (192.168.56.1:8501, DNS :8600) and one agent per lab host inside the host's
+ * namespace (`<host address>:8500`, DNS :8600), as detached processes with logs and pid files in the state
+ * dir, after stopping leftovers. Resolves when all answer.
+ */
+export async function start(opts: ConsulStartOptions = {}): Promise<StartedConsul> {
+  const stateDir = opts.stateDir ?? STATE_DIR;
+  await stop({ stateDir });
+  const catalogPort = opts.catalogPort ?? 8501;
+  const httpPort = opts.httpPort ?? CONSUL_PORT;
+  const dnsPort = opts.dnsPort ?? 8600;
+  const catalogAddress = `http://${UNDERLAY_GATEWAY}:${catalogPort}`;
+  const common = { CONSUL_LAB_ACL_TOKEN: opts.aclToken ?? '', CONSUL_LAB_DNS_PORT: String(dnsPort) };
+  const catalogLog = join(stateDir, 'consul-catalog.log');
+  const pids = [
+    spawnDetachedTs({
+      entry: join(REPO_DIR, 'test/lab/consul/catalog-main.ts'),
+      logFile: catalogLog,
+      pidFile: join(stateDir, 'consul-catalog.pid'),
+      env: { ...common, CONSUL_LAB_BIND: UNDERLAY_GATEWAY, CONSUL_LAB_CATALOG_PORT: String(catalogPort) },
+    }),
+  ];
+  const consulAddresses: Record<string, string> = {};
+  for (const host of LAB_HOSTS) {
+    const address = getHostAddress(host);
+    consulAddresses[host] = `http://${address}:${httpPort}`;
+    pids.push(
+      spawnDetachedTs({
+        entry: join(REPO_DIR, 'test/lab/consul/agent-main.ts'),
+        logFile: join(stateDir, `consul-${host}.log`),
+        pidFile: join(stateDir, `consul-${host}.pid`),
+        prefix: ['ip', 'netns', 'exec', getHostNamespace(host)],
+        env: {
+          ...common,
+          CONSUL_LAB_NODE: host,
+          CONSUL_LAB_ADDRESS: address,
+          CONSUL_LAB_HTTP_PORT: String(httpPort),
+          CONSUL_LAB_CATALOG_URL: catalogAddress,
+          CONSUL_LAB_REAP_MS: String(opts.reapIntervalMs ?? 5000),
+        },
+      }),
+    );
+  }
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  await waitForHttp(`${catalogAddress}/v1/catalog/nodes`, timeoutMs, catalogLog);
+  await Promise.all(
+    LAB_HOSTS.map((h) =>
+      waitForHttp(`${consulAddresses[h]}/v1/agent/self`, timeoutMs, join(stateDir, `consul-${h}.log`)),
+    ),
+  );
+  return { pids, catalogAddress, consulAddresses, stop: () => stop({ stateDir }) };
+}
+
+/** Stops the catalog and agents started from this state dir (by their pid files). */
+export async function stop(opts: { stateDir?: string } = {}): Promise<void> {
+  await Promise.all(pidFiles(opts.stateDir ?? STATE_DIR).map((file) => stopPidFile(file)));
+}

@@ -1,0 +1,33 @@
+import { createLogger } from '../../../src/logging.js';
+import { type LabHost, runOnHost } from '../host-exec.js';
+import { CONSUL_PORT, getHostAddress, LAB_HOSTS, NOMAD_PORT, UNDERLAY_GATEWAY } from '../topology.js';
+import { createNomadServer } from './nomad-server.js';
+
+/**
+ * Process entry of the emulated Nomad server (started detached by ./start.ts). Settings come from the
+ * environment: NOMAD_LAB_BIND, NOMAD_LAB_PORT, NOMAD_LAB_CONSUL_PORT, NOMAD_LAB_ACL_TOKEN,
+ * NOMAD_LAB_CONSUL_TOKEN, NOMAD_LAB_NODE_MEMORY_MB.
+ */
+const env = process.env;
+const logger = createLogger({ name: 'lab-nomad' });
+const bind = env.NOMAD_LAB_BIND || UNDERLAY_GATEWAY;
+const port = Number(env.NOMAD_LAB_PORT || NOMAD_PORT);
+const nomad = createNomadServer({
+  hosts: LAB_HOSTS.map((host) => ({ host, address: getHostAddress(host) })),
+  runOnHost: (host, argv, opts) => runOnHost(host as LabHost, argv, opts),
+  logger,
+  consulPort: Number(env.NOMAD_LAB_CONSUL_PORT || CONSUL_PORT),
+  consulToken: env.NOMAD_LAB_CONSUL_TOKEN || undefined,
+  aclToken: env.NOMAD_LAB_ACL_TOKEN || undefined,
+  nodeMemoryMB: Number(env.NOMAD_LAB_NODE_MEMORY_MB || 1024),
+});
+nomad.server.listen(port, bind, () => logger.info({ bind, port }, 'lab nomad listening'));
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    void nomad.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
+}
+// A bug in a handler must not take the lab down; it is logged and the request gets a 500.
+process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception'));
+process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));

@@ -1,0 +1,255 @@
+import type { Logger } from 'pino';
+import type { AllocRunner } from './alloc-runner.js';
+import { HttpError } from './http/http-error.js';
+import type { Job, TaskGroup } from './job-types.js';
+import { getGroupAsk, isSpecChanged, makeAllocation, makeDeployment, makeEvaluation } from './make-objects.js';
+import { isAllocLive, type NomadState, nowNs } from './nomad-state.js';
+import { type NodeLoad, placeAllocations } from './place-allocations.js';
+import type { AllocatedPort, Allocation, Evaluation, NodeRecord } from './state-types.js';
+
+export interface SchedulerDeps {
+  state: NomadState;
+  runner: AllocRunner;
+  logger: Logger;
+  /** How long an evaluation stays `pending` before the scheduler processes it. */
+  evalDelayMs: number;
+  random?: () => number;
+}
+
+/** The register response (`api.JobRegisterResponse`). */
+export interface RegisterResult {
+  EvalID: string;
+  EvalCreateIndex: number;
+  JobModifyIndex: number;
+  Warnings: string;
+  Index: number;
+  LastContact: number;
+  KnownLeader: boolean;
+}
+
+/**
+ * The emulated server's job lifecycle: register (with EnforceIndex check-and-set), deregister, and the
+ * evaluation that places, replaces or stops allocations and opens a deployment for service jobs.
+ */
+export class Scheduler {
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /** Registers a canonicalized, validated job; errors are Nomad's EnforceIndex texts (500). */
+  register(job: Job, enforce: { enforceIndex: boolean; jobModifyIndex: number }): RegisterResult {
+    const { state } = this.deps;
+    const id = job.ID as string;
+    const existing = state.jobs.get(id);
+    if (enforce.enforceIndex) checkEnforceIndex(existing, enforce.jobModifyIndex);
+    const index = state.touch();
+    const changed = !existing || isSpecChanged(existing, job);
+    const stored: Job = {
+      ...job,
+      Status: changed || !existing ? 'pending' : existing.Status,
+      Version: existing ? (existing.Version ?? 0) + (changed ? 1 : 0) : 0,
+      Stable: changed ? false : (existing?.Stable ?? false),
+      CreateIndex: existing?.CreateIndex ?? index,
+      ModifyIndex: index,
+      JobModifyIndex: changed ? index : (existing?.JobModifyIndex ?? index),
+      SubmitTime: nowNs(),
+    };
+    state.jobs.set(id, stored);
+    const evaluation = this.#createEval(stored, 'job-register', index);
+    return {
+      EvalID: evaluation.ID,
+      EvalCreateIndex: index,
+      JobModifyIndex: stored.JobModifyIndex as number,
+      Warnings: '',
+      Index: index,
+      LastContact: 0,
+      KnownLeader: false,
+    };
+  }
+
+  /** Stops a job (and purges it when asked); its allocations are stopped by the evaluation. */
+  deregister(jobId: string, purge: boolean) {
+    const { state } = this.deps;
+    const job = state.jobs.get(jobId);
+    if (!job) throw new HttpError(404, 'job not found');
+    const index = state.touch();
+    const stopped: Job = { ...job, Stop: true, Status: 'dead', ModifyIndex: index, JobModifyIndex: index };
+    stopped.Version = (job.Version ?? 0) + (job.Stop ? 0 : 1);
+    if (purge) state.jobs.delete(jobId);
+    else state.jobs.set(jobId, stopped);
+    const evaluation = this.#createEval(stopped, 'job-deregister', index);
+    return { EvalID: evaluation.ID, EvalCreateIndex: index, JobModifyIndex: index };
+  }
+
+  /** Node loads for placement, leaving out the allocations of `excludeJobId` (they would be replaced). */
+  nodeLoads(excludeJobId?: string): NodeLoad[] {
+    const live = this.deps.state.liveAllocs().filter((a) => a.JobID !== excludeJobId);
+    return this.deps.state.nodes.map((node) => {
+      const here = live.filter((a) => a.NodeID === node.ID);
+      return {
+        nodeId: node.ID,
+        allocCount: here.length,
+        usedMemoryMB: here.reduce((sum, a) => sum + a.MemoryMB, 0),
+        memoryCapacityMB: node.memoryCapacityMB,
+        usedPorts: new Set(here.flatMap((a) => a.Ports.map((p) => p.Value))),
+      };
+    });
+  }
+
+  #createEval(job: Job, triggeredBy: string, index: number): Evaluation {
+    const evaluation = makeEvaluation(job, triggeredBy, index, 'pending');
+    this.deps.state.evals.set(evaluation.ID, evaluation);
+    setTimeout(() => {
+      this.#process(evaluation).catch((err: unknown) => {
+        this.deps.logger.error({ err, eval: evaluation.ID }, 'evaluation failed');
+        evaluation.Status = 'failed';
+        evaluation.StatusDescription = String(err);
+        evaluation.ModifyIndex = this.deps.state.touch();
+      });
+    }, this.deps.evalDelayMs);
+    return evaluation;
+  }
+
+  async #process(evaluation: Evaluation): Promise<void> {
+    const { state, runner } = this.deps;
+    const job = state.jobs.get(evaluation.JobID);
+    const live = state.allocsOfJob(evaluation.JobID).filter(isAllocLive);
+    if (!job || job.Stop) {
+      for (const d of state.deployments.values()) {
+        if (d.JobID === evaluation.JobID && d.Status === 'running') {
+          d.Status = 'cancelled';
+          d.StatusDescription = 'Cancelled because job is stopped';
+          d.ModifyIndex = state.touch();
+        }
+      }
+      this.#cancelBlockedEvals(evaluation.JobID);
+      this.#complete(evaluation, {});
+      await Promise.all(live.map((a) => runner.stop(a, 'alloc not needed due to job update')));
+      return;
+    }
+    const outdated = live.filter((a) => a.JobVersion !== job.Version);
+    const places: { group: TaskGroup; count: number; keepIndexes: number[] }[] = [];
+    const extras: Allocation[] = [];
+    for (const group of job.TaskGroups ?? []) {
+      const current = live.filter((a) => a.JobVersion === job.Version && a.TaskGroup === group.Name);
+      const count = group.Count ?? 1;
+      extras.push(...current.slice(count));
+      const kept = current.slice(0, count);
+      places.push({ group, count: count - kept.length, keepIndexes: kept.map(nameIndexOf) });
+    }
+    const needsDeployment = job.Type === 'service' && (outdated.length > 0 || places.some((p) => p.count > 0));
+    const deployment = needsDeployment ? this.#openDeployment(job) : undefined;
+    await Promise.all([
+      ...outdated.map((a) => runner.stop(a, 'alloc is being updated due to job update')),
+      ...extras.map((a) => runner.stop(a, 'alloc not needed due to job update')),
+    ]);
+    const failed: Record<string, unknown> = {};
+    const queued: Record<string, number> = {};
+    const placed: Allocation[] = [];
+    for (const { group, count, keepIndexes } of places) {
+      const ask = getGroupAsk(group);
+      const result = placeAllocations(this.nodeLoads(), { count, ...ask });
+      const freeIndexes = Array.from({ length: group.Count ?? 1 }, (_, i) => i).filter((i) => !keepIndexes.includes(i));
+      result.nodeIds.forEach((nodeId, i) => {
+        const node = state.nodes.find((n) => n.ID === nodeId) as NodeRecord;
+        const alloc = makeAllocation({
+          job,
+          group,
+          nameIndex: freeIndexes[i] ?? i,
+          node,
+          evalId: evaluation.ID,
+          deploymentId: deployment?.ID ?? '',
+          ports: this.#assignPorts(node, ask),
+          index: state.touch(),
+        });
+        state.allocs.set(alloc.ID, alloc);
+        placed.push(alloc);
+      });
+      if (deployment)
+        (deployment.TaskGroups[group.Name ?? ''] as { PlacedAllocs: number }).PlacedAllocs += result.nodeIds.length;
+      queued[group.Name ?? ''] = result.failed;
+      if (result.metric) failed[group.Name ?? ''] = result.metric;
+    }
+    this.#complete(evaluation, failed, queued, deployment?.ID);
+    await Promise.all(placed.map((a) => runner.start(a)));
+  }
+
+  #openDeployment(job: Job) {
+    const { state } = this.deps;
+    for (const d of state.deployments.values()) {
+      if (d.JobID === job.ID && d.Status === 'running') {
+        if (d.JobVersion === job.Version) return d;
+        d.Status = 'cancelled';
+        d.StatusDescription = 'Cancelled due to newer version of job';
+        d.ModifyIndex = state.touch();
+      }
+    }
+    const deployment = makeDeployment(job, state.touch());
+    state.deployments.set(deployment.ID, deployment);
+    return deployment;
+  }
+
+  #complete(
+    evaluation: Evaluation,
+    failed: Record<string, unknown>,
+    queued?: Record<string, number>,
+    deploymentId = '',
+  ) {
+    const { state } = this.deps;
+    evaluation.Status = 'complete';
+    evaluation.DeploymentID = deploymentId;
+    evaluation.QueuedAllocations = queued ?? null;
+    if (Object.keys(failed).length > 0) {
+      evaluation.FailedTGAllocs = failed;
+      const job = state.jobs.get(evaluation.JobID) as Job;
+      const blocked = makeEvaluation(job, 'queued-allocs', state.touch(), 'blocked');
+      blocked.PreviousEval = evaluation.ID;
+      blocked.StatusDescription = 'created to place remaining allocations';
+      blocked.QueuedAllocations = queued ?? null;
+      state.evals.set(blocked.ID, blocked);
+      evaluation.BlockedEval = blocked.ID;
+    }
+    evaluation.ModifyTime = nowNs();
+    evaluation.ModifyIndex = state.touch();
+  }
+
+  #cancelBlockedEvals(jobId: string) {
+    for (const e of this.deps.state.evals.values()) {
+      if (e.JobID === jobId && e.Status === 'blocked') {
+        e.Status = 'canceled';
+        e.StatusDescription = 'evaluation canceled because job was stopped';
+        e.ModifyIndex = this.deps.state.touch();
+      }
+    }
+  }
+
+  #assignPorts(node: NodeRecord, ask: ReturnType<typeof getGroupAsk>): AllocatedPort[] {
+    const used = new Set(this.nodeLoads().find((n) => n.nodeId === node.ID)?.usedPorts ?? []);
+    const random = this.deps.random ?? Math.random;
+    const ports: AllocatedPort[] = ask.reservedPorts.map((p) => ({
+      Label: p.Label,
+      Value: p.Value,
+      To: p.To ?? 0,
+      HostIP: node.Address,
+    }));
+    for (const p of ports) used.add(p.Value);
+    for (const dyn of ask.dynamicLabels) {
+      let value = 20000 + Math.floor(random() * 12000);
+      while (used.has(value)) value = value >= 32000 ? 20000 : value + 1;
+      used.add(value);
+      ports.push({ Label: dyn.Label, Value: value, To: dyn.To, HostIP: node.Address });
+    }
+    return ports;
+  }
+}
+
+function checkEnforceIndex(existing: Job | undefined, jobModifyIndex: number) {
+  const prefix = `Enforcing job modify index ${jobModifyIndex}`;
+  if (jobModifyIndex === 0 && existing) throw new HttpError(500, `${prefix}: job already exists`);
+  if (jobModifyIndex > 0 && !existing) throw new HttpError(500, `${prefix}: job does not exist`);
+  if (existing && jobModifyIndex > 0 && existing.JobModifyIndex !== jobModifyIndex) {
+    throw new HttpError(500, `${prefix}: job exists with conflicting job modify index: ${existing.JobModifyIndex}`);
+  }
+}
+
+function nameIndexOf(alloc: Allocation): number {
+  return Number(/\[(\d+)\]$/.exec(alloc.Name)?.[1] ?? 0);
+}

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { NOMAD_PORT, STATE_DIR, UNDERLAY_GATEWAY } from '../topology.js';
+import { REPO_DIR, spawnDetachedTs, stopPidFile, waitForHttp } from './detached-process.js';
+
+/** Options of the emulated Nomad server; all optional (lab defaults). */
+export interface NomadStartOptions {
+  bind?: string;
+  port?: number;
+  consulPort?: number;
+  /** Require this ACL token on every request. */
+  aclToken?: string;
+  consulToken?: string;
+  /** Memory each node offers to allocations (default 1024 MB). */
+  nodeMemoryMB?: number;
+  stateDir?: string;
+  timeoutMs?: number;
+}
+
+/** The started server. */
+export interface StartedNomad {
+  pid: number;
+  pids: number[];
+  nomadAddress: string;
+  address: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the emulated Nomad server as a detached process (log `nomad.log`, pid `nomad.pid` in the state
+ * dir), after stopping a leftover one, and resolves when it answers `GET /v1/nodes`.
+ */
+export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad> {
+  const stateDir = opts.stateDir ?? STATE_DIR;
+  const pidFile = join(stateDir, 'nomad.pid');
+  const logFile = join(stateDir, 'nomad.log');
+  await stopPidFile(pidFile);
+  const bind = opts.bind ?? UNDERLAY_GATEWAY;
+  const port = opts.port ?? NOMAD_PORT;
+  const pid = spawnDetachedTs({
+    entry: join(REPO_DIR, 'test/lab/nomad/main.ts'),
+    logFile,
+    pidFile,
+    env: {
+      NOMAD_LAB_BIND: bind,
+      NOMAD_LAB_PORT: String(port),
+      NOMAD_LAB_CONSUL_PORT: opts.consulPort === undefined ? '' : String(opts.consulPort),
+      NOMAD_LAB_ACL_TOKEN: opts.aclToken ?? '',
+      NOMAD_LAB_CONSUL_TOKEN: opts.consulToken ?? '',
+      NOMAD_LAB_NODE_MEMORY_MB: String(opts.nodeMemoryMB ?? 1024),
+    },
+  });
+  const address = `http://${bind}:${port}`;
+  await waitForHttp(`${address}/v1/nodes`, opts.timeoutMs ?? 20_000, logFile);
+  return { pid, pids: [pid], nomadAddress: address, address, stop: () => stop({ stateDir }) };
+}
+
+/** Stops the server started from this state dir (by its pid file). */
+export async function stop(opts: { stateDir?: string } = {}): Promise<void> {
+  await stopPidFile(join(opts.stateDir ?? STATE_DIR, 'nomad.pid'));
+}
