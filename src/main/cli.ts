@@ -1,8 +1,10 @@
 import pino from 'pino';
-import { formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
+import { type ConsoleRunResult, formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
+import { buildHelpReport, commandRegistry, parseCommand } from '../commands/index.js';
 import { loadConfig } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger } from '../logging.js';
+import type { Report } from '../report/model.js';
 import { CLI_USAGE, parseCliArgs } from './cli-args.js';
 import { loggerOptionsFor } from './logger-options.js';
 import { createProcessors } from './processors.js';
@@ -17,6 +19,12 @@ async function main(): Promise<number> {
   if ('error' in args) {
     process.stderr.write(`${args.error === 'help' ? '' : `${args.error}\n`}${CLI_USAGE}\n`);
     return args.error === 'help' ? 0 : 2;
+  }
+  // Usage errors and help need no queue: answer them before starting Redis or loading cluster clients.
+  const early = answerWithoutQueue(args.text);
+  if (early) {
+    process.stdout.write(args.json ? `${JSON.stringify(toJsonOutput(early), null, 2)}\n` : formatConsoleResult(early));
+    return early.exitCode;
   }
   const config = loadConfig(process.env, args.config ? { path: args.config } : {});
   // stdout carries the result only; logs go to stderr and stay quiet unless LOG_LEVEL asks for more.
@@ -55,6 +63,18 @@ async function main(): Promise<number> {
   } finally {
     await runtime.close();
     await processors.close();
+  }
+}
+
+function answerWithoutQueue(text: string): ConsoleRunResult | undefined {
+  try {
+    const parsed = parseCommand(text);
+    if (parsed.name !== 'help') return undefined;
+    const command = (parsed.args as { command?: string }).command;
+    const report = buildHelpReport(commandRegistry, command ? { command } : {}) as unknown as Report;
+    return { intake: { kind: 'answer', report }, report, exitCode: 0 };
+  } catch (err) {
+    return { intake: { kind: 'usage', message: describeForUser(err, 'usage') }, exitCode: 2 };
   }
 }
 

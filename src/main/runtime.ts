@@ -20,7 +20,7 @@ export interface RuntimeOptions {
   logger: Logger;
   prefix?: string;
   /** Start workers in this process (bot + worker in one, the `npm start` default). */
-  workers?: { processors: ProcessorRegistry; notifier?: Notifier; shutdownGraceMs?: number };
+  workers?: { processors: ProcessorRegistry; notifier?: Notifier; shutdownGraceMs?: number; commandQueues?: boolean };
   embeddedDataDir?: string;
 }
 
@@ -83,6 +83,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         store,
         producer,
         processors: opts.workers.processors,
+        commandQueues: opts.workers.commandQueues ?? true,
         ...(opts.workers.notifier ? { notifier: opts.workers.notifier } : {}),
         ...(opts.workers.shutdownGraceMs ? { shutdownGraceMs: opts.workers.shutdownGraceMs } : {}),
         logger: opts.logger,

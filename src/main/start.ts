@@ -1,6 +1,6 @@
 import { runConsoleRepl } from '../chat/console-repl.js';
 import { createSlackApp } from '../chat/slack-app.js';
-import { createSlackNotifier } from '../chat/slack-notifier.js';
+import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifier.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
@@ -21,22 +21,33 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
   const slack = config.slack;
   const mode =
     slack?.botToken && slack.signingSecret ? 'http' : slack?.botToken && slack.appToken ? 'socket' : 'console';
-  const processors = role === 'bot' ? undefined : await createProcessors(config, logger);
+  // A bot-only process runs no command processors but still delivers replies (the notify queue).
+  const processors = role === 'bot' ? { registry: {}, close: async () => {} } : await createProcessors(config, logger);
   const slackApp =
     mode === 'console' || role === 'worker'
       ? undefined
       : createSlackApp({ mode, ...slackOptions(config), intake: (t) => runtime.intake(t), logger });
-  const notifier = slackApp ? createSlackNotifier({ client: slackApp.client, logger }) : undefined;
+  // The notifier gets its own fail-fast client: a 429 goes back to the notify queue instead of blocking here.
+  const notifier =
+    mode === 'console'
+      ? undefined
+      : createSlackNotifier({
+          client: createSlackWebClient({
+            token: slack?.botToken ?? '',
+            ...(slack?.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+          }),
+          logger,
+        });
   const runtime = await startRuntime({
     redisUrl: config.redis?.url,
     logger,
-    ...(processors ? { workers: { processors: processors.registry, ...(notifier ? { notifier } : {}) } } : {}),
+    workers: { processors: processors.registry, commandQueues: role !== 'bot', ...(notifier ? { notifier } : {}) },
   });
   const stop = once(async () => {
     logger.info('shutting down');
     await slackApp?.stop().catch(() => {});
     await runtime.close();
-    await processors?.close();
+    await processors.close();
     process.exit(0);
   });
   process.once('SIGINT', stop);

@@ -6,6 +6,13 @@ export interface MessageRef {
   ts: string;
 }
 
+/** Where to post a new reply: the channel, optionally a thread, and the user it answers. */
+export interface NotifyTarget {
+  channel: string;
+  threadTs?: string;
+  userId: string;
+}
+
 /**
  * Delivers a command's reply: one message posted once and then updated in place, with long detail and files in
  * its thread. Implemented by chat/ (Slack, console); used by the notify worker, which must not know the platform.

@@ -16,6 +16,8 @@ export interface RunWorkersOptions {
   store: JobStore;
   producer: Pick<Producer, 'requestNotify'>;
   processors: ProcessorRegistry;
+  /** False for a front-end-only process: it delivers replies (notify) but runs no commands. @defaultValue true */
+  commandQueues?: boolean;
   /** Without a notifier this process does not consume the notify queue (e.g. a CLI without Slack). */
   notifier?: Notifier;
   logger: Logger;
@@ -37,7 +39,7 @@ export async function runWorkers(opts: RunWorkersOptions) {
   const prefix = opts.prefix ?? DEFAULT_PREFIX;
   const log = opts.logger.child({ component: 'workers' });
   const workers: Worker[] = [];
-  const kinds: CommandQueueKind[] = ['read', 'write', 'ssh'];
+  const kinds: CommandQueueKind[] = opts.commandQueues === false ? [] : ['read', 'write', 'ssh'];
   for (const kind of kinds) {
     const handler = createCommandHandler({
       queueKind: kind,
