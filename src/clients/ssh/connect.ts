@@ -1,5 +1,5 @@
 import { Socket } from 'node:net';
-import { Client } from 'ssh2';
+import ssh2, { type Client } from 'ssh2';
 import type { SshConnectConfig, SshConnectFn } from './types.js';
 
 /**
@@ -24,7 +24,7 @@ export const connectSshWithDefaults: SshConnectFn = (config) => connectOn(config
 
 function connectOn(config: SshConnectConfig, sock: Socket | undefined): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = new ssh2.Client();
     // One deadline for TCP connect + handshake + auth; ssh2's readyTimeout starts only at handshake.
     const deadlineMs = config.readyTimeout ?? 20_000;
     const timer = setTimeout(

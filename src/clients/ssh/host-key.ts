@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import { ErrorCode, NetopsError } from '../../errors.js';
 import type { SshHost } from './types.js';
 
@@ -20,7 +20,7 @@ export function fingerprintSha256(blob: Buffer): string {
 /** Parses `hosts[].hostKey`; refuses a missing or unparsable key, because we never connect unpinned. */
 export function parsePinnedHostKey(host: Pick<SshHost, 'name' | 'address' | 'hostKey'>): PinnedHostKey {
   const line = host.hostKey?.trim() ?? '';
-  const parsed = line ? utils.parseKey(line) : new Error('empty');
+  const parsed = line ? ssh2.utils.parseKey(line) : new Error('empty');
   if (parsed instanceof Error || Array.isArray(parsed)) {
     const why = parsed instanceof Error ? parsed.message : 'several keys given';
     throw new NetopsError(ErrorCode.SshHostKey, `no usable pinned host key for ${host.name}: ${why}`, {
