@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything netops-bot, its tests and its lab need on a fresh Debian/Ubuntu machine (run as root):
+# the Debian packages below when missing, then the npm dependencies from package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+have redis-server || need+=(redis-server)
+have sshd || need+=(openssh-server)
+have ssh || need+=(openssh-client)
+have ssh-keygen || need+=(openssh-client)
+have iperf3 || need+=(iperf3)
+have ping || need+=(iputils-ping)
+have busybox || need+=(busybox)
+have nc || need+=(netcat-openbsd)
+have dig || need+=(dnsutils)
+have ip || need+=(iproute2)
+have jq || need+=(jq)
+have flock || need+=(util-linux)
+have pgrep || need+=(procps)
+have curl || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Optional native parts (ssh2's cpu-features) may be skipped by npm's install-script policy: ssh2 works without.
+npm ci --no-audit --no-fund
