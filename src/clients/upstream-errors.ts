@@ -53,20 +53,27 @@ export const UNREACHABLE_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 
-/** The errno-style code of an error or of the first error in its cause chain / AggregateError. */
-export function findErrorCode(err: unknown, depth = 0): string | undefined {
-  if (typeof err !== 'object' || err === null || depth > 5) return undefined;
+/**
+ * The most telling error code in an error, its cause chain and AggregateError members: an errno code
+ * (ECONNREFUSED) beats an undici wrapper code (UND_ERR_SOCKET), which beats any other code.
+ */
+export function findErrorCode(err: unknown): string | undefined {
+  const codes: string[] = [];
+  collectCodes(err, codes, 0);
+  return (
+    codes.find((c) => c.startsWith('E') && UNREACHABLE_CODES.has(c)) ??
+    codes.find((c) => UNREACHABLE_CODES.has(c)) ??
+    codes[0]
+  );
+}
+
+function collectCodes(err: unknown, into: string[], depth: number): void {
+  if (typeof err !== 'object' || err === null || depth > 5) return;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return code;
+  if (typeof code === 'string') into.push(code);
   const nested = (err as { errors?: unknown[] }).errors;
-  if (Array.isArray(nested)) {
-    for (const e of nested) {
-      const c = findErrorCode(e, depth + 1);
-      if (c) return c;
-    }
-  }
-  const fromCause = findErrorCode((err as { cause?: unknown }).cause, depth + 1);
-  return fromCause ?? (typeof code === 'string' ? code : undefined);
+  if (Array.isArray(nested)) for (const e of nested) collectCodes(e, into, depth + 1);
+  collectCodes((err as { cause?: unknown }).cause, into, depth + 1);
 }
 
 /** NetopsError for "server not reachable", user-safe and retryable. */

@@ -63,6 +63,8 @@ export function createSshPool(opts: SshPoolOptions): SshPool {
       (client) => {
         state.connects++;
         state.client = client;
+        // every running command listens for 'close' on the shared client
+        client.setMaxListeners(opts.concurrencyPerHost + 10);
         const forget = () => {
           if (state.client === client) state.client = undefined;
         };

@@ -18,6 +18,8 @@ export interface StubAnswer {
   text?: string;
   headers?: Record<string, string>;
   delayMs?: number;
+  /** Drop the connection without answering (connection reset). */
+  destroy?: boolean;
 }
 
 /** A real HTTP server on 127.0.0.1 standing in for Nomad or Consul, recording every request. */
@@ -45,6 +47,10 @@ export async function startHttpStub(answer: (req: SeenRequest) => StubAnswer): P
       };
       requests.push(seen);
       const a = answer(seen);
+      if (a.destroy) {
+        req.socket.destroy();
+        return;
+      }
       const send = () => {
         if (res.destroyed) return;
         const isText = a.text !== undefined;

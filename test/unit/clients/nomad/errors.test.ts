@@ -43,6 +43,24 @@ describe('nomad error mapping', () => {
     expect(err.userMessage).toContain('Argument or block definition required');
   });
 
+  it('keeps the 500 multierror text of a job validation failure for the user', async () => {
+    const text = '1 error occurred:\n\t* Task group web validation failed: Task web has no driver\n';
+    const { client } = await setup(() => ({ status: 500, text }));
+    const err = await catchError(client.planJob({ ID: 'web' }));
+    expect(err).toMatchObject({ code: ErrorCode.UpstreamHttp, status: 500, body: text.trim() });
+    expect(err.userMessage).toContain('Task web has no driver');
+  });
+
+  it('maps a dropped connection (reset) to UpstreamUnreachable and retries reads', async () => {
+    const { client, stub } = await setup(() => ({ destroy: true }));
+    const err = await catchError(client.readJob('web'));
+    expect(err.code).toBe(ErrorCode.UpstreamUnreachable);
+    expect(err.userMessage).toMatch(
+      /^Nomad at http:\/\/127\.0\.0\.1:\d+ is unreachable \((ECONNRESET|UND_ERR_SOCKET)\)$/,
+    );
+    expect(stub.requests).toHaveLength(3);
+  });
+
   it('maps 404 to NotFound', async () => {
     const { client } = await setup(() => ({ status: 404, text: 'job not found' }));
     const err = await catchError(client.readJob('nope'));
