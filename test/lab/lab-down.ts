@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { removeLabAccount } from './lab-account.js';
 import { readLabState } from './lab-state.js';
 import { runProcess } from './run-process.js';
@@ -30,6 +31,20 @@ function killPid(pid: number): void {
   }
 }
 
+/** True while the process exists and is not a zombie (killed processes linger until their parent reaps them). */
+export function isProcessRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function waitForExit(pids: number[]): Promise<void> {
+  for (let i = 0; i < 100 && pids.some(isProcessRunning); i++) await delay(20);
+}
+
 /**
  * Removes everything the lab made: processes (recorded pids and every process inside an `nl-*` namespace),
  * namespaces, root links, the alias account and the state directory. Works from lab.json when present and by
@@ -41,10 +56,15 @@ export async function downLab(): Promise<string[]> {
   const namespaces = [...new Set([...(state?.namespaces ?? []), ...(await listLabNamespaces())])];
   // Containers first (their supervisors live in the host namespaces and would otherwise record exits).
   namespaces.sort((a, b) => Number(b.startsWith(`${NAME_PREFIX}c-`)) - Number(a.startsWith(`${NAME_PREFIX}c-`)));
+  const killed = [...(state?.pids ?? [])];
   for (const ns of namespaces) {
     const pids = await runProcess(['ip', 'netns', 'pids', ns]);
-    for (const pid of pids.stdout.split(/\s+/).filter(Boolean)) killPid(Number(pid));
+    for (const pid of pids.stdout.split(/\s+/).filter(Boolean).map(Number)) {
+      killPid(pid);
+      killed.push(pid);
+    }
   }
+  await waitForExit(killed);
   for (const ns of namespaces) await runProcess(['ip', 'netns', 'del', ns]);
   for (const link of await listLabLinks()) await runProcess(['ip', 'link', 'del', link]);
   removeLabAccount();

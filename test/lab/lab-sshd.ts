@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { LAB_HOST_PATH } from './host-exec.js';
 import { runChecked, runProcess } from './run-process.js';
 import {
@@ -78,6 +79,8 @@ export async function startSshd(host: LabHost): Promise<number> {
   writeFileSync(config, renderSshdConfig(host, dir));
   const sshd = ['/usr/sbin/sshd', '-f', config, '-E', join(dir, 'sshd.log')];
   await runChecked(['ip', 'netns', 'exec', getHostNamespace(host), ...sshd]);
+  // sshd writes its pid file from the daemonised child, possibly after the parent has exited.
+  for (let i = 0; i < 250 && !existsSync(getSshdPidFile(host)); i++) await delay(20);
   return Number(readFileSync(getSshdPidFile(host), 'utf8').trim());
 }
 

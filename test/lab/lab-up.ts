@@ -33,10 +33,12 @@ export interface UpOptions {
 
 /**
  * A sleeper left in the machine's root mount namespace: the docker CLI enters it (nsenter) to add and delete
- * container namespaces so the /run/netns mounts are visible to every session (see bin/lab-lib.sh).
+ * container namespaces so the /run/netns mounts are visible to every session (see bin/lab-lib.sh). It lives in
+ * u1's network namespace so that `down` finds and kills it even when lab.json is lost.
  */
 function startMountAnchor(): number {
-  const child = spawn('sleep', ['infinity'], { detached: true, stdio: 'ignore' });
+  const argv = ['--net=/run/netns/nl-u1', 'sleep', 'infinity'];
+  const child = spawn('nsenter', argv, { detached: true, stdio: 'ignore' });
   child.unref();
   if (child.pid === undefined) throw new Error('could not start the mount-namespace anchor (sleep)');
   return child.pid;
@@ -84,10 +86,7 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
     configPath: '',
   };
   // Recorded before each step so a failure half-way still leaves `down` a complete list.
-  const anchorPid = startMountAnchor();
-  state.pids.push(anchorPid);
   writeLabState(state);
-  writeLabEnv(overlayMtu, anchorPid);
   await createUnderlay();
   for (const host of LAB_HOSTS) {
     state.namespaces.push(getHostNamespace(host));
@@ -95,6 +94,10 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
     writeLabState(state);
     await createHost(host, overlayMtu);
   }
+  const anchorPid = startMountAnchor();
+  state.pids.push(anchorPid);
+  writeLabState(state);
+  writeLabEnv(overlayMtu, anchorPid);
   await createClientKey();
   addLabAccount(LAB_HOME);
   state.account = SSH_USER;

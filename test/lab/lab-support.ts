@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { runOnHost } from './host-exec.js';
+import { buildSshArgv } from './lab-sshd.js';
+import { type ProcessResult, runProcess } from './run-process.js';
+import type { LabHost } from './topology.js';
+
+/** Whether this machine can build the lab, and why not. */
+export interface LabSupport {
+  supported: boolean;
+  reason: string;
+}
+
+/**
+ * Checks the lab's prerequisites: root, network namespaces (by creating and deleting one), sshd, jq. Tests use
+ * it with `describe.skipIf(!support.supported)` and print the reason, so a skip is never a silent pass.
+ */
+export async function checkLabSupport(): Promise<LabSupport> {
+  if (process.platform !== 'linux') return { supported: false, reason: `lab needs Linux, not ${process.platform}` };
+  if (process.getuid?.() !== 0) return { supported: false, reason: 'lab needs root (network namespaces, veth, sshd)' };
+  for (const tool of ['/usr/sbin/sshd', '/usr/bin/jq', '/usr/bin/ssh']) {
+    if (!existsSync(tool))
+      return { supported: false, reason: `lab needs ${tool} (apt-get install -y openssh-server jq)` };
+  }
+  const probe = `nl-probe-${process.pid}`;
+  const add = await runProcess(['ip', 'netns', 'add', probe]);
+  if (add.code !== 0) return { supported: false, reason: `\`ip netns add\` failed: ${add.stderr.trim()}` };
+  await runProcess(['ip', 'netns', 'del', probe]);
+  return { supported: true, reason: '' };
+}
+
+/** Logs why a lab suite is skipped (vitest shows the suite as skipped; this says why). */
+export function reportLabSkip(support: LabSupport, suite: string): void {
+  if (!support.supported) console.warn(`[lab] skipping ${suite}: ${support.reason}`);
+}
+
+/** Runs a shell command line on a host over real SSH, as the bot does. */
+export function runOverSsh(host: LabHost, command: string, timeoutMs = 30_000): Promise<ProcessResult> {
+  return runProcess(buildSshArgv(host, command), { timeoutMs });
+}
+
+/** Runs argv on a host (namespace exec) and throws unless it exits 0; returns stdout. */
+export async function runOnHostOk(host: LabHost, argv: readonly string[]): Promise<string> {
+  const r = await runOnHost(host, argv);
+  if (r.code !== 0) throw new Error(`${host}: ${argv.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
