@@ -13,6 +13,8 @@ export interface SshTestServer {
   /** Private key (OpenSSH PEM) authorised for `user`. */
   clientKey: Buffer;
   user: string;
+  /** Temp directory of this server (keys, config, bin/); tests may put files here. */
+  dir: string;
   /** Stops sshd and starts it again on the same port with the same keys (existing connections drop). */
   restart(): Promise<void>;
   /** Stops sshd and removes its temp directory. */
@@ -23,6 +25,11 @@ export interface SshTestServer {
 export interface SshTestServerOptions {
   /** Sessions (channels) per connection sshd allows. @defaultValue 10 (OpenSSH's default) */
   maxSessions?: number;
+  /**
+   * Executables to put first on the PATH of sessions (name → script text), e.g. a stand-in `docker`.
+   * Written with mode 0755 into a temp bin directory.
+   */
+  binaries?: Record<string, string>;
 }
 
 const SSHD = '/usr/sbin/sshd';
@@ -40,6 +47,11 @@ export async function startSshTestServer(opts: SshTestServerOptions = {}): Promi
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${clientKeyPath}.pub`));
   // sshd refuses to start without its privilege separation directory.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const binDir = join(dir, 'bin');
+  mkdirSync(binDir);
+  for (const [name, script] of Object.entries(opts.binaries ?? {})) {
+    writeFileSync(join(binDir, name), script, { mode: 0o755 });
+  }
   const port = await findFreePort();
   const config = join(dir, 'sshd_config');
   writeFileSync(
@@ -62,7 +74,7 @@ export async function startSshTestServer(opts: SshTestServerOptions = {}): Promi
       `MaxSessions ${opts.maxSessions ?? 10}`,
       // bash sources ~/.bashrc for commands run by sshd; this machine's root .bashrc runs `pyenv init`
       // (~120 ms). A HOME without rc files keeps the measured time to the SSH round trip itself.
-      `SetEnv HOME=${dir}`,
+      `SetEnv HOME=${dir} PATH=${binDir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin`,
       'MaxStartups 100',
       '',
     ].join('\n'),
@@ -101,6 +113,7 @@ export async function startSshTestServer(opts: SshTestServerOptions = {}): Promi
     hostKeyLine: readFileSync(`${hostKey}.pub`, 'utf8').trim(),
     clientKey: readFileSync(clientKeyPath),
     user: 'root',
+    dir,
     async restart() {
       await kill();
       await start();
