@@ -1,5 +1,11 @@
 import { CancelledError, ErrorCode, NetopsError, TimeoutError, UpstreamHttpError } from '../../errors.js';
-import { createUnreachableError, findErrorCode, firstLine, UpstreamNotFoundError } from '../upstream-errors.js';
+import {
+  createUnreachableError,
+  findErrorCode,
+  firstLine,
+  UNREACHABLE_CODES,
+  UpstreamNotFoundError,
+} from '../upstream-errors.js';
 
 /** The fields of a papi (node-consul's HTTP layer) rejection that decide the mapping. */
 interface PapiLikeError {
@@ -42,6 +48,7 @@ export function mapConsulError(err: unknown, requestName: string, address: strin
     });
   }
   const code = findErrorCode(err);
-  if (code && !e.isValidation) return createUnreachableError('Consul', address, code, err);
+  if (code && UNREACHABLE_CODES.has(code) && !e.isValidation)
+    return createUnreachableError('Consul', address, code, err);
   return new NetopsError(ErrorCode.Internal, `${requestName}: ${e.message ?? String(err)}`, { cause: err });
 }
