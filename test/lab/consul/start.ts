@@ -1,5 +1,15 @@
 import { join } from 'node:path';
-import { REPO_DIR, spawnDetachedTs, stopPidFile, waitForHttp } from '../nomad/detached-process.js';
+import {
+  REPO_DIR,
+  spawnDetachedTs,
+  stopPidFile,
+  stopProcessesRunning,
+  waitForHttp,
+} from '../nomad/detached-process.js';
+
+const catalogEntry = join(REPO_DIR, 'test/lab/consul/catalog-main.ts');
+const agentEntry = join(REPO_DIR, 'test/lab/consul/agent-main.ts');
+
 import { CONSUL_PORT, getHostAddress, getHostNamespace, LAB_HOSTS, STATE_DIR, UNDERLAY_GATEWAY } from '../topology.js';
 
 /** Options of the emulated Consul; all optional (lab defaults). */
@@ -45,7 +55,7 @@ export async function start(opts: ConsulStartOptions = {}): Promise<StartedConsu
   const catalogLog = join(stateDir, 'consul-catalog.log');
   const pids = [
     spawnDetachedTs({
-      entry: join(REPO_DIR, 'test/lab/consul/catalog-main.ts'),
+      entry: catalogEntry,
       logFile: catalogLog,
       pidFile: join(stateDir, 'consul-catalog.pid'),
       env: { ...common, CONSUL_LAB_BIND: UNDERLAY_GATEWAY, CONSUL_LAB_CATALOG_PORT: String(catalogPort) },
@@ -57,7 +67,7 @@ export async function start(opts: ConsulStartOptions = {}): Promise<StartedConsu
     consulAddresses[host] = `http://${address}:${httpPort}`;
     pids.push(
       spawnDetachedTs({
-        entry: join(REPO_DIR, 'test/lab/consul/agent-main.ts'),
+        entry: agentEntry,
         logFile: join(stateDir, `consul-${host}.log`),
         pidFile: join(stateDir, `consul-${host}.pid`),
         prefix: ['ip', 'netns', 'exec', getHostNamespace(host)],
@@ -85,4 +95,5 @@ export async function start(opts: ConsulStartOptions = {}): Promise<StartedConsu
 /** Stops the catalog and agents started from this state dir (by their pid files). */
 export async function stop(opts: { stateDir?: string } = {}): Promise<void> {
   await Promise.all(pidFiles(opts.stateDir ?? STATE_DIR).map((file) => stopPidFile(file)));
+  await Promise.all([stopProcessesRunning(catalogEntry), stopProcessesRunning(agentEntry)]);
 }

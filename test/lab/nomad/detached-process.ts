@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -93,4 +93,23 @@ function readTail(file: string): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * Stops leftovers of an earlier run whose pid file is gone (a crashed run, a removed state dir): every
+ * process whose command line runs `entry`. Matching the absolute entry path keeps it to the lab's own
+ * emulator processes.
+ */
+export async function stopProcessesRunning(entry: string): Promise<void> {
+  const pids = readdirSync('/proc')
+    .filter((name) => /^[0-9]+$/.test(name) && Number(name) !== process.pid)
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(entry);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  await Promise.all(pids.map((pid) => stopPid(pid)));
 }

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { NOMAD_PORT, STATE_DIR, UNDERLAY_GATEWAY } from '../topology.js';
-import { REPO_DIR, spawnDetachedTs, stopPidFile, waitForHttp } from './detached-process.js';
+import { REPO_DIR, spawnDetachedTs, stopPidFile, stopProcessesRunning, waitForHttp } from './detached-process.js';
+
+const entry = join(REPO_DIR, 'test/lab/nomad/main.ts');
 
 /** Options of the emulated Nomad server; all optional (lab defaults). */
 export interface NomadStartOptions {
@@ -33,11 +35,11 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
   const stateDir = opts.stateDir ?? STATE_DIR;
   const pidFile = join(stateDir, 'nomad.pid');
   const logFile = join(stateDir, 'nomad.log');
-  await stopPidFile(pidFile);
+  await stop({ stateDir });
   const bind = opts.bind ?? UNDERLAY_GATEWAY;
   const port = opts.port ?? NOMAD_PORT;
   const pid = spawnDetachedTs({
-    entry: join(REPO_DIR, 'test/lab/nomad/main.ts'),
+    entry,
     logFile,
     pidFile,
     env: {
@@ -57,4 +59,5 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
 /** Stops the server started from this state dir (by its pid file). */
 export async function stop(opts: { stateDir?: string } = {}): Promise<void> {
   await stopPidFile(join(opts.stateDir ?? STATE_DIR, 'nomad.pid'));
+  await stopProcessesRunning(entry);
 }

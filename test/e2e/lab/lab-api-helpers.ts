@@ -1,0 +1,44 @@
+/** Small HTTP helpers shared by the Nomad and Consul lab e2e tests (plain fetch, no bot code). */
+
+export interface ApiResponse {
+  status: number;
+  text: string;
+  index: string | null;
+  json<T = unknown>(): T;
+}
+
+/** Sends a request and returns status, raw text and the index header, never throwing on non-2xx. */
+export async function callApi(
+  url: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: { 'Content-Type': 'application/json', ...init.headers },
+    body: init.body === undefined ? null : JSON.stringify(init.body),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    text,
+    index: res.headers.get('x-nomad-index') ?? res.headers.get('x-consul-index'),
+    json: <T>() => JSON.parse(text) as T,
+  } satisfies ApiResponse;
+}
+
+/** Repeats `probe` until it returns a defined value or `timeoutMs` passes (then throws with `what`). */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
