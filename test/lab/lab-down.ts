@@ -1,9 +1,10 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { removeLabAccount } from './lab-account.js';
 import { readLabState } from './lab-state.js';
 import { runProcess } from './run-process.js';
-import { NAME_PREFIX, STATE_DIR } from './topology.js';
+import { LAB_DIR, NAME_PREFIX, STATE_DIR } from './topology.js';
 
 async function listPrefixed(argv: string[]): Promise<string[]> {
   const r = await runProcess(argv);
@@ -45,6 +46,23 @@ async function waitForExit(pids: number[]): Promise<void> {
   for (let i = 0; i < 100 && pids.some(isProcessRunning); i++) await delay(20);
 }
 
+/** Pids from `<state>/*.pid` files (emulators record theirs there) whose process still runs lab code. */
+function readLabPidFiles(): number[] {
+  if (!existsSync(STATE_DIR)) return [];
+  return readdirSync(STATE_DIR)
+    .filter((f) => f.endsWith('.pid'))
+    .map((f) => Number(readFileSync(join(STATE_DIR, f), 'utf8').trim()))
+    .filter((pid) => Number.isInteger(pid) && pid > 1 && readCmdline(pid).includes(LAB_DIR));
+}
+
+function readCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
 /**
  * Removes everything the lab made: processes (recorded pids and every process inside an `nl-*` namespace),
  * namespaces, root links, the alias account and the state directory. Works from lab.json when present and by
@@ -52,11 +70,12 @@ async function waitForExit(pids: number[]): Promise<void> {
  */
 export async function downLab(): Promise<string[]> {
   const state = readLabState();
-  for (const pid of state?.pids ?? []) killPid(pid);
+  const recorded = [...(state?.pids ?? []), ...readLabPidFiles()];
+  for (const pid of recorded) killPid(pid);
   const namespaces = [...new Set([...(state?.namespaces ?? []), ...(await listLabNamespaces())])];
   // Containers first (their supervisors live in the host namespaces and would otherwise record exits).
   namespaces.sort((a, b) => Number(b.startsWith(`${NAME_PREFIX}c-`)) - Number(a.startsWith(`${NAME_PREFIX}c-`)));
-  const killed = [...(state?.pids ?? [])];
+  const killed = [...recorded];
   for (const ns of namespaces) {
     const pids = await runProcess(['ip', 'netns', 'pids', ns]);
     for (const pid of pids.stdout.split(/\s+/).filter(Boolean).map(Number)) {

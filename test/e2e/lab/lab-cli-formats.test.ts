@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnHost } from '../../lab/host-exec.js';
-import { downLab } from '../../lab/lab-down.js';
-import { checkLabSupport, reportLabSkip, runOnHostOk } from '../../lab/lab-support.js';
-import { upLab } from '../../lab/lab-up.js';
+import { bringUpLabForTests, checkLabSupport, reportLabSkip, runOnHostOk } from '../../lab/lab-support.js';
 
 const support = await checkLabSupport();
 reportLabSkip(support, 'lab docker/weave CLI formats');
@@ -30,8 +28,9 @@ async function inspect(name: string): Promise<InspectDoc> {
 
 describe.skipIf(!support.supported)('lab docker and weave CLIs', () => {
   let proxyId = '';
+  let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {
-    await upLab({ withoutEmulators: true });
+    teardown = await bringUpLabForTests({ withoutEmulators: true });
     const run = await docker(
       'run',
       '-d',
@@ -50,7 +49,7 @@ describe.skipIf(!support.supported)('lab docker and weave CLIs', () => {
     expect((await docker('run', '-d', '--name', 'plug', '--net=weave', 'busybox')).code).toBe(0);
   });
   afterAll(async () => {
-    await downLab();
+    await teardown();
   });
 
   it('prints a 64-hex id from docker run -d and lists it in docker ps with the real table header', async () => {

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downLab } from '../../lab/lab-down.js';
-import { checkLabSupport, reportLabSkip, runOnHostOk, runOverSsh } from '../../lab/lab-support.js';
-import { upLab } from '../../lab/lab-up.js';
+import { bringUpLabForTests, checkLabSupport, reportLabSkip, runOnHostOk, runOverSsh } from '../../lab/lab-support.js';
 
 const support = await checkLabSupport();
 reportLabSkip(support, 'lab iperf3 across hosts');
@@ -30,11 +28,12 @@ async function runIperf(net: string, serverIp: (name: string) => Promise<string>
 }
 
 describe.skipIf(!support.supported)('lab iperf3 across hosts', () => {
+  let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {
-    await upLab({ withoutEmulators: true });
+    teardown = await bringUpLabForTests({ withoutEmulators: true });
   });
   afterAll(async () => {
-    await downLab();
+    await teardown();
   });
 
   it('runs over the weave overlay (proxy mode, default subnet)', async () => {

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downLab } from '../../lab/lab-down.js';
-import { checkLabSupport, reportLabSkip, runOverSsh } from '../../lab/lab-support.js';
-import { upLab } from '../../lab/lab-up.js';
+import { bringUpLabForTests, checkLabSupport, reportLabSkip, runOverSsh } from '../../lab/lab-support.js';
 import type { LabHost } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
@@ -23,8 +21,9 @@ async function ping(host: LabHost, from: string, ip: string): Promise<boolean> {
 // The article's scenario: a1, a2 in the default subnet on u1; b1, b2 in tenant-b's subnet on u2.
 describe.skipIf(!support.supported)('lab isolation scenario (weave proxy mode, two subnets)', () => {
   const ip: Record<string, string> = {};
+  let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {
-    await upLab({ withoutEmulators: true });
+    teardown = await bringUpLabForTests({ withoutEmulators: true });
     for (const name of ['a1', 'a2']) {
       expect((await runOverSsh('u1', `docker run -d --name ${name} busybox`)).code).toBe(0);
     }
@@ -36,7 +35,7 @@ describe.skipIf(!support.supported)('lab isolation scenario (weave proxy mode, t
     for (const name of ['b1', 'b2']) ip[name] = await findWeaveIp('u2', name);
   });
   afterAll(async () => {
-    await downLab();
+    await teardown();
   });
 
   it('allocates a-containers from 10.32.0.0/24 and b-containers from 10.32.1.0/24, all distinct', () => {

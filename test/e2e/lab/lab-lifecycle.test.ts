@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnHost } from '../../lab/host-exec.js';
 import { downLab, isProcessRunning, listLabLinks, listLabNamespaces } from '../../lab/lab-down.js';
 import { readLabState } from '../../lab/lab-state.js';
-import { checkLabSupport, reportLabSkip, runOnHostOk } from '../../lab/lab-support.js';
+import { acquireLabLock, checkLabSupport, reportLabSkip, runOnHostOk } from '../../lab/lab-support.js';
 import { upLab } from '../../lab/lab-up.js';
 import { runProcess } from '../../lab/run-process.js';
 import { LAB_DIR, LAB_JSON, STATE_DIR } from '../../lab/topology.js';
@@ -22,8 +22,13 @@ async function readMtu(dev: string): Promise<number> {
 const cli = (...args: string[]) => runProcess(['npx', 'tsx', join(LAB_DIR, 'cli.ts'), ...args], { timeoutMs: 120_000 });
 
 describe.skipIf(!support.supported)('lab lifecycle', () => {
+  let release: () => void = () => {};
+  beforeAll(async () => {
+    release = await acquireLabLock();
+  });
   afterAll(async () => {
     await downLab();
+    release();
   });
 
   it('honours --overlay-mtu on the weave bridge, its VXLAN and container interfaces', async () => {
@@ -40,7 +45,7 @@ describe.skipIf(!support.supported)('lab lifecycle', () => {
     await runOnHostOk('u2', ['docker', 'run', '-d', '--name', 'old', 'busybox']);
     const oldPid = Number((await runOnHostOk('u2', ['docker', 'inspect', '-f', '{{.State.Pid}}', 'old'])).trim());
     expect(isAlive(oldPid)).toBe(true);
-    await upLab({ withoutEmulators: true });
+    await upLab();
     expect(isAlive(oldPid)).toBe(false);
     expect(await runOnHostOk('u2', ['docker', 'ps', '-aq'])).toBe('');
     expect(await readMtu('weave')).toBe(1376);

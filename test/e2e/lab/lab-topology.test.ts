@@ -2,11 +2,9 @@ import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/index.js';
 import { runOnHost } from '../../lab/host-exec.js';
-import { downLab } from '../../lab/lab-down.js';
 import { buildSshArgv } from '../../lab/lab-sshd.js';
 import { getLabStatus } from '../../lab/lab-status.js';
-import { checkLabSupport, reportLabSkip, runOverSsh } from '../../lab/lab-support.js';
-import { upLab } from '../../lab/lab-up.js';
+import { bringUpLabForTests, checkLabSupport, reportLabSkip, runOverSsh } from '../../lab/lab-support.js';
 import { runProcess } from '../../lab/run-process.js';
 import { CONFIG_PATH, getHostAddress, KNOWN_HOSTS, LAB_HOSTS, type LabHost } from '../../lab/topology.js';
 
@@ -24,11 +22,12 @@ async function readLink(host: LabHost, dev: string): Promise<{ mtu: number; addr
 }
 
 describe.skipIf(!support.supported)('lab topology', () => {
+  let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {
-    await upLab({ withoutEmulators: true });
+    teardown = await bringUpLabForTests({ withoutEmulators: true });
   });
   afterAll(async () => {
-    await downLab();
+    await teardown();
   });
 
   it('gives every host its underlay address, MTU 9000, and the overlay bridges with their MTUs', async () => {
