@@ -39,6 +39,7 @@ export interface UpOptions {
 function startMountAnchor(): number {
   const argv = ['--net=/run/netns/nl-u1', 'sleep', 'infinity'];
   const child = spawn('nsenter', argv, { detached: true, stdio: 'ignore' });
+  child.on('error', () => {}); // a missing nsenter shows up as pid undefined below
   child.unref();
   if (child.pid === undefined) throw new Error('could not start the mount-namespace anchor (sleep)');
   return child.pid;

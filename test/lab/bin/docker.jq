@@ -67,7 +67,7 @@ def tpl_action($doc; $what):
     elif $a == "." then $doc | gofmt
     elif ($a | test("^\\.[A-Za-z0-9_.]+$")) then tpl_path($doc; $a; $what) | gofmt
     elif ($a | test("^index \\.[A-Za-z0-9_.]+ \"[^\"]*\"$")) then
-      ($a | capture("^index (?<p>\\S+) \"(?<k>[^\"]*)\"$")) as $c | tpl_path($doc; $c.p; $what)[$c.k] | gofmt
+      ($a | capture("^index (?<p>\\S+) \"(?<k>[^\"]*)\"$")) as $c | (tpl_path($doc; $c.p; $what)[$c.k] // "") | gofmt
     elif ($a | test("^\\.Label \"[^\"]*\"$")) then ($a | capture("\"(?<k>[^\"]*)\"")) as $c | ($doc.LabelMap[$c.k] // "")
     elif ($a | test("^range \\$[a-z]+, *\\$[a-z]+ := \\.[A-Za-z0-9_.]+$")) then error("unsupported template: range")
     else error("template: :1: function \"\($a | split(" ")[0])\" not defined") end;
