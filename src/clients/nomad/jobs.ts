@@ -1,6 +1,9 @@
+import { z } from 'zod';
 import type { CallOptions, NomadHttp } from './http.js';
 import { encodePathSegment } from './http.js';
 import {
+  type JobListStub,
+  jobListStubSchema,
   type NomadJob,
   nomadJobSchema,
   type PlanResponse,
@@ -28,6 +31,8 @@ export interface NomadJobsApi {
   registerJob(job: NomadJob, opts?: RegisterJobOptions): Promise<RegisterResponse>;
   /** `GET /v1/job/:id`. */
   readJob(id: string, opts?: CallOptions): Promise<NomadJob>;
+  /** `GET /v1/jobs[?prefix=]`: job stubs (ID, Name, Type, Status). */
+  listJobs(opts?: CallOptions & { prefix?: string }): Promise<JobListStub[]>;
   /** `DELETE /v1/job/:id[?purge=true]`. */
   stopJob(id: string, opts?: CallOptions & { purge?: boolean }): Promise<StopResponse>;
 }
@@ -79,6 +84,17 @@ export function createJobsApi(http: NomadHttp): NomadJobsApi {
         method: 'GET',
         path: `/job/${encodePathSegment(id)}`,
         schema: nomadJobSchema,
+        signal: opts.signal,
+      });
+      return res.value;
+    },
+    async listJobs(opts = {}) {
+      const res = await http.call({
+        name: 'nomad.jobs.list',
+        method: 'GET',
+        path: '/jobs',
+        query: opts.prefix ? { prefix: opts.prefix } : undefined,
+        schema: z.array(jobListStubSchema),
         signal: opts.signal,
       });
       return res.value;

@@ -216,3 +216,15 @@ export const nodeStubSchema = z.looseObject({
     .nullish(),
 });
 export type NodeStub = z.infer<typeof nodeStubSchema>;
+
+/** A job stub from `GET /v1/jobs`. Status is pending | running | dead. */
+export const jobListStubSchema = z.looseObject({
+  ID: z.string(),
+  Name: z.string().nullish(),
+  Type: z.string().nullish(),
+  Status: z.string(),
+  StatusDescription: z.string().nullish(),
+  Stop: z.boolean().nullish(),
+  JobModifyIndex: z.number().nullish(),
+});
+export type JobListStub = z.infer<typeof jobListStubSchema>;

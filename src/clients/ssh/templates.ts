@@ -75,6 +75,12 @@ defineTemplate({
   params: {},
 });
 defineTemplate({
+  name: 'weave.expose',
+  purpose: 'give the host an address in a tenant subnet on the weave bridge, so its Consul agent can check overlay IPs',
+  argv: ['weave', 'expose', 'net:{cidr}'],
+  params: { cidr: value(CIDR) },
+});
+defineTemplate({
   name: 'weave.status',
   purpose: 'router summary for /status',
   argv: ['weave', 'status'],

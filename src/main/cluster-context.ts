@@ -1,0 +1,81 @@
+import { createConsulClient } from '../clients/consul/index.js';
+import { createNomadClient } from '../clients/nomad/index.js';
+import { createSshPool, type SshHost } from '../clients/ssh/index.js';
+import { type Config, clusterFor } from '../config/index.js';
+import type { Logger } from '../logging.js';
+import type { ClusterContext, ClusterHost } from '../net/cluster.js';
+
+/**
+ * Builds the clients of the cluster commands from config: Nomad (undici), Consul (the cluster address and one
+ * client per host agent), one pooled SSH connection per host with pinned keys. Nothing connects until used.
+ */
+export function createClusterContext(config: Config, logger: Logger): ClusterContext & { close(): Promise<void> } {
+  const cluster = clusterFor(config);
+  const nomad = createNomadClient({
+    address: cluster.nomad.address,
+    ...(cluster.nomad.region ? { region: cluster.nomad.region } : {}),
+    ...(cluster.nomad.namespace ? { namespace: cluster.nomad.namespace } : {}),
+    ...(cluster.nomad.token ? { token: cluster.nomad.token } : {}),
+    timeoutMs: cluster.nomad.timeoutMs,
+    logger,
+  });
+  const consulOptions = {
+    address: cluster.consul.address,
+    datacenter: cluster.consul.datacenter ?? 'dc1',
+    ...(cluster.consul.token ? { token: cluster.consul.token } : {}),
+    timeoutMs: cluster.nomad.timeoutMs,
+    logger,
+  };
+  const consul = createConsulClient(consulOptions);
+  const consulUrl = new URL(cluster.consul.address);
+  const agents = new Map<string, ReturnType<typeof createConsulClient>>();
+  const sshHosts: SshHost[] = [];
+  for (const h of config.hosts) {
+    if (!h.privateKey) {
+      logger.warn(
+        { host: h.name },
+        'host uses ssh-agent, which the SSH pool does not support yet: commands on it will fail',
+      );
+      continue;
+    }
+    sshHosts.push({
+      name: h.name,
+      address: h.address,
+      port: h.port,
+      user: h.user,
+      privateKey: h.privateKey,
+      hostKey: h.hostKey,
+    });
+  }
+  const ssh = createSshPool({
+    hosts: sshHosts,
+    connectTimeoutMs: 10_000,
+    commandTimeoutMs: config.limits.sshTimeoutMs,
+    outputCapBytes: config.limits.sshOutputCapBytes,
+    concurrencyPerHost: config.limits.sshConcurrencyPerHost,
+    logger,
+  });
+  const hosts: ClusterHost[] = config.hosts.map((h) => ({ name: h.name, address: h.address }));
+  return {
+    nomad,
+    consul,
+    consulAgent(host) {
+      const address = `${consulUrl.protocol}//${host.address}:${cluster.consul.agentPort}`;
+      let agent = agents.get(address);
+      if (!agent) {
+        agent = consul.forAgent(address);
+        agents.set(address, agent);
+      }
+      return agent;
+    },
+    consulDns: {
+      server: consulUrl.hostname,
+      port: cluster.consul.dnsPort,
+      domain: cluster.consul.domain,
+      datacenter: cluster.consul.datacenter ?? 'dc1',
+    },
+    ssh,
+    hosts,
+    close: () => ssh.close(),
+  };
+}

@@ -1,0 +1,34 @@
+import type { ConsulClient } from '../clients/consul/index.js';
+import type { NomadClient } from '../clients/nomad/index.js';
+import type { SshPool } from '../clients/ssh/index.js';
+
+/** A host of the cluster as the bot knows it from config: where to SSH and where its Consul agent listens. */
+export interface ClusterHost {
+  name: string;
+  address: string;
+}
+
+/**
+ * Everything the cluster commands talk to, built once from config by main/ and shared by the processors:
+ * Nomad, Consul (cluster view and per-node agents), SSH to the hosts, and Consul DNS for verification.
+ */
+export interface ClusterContext {
+  nomad: NomadClient;
+  consul: ConsulClient;
+  /** The Consul agent on a host: agent services must be registered where the workload runs. */
+  consulAgent(host: ClusterHost): ConsulClient;
+  consulDns: { server: string; port: number; domain: string; datacenter: string };
+  ssh: SshPool;
+  hosts: ClusterHost[];
+}
+
+/** The config host that a Nomad node is (by advertised address, else by name). */
+export function hostForNode(
+  ctx: Pick<ClusterContext, 'hosts'>,
+  node: { NodeName?: string | null; Address?: string | null; Name?: string | null },
+): ClusterHost | undefined {
+  return (
+    ctx.hosts.find((h) => node.Address && h.address === node.Address) ??
+    ctx.hosts.find((h) => h.name === (node.NodeName ?? node.Name))
+  );
+}

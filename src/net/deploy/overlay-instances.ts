@@ -1,0 +1,131 @@
+import type { ConsulClient } from '../../clients/consul/index.js';
+import { buildCommand, expectSuccess, type SshPool } from '../../clients/ssh/index.js';
+import { ErrorCode, NetopsError } from '../../errors.js';
+import type { ClusterHost } from '../cluster.js';
+import { cidrContainsIp, parseCidr, parseIpv4 } from '../ipv4.js';
+import type { OverlayServiceSpec } from '../tenant-job.js';
+import { addressOf, parseWeavePs } from '../weave-ps.js';
+
+/** Docker label Nomad (0.10.2+) puts on every container it starts. */
+export const NOMAD_ALLOC_LABEL = 'com.hashicorp.nomad.alloc_id';
+
+export interface OverlayAddress {
+  containerId: string;
+  /** The address in the tenant's subnet. */
+  ip: string;
+  /** Every overlay address the container has (more than one would be a tenant leak). */
+  all: string[];
+}
+
+/**
+ * Finds an allocation's container on its host by Nomad's alloc_id label and reads its overlay IP with `weave ps`
+ * (Nomad itself only sees the docker-bridge address in Weave proxy mode).
+ */
+export async function findOverlayAddress(
+  ssh: SshPool,
+  host: ClusterHost,
+  allocId: string,
+  subnet: string,
+  signal: AbortSignal,
+): Promise<OverlayAddress> {
+  const ps = await ssh.run(host.name, buildCommand('docker.ps.byLabel', { label: NOMAD_ALLOC_LABEL, value: allocId }), {
+    signal,
+  });
+  expectSuccess(ps, `docker ps on ${host.name}`);
+  const containerId = ps.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .find(Boolean);
+  if (!containerId) {
+    throw new NetopsError(ErrorCode.NotFound, `no container for alloc ${allocId} on ${host.name}`, {
+      userMessage: `Allocation ${allocId.slice(0, 8)} has no running container on ${host.name} (label ${NOMAD_ALLOC_LABEL}).`,
+    });
+  }
+  const weave = await ssh.run(host.name, buildCommand('weave.ps', { container: containerId }), { signal });
+  expectSuccess(weave, `weave ps on ${host.name}`);
+  const all = parseWeavePs(weave.stdout).containers.flatMap((c) => c.cidrs.map(addressOf));
+  const cidr = parseCidr(subnet);
+  const ip = all.find((a) => cidr && cidrContainsIp(cidr, parseIpv4(a) ?? -1));
+  if (!ip) {
+    throw new NetopsError(ErrorCode.NotFound, `container ${containerId.slice(0, 12)} has no address in ${subnet}`, {
+      userMessage: `Container ${containerId.slice(0, 12)} of allocation ${allocId.slice(0, 8)} on ${host.name} has no overlay address in ${subnet} (weave ps shows ${all.join(', ') || 'none'}).`,
+    });
+  }
+  return { containerId, ip, all };
+}
+
+/**
+ * Makes sure the host has an address in the tenant subnet on the weave bridge (`weave expose net:<subnet>`), so
+ * the host's Consul agent can run health checks against overlay IPs. Returns the host's address there.
+ */
+export async function ensureHostExposed(
+  ssh: SshPool,
+  host: ClusterHost,
+  subnet: string,
+  signal: AbortSignal,
+): Promise<string> {
+  const cidr = parseCidr(subnet);
+  const inSubnet = (a: string) => cidr !== undefined && cidrContainsIp(cidr, parseIpv4(a) ?? -1);
+  const ps = await ssh.run(host.name, buildCommand('weave.ps.all'), { signal });
+  expectSuccess(ps, `weave ps on ${host.name}`);
+  const exposed = (parseWeavePs(ps.stdout).expose?.cidrs ?? []).map(addressOf).find(inSubnet);
+  if (exposed) return exposed;
+  const res = await ssh.run(host.name, buildCommand('weave.expose', { cidr: subnet }), { signal });
+  expectSuccess(res, `weave expose on ${host.name}`);
+  const printed = res.stdout.split(/\s+/).find(inSubnet);
+  if (!printed)
+    throw new NetopsError(
+      ErrorCode.SshExit,
+      `weave expose on ${host.name} printed no address in ${subnet}: ${res.stdout.slice(0, 200)}`,
+    );
+  return printed;
+}
+
+/** The bot's Consul service ID for an allocation: never `_nomad-task-…`, which Nomad's sync loop would delete. */
+export function overlayServiceId(allocId: string, svc: OverlayServiceSpec): string {
+  return `netops-${allocId}-${svc.task}-${svc.templateName}`;
+}
+
+export interface OverlayInstance {
+  allocId: string;
+  host: ClusterHost;
+  ip: string;
+  jobId: string;
+  jobVersion: number;
+  tenant: string;
+}
+
+/** Registers one allocation's overlay address on its node's agent, with a check against that address. */
+export async function registerOverlayInstance(
+  agent: ConsulClient,
+  inst: OverlayInstance,
+  svc: OverlayServiceSpec,
+  signal: AbortSignal,
+): Promise<string> {
+  const id = overlayServiceId(inst.allocId, svc);
+  const interval = `${Math.max(1, Math.round((svc.check?.intervalMs ?? 5_000) / 1000))}s`;
+  const timeout = `${Math.max(1, Math.round((svc.check?.timeoutMs ?? 2_000) / 1000))}s`;
+  const check =
+    svc.check?.type === 'http'
+      ? { HTTP: `http://${inst.ip}:${svc.port}${svc.check.path.startsWith('/') ? '' : '/'}${svc.check.path}` }
+      : { TCP: `${inst.ip}:${svc.port}` };
+  await agent.registerAgentService(
+    {
+      ID: id,
+      Name: svc.name,
+      Address: inst.ip,
+      Port: svc.port,
+      Tags: svc.tags,
+      Meta: {
+        nomad_alloc_id: inst.allocId,
+        nomad_job: inst.jobId,
+        nomad_job_version: String(inst.jobVersion),
+        tenant: inst.tenant,
+        registered_by: 'netops-bot',
+      },
+      Check: { ...check, Interval: interval, Timeout: timeout, DeregisterCriticalServiceAfter: '1m' },
+    },
+    { signal },
+  );
+  return id;
+}
