@@ -107,6 +107,17 @@ describe.skipIf(!support.supported)('lab docker and weave CLIs', () => {
     expect(Object.keys(doc.NetworkSettings.Networks)).toEqual(['weave']);
     expect(doc.NetworkSettings.Networks.weave?.IPAddress).toMatch(/^10\.32\.0\.\d+$/);
     expect(doc.NetworkSettings.IPAddress).toBe('');
+    const ranged = await runOnHostOk('u1', [
+      'docker',
+      'inspect',
+      '-f',
+      '{{range $n, $v := .NetworkSettings.Networks}}{{$n}}={{$v.IPAddress}} {{end}}',
+      'web',
+      'plug',
+    ]);
+    expect(ranged).toBe(
+      `bridge=${(await inspect('web')).NetworkSettings.IPAddress} \nweave=${doc.NetworkSettings.Networks.weave?.IPAddress} \n`,
+    );
   });
 
   it('evaluates the -f templates the bot uses and rejects unknown fields like docker', async () => {

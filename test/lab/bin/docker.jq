@@ -59,21 +59,50 @@ def tpl_path($doc; $path; $what):
     elif type == "object" then error("template: :1: executing \"\" at <\($path)>: map has no entry for key \"\($k)\"")
     else error("template: :1: executing \"\" at <\($path)>: can't evaluate field \($k) in type \($what)") end);
 
-# Evaluates one {{action}} of the supported subset against $doc.
-def tpl_action($doc; $what):
+# Resolves `.A.B` against $doc, or `$v.A.B` / `$k` against the range variables $vars.
+def tpl_ref($ref; $doc; $vars; $what):
+  if ($ref | startswith("$")) then
+    ($ref | capture("^\\$(?<n>[A-Za-z0-9_]+)(?<p>(\\.[A-Za-z0-9_]+)*)$")) as $c
+    | if ($vars | has($c.n)) | not then error("template: :1: undefined variable \"$\($c.n)\"")
+      else tpl_path($vars[$c.n]; $c.p; $what) end
+  else tpl_path($doc; $ref; $what) end;
+
+# Evaluates one {{action}} of the supported subset.
+def tpl_action($doc; $vars; $what):
   (ltrimstr("{{") | rtrimstr("}}") | gsub("^-? +| +-?$"; "")) as $a
-  | if $a == "json ." then $doc | tojson
-    elif ($a | test("^json \\.[A-Za-z0-9_.]+$")) then tpl_path($doc; $a[5:]; $what) | tojson
-    elif $a == "." then $doc | gofmt
-    elif ($a | test("^\\.[A-Za-z0-9_.]+$")) then tpl_path($doc; $a; $what) | gofmt
-    elif ($a | test("^index \\.[A-Za-z0-9_.]+ \"[^\"]*\"$")) then
-      ($a | capture("^index (?<p>\\S+) \"(?<k>[^\"]*)\"$")) as $c | (tpl_path($doc; $c.p; $what)[$c.k] // "") | gofmt
+  | "(\\.|\\$[A-Za-z0-9_]+)[A-Za-z0-9_.]*" as $ref
+  | if ($a | test("^json \($ref)$")) then tpl_ref($a[5:]; $doc; $vars; $what) | tojson
+    elif ($a | test("^\($ref)$")) then tpl_ref($a; $doc; $vars; $what) | gofmt
+    elif ($a | test("^index \($ref) \"[^\"]*\"$")) then
+      ($a | capture("^index (?<p>\\S+) \"(?<k>[^\"]*)\"$")) as $c
+      | (tpl_ref($c.p; $doc; $vars; $what)[$c.k] // "") | gofmt
     elif ($a | test("^\\.Label \"[^\"]*\"$")) then ($a | capture("\"(?<k>[^\"]*)\"")) as $c | ($doc.LabelMap[$c.k] // "")
-    elif ($a | test("^range \\$[a-z]+, *\\$[a-z]+ := \\.[A-Za-z0-9_.]+$")) then error("unsupported template: range")
     else error("template: :1: function \"\($a | split(" ")[0])\" not defined") end;
 
+def render_flat($fmt; $doc; $vars; $what):
+  [$fmt | scan("\\{\\{.*?\\}\\}|[^{]+|\\{")] | map(if startswith("{{") then tpl_action($doc; $vars; $what) else . end)
+  | join("");
+
+# Go templates, plus {{range [$k, $v :=] .Path}}…{{end}} (not nested): maps in key order, lists in order.
 def render_tpl($fmt; $doc; $what):
-  [$fmt | scan("\\{\\{.*?\\}\\}|[^{]+|\\{")] | map(if startswith("{{") then tpl_action($doc; $what) else . end) | join("");
+  def walk_tpl($f):
+    ([$f | capture("^(?<pre>.*?)\\{\\{-? *range +(?<hdr>[^}]*?) *-?\\}\\}(?<body>.*?)\\{\\{-? *end *-?\\}\\}(?<post>.*)$"; "s")]
+     | first // null) as $c
+    | if $c == null then render_flat($f; $doc; {}; $what)
+      else
+        ([$c.hdr | capture("^(\\$(?<k>[A-Za-z0-9_]+) *, *)?(\\$(?<v>[A-Za-z0-9_]+) *:= *)?(?<p>\\S+)$")] | first
+         // error("template: :1: unsupported range \"\($c.hdr)\"")) as $h
+        | tpl_ref($h.p; $doc; {}; $what) as $coll
+        | (if ($coll | type) == "object" then $coll | to_entries | sort_by(.key)
+           elif ($coll | type) == "array" then $coll | to_entries
+           else [] end) as $items
+        | render_flat($c.pre; $doc; {}; $what)
+          + ($items | map(. as $it | render_flat($c.body; $it.value;
+              (if $h.k then {($h.k): $it.key} else {} end) + (if $h.v then {($h.v): $it.value} else {} end); $what))
+             | join(""))
+          + walk_tpl($c.post)
+      end;
+  walk_tpl($fmt);
 
 # `docker ps` row: the fields the formatter exposes (ContainerContext).
 def ps_row($now; $notrunc):
