@@ -115,6 +115,21 @@ function checkHosts(hosts: Entry[], clusters: Entry[], problems: string[]): void
   }
 }
 
+function checkIsolation(isolation: unknown, tenants: Entry[], problems: string[]): void {
+  if (typeof isolation !== 'object' || isolation === null) return;
+  const names = tenants.map((t) => readString(t, 'name')).filter((n) => n !== undefined);
+  for (const rule of listEntries(isolation as Record<string, unknown>, 'allow')) {
+    for (const side of ['from', 'to'] as const) {
+      const name = readString(rule, side);
+      if (name !== undefined && !names.includes(name)) {
+        problems.push(
+          `isolation.allow[${rule.index}].${side}: no tenant named "${name}" — use one of: ${names.join(', ') || '(no tenants defined)'}`,
+        );
+      }
+    }
+  }
+}
+
 function checkSlack(slack: unknown, problems: string[]): void {
   if (typeof slack !== 'object' || slack === null) return;
   const s = slack as Record<string, unknown>;
@@ -146,5 +161,6 @@ export function crossCheckConfig(raw: Record<string, unknown>): string[] {
   checkTenants(tenants, networks, problems);
   checkHosts(hosts, clusters, problems);
   checkSlack(raw.slack, problems);
+  checkIsolation(raw.isolation, tenants, problems);
   return problems;
 }

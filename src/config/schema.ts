@@ -4,6 +4,7 @@ import { intInRange, text } from './fields.js';
 import type { LoadIo } from './load-io.js';
 import { createClusterSchema } from './schema-cluster.js';
 import { createHostSchema } from './schema-host.js';
+import { createIsolationSchema } from './schema-isolation.js';
 import { createNetworkSchema, createTenantSchema } from './schema-network.js';
 import { createRedisSchema, createSlackSchema } from './schema-slack.js';
 
@@ -42,6 +43,7 @@ export function createConfigSchema(io: LoadIo) {
     tenants: list(createTenantSchema(), 'tenants').describe('the list of tenants'),
     jobs: jobs.describe('the jobs section'),
     limits: limits.describe('the limits section'),
+    isolation: createIsolationSchema().describe('the isolation section'),
   });
 }
 
@@ -65,5 +67,7 @@ export type NetworkConfig = Config['networks'][number];
 export type TenantConfig = Config['tenants'][number];
 /** The Slack section. */
 export type SlackConfig = Config['slack'];
+/** Tenant pairs allowed to reach each other (for /isolation-check expectations). */
+export type IsolationConfig = Config['isolation'];
 /** The SSH limits. */
 export type LimitsConfig = Config['limits'];
