@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   // stdout carries the result only; logs go to stderr and stay quiet unless LOG_LEVEL asks for more.
   const logger = createLogger({
     ...loggerOptionsFor(config),
-    level: process.env.LOG_LEVEL ?? 'warn',
+    level: process.env.LOG_LEVEL ?? 'error',
     destination: pino.destination({ dest: 2, sync: true }),
   });
   const processors = await createProcessors(config, logger);

@@ -80,6 +80,8 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
         ? `Cancelled: ${reasonText(controller.signal.reason) || 'cancelled'}`
         : describeForUser(err, data.jobId);
       if (cancelled) log.info({ reason: reasonText(controller.signal.reason) }, 'command cancelled');
+      // Expected failures (user-safe: bad input, conflicts, unreachable upstreams) are warnings; bugs are errors.
+      else if (isNetopsError(err) && err.isUserSafe) log.warn({ err, ref: data.jobId }, 'command failed');
       else log.error({ err, ref: data.jobId }, 'command failed');
       await finish(data, cancelled ? 'cancelled' : 'failed', undefined, text);
       throw toUnrecoverable(err);

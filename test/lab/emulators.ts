@@ -37,7 +37,10 @@ async function startIfPresent(
   const base = join(LAB_DIR, name, 'start');
   if (!existsSync(`${base}.ts`) && !existsSync(`${base}.js`)) return undefined;
   try {
-    const mod = (await import(`./${name}/start.js`)) as EmulatorModule;
+    // Literal specifiers: vitest (vite) cannot resolve a dynamic import built from a variable.
+    const mod = (
+      name === 'nomad' ? await import('./nomad/start.js') : await import('./consul/start.js')
+    ) as EmulatorModule;
     return (await mod.start(opts)) ?? undefined;
   } catch (err) {
     warnings.push(`${name} emulator did not start: ${err instanceof Error ? err.message : String(err)}`);
