@@ -1,4 +1,22 @@
+import { start as startConsul, stop as stopConsul } from '../../lab/consul/start.js';
+import { start as startNomad, stop as stopNomad } from '../../lab/nomad/start.js';
+
 /** Small HTTP helpers shared by the Nomad and Consul lab e2e tests (plain fetch, no bot code). */
+
+/**
+ * Starts the emulated Consul and Nomad on a lab brought up without them. The tests start them directly
+ * (not through the lab's emulator shim) so a failure to start fails the suite instead of becoming a warning.
+ */
+export async function startLabApis(): Promise<void> {
+  await startConsul();
+  await startNomad();
+}
+
+/** Stops what startLabApis started. */
+export async function stopLabApis(): Promise<void> {
+  await stopNomad();
+  await stopConsul();
+}
 
 export interface ApiResponse {
   status: number;
