@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import type { DeployArgs } from '../../../src/commands/index.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createSilentLogger } from '../../../src/logging.js';
 import { createClusterContext } from '../../../src/main/cluster-context.js';
@@ -18,6 +19,27 @@ import { CONFIG_PATH } from '../../lab/topology.js';
 const support = await checkLabSupport();
 reportLabSkip(support, 'deploy e2e');
 
+interface LabConfigDoc {
+  clusters: Array<{ nomad: { address: string } }>;
+  hosts: Array<{ hostKey: string }>;
+  tenants: Array<{ name: string; subnet: string; network: string }>;
+  jobs?: { dir: string };
+}
+
+interface DeployJson {
+  ok: boolean;
+  jobId: string;
+  evalId: string;
+  deployment: { status: string };
+  allocations: Array<{ overlayIp: string | null }>;
+  consul: Array<{ address: string; checkStatus: string; serviceId: string }>;
+  nomadRegistrations: Array<{ address: string }>;
+  dns: { name: string; addresses: string[] };
+  failure: { stage: string; details: string[] };
+}
+
+const errorOf = (res: { json: Record<string, unknown> | undefined }) => String(res.json?.error);
+
 const inSubnet = (ip: unknown, subnet: string) =>
   typeof ip === 'string' && cidrContainsIp(parseCidr(subnet)!, parseIpv4(ip) ?? -1);
 
@@ -27,10 +49,10 @@ describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emu
   /** Writes a variant of the lab config (and optionally extra job templates) and returns its path. */
   const variant = (
     name: string,
-    change: (cfg: Record<string, any>) => void,
+    change: (cfg: LabConfigDoc) => void,
     templates: Record<string, string> = {},
   ) => {
-    const cfg = parse(readFileSync(CONFIG_PATH, 'utf8')) as Record<string, any>;
+    const cfg = parse(readFileSync(CONFIG_PATH, 'utf8')) as LabConfigDoc;
     if (Object.keys(templates).length) {
       const jobs = join(dir, `${name}-jobs`);
       rmSync(jobs, { recursive: true, force: true });
@@ -58,7 +80,7 @@ describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emu
   it('deploys tenant-b: overlay IPs in 10.32.1.0/24 registered and passing in Consul; DNS answers only those', async () => {
     const res = await deploy('/deploy httpbackend subnet=tenant-b');
     expect(res.code, res.stderr + res.stdout).toBe(0);
-    const r = res.json as any;
+    const r = res.json as unknown as DeployJson;
     expect(r).toMatchObject({
       command: 'deploy',
       ok: true,
@@ -82,19 +104,19 @@ describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emu
     for (const n of r.nomadRegistrations) expect(inSubnet(n.address, '10.32.0.0/16')).toBe(false);
     // …and it is not what clients get from DNS.
     expect(r.dns.name).toBe('httpbackend-tenant-b.service.consul');
-    expect([...r.dns.addresses].sort()).toEqual(r.allocations.map((a: any) => a.overlayIp).sort());
+    expect([...r.dns.addresses].sort()).toEqual(r.allocations.map((a) => a.overlayIp).sort());
   }, 180_000);
 
   it('deploys the default tenant side by side in 10.32.0.0/24', async () => {
     const res = await deploy('/deploy httpbackend subnet=default count=1');
     expect(res.code, res.stderr + res.stdout).toBe(0);
-    const r = res.json as any;
+    const r = res.json as unknown as DeployJson;
     expect(r.jobId).toBe('httpbackend-default');
     expect(r.allocations).toHaveLength(1);
-    expect(inSubnet(r.allocations[0].overlayIp, '10.32.0.0/24')).toBe(true);
+    expect(inSubnet(r.allocations[0]?.overlayIp, '10.32.0.0/24')).toBe(true);
     expect(inSubnet(r.dns.addresses[0], '10.32.0.0/24')).toBe(true);
     const status = await runCli(['/status', '--json', '--config', CONFIG_PATH]);
-    const jobs = JSON.stringify((status.json as any)?.blocks);
+    const jobs = JSON.stringify(status.json?.blocks);
     expect(jobs).toContain('httpbackend-tenant-b (running)');
     expect(jobs).toContain('httpbackend-default (running)');
   }, 180_000);
@@ -102,22 +124,20 @@ describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emu
   it('an unknown job template lists the available ones', async () => {
     const res = await deploy('/deploy nosuchjob subnet=tenant-b');
     expect(res.code).toBe(1);
-    expect(String((res.json as any).error)).toMatch(/unknown job template `nosuchjob`; available: httpbackend/);
+    expect(errorOf(res)).toMatch(/unknown job template `nosuchjob`; available: httpbackend/);
   });
 
   it("an HCL syntax error shows Nomad's message", async () => {
     const config = variant('hcl', () => {}, { broken: 'job "broken" {\n  group "g" {\n    count = \n  }\n' });
     const res = await deploy('/deploy broken subnet=tenant-b', config);
     expect(res.code).toBe(1);
-    expect(String((res.json as any).error)).toMatch(
-      /Nomad could not parse jobs\/broken\.nomad\.hcl:[\s\S]*Failed to parse job/,
-    );
+    expect(errorOf(res)).toMatch(/Nomad could not parse jobs\/broken\.nomad\.hcl:[\s\S]*Failed to parse job/);
   });
 
   it('an unknown tenant lists the known ones', async () => {
     const res = await deploy('/deploy httpbackend subnet=tenant-x');
     expect(res.code).toBe(1);
-    expect(String((res.json as any).error)).toMatch(/unknown tenant `tenant-x`; known tenants: default, tenant-b/);
+    expect(errorOf(res)).toMatch(/unknown tenant `tenant-x`; known tenants: default, tenant-b/);
   });
 
   it('a tenant subnet outside the overlay range is refused when the config loads', async () => {
@@ -135,7 +155,7 @@ describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emu
     });
     const res = await deploy('/deploy httpbackend subnet=tenant-b', config);
     expect(res.code).toBe(1);
-    expect(String((res.json as any).error)).toMatch(/Nomad at http:\/\/127\.0\.0\.1:1 is unreachable/);
+    expect(errorOf(res)).toMatch(/Nomad at http:\/\/127\.0\.0\.1:1 is unreachable/);
   });
 
   it("Nomad answering 500 shows Nomad's text", async () => {
@@ -151,7 +171,7 @@ describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emu
       });
       const res = await deploy('/deploy httpbackend subnet=tenant-b', config);
       expect(res.code).toBe(1);
-      expect(String((res.json as any).error)).toMatch(/HTTP 500.*No cluster leader/);
+      expect(errorOf(res)).toMatch(/HTTP 500.*No cluster leader/);
     } finally {
       server.close();
     }
@@ -164,18 +184,18 @@ describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emu
     const config = variant('huge', () => {}, { huge });
     const res = await deploy('/deploy huge subnet=tenant-b count=5', config);
     expect(res.code).toBe(1);
-    const r = res.json as any;
+    const r = res.json as unknown as DeployJson;
     expect(r.ok).toBe(false);
     expect(r.failure.stage).toBe('plan');
     expect(r.failure.details.join('\n')).toMatch(/group httpbackend: .*exhausted.*memory/);
     const status = await runCli(['/status', '--json', '--config', CONFIG_PATH]);
-    expect(JSON.stringify((status.json as any)?.blocks)).not.toContain('huge-tenant-b');
+    expect(JSON.stringify(status.json?.blocks)).not.toContain('huge-tenant-b');
   }, 120_000);
 
   it('an image whose task exits fails the deployment and shows the task events', async () => {
     const res = await deploy('/deploy httpbackend subnet=default image=bigwhite/httpbackendservice:crash');
     expect(res.code).toBe(1);
-    const r = res.json as any;
+    const r = res.json as unknown as DeployJson;
     expect(r.failure.stage).toBe('deployment');
     expect(r.deployment.status).toBe('failed');
     expect(r.failure.details.join('\n')).toMatch(/Terminated/);
@@ -191,7 +211,7 @@ describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emu
       ...cluster,
       nomad: {
         ...cluster.nomad,
-        planJob: async (job: any, opts: any) => {
+        planJob: async (...[job, opts]: Parameters<typeof cluster.nomad.planJob>) => {
           const plan = await cluster.nomad.planJob(job, opts);
           if (!rivalDone) {
             rivalDone = true;
@@ -204,7 +224,7 @@ describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emu
       },
     };
     const processor = createDeployProcessor({ cluster: racing, config: view, jobsDir: config.jobs.dir });
-    const ctx: ProcessorContext<any> = {
+    const ctx: ProcessorContext<DeployArgs> = {
       jobId: 'race',
       command: {
         name: 'deploy',
@@ -230,15 +250,13 @@ describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emu
     });
     const res = await deploy('/deploy httpbackend subnet=tenant-b count=1', config);
     expect(res.code).toBe(1);
-    expect(String((res.json as any).error)).toMatch(
-      /host key of u[123] \(192\.168\.56\.1[123]\) changed: expected SHA256:.*got SHA256:/,
-    );
+    expect(errorOf(res)).toMatch(/host key of u[123] \(192\.168\.56\.1[123]\) changed: expected SHA256:.*got SHA256:/);
   }, 180_000);
 
   it('/deploy stop stops the job and removes its Consul entries', async () => {
     const res = await runCli(['/deploy stop httpbackend subnet=default', '--json', '--config', CONFIG_PATH]);
     expect(res.code, res.stderr + res.stdout).toBe(0);
-    expect((res.json as any).removed.length).toBeGreaterThanOrEqual(1);
+    expect((res.json?.removed as string[] | undefined)?.length ?? 0).toBeGreaterThanOrEqual(1);
     const again = await runCli(['/deploy stop httpbackend subnet=nobody', '--json', '--config', CONFIG_PATH]);
     expect(again.code).toBe(1);
   }, 120_000);
