@@ -20,7 +20,7 @@ const support = await checkLabSupport();
 reportLabSkip(support, 'deploy e2e');
 
 interface LabConfigDoc {
-  clusters: Array<{ nomad: { address: string } }>;
+  clusters: [{ nomad: { address: string } }];
   hosts: Array<{ hostKey: string }>;
   tenants: Array<{ name: string; subnet: string; network: string }>;
   jobs?: { dir: string };
