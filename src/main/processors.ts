@@ -1,8 +1,14 @@
+import { resolve } from 'node:path';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
+import { createCniBenchProcessor } from '../workers/processors/cni-bench.js';
+import { createCniBenchCompareProcessor } from '../workers/processors/cni-bench-compare.js';
+import { createCniBenchHistoryProcessor } from '../workers/processors/cni-bench-history.js';
 import { createDeployProcessor } from '../workers/processors/deploy.js';
 import { createDeployStopProcessor } from '../workers/processors/deploy-stop.js';
+import { createIsolationCheckProcessor } from '../workers/processors/isolation-check.js';
 import { createStatusProcessor } from '../workers/processors/status.js';
 import { createClusterContext } from './cluster-context.js';
 
@@ -15,14 +21,46 @@ export interface ProcessorSet {
  * Builds the command processors with their clients from config. Commands without a processor here answer
  * "not available yet" (see workers/command-handler.ts) instead of pretending to run.
  */
-export async function createProcessors(config: Config, logger: Logger): Promise<ProcessorSet> {
+export interface ProcessorDeps {
+  /**
+   * Redis for bench locks and history. Lazy because the runtime that owns the connections starts after the
+   * processors are built; it is first called when a bench job runs.
+   */
+  redis?: () => Redis;
+  /** Where chart PNGs are written. @defaultValue `.netops/charts` (or NETOPS_CHARTS_DIR) */
+  chartsDir?: string;
+}
+
+export async function createProcessors(
+  config: Config,
+  logger: Logger,
+  deps: ProcessorDeps = {},
+): Promise<ProcessorSet> {
   if (config.clusters.length === 0) return { registry: {}, close: async () => {} };
   const cluster = createClusterContext(config, logger);
   const view = { tenants: config.tenants, networks: config.networks };
+  const chartsDir = resolve(deps.chartsDir ?? process.env.NETOPS_CHARTS_DIR ?? '.netops/charts');
+  let redis: Redis | undefined;
+  // One shared connection for every bench job of this process, made on first use.
+  const connectRedis = deps.redis;
+  const benchRedis = connectRedis
+    ? () => {
+        redis ??= connectRedis();
+        return redis;
+      }
+    : undefined;
+  const bench = { config: view, ...(benchRedis ? { redis: benchRedis } : {}), chartsDir };
   const registry: ProcessorRegistry = {
     deploy: createDeployProcessor({ cluster, config: view, jobsDir: config.jobs.dir }),
     'deploy-stop': createDeployStopProcessor({ cluster, config: view }),
     status: createStatusProcessor({ cluster, config: view }),
+    'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench }),
+    'cni-bench-history': createCniBenchHistoryProcessor(bench),
+    'cni-bench-compare': createCniBenchCompareProcessor(bench),
+    'isolation-check': createIsolationCheckProcessor({
+      cluster,
+      config: { tenants: config.tenants, isolation: config.isolation },
+    }),
   };
   return { registry, close: () => cluster.close() };
 }
