@@ -1,5 +1,5 @@
 import { createLogger } from '../../../src/logging.js';
-import { deterministicUuid } from '../nomad/nomad-server.js';
+import { deterministicUuid } from '../nomad/http/stable-ids.js';
 import { startAgent } from './agent-server.js';
 
 /**

@@ -1,5 +1,5 @@
+import { stringifySorted } from '../nomad/http/stable-ids.js';
 import { StateIndex } from '../nomad/http/state-index.js';
-import { stringifySorted } from '../nomad/make-objects.js';
 import type { ServiceDefinition } from './service-definition.js';
 
 type AgentService = Omit<ServiceDefinition, 'checks'>;

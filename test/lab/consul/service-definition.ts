@@ -77,45 +77,48 @@ function parseCheck(
   serviceName: string,
   ordinal: number | undefined,
 ): CheckDefinition {
-  const type =
-    typeof check.http === 'string' ? 'http' : typeof check.tcp === 'string' ? 'tcp' : check.ttl ? 'ttl' : undefined;
-  if (!type) {
-    throw new HttpError(
-      400,
-      'Invalid check: TTL must be > 0 for TTL checks or one of Script, HTTP, TCP, UDP, H2PING or GRPC must be set',
-    );
-  }
+  const type = checkTypeOf(check);
   const interval = durationMs(check.interval, 'Interval');
   if (type !== 'ttl' && !(interval > 0)) {
     throw new HttpError(400, 'Invalid check: Interval must be > 0 for Script, HTTP, H2PING, TCP or UDP checks');
   }
-  const dcsa = durationMs(check.deregistercriticalserviceafter, 'DeregisterCriticalServiceAfter');
   const defaultId = ordinal === undefined ? `service:${serviceId}` : `service:${serviceId}:${ordinal}`;
+  const target = type === 'http' ? { HTTP: check.http as string } : type === 'tcp' ? { TCP: check.tcp as string } : {};
   return {
-    CheckID:
-      typeof check.checkid === 'string' && check.checkid
-        ? check.checkid
-        : typeof check.id === 'string' && check.id
-          ? check.id
-          : defaultId,
-    Name: typeof check.name === 'string' && check.name ? check.name : `Service '${serviceName}' check`,
+    CheckID: nonEmpty(check.checkid) ?? nonEmpty(check.id) ?? defaultId,
+    Name: nonEmpty(check.name) ?? `Service '${serviceName}' check`,
     Type: type,
-    ...(type === 'http' ? { HTTP: check.http as string } : {}),
-    ...(type === 'tcp' ? { TCP: check.tcp as string } : {}),
-    Method: typeof check.method === 'string' ? check.method : 'GET',
+    ...target,
+    Method: nonEmpty(check.method) ?? 'GET',
     IntervalMs: Math.max(interval, 1000),
     TimeoutMs: durationMs(check.timeout, 'Timeout') || 10_000,
-    DeregisterCriticalServiceAfterMs: dcsa,
-    Notes: typeof check.notes === 'string' ? check.notes : '',
-    InitialStatus: typeof check.status === 'string' && check.status ? check.status : 'critical',
+    DeregisterCriticalServiceAfterMs: durationMs(
+      check.deregistercriticalserviceafter,
+      'DeregisterCriticalServiceAfter',
+    ),
+    Notes: nonEmpty(check.notes) ?? '',
+    InitialStatus: nonEmpty(check.status) ?? 'critical',
     Definition: {
-      ...(type === 'http' ? { HTTP: check.http } : {}),
-      ...(type === 'tcp' ? { TCP: check.tcp } : {}),
+      ...target,
       Interval: String(check.interval ?? ''),
       Timeout: String(check.timeout ?? ''),
       DeregisterCriticalServiceAfter: String(check.deregistercriticalserviceafter ?? ''),
     },
   };
+}
+
+function checkTypeOf(check: Loose): CheckDefinition['Type'] {
+  if (typeof check.http === 'string') return 'http';
+  if (typeof check.tcp === 'string') return 'tcp';
+  if (check.ttl) return 'ttl';
+  throw new HttpError(
+    400,
+    'Invalid check: TTL must be > 0 for TTL checks or one of Script, HTTP, TCP, UDP, H2PING or GRPC must be set',
+  );
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** Consul JSON durations are strings (`"10s"`); bare numbers are nanoseconds. */

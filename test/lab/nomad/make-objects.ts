@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defaultUpdateStrategy } from './canonicalize-job.js';
+import { stringifySorted } from './http/stable-ids.js';
 import type { Job, TaskGroup } from './job-types.js';
 import { nowNs } from './nomad-state.js';
 import type { AllocatedPort, Allocation, Deployment, Evaluation, NodeRecord } from './state-types.js';
@@ -153,13 +154,4 @@ export function isSpecChanged(current: Job, next: Job): boolean {
   const strip = (job: Job) =>
     stringifySorted(Object.fromEntries(Object.entries(job).filter(([k]) => !serverFields.includes(k))));
   return strip(current) !== strip(next);
-}
-
-/** JSON with object keys sorted, so key order in a client's body does not count as a change. */
-export function stringifySorted(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { AllocRunner } from './alloc-runner.js';
@@ -8,6 +7,7 @@ import type { RunOnHost } from './docker-driver.js';
 import { HttpError } from './http/http-error.js';
 import { readToken } from './http/router.js';
 import { createApiServer } from './http/serve.js';
+import { deterministicUuid } from './http/stable-ids.js';
 import { NomadState } from './nomad-state.js';
 import { PortForwards } from './port-forwards.js';
 import { createNomadRoutes } from './routes.js';
@@ -95,10 +95,4 @@ export function createNomadServer(opts: NomadServerOptions): NomadServer {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** A stable UUID-shaped id from a name, so node IDs survive restarts of the emulator. */
-export function deterministicUuid(name: string): string {
-  const hex = createHash('sha256').update(name).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

@@ -41,7 +41,7 @@ export interface PlacementResult {
 }
 
 /**
- * Spreads `count` allocations over nodes, least-loaded first (fewest allocations, then name order), like
+ * Spreads `count` allocations over nodes, least-loaded first (fewest allocations; ties keep the input order), like
  * Nomad's spread on a small cluster. A node is exhausted when the memory would exceed its capacity or a
  * reserved (static) port is taken. Pure: the caller applies the result.
  */
@@ -51,7 +51,7 @@ export function placeAllocations(nodes: readonly NodeLoad[], ask: PlacementAsk, 
   let failed = 0;
   const exhausted: Record<string, number> = {};
   for (let i = 0; i < ask.count; i++) {
-    const candidates = [...loads].sort((a, b) => a.allocCount - b.allocCount || a.nodeId.localeCompare(b.nodeId));
+    const candidates = [...loads].sort((a, b) => a.allocCount - b.allocCount);
     const fitting = candidates.find((n) => !exhaustedDimension(n, ask));
     if (!fitting) {
       failed += 1;

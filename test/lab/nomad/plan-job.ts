@@ -1,5 +1,6 @@
+import { stringifySorted } from './http/stable-ids.js';
 import type { Job } from './job-types.js';
-import { getGroupAsk, isSpecChanged, stringifySorted } from './make-objects.js';
+import { getGroupAsk, isSpecChanged } from './make-objects.js';
 import { isAllocLive, type NomadState } from './nomad-state.js';
 import { type NodeLoad, placeAllocations } from './place-allocations.js';
 

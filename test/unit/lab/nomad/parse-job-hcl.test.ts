@@ -84,6 +84,8 @@ describe('parseJobHcl', () => {
       network_mode: 'weave',
       logging: [{ type: 'syslog', config: [{ tag: 'web' }] }],
     });
+    // Interpolations stay literal strings in the job JSON; the client fills them in.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal `${…}` text is what is asserted
     expect(task?.Env).toEqual({ ID: '${NOMAD_ALLOC_ID}' });
     expect(task?.Resources?.Networks).toEqual([{ DynamicPorts: [{ Label: 'http', Value: 0 }] }]);
     expect(task?.Services?.[0]).toEqual({ Name: 'web', PortLabel: '8080', AddressMode: 'driver' });
