@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { removeLabAccount } from './lab-account.js';
+import { holdLabLock, releaseLabLock, shouldLockLab } from './lab-lock.js';
 import { readLabState } from './lab-state.js';
 import { runProcess } from './run-process.js';
 import { LAB_DIR, NAME_PREFIX, STATE_DIR } from './topology.js';
@@ -66,9 +67,19 @@ function readCmdline(pid: number): string {
 /**
  * Removes everything the lab made: processes (recorded pids and every process inside an `nl-*` namespace),
  * namespaces, root links, the alias account and the state directory. Works from lab.json when present and by
- * name prefix otherwise, so it also cleans up after a crashed or partial run.
+ * name prefix otherwise, so it also cleans up after a crashed or partial run. Under vitest it takes the lab
+ * lock first (see lab-lock.ts) and releases it afterwards unless `keepLock` (used by `up`).
  */
-export async function downLab(): Promise<string[]> {
+export async function downLab(opts: { keepLock?: boolean } = {}): Promise<string[]> {
+  if (shouldLockLab()) await holdLabLock();
+  try {
+    return await removeLab();
+  } finally {
+    if (!opts.keepLock) releaseLabLock();
+  }
+}
+
+async function removeLab(): Promise<string[]> {
   const state = readLabState();
   const recorded = [...(state?.pids ?? []), ...readLabPidFiles()];
   for (const pid of recorded) killPid(pid);

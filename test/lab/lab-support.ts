@@ -1,6 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { runOnHost } from './host-exec.js';
+
+export { acquireLabLock, LAB_LOCK_FILE } from './lab-lock.js';
+
+/** Hook timeout for bringing the lab up or down: other test processes may hold it for a while. */
+export const LAB_LOCK_WAIT_MS = 600_000;
+
 import { downLab } from './lab-down.js';
 import { buildSshArgv } from './lab-sshd.js';
 import { type UpOptions, upLab } from './lab-up.js';
@@ -48,50 +53,15 @@ export async function runOnHostOk(host: LabHost, argv: readonly string[]): Promi
   return r.stdout;
 }
 
-/** File the lab tests lock while they own the lab (outside the state dir, which `down` deletes). */
-export const LAB_LOCK_FILE = '/run/lock/netops-lab.lock';
-
-/**
- * Waits for exclusive use of the lab across processes (test runs of several developers or CI jobs on one
- * machine would otherwise tear down each other's lab). Holds `flock` in a child process; the returned
- * function releases it by killing that child's process group.
- */
-export async function acquireLabLock(timeoutMs = 600_000): Promise<() => void> {
-  const holder = spawn(
-    'flock',
-    ['-w', String(Math.ceil(timeoutMs / 1000)), LAB_LOCK_FILE, 'sh', '-c', 'echo locked; exec sleep infinity'],
-    { detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    holder.stdout.once('data', () => resolve());
-    holder.once('exit', (code) => reject(new Error(`could not lock ${LAB_LOCK_FILE} (flock exited ${code})`)));
-  });
-  holder.unref();
-  const pgid = holder.pid!;
-  return () => {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      // already released
-    }
-  };
-}
-
-/** Locks the lab, then brings it up; returns the teardown (down, then unlock). For beforeAll/afterAll. */
+/** Brings the lab up for a test file (locked against other test processes); returns the teardown. */
 export async function bringUpLabForTests(opts: UpOptions = {}): Promise<() => Promise<void>> {
-  const release = await acquireLabLock();
   try {
     await upLab(opts);
   } catch (err) {
     await downLab();
-    release();
     throw err;
   }
   return async () => {
-    try {
-      await downLab();
-    } finally {
-      release();
-    }
+    await downLab();
   };
 }

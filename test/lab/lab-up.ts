@@ -5,6 +5,7 @@ import { startEmulators } from './emulators.js';
 import { addLabAccount } from './lab-account.js';
 import { writeLabConfig } from './lab-config.js';
 import { downLab } from './lab-down.js';
+import { holdLabLock, shouldLockLab } from './lab-lock.js';
 import { createHost, createUnderlay, getWeaveBridgeMac } from './lab-network.js';
 import { checkSshd, createClientKey, LAB_HOME, startSshd, writeKnownHosts } from './lab-sshd.js';
 import { type LabState, writeLabState } from './lab-state.js';
@@ -72,7 +73,8 @@ function checkOverlayMtu(mtu: number): void {
 export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   const overlayMtu = opts.overlayMtu ?? WEAVE_DEFAULT_MTU;
   checkOverlayMtu(overlayMtu);
-  await downLab();
+  if (shouldLockLab()) await holdLabLock();
+  await downLab({ keepLock: true });
   mkdirSync(STATE_DIR, { recursive: true });
   const state: LabState = {
     createdAt: new Date().toISOString(),

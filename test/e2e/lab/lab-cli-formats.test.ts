@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnHost } from '../../lab/host-exec.js';
-import { bringUpLabForTests, checkLabSupport, reportLabSkip, runOnHostOk } from '../../lab/lab-support.js';
+import {
+  bringUpLabForTests,
+  checkLabSupport,
+  LAB_LOCK_WAIT_MS,
+  reportLabSkip,
+  runOnHostOk,
+} from '../../lab/lab-support.js';
 
 const support = await checkLabSupport();
 reportLabSkip(support, 'lab docker/weave CLI formats');
@@ -47,10 +53,10 @@ describe.skipIf(!support.supported)('lab docker and weave CLIs', () => {
     expect(run.stderr).toBe('');
     proxyId = run.stdout.trim();
     expect((await docker('run', '-d', '--name', 'plug', '--net=weave', 'busybox')).code).toBe(0);
-  });
+  }, LAB_LOCK_WAIT_MS);
   afterAll(async () => {
     await teardown();
-  });
+  }, LAB_LOCK_WAIT_MS);
 
   it('prints a 64-hex id from docker run -d and lists it in docker ps with the real table header', async () => {
     expect(proxyId).toMatch(/^[0-9a-f]{64}$/);

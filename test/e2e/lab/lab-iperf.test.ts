@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bringUpLabForTests, checkLabSupport, reportLabSkip, runOnHostOk, runOverSsh } from '../../lab/lab-support.js';
+import {
+  bringUpLabForTests,
+  checkLabSupport,
+  LAB_LOCK_WAIT_MS,
+  reportLabSkip,
+  runOnHostOk,
+  runOverSsh,
+} from '../../lab/lab-support.js';
 
 const support = await checkLabSupport();
 reportLabSkip(support, 'lab iperf3 across hosts');
@@ -31,10 +38,10 @@ describe.skipIf(!support.supported)('lab iperf3 across hosts', () => {
   let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {
     teardown = await bringUpLabForTests({ withoutEmulators: true });
-  });
+  }, LAB_LOCK_WAIT_MS);
   afterAll(async () => {
     await teardown();
-  });
+  }, LAB_LOCK_WAIT_MS);
 
   it('runs over the weave overlay (proxy mode, default subnet)', async () => {
     const result = await runIperf('', async (name) => {

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bringUpLabForTests, checkLabSupport, reportLabSkip, runOverSsh } from '../../lab/lab-support.js';
+import {
+  bringUpLabForTests,
+  checkLabSupport,
+  LAB_LOCK_WAIT_MS,
+  reportLabSkip,
+  runOverSsh,
+} from '../../lab/lab-support.js';
 import type { LabHost } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
@@ -33,10 +39,10 @@ describe.skipIf(!support.supported)('lab isolation scenario (weave proxy mode, t
     }
     for (const name of ['a1', 'a2']) ip[name] = await findWeaveIp('u1', name);
     for (const name of ['b1', 'b2']) ip[name] = await findWeaveIp('u2', name);
-  });
+  }, LAB_LOCK_WAIT_MS);
   afterAll(async () => {
     await teardown();
-  });
+  }, LAB_LOCK_WAIT_MS);
 
   it('allocates a-containers from 10.32.0.0/24 and b-containers from 10.32.1.0/24, all distinct', () => {
     expect(ip.a1).toMatch(/^10\.32\.0\./);

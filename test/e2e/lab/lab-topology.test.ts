@@ -4,7 +4,13 @@ import { loadConfig } from '../../../src/config/index.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { buildSshArgv } from '../../lab/lab-sshd.js';
 import { getLabStatus } from '../../lab/lab-status.js';
-import { bringUpLabForTests, checkLabSupport, reportLabSkip, runOverSsh } from '../../lab/lab-support.js';
+import {
+  bringUpLabForTests,
+  checkLabSupport,
+  LAB_LOCK_WAIT_MS,
+  reportLabSkip,
+  runOverSsh,
+} from '../../lab/lab-support.js';
 import { runProcess } from '../../lab/run-process.js';
 import { CONFIG_PATH, getHostAddress, KNOWN_HOSTS, LAB_HOSTS, type LabHost } from '../../lab/topology.js';
 
@@ -25,10 +31,10 @@ describe.skipIf(!support.supported)('lab topology', () => {
   let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {
     teardown = await bringUpLabForTests({ withoutEmulators: true });
-  });
+  }, LAB_LOCK_WAIT_MS);
   afterAll(async () => {
     await teardown();
-  });
+  }, LAB_LOCK_WAIT_MS);
 
   it('gives every host its underlay address, MTU 9000, and the overlay bridges with their MTUs', async () => {
     for (const host of LAB_HOSTS) {
