@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { downLab, listLabNamespaces } from './lab-down.js';
+import { acquireLabLock, shouldLockLab } from './lab-lock.js';
 import { buildSshArgv } from './lab-sshd.js';
 import { formatLabStatus, getLabStatus } from './lab-status.js';
 import { upLab } from './lab-up.js';
@@ -37,6 +38,13 @@ async function runUp(args: string[]): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+async function runDown(): Promise<void> {
+  const removed = await downLab();
+  const left = await listLabNamespaces();
+  process.stdout.write(`lab down: removed ${removed.length} namespaces${left.length ? `; LEFT: ${left}` : ''}\n`);
+  if (left.length) process.exitCode = 1;
+}
+
 /** Runs the command over real SSH with the ssh client; stdio passes through and the exit code is kept. */
 function runExec(args: string[]): never {
   const [host, ...words] = args;
@@ -50,18 +58,23 @@ function runExec(args: string[]): never {
   process.exit(r.status ?? 255);
 }
 
+/** Runs `up`/`down` while holding the lab lock, so a test run that owns the lab is not torn down mid-way. */
+async function withLabLock(fn: () => Promise<void>): Promise<void> {
+  const release = shouldLockLab() ? () => {} : await acquireLabLock();
+  try {
+    await fn();
+  } finally {
+    release();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   switch (command) {
     case 'up':
-      return runUp(args);
-    case 'down': {
-      const removed = await downLab();
-      const left = await listLabNamespaces();
-      process.stdout.write(`lab down: removed ${removed.length} namespaces${left.length ? `; LEFT: ${left}` : ''}\n`);
-      if (left.length) process.exit(1);
-      return;
-    }
+      return withLabLock(() => runUp(args));
+    case 'down':
+      return withLabLock(runDown);
     case 'status': {
       const status = await getLabStatus();
       process.stdout.write(args.includes('--json') ? `${JSON.stringify(status, null, 2)}\n` : formatLabStatus(status));

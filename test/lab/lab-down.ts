@@ -98,6 +98,6 @@ async function removeLab(): Promise<string[]> {
   for (const ns of namespaces) await runProcess(['ip', 'netns', 'del', ns]);
   for (const link of await listLabLinks()) await runProcess(['ip', 'link', 'del', link]);
   removeLabAccount();
-  rmSync(STATE_DIR, { recursive: true, force: true });
+  rmSync(STATE_DIR, { recursive: true, force: true, maxRetries: 5 });
   return namespaces;
 }
