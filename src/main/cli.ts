@@ -33,7 +33,8 @@ async function main(): Promise<number> {
     level: process.env.LOG_LEVEL ?? 'error',
     destination: pino.destination({ dest: 2, sync: true }),
   });
-  const processors = await createProcessors(config, logger);
+  // Bench locks and history share the runtime's Redis; the factory is only called once a job runs.
+  const processors = await createProcessors(config, logger, { redis: () => runtime.connect('worker') });
   const runtime = await startRuntime({
     redisUrl: config.redis?.url,
     logger,

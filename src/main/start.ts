@@ -22,7 +22,11 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
   const mode =
     slack?.botToken && slack.signingSecret ? 'http' : slack?.botToken && slack.appToken ? 'socket' : 'console';
   // A bot-only process runs no command processors but still delivers replies (the notify queue).
-  const processors = role === 'bot' ? { registry: {}, close: async () => {} } : await createProcessors(config, logger);
+  // Bench locks and history share the runtime's Redis; the factory is only called once a job runs.
+  const processors =
+    role === 'bot'
+      ? { registry: {}, close: async () => {} }
+      : await createProcessors(config, logger, { redis: () => runtime.connect('worker') });
   const slackApp =
     mode === 'console' || role === 'worker'
       ? undefined

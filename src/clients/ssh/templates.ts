@@ -190,6 +190,7 @@ defineTemplate({
     '1',
     '-t',
     '{seconds}',
+    { if: 'port', argv: ['-p', '{port}'] },
     { if: 'streams', argv: ['-P', '{streams}'] },
     { if: 'udp', argv: ['-u', '-b', '0'] },
   ],
@@ -197,9 +198,37 @@ defineTemplate({
     container: value(CONTAINER),
     ip: value(IPV4),
     seconds: value(DURATION_SECONDS),
+    port: value(PORT, true),
     streams: value(STREAMS, true),
     udp: flag(),
   },
+});
+defineTemplate({
+  name: 'docker.exec.wget.headers',
+  purpose: 'HTTP GET of one file from a container, response headers on stderr (Content-Length gives the bytes)',
+  argv: ['docker', 'exec', '{container}', 'wget', '-S', '-q', '-O', '/dev/null', 'http://{target}/{file}'],
+  params: { container: value(CONTAINER), target: value(HTTP_TARGET), file: value(URL_PATH) },
+});
+defineTemplate({
+  name: 'docker.ps.all.benchRuns',
+  purpose: 'every bench container on the host with its run ID ("<id> <runId>"), to sweep those of dead runs',
+  argv: [
+    'docker',
+    'ps',
+    '-a',
+    '--no-trunc',
+    '--filter',
+    'label=netops.bench',
+    '--format',
+    '{{.ID}} {{.Label "netops.bench"}}',
+  ],
+  params: {},
+});
+defineTemplate({
+  name: 'ip.addr.show',
+  purpose: 'IPv4 addresses of the host, to find the underlay interface that carries its config address',
+  argv: ['ip', '-4', '-o', 'addr', 'show'],
+  params: {},
 });
 defineTemplate({
   name: 'docker.exec.wget',

@@ -1,0 +1,143 @@
+import { buildCommand, type SshPool } from '../../clients/ssh/index.js';
+import { isNetopsError } from '../../errors.js';
+import { BenchError, firstLineOf } from './bench-error.js';
+import type { BenchLeg } from './bench-types.js';
+
+/** Label on every bench container; its value is the run ID. */
+export const BENCH_LABEL = 'netops.bench';
+
+/** Images the bench runs; configurable because registries and mirrors differ between sites. */
+export interface BenchImages {
+  /** ENTRYPOINT iperf3 (server with `-s`, client via `docker exec … iperf3 -c`). */
+  iperf3: string;
+  /** HTTP server on :80 serving `httpFile`. */
+  http: string;
+  /** A small image with `wget` and `ip` (busybox) for the HTTP client and reading the overlay MTU. */
+  httpClient: string;
+  /** File fetched for the HTTP test, below the server's web root. */
+  httpFile: string;
+}
+
+/** The lab's and Docker Hub's names. */
+export const DEFAULT_BENCH_IMAGES: BenchImages = Object.freeze({
+  iperf3: 'networkstatic/iperf3',
+  http: 'nginx',
+  httpClient: 'busybox',
+  httpFile: '100M.bin',
+});
+
+/** How containers join a network: `-e WEAVE_CIDR=net:<cidr>` (Weave proxy) or `--net=<name>`. */
+export interface NetworkAttachment {
+  cidr?: string;
+  net?: string;
+}
+
+/** Roles of the eight containers of a run (four per leg). */
+export type BenchRole = 'iperf-server' | 'iperf-client' | 'http-server' | 'http-client';
+
+/** One bench container as started. */
+export interface BenchContainer {
+  host: string;
+  name: string;
+  leg: BenchLeg;
+  role: BenchRole;
+  image: string;
+  args: string[];
+  attach: NetworkAttachment;
+}
+
+/** `nb-<runId>-<role>-<leg>`: unique per run, readable in `docker ps`. */
+export function benchContainerName(runId: string, role: BenchRole, leg: BenchLeg): string {
+  return `nb-${runId}-${role}-${leg}`;
+}
+
+const IMAGE_MISSING =
+  /Unable to find image|pull access denied|No such image|manifest unknown|repository does not exist/i;
+
+/**
+ * Starts a labelled bench container. A missing image is reported naming the host and the tool it carries
+ * (e.g. "u2 cannot run iperf3: image networkstatic/iperf3 is not available there"), since that is what an
+ * operator must fix.
+ */
+export async function startBenchContainer(
+  ssh: Pick<SshPool, 'run'>,
+  runId: string,
+  c: BenchContainer,
+  tool: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const cmd = buildCommand('docker.run', {
+    name: c.name,
+    runId,
+    ...(c.attach.cidr ? { cidr: c.attach.cidr } : {}),
+    ...(c.attach.net ? { net: c.attach.net } : {}),
+    image: c.image,
+    args: c.args,
+  });
+  const r = await ssh.run(c.host, cmd, { signal, timeoutMs: 120_000 });
+  if (r.code === 0) return;
+  const reason = firstLineOf(r.stderr, r.stdout);
+  if (IMAGE_MISSING.test(`${r.stderr}\n${r.stdout}`)) {
+    throw new BenchError(`${c.host} cannot run ${tool}: image ${c.image} is not available there (docker: ${reason})`);
+  }
+  throw new BenchError(`starting the ${c.role} container on ${c.host} failed: ${reason || `exit ${r.code}`}`);
+}
+
+/** Removes every container of a run on the given hosts; never throws (it runs in finally blocks and on cancel). */
+export async function removeRunContainers(
+  ssh: Pick<SshPool, 'run'>,
+  hosts: readonly string[],
+  runId: string,
+): Promise<{ removed: number; problems: string[] }> {
+  let removed = 0;
+  const problems: string[] = [];
+  await Promise.all(
+    hosts.map(async (host) => {
+      try {
+        const listed = await ssh.run(
+          host,
+          buildCommand('docker.ps.all.byLabel', { label: BENCH_LABEL, value: runId }),
+          {
+            timeoutMs: 30_000,
+          },
+        );
+        const ids = listed.stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean);
+        if (listed.code !== 0) problems.push(`${host}: listing bench containers failed: ${firstLineOf(listed.stderr)}`);
+        if (ids.length === 0) return;
+        const rm = await ssh.run(host, buildCommand('docker.rm.ids', { ids }), { timeoutMs: 60_000 });
+        if (rm.code === 0) removed += ids.length;
+        else problems.push(`${host}: removing bench containers failed: ${firstLineOf(rm.stderr)}`);
+      } catch (err) {
+        problems.push(`${host}: ${isNetopsError(err) ? err.message : String(err)}`);
+      }
+    }),
+  );
+  return { removed, problems };
+}
+
+/**
+ * Removes bench containers left by runs whose worker died (their liveness key expired), so a crashed worker
+ * cannot leave iperf3 servers behind for long. Containers of live runs (other host pairs) are kept.
+ */
+export async function sweepStaleBenchContainers(
+  ssh: Pick<SshPool, 'run'>,
+  host: string,
+  isAlive: (runId: string) => Promise<boolean>,
+  signal: AbortSignal,
+): Promise<string[]> {
+  const r = await ssh.run(host, buildCommand('docker.ps.all.benchRuns'), { signal, timeoutMs: 30_000 });
+  if (r.code !== 0) return [];
+  const byRun = new Map<string, string[]>();
+  for (const line of r.stdout.split('\n')) {
+    const [id, runId] = line.trim().split(/\s+/);
+    if (!id || !runId || !/^[0-9a-f]{12,64}$/.test(id)) continue;
+    byRun.set(runId, [...(byRun.get(runId) ?? []), id]);
+  }
+  const stale: string[] = [];
+  for (const [runId, ids] of byRun) if (!(await isAlive(runId))) stale.push(...ids);
+  if (stale.length > 0) await ssh.run(host, buildCommand('docker.rm.ids', { ids: stale.slice(0, 64) }), { signal });
+  return stale;
+}

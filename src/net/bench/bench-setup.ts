@@ -1,0 +1,189 @@
+import { buildCommand, type SshPool } from '../../clients/ssh/index.js';
+import type { ClusterHost } from '../cluster.js';
+import { addressOf, parseWeavePs } from '../weave-ps.js';
+import {
+  type BenchContainer,
+  type BenchImages,
+  type BenchRole,
+  benchContainerName,
+  type NetworkAttachment,
+  startBenchContainer,
+} from './bench-containers.js';
+import { BenchError, firstLineOf } from './bench-error.js';
+import type { BenchLeg, NetworkKind } from './bench-types.js';
+import { parseIpAddrs, parseIpLinks } from './ip-output.js';
+
+/** The network under test, as the bench needs it from config. */
+export interface BenchNetwork {
+  name: string;
+  kind: NetworkKind;
+  attach: 'proxy' | 'plugin' | 'host' | 'docker-network';
+  dockerNetwork?: string;
+  interface?: string;
+  /** The subnet containers join in Weave proxy mode (a tenant's), if any. */
+  cidr?: string;
+}
+
+/** Where each leg's servers answer, and the containers of the run. */
+export interface BenchSetup {
+  containers: BenchContainer[];
+  iperf: Record<BenchLeg, { serverIp: string; port: number; client: BenchContainer }>;
+  http: Record<BenchLeg, { target: string; client: BenchContainer }>;
+}
+
+/** How containers join the network under test. */
+export function attachmentFor(network: BenchNetwork): NetworkAttachment {
+  switch (network.attach) {
+    case 'proxy':
+      return network.cidr ? { cidr: network.cidr } : {};
+    case 'plugin':
+      return { net: network.dockerNetwork ?? network.name };
+    case 'docker-network':
+      return { net: network.dockerNetwork ?? network.name };
+    case 'host':
+      return { net: 'host' };
+  }
+}
+
+/**
+ * Starts the eight containers of a run: on the server host an iperf3 server and an HTTP server per leg; on
+ * the client host an iperf3 container (idle server, the client runs via exec) and an HTTP client per leg.
+ * Host-network iperf3 listeners use per-run ports so two runs sharing a host do not collide.
+ */
+export async function startBenchContainers(input: {
+  ssh: Pick<SshPool, 'run'>;
+  runId: string;
+  network: BenchNetwork;
+  client: ClusterHost;
+  server: ClusterHost;
+  images: BenchImages;
+  ports: { bareServer: number; bareClient: number };
+  signal: AbortSignal;
+}): Promise<BenchSetup> {
+  const { ssh, runId, network, client, server, images, ports, signal } = input;
+  const attach: Record<BenchLeg, NetworkAttachment> = { overlay: attachmentFor(network), bare: { net: 'host' } };
+  const make = (host: ClusterHost, role: BenchRole, leg: BenchLeg, image: string, args: string[]): BenchContainer => ({
+    host: host.name,
+    name: benchContainerName(runId, role, leg),
+    leg,
+    role,
+    image,
+    args,
+    attach: attach[leg],
+  });
+  const iperfPort = (leg: BenchLeg) => (leg === 'bare' ? ports.bareServer : 5201);
+  const legs: BenchLeg[] = ['overlay', 'bare'];
+  const serverSide = legs.flatMap((leg) => [
+    make(server, 'iperf-server', leg, images.iperf3, ['-s', '-p', String(iperfPort(leg))]),
+    make(server, 'http-server', leg, images.http, []),
+  ]);
+  const clientSide = legs.flatMap((leg) => [
+    make(client, 'iperf-client', leg, images.iperf3, ['-s', '-p', String(leg === 'bare' ? ports.bareClient : 5201)]),
+    make(client, 'http-client', leg, images.httpClient, ['sleep', '86400']),
+  ]);
+  const tools: Record<BenchRole, string> = {
+    'iperf-server': 'iperf3',
+    'iperf-client': 'iperf3',
+    'http-server': 'the HTTP server',
+    'http-client': 'wget',
+  };
+  const startAll = async (list: BenchContainer[]) => {
+    for (const c of list) await startBenchContainer(ssh, runId, c, tools[c.role], signal);
+  };
+  // Both hosts must have finished before a failure propagates: the caller's cleanup would otherwise race a
+  // container still being started on the other host and leave it behind.
+  const started = await Promise.allSettled([startAll(serverSide), startAll(clientSide)]);
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
+  const find = (role: BenchRole, leg: BenchLeg) =>
+    [...serverSide, ...clientSide].find((c) => c.role === role && c.leg === leg) as BenchContainer;
+  const ipOf = async (c: BenchContainer) =>
+    c.leg === 'bare' ? server.address : await overlayIpOf(ssh, c, network, signal);
+  const [iperfOverlayIp, httpOverlayIp] = await Promise.all([
+    ipOf(find('iperf-server', 'overlay')),
+    ipOf(find('http-server', 'overlay')),
+  ]);
+  return {
+    containers: [...serverSide, ...clientSide],
+    iperf: {
+      overlay: { serverIp: iperfOverlayIp, port: iperfPort('overlay'), client: find('iperf-client', 'overlay') },
+      bare: { serverIp: server.address, port: iperfPort('bare'), client: find('iperf-client', 'bare') },
+    },
+    http: {
+      overlay: { target: httpOverlayIp, client: find('http-client', 'overlay') },
+      bare: { target: server.address, client: find('http-client', 'bare') },
+    },
+  };
+}
+
+/** The container's address on the network under test: `weave ps` in proxy mode, else `docker inspect`. */
+async function overlayIpOf(
+  ssh: Pick<SshPool, 'run'>,
+  c: BenchContainer,
+  network: BenchNetwork,
+  signal: AbortSignal,
+): Promise<string> {
+  if (network.attach === 'host') {
+    throw new BenchError(`network ${network.name} is the host network: there is no overlay to compare`);
+  }
+  if (network.attach === 'proxy') {
+    const r = await ssh.run(c.host, buildCommand('weave.ps', { container: c.name }), { signal });
+    const cidr = parseWeavePs(r.stdout).containers[0]?.cidrs[0];
+    if (r.code !== 0 || !cidr) {
+      throw new BenchError(
+        `no ${network.name} address for ${c.name} on ${c.host}: ${firstLineOf(r.stderr) || 'weave ps shows none'}`,
+      );
+    }
+    return addressOf(cidr);
+  }
+  const r = await ssh.run(c.host, buildCommand('docker.inspect', { container: c.name }), { signal });
+  const net = network.dockerNetwork ?? network.name;
+  let ip: string | undefined;
+  try {
+    const doc = JSON.parse(r.stdout) as Array<{
+      NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> };
+    }>;
+    ip = doc[0]?.NetworkSettings?.Networks?.[net]?.IPAddress || undefined;
+  } catch {
+    ip = undefined;
+  }
+  if (!ip)
+    throw new BenchError(
+      `no ${network.name} address for ${c.name} on ${c.host}: ${firstLineOf(r.stderr) || `not attached to ${net}`}`,
+    );
+  return ip;
+}
+
+/** MTUs the analysis needs: each host's underlay NIC (the one carrying its config address) and the overlay's. */
+export async function readMtus(input: {
+  ssh: Pick<SshPool, 'run'>;
+  hosts: readonly ClusterHost[];
+  /** A container on the network under test that has `ip` (the busybox HTTP client). */
+  probe: BenchContainer;
+  network: BenchNetwork;
+  signal: AbortSignal;
+}): Promise<{
+  underlay: Array<{ host: string; iface?: string; mtu?: number }>;
+  overlay?: number;
+  overlayIface?: string;
+}> {
+  const { ssh, signal } = input;
+  const underlay = await Promise.all(
+    input.hosts.map(async (h) => {
+      const [addrs, links] = await Promise.all([
+        ssh.run(h.name, buildCommand('ip.addr.show'), { signal }),
+        ssh.run(h.name, buildCommand('ip.link.show'), { signal }),
+      ]);
+      const iface = parseIpAddrs(addrs.stdout).find((a) => a.address === h.address)?.iface;
+      const mtu = parseIpLinks(links.stdout).find((l) => l.name === iface)?.mtu;
+      return { host: h.name, ...(iface ? { iface } : {}), ...(mtu ? { mtu } : {}) };
+    }),
+  );
+  if (input.network.attach === 'host') return { underlay };
+  const r = await ssh.run(input.probe.host, buildCommand('docker.exec.ip-link', { container: input.probe.name }), {
+    signal,
+  });
+  const links = parseIpLinks(r.stdout).filter((l) => l.name !== 'lo');
+  const wanted = input.network.interface;
+  const link = wanted ? links.find((l) => l.name === wanted) : links[0];
+  return { underlay, ...(link ? { overlay: link.mtu, overlayIface: link.name } : {}) };
+}

@@ -1,0 +1,51 @@
+import type { Rating } from '../../commands/ratings.js';
+
+/** Kinds of network config (see config/schema-network.ts). */
+export type NetworkKind = 'weave' | 'flannel' | 'host' | 'docker-network';
+
+/** The measurements of one run, in the order they run. */
+export const BENCH_TESTS = ['tcp', 'tcpMulti', 'udp', 'http'] as const;
+export type BenchTest = (typeof BENCH_TESTS)[number];
+
+/** Human labels for tables and charts. */
+export const BENCH_TEST_LABELS: Record<BenchTest, string> = {
+  tcp: 'TCP 1 stream',
+  tcpMulti: 'TCP multi-stream',
+  udp: 'UDP',
+  http: 'HTTP',
+};
+
+/** The two sides of every comparison: the named network and the hosts' own network. */
+export type BenchLeg = 'overlay' | 'bare';
+
+/** Average use of one host over a window. */
+export interface HostUsage {
+  /** Busy share of all CPUs (user+nice+system+iowait+steal, as knb), in permil. */
+  cpuPermil: number;
+  /** Used memory (MemTotal − MemAvailable), in MB. */
+  ramMB: number;
+}
+
+/** Usage of the client and server hosts over a window; undefined when sampling failed. */
+export interface PairUsage {
+  client?: HostUsage;
+  server?: HostUsage;
+}
+
+/** One measurement (e.g. UDP) on both legs, medians over the repeats. */
+export interface TestResult {
+  test: BenchTest;
+  bareMbps: number | null;
+  overlayMbps: number | null;
+  /** overlay / bare; null when a side failed. */
+  ratio: number | null;
+  rating: Rating | null;
+  /** Every repeat's Mbit/s, per leg. */
+  samples: Record<BenchLeg, number[]>;
+  /** UDP: median datagram loss per leg, percent. */
+  lostPercent?: Record<BenchLeg, number | null>;
+  /** Host usage during this test, per leg (averaged over repeats). */
+  usage: Record<BenchLeg, PairUsage>;
+  /** Failures, e.g. "overlay repeat 1: iperf3 client died (container … is not running)". */
+  errors: string[];
+}

@@ -1,0 +1,235 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CNI_BENCH_LIMITS, type CniBenchArgs } from '../../../src/commands/specs/cni-bench.js';
+import { loadConfig } from '../../../src/config/index.js';
+import { ErrorCode } from '../../../src/errors.js';
+import { createSilentLogger } from '../../../src/logging.js';
+import { createClusterContext } from '../../../src/main/cluster-context.js';
+import type { Report } from '../../../src/report/model.js';
+import type { ProcessorContext } from '../../../src/workers/processor.js';
+import { createCniBenchProcessor } from '../../../src/workers/processors/cni-bench.js';
+import { startTestRedis } from '../../helpers/redis-server.js';
+import { runOnHost } from '../../lab/host-exec.js';
+import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, reportLabSkip } from '../../lab/lab-support.js';
+import { CONFIG_PATH } from '../../lab/topology.js';
+
+const support = await checkLabSupport();
+reportLabSkip(support, '/cni-bench on the lab');
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const RUN_MS = 240_000;
+const SHORT = 'duration=2s repeat=1 streams=2';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real CLI as a user runs it: `npm run netops -- "<text>" --json --config <lab config>`. */
+function runCli(text: string, env: Record<string, string>): Promise<CliResult> {
+  return new Promise((res) => {
+    const child = spawn('npx', ['tsx', 'src/main/cli.ts', text, '--json', '--config', CONFIG_PATH], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('exit', (code) => res({ code, stdout, stderr }));
+  });
+}
+
+/** `toJsonOutput` puts the Report under `report` (and the usage text under `message`). */
+function reportOf(r: CliResult): Report & Record<string, unknown> {
+  const out = JSON.parse(r.stdout) as { report?: Report & Record<string, unknown> };
+  if (!out.report) throw new Error(`no report in CLI output: ${r.stdout.slice(0, 500)} ${r.stderr.slice(0, 500)}`);
+  return out.report;
+}
+
+async function benchContainers(host: 'u1' | 'u2'): Promise<string[]> {
+  const r = await runOnHost(host, ['docker', 'ps', '-a', '--filter', 'label=netops.bench', '--format', '{{.Names}}']);
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+function pngSize(path: string): { width: number; height: number } {
+  const png = readFileSync(path);
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe.skipIf(!support.supported)('/cni-bench on the lab', () => {
+  let teardown: () => Promise<void> = async () => {};
+  let redisServer: Awaited<ReturnType<typeof startTestRedis>>;
+  let env: Record<string, string>;
+  let chartsDir: string;
+
+  beforeAll(async () => {
+    teardown = await bringUpLabForTests({ withoutEmulators: true });
+    redisServer = await startTestRedis();
+    chartsDir = mkdtempSync(join(tmpdir(), 'netops-bench-charts-'));
+    env = { REDIS_URL: redisServer.url, NETOPS_CHARTS_DIR: chartsDir, LOG_LEVEL: 'warn' };
+  }, LAB_LOCK_WAIT_MS);
+  afterAll(async () => {
+    await redisServer?.stop();
+    if (chartsDir) rmSync(chartsDir, { recursive: true, force: true });
+    await teardown();
+  }, LAB_LOCK_WAIT_MS);
+
+  it(
+    '/cni-bench weave: all results, Weave 1376 on 9000 flagged with WEAVE_MTU=8916, UDP well below bare metal, PNG written',
+    async () => {
+      const r = await runCli(`/cni-bench weave ${SHORT}`, env);
+      expect(r.code, r.stderr).toBe(0);
+      const report = reportOf(r);
+      expect(report).toMatchObject({ command: 'cni-bench', ok: true, network: 'weave' });
+      expect(report.mtu).toMatchObject({ underlay: 9000, overlay: 1376, recommended: 8916, flagged: true });
+      const results = report.results as Record<
+        string,
+        { bareMbps: number; overlayMbps: number; ratio: number; rating: string }
+      >;
+      for (const test of ['tcp', 'tcpMulti', 'udp', 'http']) {
+        expect(results[test]?.bareMbps, test).toBeGreaterThan(0);
+        expect(results[test]?.overlayMbps, test).toBeGreaterThan(0);
+        expect(results[test]?.ratio, test).toBeCloseTo(
+          (results[test]?.overlayMbps ?? 0) / (results[test]?.bareMbps ?? 1),
+          2,
+        );
+      }
+      // 1376-byte datagrams against 9000-byte ones: the published 2020 effect (Weave UDP ~19 % of tuned).
+      expect(results.udp?.ratio).toBeLessThan(0.75);
+      expect(['fair', 'poor']).toContain(results.udp?.rating);
+      const resources = report.resources as { cpuPermil: number; ramMB: number; idle: { client?: unknown } };
+      expect(resources.cpuPermil).toBeGreaterThan(0);
+      expect(resources.ramMB).toBeGreaterThan(0);
+      expect(resources.idle.client).toBeDefined();
+      const chart = report.chart as string;
+      expect(chart.startsWith(chartsDir)).toBe(true);
+      expect(pngSize(chart).width).toBeGreaterThan(400);
+      expect(report.files).toEqual([{ path: chart, title: 'weave vs bare metal' }]);
+      expect(await benchContainers('u1')).toEqual([]);
+      expect(await benchContainers('u2')).toEqual([]);
+    },
+    RUN_MS,
+  );
+
+  it(
+    '/cni-bench flannel, then history and compare weave flannel',
+    async () => {
+      const flannel = await runCli(`/cni-bench flannel ${SHORT}`, env);
+      expect(flannel.code, flannel.stderr).toBe(0);
+      expect(reportOf(flannel).mtu).toMatchObject({ overlay: 8950, flagged: false });
+
+      const history = await runCli('/cni-bench history weave', env);
+      expect(history.code, history.stderr).toBe(0);
+      expect((reportOf(history).runs as unknown[]).length).toBeGreaterThanOrEqual(1);
+
+      const compare = await runCli('/cni-bench compare weave flannel', env);
+      expect(compare.code, compare.stderr).toBe(0);
+      const report = reportOf(compare);
+      expect(report.networks).toEqual(['weave', 'flannel']);
+      expect(existsSync(report.chart as string)).toBe(true);
+      pngSize(report.chart as string);
+    },
+    RUN_MS,
+  );
+
+  it('answers bad input: unknown network (exit 1, known ones listed), duration out of range and from = to (exit 2)', async () => {
+    const unknown = await runCli('/cni-bench calico', env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain('known networks: weave, flannel, host');
+    const range = await runCli(`/cni-bench weave duration=${CNI_BENCH_LIMITS.duration.maxMs / 1000 + 1}s`, env);
+    expect(range.code).toBe(2);
+    const same = await runCli('/cni-bench weave from=u1 to=u1', env);
+    expect(same.code).toBe(2);
+    expect(same.stdout).toContain('same host');
+  }, 60_000);
+
+  describe('faults, in process', () => {
+    let redis: Redis;
+    let cluster: ReturnType<typeof createClusterContext>;
+    beforeAll(() => {
+      redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+      cluster = createClusterContext(loadConfig({}, { path: CONFIG_PATH }), createSilentLogger());
+    });
+    afterAll(async () => {
+      redis?.disconnect();
+      await cluster?.close();
+    });
+
+    const processor = () =>
+      createCniBenchProcessor({
+        cluster,
+        config: loadConfig({}, { path: CONFIG_PATH }),
+        redis: () => redis,
+        chartsDir,
+      });
+    const context = (
+      onStep: (step: string) => void,
+      signal = new AbortController().signal,
+    ): ProcessorContext<CniBenchArgs> => ({
+      jobId: `job-${Math.random().toString(36).slice(2)}`,
+      command: {
+        name: 'cni-bench',
+        args: { network: 'weave', durationMs: 3000, streams: 2, repeat: 1 },
+        text: '/cni-bench weave',
+      },
+      requester: { userId: 'U1' } as ProcessorContext['requester'],
+      signal,
+      logger: createSilentLogger(),
+      progress: async (step) => onStep(step),
+      setQueuePosition: async () => {},
+    });
+
+    it(
+      'a client killed mid-test fails that test with a clear reason; the other tests still run',
+      async () => {
+        let killed = false;
+        const report = await processor()(
+          context((step) => {
+            if (killed || !step.startsWith('TCP 1 stream, overlay')) return;
+            killed = true;
+            setTimeout(async () => {
+              const name = (await benchContainers('u1')).find((n) => n.endsWith('-iperf-client-overlay'));
+              if (name) await runOnHost('u1', ['docker', 'rm', '-f', name]);
+            }, 1500);
+          }),
+        );
+        expect(killed).toBe(true);
+        expect(report.ok).toBe(false);
+        const results = report.results as Record<string, { overlayMbps: number | null; errors?: string[] }>;
+        expect(results.tcp?.overlayMbps).toBeNull();
+        expect(results.tcp?.errors?.join('\n')).toMatch(/overlay run 1: .*(died mid-test|killed mid-test)/);
+        expect(results.udp?.overlayMbps).toBeGreaterThan(0);
+        expect(await benchContainers('u1')).toEqual([]);
+      },
+      RUN_MS,
+    );
+
+    it(
+      'cancel mid-run: the job ends as cancelled and no bench container is left',
+      async () => {
+        const abort = new AbortController();
+        const run = processor()(
+          context((step) => {
+            if (step.startsWith('UDP')) abort.abort(new Error('cancelled by U1'));
+          }, abort.signal),
+        );
+        await expect(run).rejects.toMatchObject({ code: ErrorCode.Cancelled });
+        expect(await benchContainers('u1')).toEqual([]);
+        expect(await benchContainers('u2')).toEqual([]);
+      },
+      RUN_MS,
+    );
+  });
+});
