@@ -20,6 +20,8 @@ have jq || need+=(jq)
 have flock || need+=(util-linux)
 have pgrep || need+=(procps)
 have curl || need+=(curl)
+# Chart PNGs (resvg) draw text only with a system font; the chart specs name DejaVu Sans.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
