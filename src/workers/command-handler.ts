@@ -28,37 +28,16 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
   const now = deps.now ?? Date.now;
 
   return async function handle(job: Job, _token?: string, signal?: AbortSignal): Promise<{ ok: boolean }> {
-    const parsed = commandJobDataSchema.safeParse(job.data);
-    if (!parsed.success) {
-      deps.logger.error({ jobId: job.id, issues: parsed.error.issues }, 'invalid job data: dropped');
-      throw toUnrecoverable(new Error('invalid job data'));
-    }
-    const data = parsed.data;
-    const log = deps.logger.child({ jobId: data.jobId, user: data.requester.userId, command: data.command.name });
+    const data = validate(job);
     const record = await deps.store.get(data.jobId);
     if (record?.state === 'cancelled' || record?.state === 'succeeded') return { ok: record.state === 'succeeded' };
-
-    const notify = (final: boolean) => deps.producer.requestNotify(data.jobId, final, data.reply);
+    const log = deps.logger.child({ jobId: data.jobId, user: data.requester.userId, command: data.command.name });
     const controller = new AbortController();
     signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-    const ctx: ProcessorContext = {
-      jobId: data.jobId,
-      command: data.command,
-      requester: data.requester,
-      signal: controller.signal,
-      logger: log,
-      progress: async (step) => {
-        await deps.store.update(data.jobId, { step, historyEntry: step });
-        await notify(false);
-      },
-      setQueuePosition: async (position) => {
-        await deps.store.update(data.jobId, { queuePosition: position });
-        await notify(false);
-      },
-    };
+    const ctx = createContext(data, controller.signal, log);
 
     await deps.store.update(data.jobId, { state: 'running', startedAt: now(), step: 'starting' });
-    await notify(false);
+    await deps.producer.requestNotify(data.jobId, false, data.reply);
     try {
       if (deps.authorize) await deps.authorize(data);
       const processor = deps.processors[data.command.name];
@@ -69,24 +48,58 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
       log.info({ ok: report.ok, durationMs: now() - data.enqueuedAt }, 'command finished');
       return { ok: report.ok };
     } catch (err) {
-      const cancelled = controller.signal.aborted || (isNetopsError(err) && err.code === ErrorCode.Cancelled);
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (!cancelled && shouldRetry(err, deps.queueKind) && !lastAttempt) {
-        log.warn({ err, attempt: job.attemptsMade + 1 }, 'command failed, will retry');
-        await ctx.progress(`retrying after: ${describeForUser(err, data.jobId)}`);
-        throw err;
-      }
-      const text = cancelled
-        ? `Cancelled: ${reasonText(controller.signal.reason) || 'cancelled'}`
-        : describeForUser(err, data.jobId);
-      if (cancelled) log.info({ reason: reasonText(controller.signal.reason) }, 'command cancelled');
-      // Expected failures (user-safe: bad input, conflicts, unreachable upstreams) are warnings; bugs are errors.
-      else if (isNetopsError(err) && err.isUserSafe) log.warn({ err, ref: data.jobId }, 'command failed');
-      else log.error({ err, ref: data.jobId }, 'command failed');
-      await finish(data, cancelled ? 'cancelled' : 'failed', undefined, text);
-      throw toUnrecoverable(err);
+      await handleFailure(job, data, ctx, err);
+      throw err;
     }
   };
+
+  function validate(job: Job): CommandJobData {
+    const parsed = commandJobDataSchema.safeParse(job.data);
+    if (parsed.success) return parsed.data;
+    deps.logger.error({ jobId: job.id, issues: parsed.error.issues }, 'invalid job data: dropped');
+    throw toUnrecoverable(new Error('invalid job data'));
+  }
+
+  function createContext(data: CommandJobData, signal: AbortSignal, log: Logger): ProcessorContext {
+    const notify = () => deps.producer.requestNotify(data.jobId, false, data.reply);
+    return {
+      jobId: data.jobId,
+      command: data.command,
+      requester: data.requester,
+      signal,
+      logger: log,
+      progress: async (step) => {
+        await deps.store.update(data.jobId, { step, historyEntry: step });
+        await notify();
+      },
+      setQueuePosition: async (position) => {
+        await deps.store.update(data.jobId, { queuePosition: position });
+        await notify();
+      },
+    };
+  }
+
+  /**
+   * Decides between retry (rethrown as is, BullMQ schedules the next attempt) and a final failure or
+   * cancellation (recorded, reply updated, rethrown as unrecoverable so BullMQ stops).
+   */
+  async function handleFailure(job: Job, data: CommandJobData, ctx: ProcessorContext, err: unknown): Promise<void> {
+    const cancelled = ctx.signal.aborted || (isNetopsError(err) && err.code === ErrorCode.Cancelled);
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (!cancelled && shouldRetry(err, deps.queueKind) && !lastAttempt) {
+      ctx.logger.warn({ err, attempt: job.attemptsMade + 1 }, 'command failed, will retry');
+      await ctx.progress(`retrying after: ${describeForUser(err, data.jobId)}`);
+      return;
+    }
+    const reason = reasonText(ctx.signal.reason);
+    if (cancelled) ctx.logger.info({ reason }, 'command cancelled');
+    // Expected failures (user-safe: bad input, conflicts, unreachable upstreams) are warnings; bugs are errors.
+    else if (isNetopsError(err) && err.isUserSafe) ctx.logger.warn({ err, ref: data.jobId }, 'command failed');
+    else ctx.logger.error({ err, ref: data.jobId }, 'command failed');
+    const text = cancelled ? `Cancelled: ${reason || 'cancelled'}` : describeForUser(err, data.jobId);
+    await finish(data, cancelled ? 'cancelled' : 'failed', undefined, text);
+    throw toUnrecoverable(err);
+  }
 
   async function finish(
     data: CommandJobData,
