@@ -46,7 +46,7 @@ async function settleLookup<T>(p: Promise<T | undefined>): Promise<Lookup<T>> {
     return value === undefined ? { missing: true } : { found: value };
   } catch (err) {
     if (isNetopsError(err) && err.code === ErrorCode.NotFound) return { missing: true };
-    if (isNetopsError(err) && err.code === ErrorCode.Cancelled) throw err;
+    // Never rethrown: a lookup whose answer is not needed may never be awaited; cancellation shows elsewhere.
     return { failed: isNetopsError(err) && err.userMessage ? err.userMessage : String((err as Error).message ?? err) };
   }
 }
