@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging.js';
+import type { SshPoolStats } from '../observability/metrics.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
 import { createCniBenchProcessor } from '../workers/processors/cni-bench.js';
 import { createCniBenchCompareProcessor } from '../workers/processors/cni-bench-compare.js';
@@ -15,6 +16,8 @@ import { createClusterContext } from './cluster-context.js';
 export interface ProcessorSet {
   registry: ProcessorRegistry;
   close(): Promise<void>;
+  /** Per-host SSH pool state, for /metrics (absent without a cluster). */
+  sshStats?: () => SshPoolStats;
 }
 
 /**
@@ -62,5 +65,5 @@ export async function createProcessors(
       config: { tenants: config.tenants, isolation: config.isolation },
     }),
   };
-  return { registry, close: () => cluster.close() };
+  return { registry, close: () => cluster.close(), sshStats: () => cluster.ssh.stats() };
 }

@@ -1,7 +1,15 @@
 import type { Redis } from 'ioredis';
 import { createIntake, type Intake } from '../chat/intake.js';
+import { createRateLimitedIntake, type RateLimitOptions } from '../chat/rate-limit.js';
 import { buildHelpReport, commandRegistry, parseCommand } from '../commands/index.js';
 import type { Logger } from '../logging.js';
+import {
+  createQueueCounter,
+  instrumentIntake,
+  instrumentNotifier,
+  observeWorkers,
+} from '../observability/instrument.js';
+import type { Metrics } from '../observability/metrics.js';
 import { type Canceller, createCanceller } from '../queue/cancel.js';
 import { createRedisConnection } from '../queue/connection.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../queue/embedded-redis.js';
@@ -22,6 +30,10 @@ export interface RuntimeOptions {
   /** Start workers in this process (bot + worker in one, the `npm start` default). */
   workers?: { processors: ProcessorRegistry; notifier?: Notifier; shutdownGraceMs?: number; commandQueues?: boolean };
   embeddedDataDir?: string;
+  /** Per-user flood and size limits in front of the intake (shared through Redis by every bot process). */
+  rateLimit?: RateLimitOptions;
+  /** Prometheus metrics of this process: intake outcomes, job durations, queue depth, Slack errors. */
+  metrics?: Metrics;
 }
 
 export interface Runtime {
@@ -32,6 +44,8 @@ export interface Runtime {
   cancel: Canceller;
   intake: Intake;
   workers: RunningWorkers | undefined;
+  /** True when Redis answers PING (for /readyz). */
+  ready(): Promise<boolean>;
   /** A new connection for pub/sub watchers. */
   connect(role: 'worker' | 'subscriber'): Redis;
   close(): Promise<void>;
@@ -64,7 +78,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const store = createJobStore(producerConnection, prefix);
   const producer = createProducer({ queues, store, logger: opts.logger });
   const cancel = createCanceller({ queues, store, producer, publisher: producerConnection, prefix });
-  const intake = createIntake({
+  const baseIntake = createIntake({
     parse: parseCommand,
     registry: commandRegistry,
     producer,
@@ -73,6 +87,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     buildHelp: (o) => buildHelpReport(commandRegistry, o) as unknown as Report,
     logger: opts.logger,
   });
+  const metrics = opts.metrics;
+  const counted = metrics ? instrumentIntake(baseIntake, metrics) : baseIntake;
+  const intake = opts.rateLimit
+    ? createRateLimitedIntake(counted, opts.rateLimit, {
+        redis: producerConnection,
+        prefix,
+        onLimited: (reason) =>
+          metrics?.commands.inc({ outcome: reason === 'flood' ? 'rate_limited' : 'oversized', command: '' }),
+      })
+    : counted;
+  metrics?.setSource('queueCounts', createQueueCounter([queues.read, queues.write, queues.ssh, queues.notify]));
   await withQueueErrors(() =>
     Promise.all(Object.values([queues.read, queues.write, queues.ssh, queues.notify]).map((q) => q.waitUntilReady())),
   );
@@ -84,12 +109,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         producer,
         processors: opts.workers.processors,
         commandQueues: opts.workers.commandQueues ?? true,
-        ...(opts.workers.notifier ? { notifier: opts.workers.notifier } : {}),
+        ...(opts.workers.notifier
+          ? { notifier: metrics ? instrumentNotifier(opts.workers.notifier, metrics) : opts.workers.notifier }
+          : {}),
         ...(opts.workers.shutdownGraceMs ? { shutdownGraceMs: opts.workers.shutdownGraceMs } : {}),
         logger: opts.logger,
         prefix,
       })
     : undefined;
+  if (workers && metrics) observeWorkers(workers.workers, metrics);
 
   let closing: Promise<void> | undefined;
   return {
@@ -100,6 +128,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     cancel,
     intake,
     workers,
+    ready: async () => (await producerConnection.ping()) === 'PONG',
     connect: (role) => connect(role),
     close() {
       closing ??= (async () => {

@@ -1,9 +1,12 @@
 import { runConsoleRepl } from '../chat/console-repl.js';
+import { rateLimitFromEnv } from '../chat/rate-limit.js';
 import { createSlackApp } from '../chat/slack-app.js';
 import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifier.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
+import { createOpsRoutes, startOpsServer } from '../observability/http-routes.js';
+import { createMetrics } from '../observability/metrics.js';
 import { loggerOptionsFor } from './logger-options.js';
 import { createProcessors } from './processors.js';
 import { startRuntime } from './runtime.js';
@@ -27,10 +30,19 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
     role === 'bot'
       ? { registry: {}, close: async () => {} }
       : await createProcessors(config, logger, { redis: () => runtime.connect('worker') });
+  const metrics = createMetrics({ role });
+  if (processors.sshStats) metrics.setSource('sshStats', processors.sshStats);
+  const ops = { metrics, ready: () => runtime.ready() };
   const slackApp =
     mode === 'console' || role === 'worker'
       ? undefined
-      : createSlackApp({ mode, ...slackOptions(config), intake: (t) => runtime.intake(t), logger });
+      : createSlackApp({
+          mode,
+          ...slackOptions(config),
+          intake: (t) => runtime.intake(t),
+          logger,
+          ...(mode === 'http' ? { customRoutes: createOpsRoutes(ops) } : {}),
+        });
   // The notifier gets its own fail-fast client: a 429 goes back to the notify queue instead of blocking here.
   const notifier =
     mode === 'console'
@@ -42,14 +54,19 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
           }),
           logger,
         });
+  const rateLimit = rateLimitFromEnv(process.env);
   const runtime = await startRuntime({
     redisUrl: config.redis?.url,
     logger,
     workers: { processors: processors.registry, commandQueues: role !== 'bot', ...(notifier ? { notifier } : {}) },
+    ...(rateLimit ? { rateLimit } : {}),
+    metrics,
   });
+  const opsServer = slackApp && mode === 'http' ? undefined : await startOwnOpsServer(ops, logger);
   const stop = once(async () => {
     logger.info('shutting down');
     await slackApp?.stop().catch(() => {});
+    opsServer?.close();
     await runtime.close();
     await processors.close();
     process.exit(0);
@@ -71,6 +88,15 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
     userId: process.env.NETOPS_USER ?? 'console',
   });
   await stop();
+}
+
+/** Processes without the HTTP receiver (workers, Socket Mode bots) serve /metrics on NETOPS_METRICS_PORT. */
+async function startOwnOpsServer(ops: Parameters<typeof startOpsServer>[0], logger: Logger) {
+  const port = Number(process.env.NETOPS_METRICS_PORT) || undefined;
+  if (!port) return undefined;
+  const server = await startOpsServer(ops, port);
+  logger.info({ port }, 'metrics server started');
+  return server;
 }
 
 function slackOptions(config: Config) {
