@@ -1,3 +1,4 @@
+import { describeRatings } from '../commands/ratings.js';
 import { BENCH_TEST_LABELS, type HostUsage, type PairUsage, type TestResult } from '../net/bench/bench-types.js';
 import type { MtuAnalysis } from '../net/bench/mtu-advice.js';
 import { roundTo } from '../net/bench/stats.js';
@@ -54,6 +55,7 @@ export function buildCniBenchReport(o: CniBenchOutcome): Report {
     ]),
     caption: `${o.from} → ${o.to}, ${o.durationMs / 1000}s per run, median of ${o.repeat}, ${o.streams} streams for multi-stream`,
   });
+  blocks.push({ kind: 'text', text: `Ratings: ${describeRatings().join('; ')}.` });
   const udp = byTest.udp?.lostPercent;
   if (udp) {
     blocks.push({

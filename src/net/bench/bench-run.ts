@@ -33,6 +33,8 @@ export interface BenchRunInput {
   progress(step: string): Promise<void>;
   /** @defaultValue 1000 */
   sampleIntervalMs?: number;
+  /** Run only these tests (the accuracy benchmark needs TCP and UDP only). @defaultValue all */
+  only?: readonly BenchTest[];
   now?: () => number;
 }
 
@@ -62,7 +64,7 @@ export async function measureIdle(input: BenchRunInput): Promise<PairUsage> {
  */
 export async function runBenchTests(input: BenchRunInput): Promise<TestResult[]> {
   const results: TestResult[] = [];
-  for (const test of BENCH_TESTS) {
+  for (const test of BENCH_TESTS.filter((t) => !input.only || input.only.includes(t))) {
     const samples: Record<BenchLeg, Sample[]> = { overlay: [], bare: [] };
     for (let i = 1; i <= input.repeat; i++) {
       for (const leg of LEGS) {
