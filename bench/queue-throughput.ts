@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { createSlackNotifier, createSlackWebClient } from '../src/chat/slack-notifier.js';
+import { createSilentLogger } from '../src/logging.js';
+import { startRuntime } from '../src/main/runtime.js';
+import type { ProcessorRegistry } from '../src/workers/processor.js';
+import { startTestRedis } from '../test/helpers/redis-server.js';
+import { startSlackApiStub } from '../test/helpers/slack-api-stub.js';
+
+/** Commands per run; override with QUEUE_BENCH_N. */
+const N = Number(process.env.QUEUE_BENCH_N) || 2_000;
+const RESULT_FILE = new URL('./results/queue-throughput.json', import.meta.url);
+
+/** Summary written to bench/results/queue-throughput.json. */
+export interface QueueThroughputResult {
+  name: 'queue-throughput';
+  date: string;
+  n: number;
+  /** Commands from intake to their final reply message (Slack stand-in) per second, sustained. */
+  jobsPerSecond: number;
+  elapsedMs: number;
+  /** Slack Web API calls made (first post + in-place updates). */
+  slackCalls: number;
+  /** Reply messages posted: must equal n (one per command). */
+  messages: number;
+  failed: number;
+  /** RSS of the process running intake, workers and notify (what `npm start` runs), after the run. */
+  rssMb: number;
+  heapUsedMb: number;
+  machine: { node: string; cpus: number; loadavg1: number };
+}
+
+/**
+ * Sustained throughput of the queue path with a trivial processor: N commands go through the real intake and
+ * producer, BullMQ command workers, the job store and the notify worker, which posts and updates one message per
+ * command through the real Slack WebClient against the local Slack API stand-in. In one process, real Redis.
+ */
+export async function run(): Promise<QueueThroughputResult> {
+  const redis = await startTestRedis();
+  const slack = await startSlackApiStub();
+  const processors: ProcessorRegistry = {
+    status: async (ctx) => ({ command: 'status', ok: true, title: `status ${ctx.jobId}`, blocks: [] }),
+  };
+  const notifier = createSlackNotifier({
+    client: createSlackWebClient({ token: 'xoxb-bench', slackApiUrl: slack.url }),
+    logger: createSilentLogger(),
+  });
+  const runtime = await startRuntime({
+    redisUrl: redis.url,
+    logger: createSilentLogger(),
+    workers: { processors, notifier },
+  });
+  try {
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        runtime.intake({
+          text: '/status',
+          userId: `U${i % 50}`,
+          channelId: 'C0BENCH',
+          requestId: `tp.${i}`,
+          reply: { kind: 'slack', channel: 'C0BENCH' },
+        }),
+      ),
+    );
+    const notQueued = results.filter((r) => r.kind !== 'queued').length;
+    if (notQueued > 0) throw new Error(`${notQueued} commands were not queued`);
+    // Done when every command's final reply is rendered: the final notify jobs have all completed.
+    for (;;) {
+      const counts = await runtime.queues.notify.getJobCounts('wait', 'active', 'delayed');
+      const cmd = await runtime.queues.read.getJobCounts('wait', 'active', 'delayed');
+      const pending = Object.values(counts).reduce((a, b) => a + b, 0) + Object.values(cmd).reduce((a, b) => a + b, 0);
+      if (pending === 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const elapsedMs = performance.now() - started;
+    const failed = (await runtime.queues.read.getJobCounts('failed')).failed ?? 0;
+    const mem = process.memoryUsage();
+    return {
+      name: 'queue-throughput',
+      date: new Date().toISOString(),
+      n: N,
+      jobsPerSecond: Math.round((N / elapsedMs) * 1000 * 10) / 10,
+      elapsedMs: Math.round(elapsedMs),
+      slackCalls: slack.calls.length,
+      messages: slack.messages.size,
+      failed,
+      rssMb: Math.round(mem.rss / 1024 / 102.4) / 10,
+      heapUsedMb: Math.round(mem.heapUsed / 1024 / 102.4) / 10,
+      machine: { node: process.version, cpus: cpus().length, loadavg1: Math.round((loadavg()[0] ?? 0) * 100) / 100 },
+    };
+  } finally {
+    await runtime.close();
+    await slack.close();
+    await redis.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await run();
+  console.table({ [result.name]: { ...result, machine: undefined } });
+  writeFileSync(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`wrote ${RESULT_FILE.pathname}`);
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type SpawnedProcess, spawnEntry } from '../helpers/spawn-bot.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Signing secret and bot token of every bot process the fault, scale and bench runs start. */
+export const SIGNING_SECRET = 'fault-signing-secret-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-fault-0000-test-token';
+
+export interface BotConfigOptions {
+  slackApiUrl: string;
+  nomadAddress?: string;
+  consulAddress?: string;
+  /** Replaces the example's `hosts:` section (e.g. hosts of a test sshd). */
+  hostsYaml?: string;
+  /** Nomad client timeout. */
+  nomadTimeoutMs?: number;
+}
+
+/**
+ * Writes config files for real bot processes: the example config with a Slack section pointing at the API
+ * stand-in. The HTTP port is part of the file, so `fileFor(port)` writes one file per bot process.
+ */
+export function writeBotConfig(opts: BotConfigOptions): { dir: string; fileFor(port: number): string } {
+  const dir = mkdtempSync(join(tmpdir(), 'netops-faults-'));
+  let example = readFileSync(join(ROOT, 'config/netops.example.yaml'), 'utf8').replace(
+    'dir: ../jobs',
+    `dir: ${join(ROOT, 'jobs')}`,
+  );
+  if (opts.nomadAddress) example = example.replace('address: http://127.0.0.1:4646', `address: ${opts.nomadAddress}`);
+  if (opts.consulAddress) example = example.replace('address: http://127.0.0.1:8500', `address: ${opts.consulAddress}`);
+  if (opts.nomadTimeoutMs) example = example.replace('timeoutMs: 10000', `timeoutMs: ${opts.nomadTimeoutMs}`);
+  if (opts.hostsYaml) {
+    const start = example.indexOf('\nhosts:\n');
+    const end = example.indexOf('\n# Networks');
+    example = `${example.slice(0, start)}\n${opts.hostsYaml.trimEnd()}\n${example.slice(end)}`;
+  }
+  const slack = [
+    'slack:',
+    '  botToken: { env: SLACK_BOT_TOKEN }',
+    '  signingSecret: { env: SLACK_SIGNING_SECRET }',
+    '  botId: B0NETOPS',
+    '  botUserId: U0NETOPS',
+    `  apiUrl: ${opts.slackApiUrl}`,
+  ].join('\n');
+  return {
+    dir,
+    fileFor(port: number) {
+      const file = join(dir, `netops-${port}.yaml`);
+      writeFileSync(file, `${slack}\n  port: ${port}\n${example}`);
+      return file;
+    },
+  };
+}
+
+/** Environment of one bot/worker process. */
+export function botEnv(configFile: string, redisUrl: string, extra: Record<string, string> = {}) {
+  return {
+    NETOPS_CONFIG: configFile,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    REDIS_URL: redisUrl,
+    ...extra,
+  };
+}
+
+/** Starts `src/main/<entry>` (start.ts, bot.ts, worker.ts) as its own process. */
+export function startBotProcess(entry: string, env: Record<string, string>): SpawnedProcess {
+  return spawnEntry(entry, env);
+}
+
+/** Resident set size of a process in MB, from /proc (Linux). */
+export function rssMbOf(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 102.4) / 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
