@@ -95,25 +95,12 @@ export async function run(): Promise<AckLatencyResult> {
       const worker = async () => {
         while (next < bodies.length) {
           const item = bodies[next++]!;
-          const headers = signSlackRequest(SIGNING_SECRET, item.body, Math.floor(Date.now() / 1000));
-          const t = performance.now();
-          try {
-            const res = await targets[target].request({
-              path: '/slack/commands',
-              method: 'POST',
-              headers,
-              body: item.body,
-            });
-            const text = await res.body.text();
-            const ms = performance.now() - t;
-            const ok = res.statusCode === 200;
-            if (target === 'bot' && ok && /Queued/.test(text)) queuedIds.push(item.triggerId);
-            if (!record) continue;
-            if (!ok || (target === 'bot' && !/Queued/.test(text))) errors[target] += 1;
-            samples[target].push(ms);
-          } catch {
-            if (record) errors[target] += 1;
-          }
+          const res = await postCommand(targets[target], item.body);
+          const queued = res.status === 200 && /Queued/.test(res.text);
+          if (target === 'bot' && queued) queuedIds.push(item.triggerId);
+          if (!record) continue;
+          if (res.status !== 200 || (target === 'bot' && !queued)) errors[target] += 1;
+          else samples[target].push(res.ms);
         }
       };
       await Promise.all(Array.from({ length: C }, worker));
@@ -172,6 +159,19 @@ export async function run(): Promise<AckLatencyResult> {
     await slack.close();
     await redis.stop();
     rmSync(config.dir, { recursive: true, force: true });
+  }
+}
+
+/** One signed POST; a transport error counts as status 0. */
+async function postCommand(pool: Pool, body: string): Promise<{ status: number; text: string; ms: number }> {
+  const headers = signSlackRequest(SIGNING_SECRET, body, Math.floor(Date.now() / 1000));
+  const t = performance.now();
+  try {
+    const res = await pool.request({ path: '/slack/commands', method: 'POST', headers, body });
+    const text = await res.body.text();
+    return { status: res.statusCode, text, ms: performance.now() - t };
+  } catch {
+    return { status: 0, text: '', ms: performance.now() - t };
   }
 }
 
