@@ -89,6 +89,7 @@ export async function start(opts: ConsulStartOptions = {}): Promise<StartedConsu
       waitForHttp(`${consulAddresses[h]}/v1/agent/self`, timeoutMs, join(stateDir, `consul-${h}.log`)),
     ),
   );
+  await waitForCatalogNodes(catalogAddress, LAB_HOSTS.length, timeoutMs);
   return { pids, catalogAddress, consulAddresses, stop: () => stop({ stateDir }) };
 }
 
@@ -96,4 +97,15 @@ export async function start(opts: ConsulStartOptions = {}): Promise<StartedConsu
 export async function stop(opts: { stateDir?: string } = {}): Promise<void> {
   await Promise.all(pidFiles(opts.stateDir ?? STATE_DIR).map((file) => stopPidFile(file)));
   await Promise.all([stopProcessesRunning(catalogEntry), stopProcessesRunning(agentEntry)]);
+}
+
+/** Agents answer before their first sync lands; members and the catalog are complete only after it. */
+async function waitForCatalogNodes(catalogAddress: string, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${catalogAddress}/v1/catalog/nodes`).catch(() => undefined);
+    if (res?.ok && ((await res.json()) as unknown[]).length >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`consul catalog did not list ${count} nodes within ${timeoutMs} ms`);
 }
