@@ -20,6 +20,7 @@ have jq || need+=(jq)
 have flock || need+=(util-linux)
 have pgrep || need+=(procps)
 have curl || need+=(curl)
+have socat || need+=(socat)
 # Chart PNGs (resvg) draw text only with a system font; the chart specs name DejaVu Sans.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
