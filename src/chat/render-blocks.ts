@@ -18,7 +18,17 @@ export type SlackBlock =
   | { type: 'section'; text: MrkdwnText }
   | { type: 'section'; fields: MrkdwnText[] }
   | { type: 'context'; elements: MrkdwnText[] }
-  | { type: 'divider' };
+  | { type: 'divider' }
+  | { type: 'actions'; block_id?: string; elements: SlackButton[] };
+
+/** A Block Kit button; `value` carries the approval id back in the `block_actions` payload. */
+export interface SlackButton {
+  type: 'button';
+  action_id: string;
+  text: PlainText;
+  value: string;
+  style?: 'primary' | 'danger';
+}
 
 /** Slack's documented limits, enforced by the Slack renderer only (see DESIGN.md). */
 export const slackLimits = {

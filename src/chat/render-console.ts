@@ -125,6 +125,11 @@ function renderConsoleBlock(block: ReportBlock, paint: Paint): string[] {
         .map((line) => `    ${line}`);
     case 'image':
       return [`chart: ${clean(block.path)} (${clean(block.title)})`];
+    case 'actions':
+      return [
+        `approve with: npm run netops -- approve ${clean(block.approvalId)} --as <approver>`,
+        `reject with:  npm run netops -- reject ${clean(block.approvalId)} --as <user>`,
+      ];
   }
 }
 

@@ -30,7 +30,28 @@ export function renderReportBlock(block: ReportBlock): SlackBlock[] {
           `chart: ${clipLine(block.title, 200)} (\`${clipLine(basename(block.path).replace(/`/g, "'"), 200)}\`, in the thread)`,
         ),
       ];
+    case 'actions':
+      return [renderApprovalButtons(block.approvalId)];
   }
+}
+
+/** Action ids of the approval buttons; the Bolt app listens for these. */
+export const APPROVE_ACTION_ID = 'netops_approve';
+export const REJECT_ACTION_ID = 'netops_reject';
+
+function renderApprovalButtons(approvalId: string): SlackBlock {
+  const button = (action_id: string, text: string, style: 'primary' | 'danger') => ({
+    type: 'button' as const,
+    action_id,
+    text: { type: 'plain_text' as const, text, emoji: false },
+    value: approvalId,
+    style,
+  });
+  return {
+    type: 'actions',
+    block_id: `approval-${approvalId}`,
+    elements: [button(APPROVE_ACTION_ID, 'Approve', 'primary'), button(REJECT_ACTION_ID, 'Reject', 'danger')],
+  };
 }
 
 /** Renders many Report blocks in order. */

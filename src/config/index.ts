@@ -17,6 +17,7 @@ export type {
   HostConfig,
   LimitsConfig,
   NetworkConfig,
+  PolicySection,
   SlackConfig,
   TenantConfig,
 } from './schema.js';

@@ -6,6 +6,7 @@ import { createClusterSchema } from './schema-cluster.js';
 import { createHostSchema } from './schema-host.js';
 import { createIsolationSchema } from './schema-isolation.js';
 import { createNetworkSchema, createTenantSchema } from './schema-network.js';
+import { createPolicySchema } from './schema-policy.js';
 import { createRedisSchema, createSlackSchema } from './schema-slack.js';
 
 /**
@@ -44,6 +45,7 @@ export function createConfigSchema(io: LoadIo) {
     jobs: jobs.describe('the jobs section'),
     limits: limits.describe('the limits section'),
     isolation: createIsolationSchema().describe('the isolation section'),
+    policy: createPolicySchema().optional().describe('the policy section (roles, users, groups, channels, approvals)'),
   });
 }
 
@@ -69,5 +71,7 @@ export type TenantConfig = Config['tenants'][number];
 export type SlackConfig = Config['slack'];
 /** Tenant pairs allowed to reach each other (for /isolation-check expectations). */
 export type IsolationConfig = Config['isolation'];
+/** Who may run what where; undefined means deny everything but /help. */
+export type PolicySection = Config['policy'];
 /** The SSH limits. */
 export type LimitsConfig = Config['limits'];

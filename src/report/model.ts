@@ -13,7 +13,9 @@ export type ReportBlock =
   | { kind: 'alert'; level: 'info' | 'warning' | 'danger'; text: string }
   /** Preformatted text, e.g. a truth table or task events. */
   | { kind: 'code'; text: string }
-  | { kind: 'image'; path: string; title: string; altText: string };
+  | { kind: 'image'; path: string; title: string; altText: string }
+  /** Approve / Reject of a pending approval: Slack buttons (`netops_approve` / `netops_reject`), a hint on the console. */
+  | { kind: 'actions'; approvalId: string };
 
 export interface ReportView {
   /** Command name as typed without the slash, e.g. `deploy`, `isolation-check`. */

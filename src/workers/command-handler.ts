@@ -1,6 +1,8 @@
 import type { Job } from 'bullmq';
 import { CancelledError, describeForUser, ErrorCode, isNetopsError, NetopsError } from '../errors.js';
 import type { Logger } from '../logging.js';
+import { runInAuditScope } from '../queue/audit-context.js';
+import type { AuditSink } from '../queue/audit-log.js';
 import { type CommandJobData, commandJobDataSchema } from '../queue/job-data.js';
 import type { JobStore } from '../queue/job-store.js';
 import type { Producer } from '../queue/producer.js';
@@ -16,6 +18,8 @@ export interface CommandHandlerDeps {
   logger: Logger;
   /** Re-checks the caller's rights in the worker (config may have changed since the ack). */
   authorize?: (data: CommandJobData) => void | Promise<void>;
+  /** Audit trail: one record per state change; shared clients (SSH) add theirs through the audit scope. */
+  audit?: AuditSink;
   now?: () => number;
 }
 
@@ -26,6 +30,12 @@ export interface CommandHandlerDeps {
  */
 export function createCommandHandler(deps: CommandHandlerDeps) {
   const now = deps.now ?? Date.now;
+  const audit: AuditSink = deps.audit ?? (async () => {});
+  const auditIds = (data: CommandJobData) => ({
+    jobId: data.jobId,
+    user: data.requester.userId,
+    command: data.command.name,
+  });
 
   return async function handle(job: Job, _token?: string, signal?: AbortSignal): Promise<{ ok: boolean }> {
     const data = validate(job);
@@ -37,14 +47,21 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     const ctx = createContext(data, controller.signal, log);
 
     await deps.store.update(data.jobId, { state: 'running', startedAt: now(), step: 'starting' });
+    await audit({ type: 'job.running', ...auditIds(data), detail: `attempt ${job.attemptsMade + 1}` });
     await deps.producer.requestNotify(data.jobId, false, data.reply);
     try {
       if (deps.authorize) await deps.authorize(data);
       const processor = deps.processors[data.command.name];
       if (!processor) throw notAvailable(data.command.text);
-      const report = await processor(ctx);
+      const report = await runInAuditScope({ jobId: data.jobId, sink: audit }, () => processor(ctx));
       if (controller.signal.aborted) throw new CancelledError(reasonText(controller.signal.reason));
       await finish(data, report.ok ? 'succeeded' : 'failed', report);
+      await audit({
+        type: `job.${report.ok ? 'succeeded' : 'failed'}`,
+        ...auditIds(data),
+        ...auditFieldsOf(report),
+        durationMs: now() - data.enqueuedAt,
+      });
       log.info({ ok: report.ok, durationMs: now() - data.enqueuedAt }, 'command finished');
       return { ok: report.ok };
     } catch (err) {
@@ -66,6 +83,7 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
       jobId: data.jobId,
       command: data.command,
       requester: data.requester,
+      reply: data.reply,
       signal,
       logger: log,
       progress: async (step) => {
@@ -98,6 +116,13 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     else ctx.logger.error({ err, ref: data.jobId }, 'command failed');
     const text = cancelled ? `Cancelled: ${reason || 'cancelled'}` : describeForUser(err, data.jobId);
     await finish(data, cancelled ? 'cancelled' : 'failed', undefined, text);
+    await audit({
+      type: `job.${cancelled ? 'cancelled' : 'failed'}`,
+      ...auditIds(data),
+      outcome: isNetopsError(err) ? err.code : ErrorCode.Internal,
+      detail: text.slice(0, 500),
+      durationMs: now() - data.enqueuedAt,
+    });
     throw toUnrecoverable(err);
   }
 
@@ -116,6 +141,22 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     });
     await deps.producer.requestNotify(data.jobId, true, data.reply);
   }
+}
+
+/** Ids a report carries that the audit trail keeps (Nomad evaluation and deployment, plan, approval). */
+function auditFieldsOf(report: Report): Record<string, string> {
+  const r = report as Record<string, unknown>;
+  const fields: Record<string, string> = { outcome: report.ok ? 'ok' : 'failed' };
+  if (typeof r.evalId === 'string') fields.evalId = r.evalId;
+  const deployment = r.deployment as { id?: unknown } | null | undefined;
+  if (typeof deployment?.id === 'string') fields.deploymentId = deployment.id;
+  if (typeof r.planHash === 'string') fields.planHash = r.planHash;
+  const approval = r.approval as { id?: unknown; status?: unknown; approver?: unknown } | undefined;
+  if (typeof approval?.id === 'string') fields.approvalId = approval.id;
+  if (typeof approval?.status === 'string') fields.outcome = `${fields.outcome}, approval ${approval.status}`;
+  if (typeof approval?.approver === 'string') fields.approver = approval.approver;
+  if (typeof r.tenant === 'string') fields.tenant = r.tenant;
+  return fields;
 }
 
 function notAvailable(commandText: string): NetopsError {

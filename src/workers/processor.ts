@@ -1,5 +1,5 @@
 import type { Logger } from '../logging.js';
-import type { Requester } from '../queue/job-data.js';
+import type { ReplyTarget, Requester } from '../queue/job-data.js';
 import type { Report } from '../report/model.js';
 
 /** Everything a command processor gets besides its own injected clients. */
@@ -7,6 +7,8 @@ export interface ProcessorContext<Args = Record<string, unknown>> {
   jobId: string;
   command: { name: string; args: Args; text: string };
   requester: Requester;
+  /** Where the job's reply goes (a pending approval keeps it for the apply's reply). */
+  reply?: ReplyTarget;
   /** Aborted on /cancel and on shutdown; pass it to every HTTP request and SSH command. */
   signal: AbortSignal;
   logger: Logger;

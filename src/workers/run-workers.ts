@@ -1,6 +1,7 @@
 import { type Job, QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging.js';
+import type { AuditSink } from '../queue/audit-log.js';
 import type { CommandJobData } from '../queue/job-data.js';
 import { isFinalState, type JobStore } from '../queue/job-store.js';
 import { type CommandQueueKind, DEFAULT_PREFIX, QUEUE_NAMES, QUEUE_POLICIES } from '../queue/names.js';
@@ -24,8 +25,15 @@ export interface RunWorkersOptions {
   prefix?: string;
   concurrency?: Partial<Record<CommandQueueKind | 'notify', number>>;
   authorize?: (data: CommandJobData) => void | Promise<void>;
+  /** Audit trail of job state changes. */
+  audit?: AuditSink;
   /** How long shutdown waits for jobs in flight before cancelling them. */
   shutdownGraceMs?: number;
+  /**
+   * BullMQ lock duration: how long a job whose worker died stays claimed before another worker notices (the stall
+   * check runs at the same interval). @defaultValue 30000
+   */
+  lockDurationMs?: number;
 }
 
 const DEFAULT_CONCURRENCY = { read: 8, write: 4, ssh: 4, notify: 4 };
@@ -48,6 +56,7 @@ export async function runWorkers(opts: RunWorkersOptions) {
       producer: opts.producer,
       logger: log,
       ...(opts.authorize ? { authorize: opts.authorize } : {}),
+      ...(opts.audit ? { audit: opts.audit } : {}),
     });
     workers.push(
       new Worker(QUEUE_NAMES[kind], handler, {
@@ -55,7 +64,8 @@ export async function runWorkers(opts: RunWorkersOptions) {
         prefix,
         concurrency: opts.concurrency?.[kind] ?? DEFAULT_CONCURRENCY[kind],
         maxStalledCount: QUEUE_POLICIES[kind].maxStalledCount,
-        lockDuration: 30_000,
+        lockDuration: opts.lockDurationMs ?? 30_000,
+        stalledInterval: opts.lockDurationMs ?? 30_000,
       }),
     );
   }
@@ -88,8 +98,19 @@ export async function runWorkers(opts: RunWorkersOptions) {
   const events = kinds.map((kind) => {
     const qe = new QueueEvents(QUEUE_NAMES[kind], { connection: opts.connect('worker'), prefix });
     qe.on('failed', ({ jobId, failedReason }) => void markOrphanFailed(jobId, failedReason));
+    if (QUEUE_POLICIES[kind].maxStalledCount > 0) qe.on('stalled', ({ jobId }) => void noteResumed(jobId));
     return qe;
   });
+  // Every process with workers sees the event; the claim lets one of them write the note.
+  async function noteResumed(jobId: string) {
+    const rec = await opts.store.get(jobId);
+    if (!rec || isFinalState(rec.state) || !(await opts.store.claim(jobId, `stalled:${rec.history.length}`))) return;
+    const step =
+      'the worker running this stopped mid-way: resumed on another worker (safe: re-checked before any change)';
+    await opts.store.update(jobId, { step, historyEntry: step });
+    await opts.producer.requestNotify(jobId, false, rec.reply);
+    log.warn({ jobId }, 'job stalled: resumed on another worker');
+  }
   async function markOrphanFailed(jobId: string, reason: string) {
     const rec = await opts.store.get(jobId);
     if (!rec || isFinalState(rec.state)) return;

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../types.js';
+import { auditSpec } from './audit.js';
 import { cancelSpec } from './cancel.js';
 import { cniBenchSpec } from './cni-bench.js';
 import { cniBenchCompareSpec } from './cni-bench-compare.js';
@@ -8,8 +9,11 @@ import { deployStopSpec } from './deploy-stop.js';
 import { helpSpec } from './help.js';
 import { isolationCheckSpec } from './isolation-check.js';
 import { jobsSpec } from './jobs.js';
+import { lockSpec } from './lock.js';
 import { statusSpec } from './status.js';
+import { unlockSpec } from './unlock.js';
 
+export type { AuditArgs } from './audit.js';
 export type { CancelArgs } from './cancel.js';
 export { CNI_BENCH_LIMITS, type CniBenchArgs } from './cni-bench.js';
 export type { CniBenchCompareArgs } from './cni-bench-compare.js';
@@ -19,8 +23,11 @@ export type { DeployStopArgs } from './deploy-stop.js';
 export { COMMAND_WORD_PATTERN, HELP_TOPIC_PATTERN, type HelpArgs } from './help.js';
 export { DEFAULT_PROTOCOLS, type IsolationCheckArgs } from './isolation-check.js';
 export type { JobsArgs } from './jobs.js';
+export type { LockArgs } from './lock.js';
 export type { StatusArgs } from './status.js';
+export type { UnlockArgs } from './unlock.js';
 export {
+  auditSpec,
   cancelSpec,
   cniBenchCompareSpec,
   cniBenchHistorySpec,
@@ -30,7 +37,9 @@ export {
   helpSpec,
   isolationCheckSpec,
   jobsSpec,
+  lockSpec,
   statusSpec,
+  unlockSpec,
 };
 
 /** Every command by spec name, in the order /help lists them: the three main commands first. */
@@ -44,6 +53,9 @@ export const specsByName = {
   status: statusSpec,
   jobs: jobsSpec,
   cancel: cancelSpec,
+  lock: lockSpec,
+  unlock: unlockSpec,
+  audit: auditSpec,
   help: helpSpec,
 } as const;
 

@@ -86,6 +86,9 @@ describe('commandRegistry', () => {
       'status',
       'jobs',
       'cancel',
+      'lock',
+      'unlock',
+      'audit',
       'help',
     ]);
     expect(commandRegistry.all()).toEqual([...allSpecs]);

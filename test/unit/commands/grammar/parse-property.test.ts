@@ -28,6 +28,10 @@ const STRING_ARG_CHECKS: Record<string, (value: string) => boolean> = {
   from: (v) => HOST_PATTERN.test(v),
   to: (v) => HOST_PATTERN.test(v),
   jobId: (v) => JOB_ID_PATTERN.test(v),
+  user: (v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v),
+  // Free text (a /lock reason): trimmed, non-empty, bounded, no control characters.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the check is that none are there.
+  reason: (v) => v === v.trim() && v.length > 0 && v.length <= 200 && !/[\u0000-\u001f\u007f]/.test(v),
   command: (v) => HELP_TOPIC_PATTERN.test(v),
 };
 

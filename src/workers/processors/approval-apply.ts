@@ -1,0 +1,80 @@
+import { describeUser } from '../../chat/policy.js';
+import { ErrorCode, NetopsError } from '../../errors.js';
+import type { ClusterContext } from '../../net/cluster.js';
+import type { StoredApproval } from '../../queue/approval-store.js';
+import { auditInScope } from '../../queue/audit-context.js';
+import type { Report } from '../../report/model.js';
+import type { Processor } from '../processor.js';
+import { applyDeploy, type DeployApplyDeps, startDeployOutcome } from './deploy-apply.js';
+import { readRegisteredJob, stopTenantJob } from './deploy-stop.js';
+import { resolveTenant, type TenantConfigView } from './tenant-context.js';
+import { checkTenantFreeze, type WriteGuards, withDeployLock } from './write-guards.js';
+
+/** Spec-less internal command run by an approval: `{ approvalId }` on the write queue. */
+export const APPROVAL_APPLY_COMMAND = 'approval-apply';
+
+/**
+ * Applies an approved plan exactly as planned: /deploy registers the stored job with EnforceIndex on the
+ * plan's JobModifyIndex (a job changed since fails closed), /deploy stop first checks the index is unchanged.
+ * Runs under the same tenant freeze and deploy lock as a direct write.
+ */
+export function createApprovalApplyProcessor(
+  deps: DeployApplyDeps & { cluster: ClusterContext; config: TenantConfigView; guards: WriteGuards },
+): Processor<{ approvalId: string }> {
+  return async (ctx) => {
+    const approval = await deps.guards.approvals().get(String(ctx.command.args.approvalId));
+    if (approval?.status !== 'approved') {
+      throw new NetopsError(ErrorCode.Forbidden, 'approval not approved', {
+        userMessage: `Approval \`${String(ctx.command.args.approvalId)}\` is not approved: nothing was applied.`,
+      });
+    }
+    await checkTenantFreeze(deps.guards, approval.tenant);
+    const holder = { by: approval.requester.userId, jobId: ctx.jobId };
+    const report = await withDeployLock(deps.guards, approval.nomadJobId, holder, () =>
+      approval.commandName === 'deploy-stop' ? applyStop(approval) : applyApprovedDeploy(approval),
+    );
+    return {
+      ...report,
+      title: `${report.title} (approved by ${approval.decidedBy})`,
+      blocks: [
+        {
+          kind: 'text',
+          text: `Approval \`${approval.id}\`: requested by ${describeUser(approval.requester.userId)}, approved by ${describeUser(approval.decidedBy ?? '?')}, plan \`${approval.planHash}\`.`,
+        },
+        ...report.blocks,
+      ],
+      approval: {
+        id: approval.id,
+        status: 'approved',
+        requester: approval.requester.userId,
+        approver: approval.decidedBy,
+      },
+      planHash: approval.planHash,
+    };
+
+    async function applyApprovedDeploy(a: StoredApproval): Promise<Report> {
+      const placement = resolveTenant(deps.config, a.tenant);
+      const outcome = startDeployOutcome(String(a.args.job), a.nomadJobId, a.tenant, placement.subnet);
+      outcome.plan = a.planLines;
+      await auditInScope({ type: 'apply', approvalId: a.id, planHash: a.planHash, tenant: a.tenant });
+      return applyDeploy(ctx, deps, outcome, {
+        job: JSON.parse(a.jobJson) as Record<string, unknown>,
+        template: JSON.parse(a.templateJson) as Record<string, unknown>,
+        jobModifyIndex: a.jobModifyIndex,
+        approvalId: a.id,
+      });
+    }
+
+    async function applyStop(a: StoredApproval): Promise<Report> {
+      const current = await readRegisteredJob(deps.cluster, a.nomadJobId, ctx.signal);
+      // Nomad's deregister has no EnforceIndex: compare first so a job changed since the plan fails closed.
+      if ((current.JobModifyIndex ?? 0) !== a.jobModifyIndex) {
+        throw new NetopsError(ErrorCode.Conflict, `approved stop ${a.id} is stale`, {
+          userMessage: `Job \`${a.nomadJobId}\` changed in Nomad since the approved plan (index ${a.jobModifyIndex}, now ${current.JobModifyIndex}), so it was not stopped (fail closed). Run the command again for a new approval.`,
+        });
+      }
+      await auditInScope({ type: 'apply', approvalId: a.id, planHash: a.planHash, tenant: a.tenant });
+      return stopTenantJob(ctx, deps.cluster, a.nomadJobId, a.tenant);
+    }
+  };
+}

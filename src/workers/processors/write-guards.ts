@@ -1,0 +1,58 @@
+import type { AccessPolicy } from '../../chat/policy.js';
+import { describeUser } from '../../chat/policy.js';
+import { ErrorCode, NetopsError } from '../../errors.js';
+import type { ApprovalStore } from '../../queue/approval-store.js';
+import { auditInScope } from '../../queue/audit-context.js';
+import type { LockHolder, LockStore } from '../../queue/lock-store.js';
+
+/**
+ * What guards the writes (/deploy, /deploy stop): the policy of the moment (approvals), the approval store and
+ * the locks. Lazy getters, because the Redis connection and the config reload belong to the runtime.
+ */
+export interface WriteGuards {
+  policy: () => AccessPolicy | undefined;
+  approvals: () => ApprovalStore;
+  locks: () => LockStore;
+  now?: () => number;
+}
+
+/** Throws a user-safe Conflict when the tenant is frozen with /lock, naming who, when and why. */
+export async function checkTenantFreeze(guards: WriteGuards | undefined, tenant: string): Promise<void> {
+  const freeze = await guards?.locks().tenantFreeze(tenant);
+  if (!freeze) return;
+  await auditInScope({ type: 'write.refused', tenant, detail: `tenant locked by ${freeze.by}` });
+  throw new NetopsError(ErrorCode.Conflict, `tenant ${tenant} is locked`, {
+    userMessage: `Tenant ${tenant} is locked by ${describeHolder(freeze)}${freeze.reason ? `: ${freeze.reason}` : ''}. Nothing was changed; \`/unlock ${tenant}\` lifts it.`,
+  });
+}
+
+/**
+ * Runs `fn` holding the deploy lock of a Nomad job (one deploy or stop per job and tenant at a time); a second
+ * one is told who holds it and since when.
+ */
+export async function withDeployLock<T>(
+  guards: WriteGuards | undefined,
+  nomadJobId: string,
+  holder: { by: string; jobId: string },
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (!guards) return fn();
+  const locks = guards.locks();
+  const got = await locks.acquireDeploy(nomadJobId, holder);
+  if (!got.ok) {
+    await auditInScope({ type: 'write.refused', detail: `deploy lock of ${nomadJobId} held by ${got.holder.by}` });
+    throw new NetopsError(ErrorCode.Conflict, `deploy lock of ${nomadJobId} is held`, {
+      userMessage: `Another deploy or stop of \`${nomadJobId}\` is running: started by ${describeHolder(got.holder)}${got.holder.jobId ? ` (job \`${got.holder.jobId}\`)` : ''}. Nothing was changed; try again when it has finished.`,
+      retryable: false,
+    });
+  }
+  try {
+    return await fn();
+  } finally {
+    await locks.releaseDeploy(nomadJobId, holder.jobId);
+  }
+}
+
+function describeHolder(h: LockHolder): string {
+  return `${describeUser(h.by)} since ${new Date(h.since).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
