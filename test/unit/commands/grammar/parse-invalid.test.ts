@@ -135,7 +135,10 @@ describe('parseCommand: invalid arguments', () => {
     ['', 'empty command: type `/help`'],
     ['   \u00A0\u200B ', 'empty command: type `/help`'],
     ['/', 'unknown command `/`'],
-    ['/foo', 'unknown command `/foo`\ncommands: /deploy, /isolation-check, /cni-bench, /status, /jobs, /cancel, /lock, /unlock, /audit, /help'],
+    [
+      '/foo',
+      'unknown command `/foo`\ncommands: /deploy, /isolation-check, /cni-bench, /status, /jobs, /cancel, /lock, /unlock, /audit, /help',
+    ],
     ['/depoly web', 'unknown command `/depoly`; did you mean `/deploy`?'],
     ['/stauts', 'unknown command `/stauts`; did you mean `/status`?'],
     ['/isolation-chek a b', 'did you mean `/isolation-check`?'],
