@@ -69,7 +69,8 @@ describe.skipIf(!support.supported)('lab lifecycle', () => {
     const pids = [hostPid, ...(state?.pids ?? []), ...(state?.hosts.map((h) => h.sshdPid) ?? [])];
     expect(pids.every(isAlive)).toBe(true);
     rmSync(LAB_JSON); // the crash
-    await downLab();
+    // Keep the lab lock so no other test process builds its lab before the checks below.
+    await downLab({ keepLock: true });
     expect(await listLabNamespaces()).toEqual([]);
     expect(await listLabLinks()).toEqual([]);
     expect(pids.filter(isAlive)).toEqual([]);
@@ -79,6 +80,6 @@ describe.skipIf(!support.supported)('lab lifecycle', () => {
     const r = await runOnHost('u1', ['true']);
     expect(r.code).not.toBe(0);
     // A second down on nothing is fine.
-    await downLab();
+    await downLab({ keepLock: true });
   });
 });
