@@ -100,7 +100,8 @@ export function matchTenant(
       });
     }
   }
-  return endpoints;
+  // docker ps lists newest first; a stable order keeps truth tables comparable between runs.
+  return endpoints.sort((x, y) => x.container.localeCompare(y.container) || x.host.localeCompare(y.host));
 }
 
 /**

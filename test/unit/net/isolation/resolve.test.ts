@@ -163,9 +163,9 @@ describe('resolveWorkloads', () => {
     ]);
     expect(r.sides[1]!.map((e) => `${e.container}@${e.ip}`)).toEqual([
       'b1@10.32.1.5',
+      'httpbackend-0f1e2d3c@10.32.1.9',
       'leaky@10.32.1.6',
       'twin@10.32.1.7',
-      'httpbackend-0f1e2d3c@10.32.1.9',
     ]);
   });
 
