@@ -96,6 +96,10 @@ export function createCniBenchProcessor(deps: CniBenchDeps): Processor<CniBenchA
 }
 
 async function drawChart(outcome: CniBenchOutcome, chartsDir: string, log: Logger): Promise<void> {
+  if (outcome.tests.every((t) => t.bareMbps === null && t.overlayMbps === null)) {
+    outcome.warnings.push('no chart: every measurement failed');
+    return;
+  }
   const path = join(chartsDir, `bench-${outcome.network}-${outcome.runId}.png`);
   const subtitle = `${outcome.from} → ${outcome.to} · MTU ${outcome.mtu.overlay ?? '?'} on ${outcome.mtu.underlay ?? '?'}`;
   try {

@@ -50,11 +50,12 @@ function runCli(text: string, env: Record<string, string>): Promise<CliResult> {
   });
 }
 
-/** `toJsonOutput` puts the Report under `report` (and the usage text under `message`). */
+/** `--json` prints the Report itself (or `{ command, ok: false, state, error }` when the job left none). */
 function reportOf(r: CliResult): Report & Record<string, unknown> {
-  const out = JSON.parse(r.stdout) as { report?: Report & Record<string, unknown> };
-  if (!out.report) throw new Error(`no report in CLI output: ${r.stdout.slice(0, 500)} ${r.stderr.slice(0, 500)}`);
-  return out.report;
+  const out = JSON.parse(r.stdout) as Report & Record<string, unknown>;
+  if (!Array.isArray(out.blocks))
+    throw new Error(`no report in CLI output: ${r.stdout.slice(0, 500)} ${r.stderr.slice(0, 500)}`);
+  return out;
 }
 
 async function benchContainers(host: 'u1' | 'u2'): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,9 @@ import type { SshPool } from '../../../src/clients/ssh/types.js';
 import { CNI_BENCH_LIMITS, type CniBenchArgs } from '../../../src/commands/specs/cni-bench.js';
 import { ErrorCode } from '../../../src/errors.js';
 import { createSilentLogger } from '../../../src/logging.js';
+import { sweepStaleBenchContainers } from '../../../src/net/bench/bench-containers.js';
 import { hostPairLockKey } from '../../../src/net/bench/bench-lock.js';
+import { isRunAlive, keepRunAlive } from '../../../src/net/bench/run-liveness.js';
 import type { ProcessorContext } from '../../../src/workers/processor.js';
 import { createCniBenchProcessor } from '../../../src/workers/processors/cni-bench.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
@@ -148,5 +150,30 @@ describe('/cni-bench against a host without iperf3', () => {
       code: ErrorCode.Usage,
       message: 'unknown host `elsewhere`: a benchmark runs only on configured hosts (h1)',
     });
+  });
+
+  it('sweeps bench containers of crashed runs and keeps those of live runs', async () => {
+    const dead = 'a'.repeat(64);
+    const live = 'b'.repeat(64);
+    writeFileSync(
+      join(servers[0]!.dir, 'containers'),
+      `${dead} nb-old-iperf-server-bare deadrun\n${live} nb-new-iperf-server-bare liverun\n`,
+    );
+    const stop = await keepRunAlive(redis, 'liverun');
+    try {
+      const swept = await sweepStaleBenchContainers(
+        pool,
+        'h1',
+        (id) => isRunAlive(redis, id),
+        new AbortController().signal,
+      );
+      expect(swept).toEqual([dead]);
+      expect(readFileSync(join(servers[0]!.dir, 'containers'), 'utf8')).toBe(
+        `${live} nb-new-iperf-server-bare liverun\n`,
+      );
+    } finally {
+      await stop();
+      writeFileSync(join(servers[0]!.dir, 'containers'), '');
+    }
   });
 });
