@@ -1,7 +1,9 @@
+import type { AuditArgs, LockArgs, UnlockArgs } from '../commands/index.js';
 import type { CommandRegistry } from '../commands/registry.js';
 import type { CommandSpec, ParsedCommand } from '../commands/types.js';
-import { describeForUser, isNetopsError } from '../errors.js';
+import { describeForUser, ErrorCode, isNetopsError, NetopsError } from '../errors.js';
 import type { Logger } from '../logging.js';
+import type { AuditSink } from '../queue/audit-log.js';
 import type { Canceller } from '../queue/cancel.js';
 import type { ReplyTarget } from '../queue/job-data.js';
 import type { JobStore } from '../queue/job-store.js';
@@ -9,6 +11,7 @@ import { toJobId } from '../queue/names.js';
 import type { Producer } from '../queue/producer.js';
 import { withQueueErrors } from '../queue/producer.js';
 import type { Report } from '../report/model.js';
+import { type AccessCommandDeps, answerAudit, answerLock, answerUnlock } from './access-commands.js';
 import { buildCancelReport, buildJobsReport } from './local-reports.js';
 
 /** A command as it arrives from any front end (Slack, console, one-shot CLI). */
@@ -39,6 +42,14 @@ export interface IntakeDeps {
   authorize?: (spec: CommandSpec, command: ParsedCommand, who: { userId: string; channelId?: string }) => void;
   /** Filters help to what the caller may run. */
   allowed?: (spec: CommandSpec, who: { userId: string; channelId?: string }) => boolean;
+  /** Why the caller may run nothing here (no policy, unknown user), shown under an empty /help. */
+  describeAccess?: (who: { userId: string; channelId?: string }) => string | undefined;
+  /** Admins may cancel other users' jobs. */
+  isAdmin?: (who: { userId: string; channelId?: string }) => boolean;
+  /** /audit, /lock and /unlock; without it those answer "not available". */
+  access?: AccessCommandDeps;
+  /** One audit record per command received, whatever the outcome. */
+  audit?: AuditSink;
   logger: Logger;
 }
 
@@ -47,10 +58,28 @@ export interface IntakeDeps {
  * cancel) or enqueue. Never throws: every outcome is a result the front end can show in under 3 s.
  */
 export function createIntake(deps: IntakeDeps) {
+  const audit: AuditSink = deps.audit ?? (async () => {});
   return async function intake(cmd: IncomingCommand): Promise<IntakeResult> {
+    const seen: { parsed?: ParsedCommand } = {};
+    const result = await handle(cmd, seen);
+    await audit({
+      type: 'command',
+      user: cmd.userId,
+      channel: cmd.channelId,
+      text: cmd.text.slice(0, 500),
+      ...(seen.parsed ? { command: seen.parsed.name, args: seen.parsed.args } : {}),
+      ...(result.kind === 'queued' ? { jobId: result.jobId } : {}),
+      outcome: result.kind === 'queued' && result.duplicate ? 'duplicate' : result.kind,
+      ...('message' in result ? { detail: result.message.slice(0, 300) } : {}),
+    });
+    return result;
+  };
+
+  async function handle(cmd: IncomingCommand, seen: { parsed?: ParsedCommand }): Promise<IntakeResult> {
     let parsed: ParsedCommand;
     try {
       parsed = deps.parse(cmd.text);
+      seen.parsed = parsed;
     } catch (err) {
       return { kind: 'usage', message: describeForUser(err, 'usage') };
     }
@@ -71,20 +100,26 @@ export function createIntake(deps: IntakeDeps) {
       return { kind: 'queued', jobId, duplicate: result.duplicate, command: parsed };
     } catch (err) {
       const ref = toJobId(cmd.requestId);
+      if (isNetopsError(err) && err.code === ErrorCode.Usage)
+        return { kind: 'usage', message: describeForUser(err, ref) };
+      if (isNetopsError(err) && err.code === ErrorCode.Forbidden)
+        return { kind: 'refused', message: describeForUser(err, ref) };
       log.error({ err, ref }, 'intake failed');
       return { kind: 'error', message: describeForUser(err, ref) };
     }
-  };
+  }
 
   async function answerLocally(parsed: ParsedCommand, who: { userId: string; channelId?: string }): Promise<Report> {
     const args = parsed.args as Record<string, unknown>;
     switch (parsed.name) {
       case 'help': {
         const allowed = deps.allowed;
-        return deps.buildHelp({
+        const report = deps.buildHelp({
           ...(typeof args.command === 'string' ? { command: args.command } : {}),
           ...(allowed ? { allowed: (spec: CommandSpec) => allowed(spec, who) } : {}),
         });
+        const note = deps.describeAccess?.(who);
+        return note ? { ...report, blocks: [...report.blocks, { kind: 'alert', level: 'info', text: note }] } : report;
       }
       case 'jobs': {
         const limit = typeof args.limit === 'number' ? args.limit : 10;
@@ -93,11 +128,27 @@ export function createIntake(deps: IntakeDeps) {
       case 'cancel':
         return buildCancelReport(
           String(args.jobId),
-          await withQueueErrors(() => deps.cancel(String(args.jobId), who.userId)),
+          await withQueueErrors(() =>
+            deps.cancel(String(args.jobId), who.userId, { admin: deps.isAdmin?.(who) ?? false }),
+          ),
         );
+      case 'audit':
+        return answerAudit(requireAccess(), args as unknown as AuditArgs);
+      case 'lock':
+        return answerLock(requireAccess(), args as unknown as LockArgs, who);
+      case 'unlock':
+        return answerUnlock(requireAccess(), args as unknown as UnlockArgs, who);
       default:
         throw new Error(`local command ${parsed.name} has no handler`);
     }
+  }
+
+  function requireAccess(): AccessCommandDeps {
+    if (!deps.access)
+      throw new NetopsError(ErrorCode.NotAvailable, 'access commands not wired', {
+        userMessage: 'This command is not available in this process.',
+      });
+    return deps.access;
   }
 }
 

@@ -1,7 +1,9 @@
 import { App, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Logger } from '../logging.js';
+import type { ApprovalRequest, ApprovalResult } from './approval-actions.js';
 import { toBoltLogger } from './bolt-logger.js';
 import type { Intake } from './intake.js';
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './render-slack-blocks.js';
 import { toAckResponse } from './slack-ack.js';
 
 export interface SlackAppOptions {
@@ -16,6 +18,8 @@ export interface SlackAppOptions {
   apiUrl?: string;
   port?: number;
   intake: Intake;
+  /** Approve / Reject button presses; without it the buttons answer that approvals are not wired here. */
+  decideApproval?: (req: ApprovalRequest) => Promise<ApprovalResult>;
   logger: Logger;
   customRoutes?: CustomRoute[];
 }
@@ -62,6 +66,40 @@ export function createSlackApp(opts: SlackAppOptions) {
     });
     await ack(toAckResponse(result));
   });
+  // Button payloads arrive on the same verified receiver as slash commands: an unsigned or tampered one is a 401.
+  for (const [actionId, decision] of [
+    [APPROVE_ACTION_ID, 'approve'],
+    [REJECT_ACTION_ID, 'reject'],
+  ] as const) {
+    app.action(actionId, async ({ ack, body, action, client }) => {
+      await ack();
+      if (body.type !== 'block_actions' || action.type !== 'button') return;
+      const channelId = body.channel?.id;
+      const answer = async (text: string) => {
+        if (!channelId) return;
+        await client.chat
+          .postEphemeral({ channel: channelId, user: body.user.id, text })
+          .catch((err: unknown) => opts.logger.warn({ err }, 'could not answer an approval button'));
+      };
+      if (!opts.decideApproval || !channelId) {
+        await answer('Approvals are not handled by this process.');
+        return;
+      }
+      try {
+        const result = await opts.decideApproval({
+          approvalId: action.value ?? '',
+          decision,
+          userId: body.user.id,
+          channelId,
+          reply: { kind: 'slack', channel: channelId },
+        });
+        await answer(result.message);
+      } catch (err) {
+        opts.logger.error({ err, approvalId: action.value }, 'approval decision failed');
+        await answer('The approval could not be recorded (queue unavailable?): nothing was applied. Try again.');
+      }
+    });
+  }
   app.error(async (err) => {
     opts.logger.error({ err }, 'bolt error');
   });

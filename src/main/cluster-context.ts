@@ -4,6 +4,7 @@ import { createSshPool, type SshHost } from '../clients/ssh/index.js';
 import { type Config, clusterFor } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import type { ClusterContext, ClusterHost } from '../net/cluster.js';
+import { withSshAudit } from '../queue/audited-ssh.js';
 
 /**
  * Builds the clients of the cluster commands from config: Nomad (undici), Consul (the cluster address and one
@@ -47,14 +48,17 @@ export function createClusterContext(config: Config, logger: Logger): ClusterCon
       hostKey: h.hostKey,
     });
   }
-  const ssh = createSshPool({
-    hosts: sshHosts,
-    connectTimeoutMs: 10_000,
-    commandTimeoutMs: config.limits.sshTimeoutMs,
-    outputCapBytes: config.limits.sshOutputCapBytes,
-    concurrencyPerHost: config.limits.sshConcurrencyPerHost,
-    logger,
-  });
+  // Every command run for a job leaves an audit record (host, template, exit code) through the job's audit scope.
+  const ssh = withSshAudit(
+    createSshPool({
+      hosts: sshHosts,
+      connectTimeoutMs: 10_000,
+      commandTimeoutMs: config.limits.sshTimeoutMs,
+      outputCapBytes: config.limits.sshOutputCapBytes,
+      concurrencyPerHost: config.limits.sshConcurrencyPerHost,
+      logger,
+    }),
+  );
   const hosts: ClusterHost[] = config.hosts.map((h) => ({ name: h.name, address: h.address }));
   return {
     nomad,

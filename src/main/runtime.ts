@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
+import { type ApprovalDecider, createApprovalDecider } from '../chat/approval-actions.js';
+import { authorizeJob } from '../chat/authorize-job.js';
 import { createIntake, type Intake } from '../chat/intake.js';
+import { type AccessPolicy, authorize, isAdmin, listRoles, mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
 import { createRateLimitedIntake, type RateLimitOptions } from '../chat/rate-limit.js';
 import { buildHelpReport, commandRegistry, parseCommand } from '../commands/index.js';
 import type { Logger } from '../logging.js';
@@ -10,10 +13,13 @@ import {
   observeWorkers,
 } from '../observability/instrument.js';
 import type { Metrics } from '../observability/metrics.js';
+import { type ApprovalStore, createApprovalStore } from '../queue/approval-store.js';
+import { type AuditLog, createAuditLog } from '../queue/audit-log.js';
 import { type Canceller, createCanceller } from '../queue/cancel.js';
 import { createRedisConnection } from '../queue/connection.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../queue/embedded-redis.js';
 import { createJobStore, type JobStore } from '../queue/job-store.js';
+import { createLockStore, type LockStore } from '../queue/lock-store.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
 import { createProducer, type Producer, withQueueErrors } from '../queue/producer.js';
 import { createQueues, type Queues } from '../queue/queues.js';
@@ -28,12 +34,31 @@ export interface RuntimeOptions {
   logger: Logger;
   prefix?: string;
   /** Start workers in this process (bot + worker in one, the `npm start` default). */
-  workers?: { processors: ProcessorRegistry; notifier?: Notifier; shutdownGraceMs?: number; commandQueues?: boolean };
+  workers?: {
+    processors: ProcessorRegistry;
+    notifier?: Notifier;
+    shutdownGraceMs?: number;
+    commandQueues?: boolean;
+    lockDurationMs?: number;
+  };
   embeddedDataDir?: string;
   /** Per-user flood and size limits in front of the intake (shared through Redis by every bot process). */
   rateLimit?: RateLimitOptions;
   /** Prometheus metrics of this process: intake outcomes, job durations, queue depth, Slack errors. */
   metrics?: Metrics;
+  /**
+   * Access control. Entry points always pass it (deny by default: a policy getter returning undefined allows only
+   * /help); without it nothing is checked, which only tests of the queue mechanics use.
+   */
+  access?: RuntimeAccess;
+}
+
+/** The policy of the moment (re-read when the config file changes) and what the checks need from config. */
+export interface RuntimeAccess {
+  policy: () => AccessPolicy | undefined;
+  tenants: () => readonly string[];
+  /** Audit retention; from `policy.audit`. */
+  audit?: { retentionDays: number; maxLen: number };
 }
 
 export interface Runtime {
@@ -43,6 +68,11 @@ export interface Runtime {
   producer: Producer;
   cancel: Canceller;
   intake: Intake;
+  auditLog: AuditLog;
+  approvals: ApprovalStore;
+  locks: LockStore;
+  /** Approve / reject (Slack buttons, `npm run netops -- approve <id>`). */
+  decideApproval: ApprovalDecider;
   workers: RunningWorkers | undefined;
   /** True when Redis answers PING (for /readyz). */
   ready(): Promise<boolean>;
@@ -78,6 +108,23 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const store = createJobStore(producerConnection, prefix);
   const producer = createProducer({ queues, store, logger: opts.logger });
   const cancel = createCanceller({ queues, store, producer, publisher: producerConnection, prefix });
+  const access = opts.access;
+  const auditLog = createAuditLog(producerConnection, {
+    prefix,
+    retentionDays: access?.audit?.retentionDays ?? 30,
+    maxLen: access?.audit?.maxLen ?? 100_000,
+    logger: opts.logger,
+  });
+  const approvals = createApprovalStore(producerConnection, { prefix });
+  const locks = createLockStore(producerConnection, { prefix });
+  const decideApproval = createApprovalDecider({
+    approvals,
+    policy: () => access?.policy(),
+    producer,
+    store,
+    audit: auditLog.append,
+    logger: opts.logger,
+  });
   const baseIntake = createIntake({
     parse: parseCommand,
     registry: commandRegistry,
@@ -85,6 +132,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     store,
     cancel,
     buildHelp: (o) => buildHelpReport(commandRegistry, o) as unknown as Report,
+    audit: auditLog.append,
+    access: { auditLog, locks, audit: auditLog.append, tenants: () => access?.tenants() ?? [] },
+    ...(access
+      ? {
+          authorize: (spec, command, who) => authorize(access.policy(), spec, command.args, who),
+          allowed: (spec, who) => mayRun(access.policy(), spec, who),
+          isAdmin: (who) => isAdmin(access.policy(), who.userId),
+          describeAccess: (who) => describeMissingAccess(access.policy(), who.userId),
+        }
+      : {}),
     logger: opts.logger,
   });
   const metrics = opts.metrics;
@@ -113,6 +170,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           ? { notifier: metrics ? instrumentNotifier(opts.workers.notifier, metrics) : opts.workers.notifier }
           : {}),
         ...(opts.workers.shutdownGraceMs ? { shutdownGraceMs: opts.workers.shutdownGraceMs } : {}),
+        ...(opts.workers.lockDurationMs ? { lockDurationMs: opts.workers.lockDurationMs } : {}),
+        audit: auditLog.append,
+        ...(access
+          ? {
+              authorize: (data) =>
+                authorizeJob(access.policy(), data, { registry: commandRegistry, approvals: () => approvals }),
+            }
+          : {}),
         logger: opts.logger,
         prefix,
       })
@@ -127,6 +192,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     producer,
     cancel,
     intake,
+    auditLog,
+    approvals,
+    locks,
+    decideApproval,
     workers,
     ready: async () => (await producerConnection.ping()) === 'PONG',
     connect: (role) => connect(role),
@@ -140,4 +209,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       return closing;
     },
   };
+}
+
+/** Why a caller sees no commands in /help: no policy at all, or no role for this user. */
+function describeMissingAccess(policy: AccessPolicy | undefined, userId: string): string | undefined {
+  if (!policy) return NO_POLICY_MESSAGE;
+  if (listRoles(policy, userId).length === 0)
+    return `${userId} has no role in netops-bot: an admin must add it to policy.users (or to a group in policy.groups).`;
+  return undefined;
 }

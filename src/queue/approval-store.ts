@@ -3,6 +3,9 @@ import type { Redis } from 'ioredis';
 import type { ReplyTarget, Requester } from './job-data.js';
 import { DEFAULT_PREFIX } from './names.js';
 
+/** Internal command (no slash spec) that applies an approved plan: `{ approvalId }` on the write queue. */
+export const APPROVAL_APPLY_COMMAND = 'approval-apply';
+
 /** A write waiting for an approver: everything the apply needs, captured at plan time. */
 export interface PendingApproval {
   id: string;

@@ -10,9 +10,6 @@ import { readRegisteredJob, stopTenantJob } from './deploy-stop.js';
 import { resolveTenant, type TenantConfigView } from './tenant-context.js';
 import { checkTenantFreeze, type WriteGuards, withDeployLock } from './write-guards.js';
 
-/** Spec-less internal command run by an approval: `{ approvalId }` on the write queue. */
-export const APPROVAL_APPLY_COMMAND = 'approval-apply';
-
 /**
  * Applies an approved plan exactly as planned: /deploy registers the stored job with EnforceIndex on the
  * plan's JobModifyIndex (a job changed since fails closed), /deploy stop first checks the index is unchanged.

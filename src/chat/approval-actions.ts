@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import type { CommandSpec } from '../commands/types.js';
+import { describeForUser } from '../errors.js';
+import type { Logger } from '../logging.js';
+import { APPROVAL_APPLY_COMMAND, type ApprovalStore, type StoredApproval } from '../queue/approval-store.js';
+import type { AuditSink } from '../queue/audit-log.js';
+import type { ReplyTarget } from '../queue/job-data.js';
+import type { JobStore } from '../queue/job-store.js';
+import type { Producer } from '../queue/producer.js';
+import type { ReportBlock } from '../report/model.js';
+import { type AccessPolicy, authorizeApproval, describeUser } from './policy.js';
+
+/** A button press (Slack) or `npm run netops -- approve|reject <id>` (console). */
+export interface ApprovalRequest {
+  approvalId: string;
+  decision: 'approve' | 'reject';
+  userId: string;
+  channelId?: string;
+  /** Where the apply job's reply goes. */
+  reply: ReplyTarget;
+}
+
+export type ApprovalResult = { ok: true; message: string; applyJobId?: string } | { ok: false; message: string };
+
+export interface ApprovalDeciderDeps {
+  approvals: ApprovalStore;
+  policy: () => AccessPolicy | undefined;
+  producer: Pick<Producer, 'enqueue' | 'requestNotify'>;
+  store: Pick<JobStore, 'getReport' | 'saveReport' | 'get'>;
+  audit: AuditSink;
+  logger: Logger;
+}
+
+/** The apply job's spec: internal (not in the registry, so nobody can type it), on the write queue. */
+const approvalApplySpec: CommandSpec = {
+  name: APPROVAL_APPLY_COMMAND,
+  words: ['approval-apply'],
+  summary: 'Apply an approved plan',
+  usage: '(internal)',
+  examples: ['(internal)'],
+  execution: 'write',
+  writes: true,
+  args: z.object({ approvalId: z.string() }),
+  positional: [],
+  options: [],
+};
+
+/**
+ * Decides approvals. Approve: the user must hold the approver role for the tenant and differ from the
+ * requester; the approval must be pending and unexpired (checked and decided atomically in Redis, so a replayed
+ * press does nothing); then one apply job is queued (its id derives from the approval, so it is queued once).
+ * Reject: an approver or the requester. Either way the original reply is updated and the audit records it.
+ */
+export function createApprovalDecider(deps: ApprovalDeciderDeps) {
+  return async function decide(req: ApprovalRequest): Promise<ApprovalResult> {
+    const approval = await deps.approvals.get(req.approvalId);
+    const base = { approvalId: req.approvalId, user: req.userId, channel: req.channelId };
+    if (!approval) {
+      await deps.audit({ type: 'approval.refused', ...base, detail: 'unknown approval' });
+      return {
+        ok: false,
+        message: `Approval \`${req.approvalId}\` does not exist (or is long gone): nothing was done.`,
+      };
+    }
+    const ids = {
+      ...base,
+      jobId: approval.jobId,
+      tenant: approval.tenant,
+      planHash: approval.planHash,
+      command: approval.commandName,
+    };
+    const isRequester = approval.requester.userId === req.userId;
+    if (!(req.decision === 'reject' && isRequester)) {
+      try {
+        authorizeApproval(deps.policy(), req.userId, approval.tenant);
+      } catch (err) {
+        const message = describeForUser(err, req.approvalId);
+        await deps.audit({ type: 'approval.refused', ...ids, detail: message });
+        return { ok: false, message };
+      }
+    }
+    const applyJobId = `apply-${approval.id}`;
+    const decision = req.decision === 'approve' ? 'approved' : 'rejected';
+    const outcome = await deps.approvals.decide(
+      approval.id,
+      decision,
+      req.userId,
+      decision === 'approved' ? applyJobId : '',
+    );
+    if (outcome.kind !== 'ok') {
+      const message = describeRefusal(outcome.kind, outcome.kind === 'missing' ? approval : outcome.approval);
+      await deps.audit({ type: 'approval.refused', ...ids, detail: `${outcome.kind}: ${message}` });
+      return { ok: false, message };
+    }
+    await deps.audit({
+      type: `approval.${decision}`,
+      ...ids,
+      user: approval.requester.userId,
+      approver: req.userId,
+      ...(decision === 'approved' ? { detail: `apply job ${applyJobId}` } : {}),
+    });
+    if (decision === 'approved') await enqueueApply(approval, req, applyJobId);
+    const text =
+      decision === 'approved'
+        ? `Approved by ${describeUser(req.userId)}: applying as job \`${applyJobId}\`.`
+        : `Rejected by ${describeUser(req.userId)}: nothing was applied.`;
+    await markOriginal(approval, decision, req.userId, text);
+    return { ok: true, message: text, ...(decision === 'approved' ? { applyJobId } : {}) };
+  };
+
+  async function enqueueApply(approval: StoredApproval, req: ApprovalRequest, applyJobId: string): Promise<void> {
+    await deps.producer.enqueue({
+      jobId: applyJobId,
+      spec: approvalApplySpec,
+      command: {
+        name: APPROVAL_APPLY_COMMAND,
+        args: { approvalId: approval.id },
+        text: `${approval.commandText} (approval ${approval.id})`,
+      },
+      requester: { userId: req.userId, ...(req.channelId ? { channelId: req.channelId } : {}) },
+      reply: req.reply,
+    });
+  }
+
+  /** Replaces the buttons of the requester's reply with the decision, so nobody presses them again. */
+  async function markOriginal(approval: StoredApproval, status: string, by: string, text: string): Promise<void> {
+    try {
+      const report = await deps.store.getReport(approval.jobId);
+      if (!report) return;
+      const blocks: ReportBlock[] = report.blocks.map((b) =>
+        b.kind === 'actions' ? { kind: 'alert', level: status === 'approved' ? 'info' : 'warning', text } : b,
+      );
+      const previous = (report as { approval?: Record<string, unknown> }).approval ?? {};
+      await deps.store.saveReport(approval.jobId, {
+        ...report,
+        blocks,
+        title: report.title.replace('awaiting approval', status),
+        approval: { ...previous, status, decidedBy: by },
+      });
+      const record = await deps.store.get(approval.jobId);
+      if (record) await deps.producer.requestNotify(approval.jobId, false, record.reply);
+    } catch (err) {
+      deps.logger.warn({ err, approvalId: approval.id }, 'could not update the approval message');
+    }
+  }
+}
+
+export type ApprovalDecider = ReturnType<typeof createApprovalDecider>;
+
+function describeRefusal(kind: 'missing' | 'expired' | 'self' | 'decided', a: StoredApproval): string {
+  const at = (ms?: number) => (ms ? `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '?');
+  switch (kind) {
+    case 'missing':
+      return `Approval \`${a.id}\` does not exist any more: nothing was done.`;
+    case 'expired':
+      return `Approval \`${a.id}\` expired at ${at(a.expiresAt)}: nothing was applied. Run \`${a.commandText}\` again for a new plan.`;
+    case 'self':
+      return `You requested \`${a.commandText}\`: a different user with the approver role must approve it. Nothing was applied.`;
+    case 'decided':
+      return `Approval \`${a.id}\` was already ${a.status} by ${describeUser(a.decidedBy ?? '?')} at ${at(a.decidedAt)}: nothing more was done.`;
+  }
+}

@@ -1,0 +1,35 @@
+import type { SshPool } from '../clients/ssh/index.js';
+import { auditInScope } from './audit-context.js';
+
+/**
+ * The SSH pool with an audit record per command run for a job: host, template name, exit code and duration
+ * (never argv, which may carry values the audit does not need). Outside a job's audit scope it only runs.
+ */
+export function withSshAudit(pool: SshPool): SshPool {
+  return {
+    async run(host, command, opts) {
+      try {
+        const result = await pool.run(host, command, opts);
+        await auditInScope({
+          type: 'ssh',
+          host,
+          template: command.template,
+          exitCode: result.code,
+          durationMs: result.durationMs,
+        });
+        return result;
+      } catch (err) {
+        await auditInScope({
+          type: 'ssh',
+          host,
+          template: command.template,
+          outcome: 'error',
+          detail: (err as Error).name,
+        });
+        throw err;
+      }
+    },
+    close: () => pool.close(),
+    stats: () => pool.stats(),
+  };
+}
