@@ -58,7 +58,15 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
   const runtime = await startRuntime({
     redisUrl: config.redis?.url,
     logger,
-    workers: { processors: processors.registry, commandQueues: role !== 'bot', ...(notifier ? { notifier } : {}) },
+    workers: {
+      processors: processors.registry,
+      commandQueues: role !== 'bot',
+      ...(notifier ? { notifier } : {}),
+      // How soon a job of a dead worker is taken over (or failed, on the ssh queue); BullMQ's default is 30 s.
+      ...(Number(process.env.NETOPS_LOCK_DURATION_MS) > 0
+        ? { lockDurationMs: Number(process.env.NETOPS_LOCK_DURATION_MS) }
+        : {}),
+    },
     ...(rateLimit ? { rateLimit } : {}),
     metrics,
   });

@@ -71,6 +71,12 @@ export function startBotProcess(entry: string, env: Record<string, string>): Spa
   return spawnEntry(entry, env);
 }
 
+/** Stops the processes still running (spawnEntry's stop() would wait forever on one already killed). */
+export async function stopAll(procs: SpawnedProcess[]): Promise<void> {
+  const running = procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+  await Promise.allSettled(running.map((p) => p.stop()));
+}
+
 /** Resident set size of a process in MB, from /proc (Linux). */
 export function rssMbOf(pid: number | undefined): number | undefined {
   if (!pid) return undefined;

@@ -1,0 +1,39 @@
+import { signSlackRequest, slashCommandBody } from '../helpers/slack-signing.js';
+import { SIGNING_SECRET } from './bot-processes.js';
+
+/** One signed slash command to a bot's HTTP receiver, as Slack sends it; status 0 when the request failed. */
+export async function postSlashCommand(
+  port: number,
+  fields: { command: string; text: string; triggerId: string; userId?: string; channelId?: string },
+  timeoutMs = 10_000,
+): Promise<{ status: number; text: string; ms: number }> {
+  const body = slashCommandBody(fields);
+  const started = performance.now();
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/slack/commands`, {
+      method: 'POST',
+      body,
+      headers: signSlackRequest(SIGNING_SECRET, body, Math.floor(Date.now() / 1000)),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: res.status, text: await res.text(), ms: performance.now() - started };
+  } catch {
+    return { status: 0, text: '', ms: performance.now() - started };
+  }
+}
+
+/** Polls until `fn` returns a value, or fails with `what` and the extra context. */
+export async function waitUntil<T>(
+  fn: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+  context: () => string = () => '',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}\n${context()}`);
+}

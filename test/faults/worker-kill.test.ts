@@ -1,0 +1,144 @@
+import { rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../src/queue/embedded-redis.js';
+import { startTestRedis } from '../helpers/redis-server.js';
+import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
+import type { SpawnedProcess } from '../helpers/spawn-bot.js';
+import { waitForOutput } from '../helpers/spawn-bot.js';
+import { botEnv, startBotProcess, stopAll, writeBotConfig } from './bot-processes.js';
+import { postSlashCommand, waitUntil } from './slack-client.js';
+import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
+
+// Workers notice a dead peer after the lock duration; 3 s keeps the test short (production default: 30 s).
+const LOCK_MS = '3000';
+
+let redis: Awaited<ReturnType<typeof startTestRedis>>;
+let slack: SlackApiStub;
+let upstream: UpstreamStub;
+let probe: Redis;
+let port: number;
+let dir: string;
+let configFile: string;
+const procs: SpawnedProcess[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  slack = await startSlackApiStub();
+  upstream = await startUpstreamStub('hang');
+  port = await findFreePort();
+  const config = writeBotConfig({
+    slackApiUrl: slack.url,
+    nomadAddress: upstream.url,
+    consulAddress: upstream.url,
+    nomadTimeoutMs: 120_000,
+  });
+  dir = config.dir;
+  configFile = config.fileFor(port);
+  probe = new Redis(redis.url);
+  const bot = startBotProcess('bot.ts', botEnv(configFile, redis.url));
+  procs.push(bot);
+  await waitForOutput(bot, /slack front end started/, 60_000);
+}, 90_000);
+
+afterAll(async () => {
+  probe?.disconnect();
+  await stopAll(procs);
+  await upstream?.close();
+  await slack?.close();
+  await redis?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function startWorker(): Promise<SpawnedProcess> {
+  const worker = startBotProcess('worker.ts', botEnv(configFile, redis.url, { NETOPS_LOCK_DURATION_MS: LOCK_MS }));
+  procs.push(worker);
+  await waitForOutput(worker, /workers started/, 60_000);
+  return worker;
+}
+
+const record = (jobId: string) => probe.hgetall(`netops:job:${jobId}`);
+/** Top-level reply messages whose text shows this command (thread detail excluded). */
+const postsFor = (commandText: string) =>
+  slack.calls.filter(
+    (c) => c.method === 'chat.postMessage' && !c.body.thread_ts && JSON.stringify(c.body).includes(commandText),
+  );
+const messageOf = async (jobId: string) => slack.messages.get((await record(jobId)).messageTs ?? '');
+
+describe('a worker process killed (SIGKILL) in the middle of a job', () => {
+  it('an SSH-queue job is failed with a clear message, never run a second time, and the reply says so', async () => {
+    upstream.mode = 'hang';
+    const worker = await startWorker();
+    const ack = await postSlashCommand(port, { command: '/isolation-check', text: 'web1 web2', triggerId: 'kill.ssh' });
+    expect(ack.text).toContain('Queued');
+    // Mid-job: the processor is waiting on an upstream answer that never comes.
+    await waitUntil(
+      async () => (await record('kill.ssh')).state === 'running' && upstream.hanging() > 0,
+      'job mid-run',
+    );
+    worker.child.kill('SIGKILL');
+    await waitUntil(() => worker.child.exitCode !== null || worker.child.signalCode !== null, 'worker gone');
+    const killedAt = Date.now();
+    upstream.mode = 'ok';
+    await startWorker();
+
+    const rec = await waitUntil(
+      async () => {
+        const r = await record('kill.ssh');
+        return r.state === 'failed' ? r : undefined;
+      },
+      'the stalled SSH job to be failed',
+      30_000,
+    );
+    expect(rec.errorText).toContain('stopped mid-way');
+    expect(rec.errorText).toContain('never re-run automatically');
+    // Not run twice: nothing after the kill asked an upstream about this job again.
+    expect(upstream.calls.filter((c) => c.at >= killedAt)).toEqual([]);
+    const message = await waitUntil(async () => {
+      const m = await messageOf('kill.ssh');
+      return m && JSON.stringify(m.blocks).includes('stopped mid-way') ? m : undefined;
+    }, 'the reply message to say what happened');
+    expect(message.channel).toBe('C0OPS');
+    expect(postsFor('web1 web2')).toHaveLength(1);
+  }, 90_000);
+
+  it('a write-queue job resumes on another worker, re-reads Nomad before changing anything, and says it resumed', async () => {
+    upstream.mode = 'hang';
+    const worker = procs.at(-1)!;
+    const ack = await postSlashCommand(port, {
+      command: '/deploy',
+      text: 'stop httpbackend subnet=tenant-b',
+      triggerId: 'kill.write',
+    });
+    expect(ack.text).toContain('Queued');
+    await waitUntil(
+      async () => (await record('kill.write')).state === 'running' && upstream.hanging() > 0,
+      'job mid-run',
+    );
+    const readsBefore = upstream.calls.filter((c) => c.path.startsWith('/v1/job/')).length;
+    worker.child.kill('SIGKILL');
+    await waitUntil(() => worker.child.exitCode !== null || worker.child.signalCode !== null, 'worker gone');
+    upstream.mode = 'ok';
+    await startWorker();
+
+    const rec = await waitUntil(
+      async () => {
+        const r = await record('kill.write');
+        return r.state === 'failed' || r.state === 'succeeded' ? r : undefined;
+      },
+      'the resumed write job to finish',
+      30_000,
+    );
+    expect(JSON.parse(rec.history ?? '[]').join('\n')).toContain('resumed on another worker');
+    // The resumed run read the job again (check first) instead of acting on what the dead worker had seen.
+    expect(upstream.calls.filter((c) => c.path.startsWith('/v1/job/')).length).toBeGreaterThan(readsBefore);
+    expect(rec.errorText).toMatch(/not registered in Nomad: nothing to stop/);
+    // Nothing was ever deleted or registered: the only writes would be DELETE/PUT/POST.
+    expect(upstream.calls.filter((c) => c.method !== 'GET')).toEqual([]);
+    await waitUntil(async () => {
+      const m = await messageOf('kill.write');
+      return m && JSON.stringify(m.blocks).includes('nothing to stop') ? m : undefined;
+    }, 'the reply to show the result');
+    expect(postsFor('stop httpbackend')).toHaveLength(1);
+  }, 90_000);
+});
