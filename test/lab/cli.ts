@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { downLab, listLabNamespaces } from './lab-down.js';
-import { acquireLabLock, shouldLockLab } from './lab-lock.js';
 import { buildSshArgv } from './lab-sshd.js';
 import { formatLabStatus, getLabStatus } from './lab-status.js';
 import { upLab } from './lab-up.js';
@@ -58,23 +57,13 @@ function runExec(args: string[]): never {
   process.exit(r.status ?? 255);
 }
 
-/** Runs `up`/`down` while holding the lab lock, so a test run that owns the lab is not torn down mid-way. */
-async function withLabLock(fn: () => Promise<void>): Promise<void> {
-  const release = shouldLockLab() ? () => {} : await acquireLabLock();
-  try {
-    await fn();
-  } finally {
-    release();
-  }
-}
-
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   switch (command) {
     case 'up':
-      return withLabLock(() => runUp(args));
+      return runUp(args);
     case 'down':
-      return withLabLock(runDown);
+      return runDown();
     case 'status': {
       const status = await getLabStatus();
       process.stdout.write(args.includes('--json') ? `${JSON.stringify(status, null, 2)}\n` : formatLabStatus(status));

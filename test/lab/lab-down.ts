@@ -67,7 +67,7 @@ function readCmdline(pid: number): string {
 /**
  * Removes everything the lab made: processes (recorded pids and every process inside an `nl-*` namespace),
  * namespaces, root links, the alias account and the state directory. Works from lab.json when present and by
- * name prefix otherwise, so it also cleans up after a crashed or partial run. Under vitest it takes the lab
+ * name prefix otherwise, so it also cleans up after a crashed or partial run. It takes the lab
  * lock first (see lab-lock.ts) and releases it afterwards unless `keepLock` (used by `up`).
  */
 export async function downLab(opts: { keepLock?: boolean } = {}): Promise<string[]> {

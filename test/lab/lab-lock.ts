@@ -34,9 +34,12 @@ export async function acquireLabLock(timeoutMs = 600_000): Promise<() => void> {
 
 let release: (() => void) | undefined;
 
-/** Whether `up`/`down` lock the lab: under vitest, where several test processes may share one machine. */
+/**
+ * Whether `up`/`down` lock the lab: always, unless NETOPS_LAB_NO_LOCK is set. `up` keeps the lock until this
+ * process calls `down` or exits (the CLI exits right after `up`; a test run or the demo keeps it until `down`).
+ */
 export function shouldLockLab(): boolean {
-  return process.env.VITEST !== undefined && process.env.NETOPS_LAB_NO_LOCK === undefined;
+  return process.env.NETOPS_LAB_NO_LOCK === undefined;
 }
 
 /** Takes the lab lock for this process unless it already holds it (`up` may be called several times). */

@@ -112,8 +112,12 @@ export function buildSshArgv(host: LabHost, command: string): string[] {
   ];
 }
 
-/** True when sshd answers a trivial command over real SSH. */
-export async function checkSshd(host: LabHost): Promise<boolean> {
-  const r = await runProcess(buildSshArgv(host, 'echo ok'), { timeoutMs: 10_000 });
-  return r.code === 0 && r.stdout.trim() === 'ok';
+/** True when sshd answers a trivial command over real SSH (a few tries: it may still be starting). */
+export async function checkSshd(host: LabHost, attempts = 1): Promise<boolean> {
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) await delay(200);
+    const r = await runProcess(buildSshArgv(host, 'echo ok'), { timeoutMs: 10_000 });
+    if (r.code === 0 && r.stdout.trim() === 'ok') return true;
+  }
+  return false;
 }

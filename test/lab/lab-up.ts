@@ -115,7 +115,7 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   writeKnownHosts(LAB_HOSTS);
   writeLabState(state);
   for (const host of LAB_HOSTS) {
-    if (!(await checkSshd(host))) throw new Error(`sshd on ${host} does not answer over SSH`);
+    if (!(await checkSshd(host, 10))) throw new Error(`sshd on ${host} does not answer over SSH`);
   }
   const emulators = opts.withoutEmulators ? undefined : await startEmulators({ stateDir: STATE_DIR });
   for (const w of emulators?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
