@@ -1,12 +1,15 @@
 import pino from 'pino';
 import { type ConsoleRunResult, formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
+import { mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
 import { buildHelpReport, commandRegistry, parseCommand } from '../commands/index.js';
-import { loadConfig } from '../config/index.js';
+import { type Config, loadConfig } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger } from '../logging.js';
 import type { Report } from '../report/model.js';
+import { exportAudit, parseAccessCli, parseSinceMs, runDecisionCli } from './cli-access.js';
 import { CLI_USAGE, parseCliArgs } from './cli-args.js';
 import { loggerOptionsFor } from './logger-options.js';
+import { createPolicySource } from './policy-source.js';
 import { createProcessors } from './processors.js';
 import { startRuntime } from './runtime.js';
 
@@ -20,13 +23,21 @@ async function main(): Promise<number> {
     process.stderr.write(`${args.error === 'help' ? '' : `${args.error}\n`}${CLI_USAGE}\n`);
     return args.error === 'help' ? 0 : 2;
   }
-  // Usage errors and help need no queue: answer them before starting Redis or loading cluster clients.
-  const early = answerWithoutQueue(args.text);
-  if (early) {
-    process.stdout.write(args.json ? `${JSON.stringify(toJsonOutput(early), null, 2)}\n` : formatConsoleResult(early));
-    return early.exitCode;
+  const accessCli = parseAccessCli(args.text);
+  // Usage errors need nothing else: answer them before loading config or starting Redis.
+  const usage = accessCli ? undefined : answerUsageError(args.text);
+  if (usage) {
+    process.stdout.write(args.json ? `${JSON.stringify(toJsonOutput(usage), null, 2)}\n` : formatConsoleResult(usage));
+    return usage.exitCode;
   }
   const config = loadConfig(process.env, args.config ? { path: args.config } : {});
+  const userId = args.as ?? config.policy?.console.user ?? 'console';
+  // /help needs the policy (it lists what this user may run) but no queue.
+  const help = accessCli ? undefined : answerHelp(args.text, config, userId);
+  if (help) {
+    process.stdout.write(args.json ? `${JSON.stringify(toJsonOutput(help), null, 2)}\n` : formatConsoleResult(help));
+    return help.exitCode;
+  }
   // stdout carries the result only; logs go to stderr and stay quiet unless LOG_LEVEL asks for more.
   const logger = createLogger({
     ...loggerOptionsFor(config),
@@ -34,24 +45,50 @@ async function main(): Promise<number> {
     destination: pino.destination({ dest: 2, sync: true }),
   });
   // Bench locks and history share the runtime's Redis; the factory is only called once a job runs.
-  const processors = await createProcessors(config, logger, { redis: () => runtime.connect('worker') });
+  const access = createPolicySource(config, {
+    env: process.env,
+    ...(args.config ? { path: args.config } : {}),
+    logger,
+  });
+  const processors = await createProcessors(config, logger, {
+    redis: () => runtime.connect('worker'),
+    guards: { policy: access.policy, approvals: () => runtime.approvals, locks: () => runtime.locks },
+  });
   const runtime = await startRuntime({
     redisUrl: config.redis?.url,
     logger,
-    workers: { processors: processors.registry },
+    access,
+    // Reading the audit trail runs no command: no workers for it.
+    ...(accessCli?.kind === 'audit-export' ? {} : { workers: { processors: processors.registry } }),
   });
   const abort = new AbortController();
   const onSignal = () => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    if (accessCli?.kind === 'audit-export') {
+      await exportAudit(runtime.auditLog, parseSinceMs(args.since, Date.now()), (l) => process.stdout.write(l));
+      return 0;
+    }
+    if (accessCli?.kind === 'decide') {
+      return await runDecisionCli(
+        {
+          decide: runtime.decideApproval,
+          store: runtime.store,
+          subscriber: () => runtime.connect('subscriber'),
+          write: (t) => process.stdout.write(t),
+        },
+        { ...accessCli, userId },
+        abort.signal,
+      );
+    }
     const result = await runConsoleCommand(
       {
         intake: runtime.intake,
         store: runtime.store,
         subscriber: () => runtime.connect('subscriber'),
         write: (t) => process.stderr.write(t),
-        userId: args.as ?? 'console',
+        userId,
         showProgress: !args.json,
       },
       args.text,
@@ -67,15 +104,30 @@ async function main(): Promise<number> {
   }
 }
 
-function answerWithoutQueue(text: string): ConsoleRunResult | undefined {
+function answerUsageError(text: string): ConsoleRunResult | undefined {
   try {
-    const parsed = parseCommand(text);
-    if (parsed.name !== 'help') return undefined;
-    const command = (parsed.args as { command?: string }).command;
-    const report = buildHelpReport(commandRegistry, command ? { command } : {}) as unknown as Report;
-    return { intake: { kind: 'answer', report }, report, exitCode: 0 };
+    parseCommand(text);
+    return undefined;
   } catch (err) {
     return { intake: { kind: 'usage', message: describeForUser(err, 'usage') }, exitCode: 2 };
+  }
+}
+
+/** `/help` for the CLI user: only the commands the policy lets them run, and why when there are none. */
+function answerHelp(text: string, config: Config, userId: string): ConsoleRunResult | undefined {
+  const parsed = parseCommand(text);
+  if (parsed.name !== 'help') return undefined;
+  const command = (parsed.args as { command?: string }).command;
+  const who = { userId };
+  try {
+    const report = buildHelpReport(commandRegistry, {
+      ...(command ? { command } : {}),
+      allowed: (spec) => mayRun(config.policy as Parameters<typeof mayRun>[0], spec, who),
+    }) as unknown as Report;
+    if (!config.policy) report.blocks.push({ kind: 'alert', level: 'info', text: NO_POLICY_MESSAGE });
+    return { intake: { kind: 'answer', report }, report, exitCode: 0 };
+  } catch (err) {
+    return { intake: { kind: 'refused', message: describeForUser(err, 'help') }, exitCode: 1 };
   }
 }
 

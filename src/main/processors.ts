@@ -3,7 +3,9 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import type { SshPoolStats } from '../observability/metrics.js';
+import { APPROVAL_APPLY_COMMAND } from '../queue/approval-store.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
+import { createApprovalApplyProcessor } from '../workers/processors/approval-apply.js';
 import { createCniBenchProcessor } from '../workers/processors/cni-bench.js';
 import { createCniBenchCompareProcessor } from '../workers/processors/cni-bench-compare.js';
 import { createCniBenchHistoryProcessor } from '../workers/processors/cni-bench-history.js';
@@ -11,6 +13,7 @@ import { createDeployProcessor } from '../workers/processors/deploy.js';
 import { createDeployStopProcessor } from '../workers/processors/deploy-stop.js';
 import { createIsolationCheckProcessor } from '../workers/processors/isolation-check.js';
 import { createStatusProcessor } from '../workers/processors/status.js';
+import type { WriteGuards } from '../workers/processors/write-guards.js';
 import { createClusterContext } from './cluster-context.js';
 
 export interface ProcessorSet {
@@ -32,6 +35,8 @@ export interface ProcessorDeps {
   redis?: () => Redis;
   /** Where chart PNGs are written. @defaultValue `.netops/charts` (or NETOPS_CHARTS_DIR) */
   chartsDir?: string;
+  /** Approvals, tenant freezes and deploy locks for /deploy and /deploy stop (and the approved apply). */
+  guards?: WriteGuards;
 }
 
 export async function createProcessors(
@@ -52,10 +57,14 @@ export async function createProcessors(
         return redis;
       }
     : undefined;
+  const guards = deps.guards ? { guards: deps.guards } : {};
   const bench = { config: view, ...(benchRedis ? { redis: benchRedis } : {}), chartsDir };
   const registry: ProcessorRegistry = {
-    deploy: createDeployProcessor({ cluster, config: view, jobsDir: config.jobs.dir }),
-    'deploy-stop': createDeployStopProcessor({ cluster, config: view }),
+    deploy: createDeployProcessor({ cluster, config: view, jobsDir: config.jobs.dir, ...guards }),
+    'deploy-stop': createDeployStopProcessor({ cluster, config: view, ...guards }),
+    ...(deps.guards
+      ? { [APPROVAL_APPLY_COMMAND]: createApprovalApplyProcessor({ cluster, config: view, guards: deps.guards }) }
+      : {}),
     status: createStatusProcessor({ cluster, config: view }),
     'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench }),
     'cni-bench-history': createCniBenchHistoryProcessor(bench),

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../logging.js';
 import { createOpsRoutes, startOpsServer } from '../observability/http-routes.js';
 import { createMetrics } from '../observability/metrics.js';
 import { loggerOptionsFor } from './logger-options.js';
+import { createPolicySource } from './policy-source.js';
 import { createProcessors } from './processors.js';
 import { startRuntime } from './runtime.js';
 
@@ -26,10 +27,15 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
     slack?.botToken && slack.signingSecret ? 'http' : slack?.botToken && slack.appToken ? 'socket' : 'console';
   // A bot-only process runs no command processors but still delivers replies (the notify queue).
   // Bench locks and history share the runtime's Redis; the factory is only called once a job runs.
+  // Deny by default: the policy of the moment (re-read when the config file changes) guards ack and worker.
+  const access = createPolicySource(config, { env: process.env, logger });
   const processors =
     role === 'bot'
       ? { registry: {}, close: async () => {} }
-      : await createProcessors(config, logger, { redis: () => runtime.connect('worker') });
+      : await createProcessors(config, logger, {
+          redis: () => runtime.connect('worker'),
+          guards: { policy: access.policy, approvals: () => runtime.approvals, locks: () => runtime.locks },
+        });
   const metrics = createMetrics({ role });
   if (processors.sshStats) metrics.setSource('sshStats', processors.sshStats);
   const ops = { metrics, ready: () => runtime.ready() };
@@ -40,6 +46,7 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
           mode,
           ...slackOptions(config),
           intake: (t) => runtime.intake(t),
+          decideApproval: (req) => runtime.decideApproval(req),
           logger,
           ...(mode === 'http' ? { customRoutes: createOpsRoutes(ops) } : {}),
         });
@@ -69,6 +76,7 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
     },
     ...(rateLimit ? { rateLimit } : {}),
     metrics,
+    access,
   });
   const opsServer = slackApp && mode === 'http' ? undefined : await startOwnOpsServer(ops, logger);
   const stop = once(async () => {
@@ -93,7 +101,7 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
     store: runtime.store,
     subscriber: () => runtime.connect('subscriber'),
     write: (t) => process.stdout.write(t),
-    userId: process.env.NETOPS_USER ?? 'console',
+    userId: process.env.NETOPS_USER ?? config.policy?.console.user ?? 'console',
   });
   await stop();
 }
