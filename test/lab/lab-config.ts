@@ -50,6 +50,8 @@ export function buildLabConfig(input: LabConfigInput): Record<string, unknown> {
     ],
     tenants: LAB_TENANTS.map((t) => ({ ...t })),
     jobs: { dir: join(LAB_DIR, '..', '..', 'jobs') },
+    // Deny by default: the console/CLI identity may run everything, so the lab e2e tests need no --as.
+    policy: { roles: { admin: { commands: ['*'], tenants: ['*'] } }, users: { console: ['admin'] } },
   };
 }
 
