@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { runOnHost } from './host-exec.js';
-import { acquireLabLock, checkLabSupport } from './lab-support.js';
 import { downLab } from './lab-down.js';
+import { checkLabSupport } from './lab-support.js';
 import { upLab } from './lab-up.js';
 import { CONFIG_PATH } from './topology.js';
 
@@ -22,11 +22,15 @@ function banner(text: string): void {
 function netops(text: string, expectCode = 0): Promise<number> {
   process.stdout.write(`\n$ npm run netops -- "${text}" --config ${CONFIG_PATH}\n`);
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/main/cli.ts'), text, '--config', CONFIG_PATH], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve(ROOT, 'src/main/cli.ts'), text, '--config', CONFIG_PATH],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
+      },
+    );
     child.on('exit', (code) => {
       if (code !== expectCode) failures.push(`"${text}" exited ${code}, expected ${expectCode}`);
       resolvePromise(code ?? 1);
@@ -46,7 +50,10 @@ async function onHost(host: 'u1' | 'u2' | 'u3', line: string): Promise<string> {
 async function curlByConsulName(): Promise<void> {
   banner('2. The service by its Consul DNS name, from a tenant-b container on u1');
   await onHost('u1', 'docker run -d --name demo-client -e WEAVE_CIDR=net:10.32.1.0/24 busybox');
-  const ips = await onHost('u1', 'docker exec demo-client dig +short @192.168.56.11 -p 8600 httpbackend-tenant-b.service.consul');
+  const ips = await onHost(
+    'u1',
+    'docker exec demo-client dig +short @192.168.56.11 -p 8600 httpbackend-tenant-b.service.consul',
+  );
   const first = ips.split('\n').find((l) => /^\d+\.\d+\.\d+\.\d+$/.test(l));
   if (!first) {
     failures.push('Consul DNS returned no address for httpbackend-tenant-b');
@@ -58,7 +65,10 @@ async function curlByConsulName(): Promise<void> {
 async function isolation(): Promise<void> {
   banner("3. /isolation-check: the article's containers (a1, a2 default on u1; b1, b2 tenant-b on u2)");
   await onHost('u1', 'docker run -d --name a1 busybox && docker run -d --name a2 busybox');
-  await onHost('u2', 'docker run -d --name b1 -e WEAVE_CIDR=net:10.32.1.0/24 busybox && docker run -d --name b2 -e WEAVE_CIDR=net:10.32.1.0/24 busybox');
+  await onHost(
+    'u2',
+    'docker run -d --name b1 -e WEAVE_CIDR=net:10.32.1.0/24 busybox && docker run -d --name b2 -e WEAVE_CIDR=net:10.32.1.0/24 busybox',
+  );
   await netops('/isolation-check a1 b1');
   await netops('/isolation-check a1 a2');
   await netops('/isolation-check tenant:default tenant:tenant-b');
@@ -67,7 +77,7 @@ async function isolation(): Promise<void> {
 async function main(): Promise<void> {
   const support = await checkLabSupport();
   if (!support.supported) throw new Error(`the demo needs the lab: ${support.reason}`);
-  const release = await acquireLabLock();
+  // upLab takes the cross-process lab lock and keeps it until downLab, so no test run tears the demo's lab down.
   try {
     banner('0. Lab up (3 hosts, weave at MTU 1376, flannel, emulated Nomad and Consul)');
     await upLab();
@@ -85,10 +95,11 @@ async function main(): Promise<void> {
   } finally {
     banner('6. Lab down');
     await downLab();
-    release();
   }
   if (failures.length) {
-    process.stdout.write(`\nDemo finished with ${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+    process.stdout.write(
+      `\nDemo finished with ${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join('\n')}\n`,
+    );
     process.exit(1);
   }
   process.stdout.write('\nDemo finished: every step succeeded.\n');
