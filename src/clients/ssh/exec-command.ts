@@ -89,25 +89,39 @@ export function execOnClient(client: Client, line: string, limits: ExecLimits, l
     if (limits.signal?.aborted) return onAbort();
     limits.signal?.addEventListener('abort', onAbort, { once: true });
     client.once('close', onConnectionClose);
-    client.exec(line, (e, ch) => {
-      if (e) {
-        return fail(
-          new NetopsError(ErrorCode.SshConnect, `exec on ${labels.host} failed: ${e.message}`, {
-            userMessage: `Could not start ${labels.template} on ${labels.host}: ${e.message}`,
-            cause: e,
-          }),
-        );
-      }
-      channel = ch;
-      if (settled) return stopChannel(ch);
-      ch.on('data', collect(out));
-      ch.stderr.on('data', collect(err));
-      ch.on('exit', (exitCode: number | null, signalName?: string) => {
-        if (typeof exitCode === 'number') code = exitCode;
-        if (signalName) exitSignal = signalName;
+    // ssh2 throws synchronously ("Not connected") when the connection closed between checkout and exec.
+    try {
+      execOn(client);
+    } catch (e) {
+      fail(
+        new NetopsError(ErrorCode.SshConnect, `exec on ${labels.host} failed: ${(e as Error).message}`, {
+          userMessage: `The SSH connection to ${labels.host} closed before ${labels.template} could start; try again`,
+          retryable: true,
+          cause: e,
+        }),
+      );
+    }
+    function execOn(c: Client): void {
+      c.exec(line, (e, ch) => {
+        if (e) {
+          return fail(
+            new NetopsError(ErrorCode.SshConnect, `exec on ${labels.host} failed: ${e.message}`, {
+              userMessage: `Could not start ${labels.template} on ${labels.host}: ${e.message}`,
+              cause: e,
+            }),
+          );
+        }
+        channel = ch;
+        if (settled) return stopChannel(ch);
+        ch.on('data', collect(out));
+        ch.stderr.on('data', collect(err));
+        ch.on('exit', (exitCode: number | null, signalName?: string) => {
+          if (typeof exitCode === 'number') code = exitCode;
+          if (signalName) exitSignal = signalName;
+        });
+        ch.on('close', finish);
       });
-      ch.on('close', finish);
-    });
+    }
   });
 }
 
