@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { ConfigFileError } from './config-file-error.js';
 import { chooseConfigPath } from './config-path.js';
 import { crossCheckConfig } from './cross-check.js';
+import { crossCheckPolicy } from './cross-check-policy.js';
 import { deepFreeze } from './deep-freeze.js';
 import { formatIssue } from './format-problem.js';
 import { describeReadFailure, type LoadIo } from './load-io.js';
@@ -44,7 +45,8 @@ function validateDocument(raw: unknown, io: LoadIo): { config?: Config; problems
   const parsed = schema.safeParse(raw, { reportInput: true });
   const problems = parsed.success ? [] : parsed.error.issues.flatMap((i) => formatIssue(i, schema, raw, isSecretPath));
   problems.push(...crossCheckConfig(raw as Record<string, unknown>));
-  if (parsed.success) problems.push(...checkFrontEnd(parsed.data));
+  if (parsed.success)
+    problems.push(...checkFrontEnd(parsed.data), ...crossCheckPolicy(parsed.data.policy, parsed.data.tenants));
   return { config: parsed.data, problems };
 }
 
