@@ -69,15 +69,10 @@ export function createApprovalDecider(deps: ApprovalDeciderDeps) {
       planHash: approval.planHash,
       command: approval.commandName,
     };
-    const isRequester = approval.requester.userId === req.userId;
-    if (!(req.decision === 'reject' && isRequester)) {
-      try {
-        authorizeApproval(deps.policy(), req.userId, approval.tenant);
-      } catch (err) {
-        const message = describeForUser(err, req.approvalId);
-        await deps.audit({ type: 'approval.refused', ...ids, detail: message });
-        return { ok: false, message };
-      }
+    const refusal = checkDecider(approval, req);
+    if (refusal) {
+      await deps.audit({ type: 'approval.refused', ...ids, detail: refusal });
+      return { ok: false, message: refusal };
     }
     const applyJobId = `apply-${approval.id}`;
     const decision = req.decision === 'approve' ? 'approved' : 'rejected';
@@ -107,6 +102,21 @@ export function createApprovalDecider(deps: ApprovalDeciderDeps) {
     await markOriginal(approval, decision, req.userId, text);
     return { ok: true, message: text, ...(decision === 'approved' ? { applyJobId } : {}) };
   };
+
+  /** Why this user may not decide this approval (the requester approving, a non-approver), if so. */
+  function checkDecider(approval: StoredApproval, req: ApprovalRequest): string | undefined {
+    const isRequester = approval.requester.userId === req.userId;
+    // Checked again atomically in Redis; answering here first gives the clearer reason.
+    if (req.decision === 'approve' && isRequester) return describeRefusal('self', approval);
+    // The requester may withdraw their own request; anyone else needs the approver role.
+    if (req.decision === 'reject' && isRequester) return undefined;
+    try {
+      authorizeApproval(deps.policy(), req.userId, approval.tenant);
+      return undefined;
+    } catch (err) {
+      return describeForUser(err, req.approvalId);
+    }
+  }
 
   async function enqueueApply(approval: StoredApproval, req: ApprovalRequest, applyJobId: string): Promise<void> {
     await deps.producer.enqueue({
