@@ -24,10 +24,10 @@ beforeAll(async () => {
   slack = await startSlackApiStub({ token: TOKEN });
   port = await findFreePort();
   dir = mkdtempSync(join(tmpdir(), 'netops-e2e-'));
-  const example = readFileSync(resolve('config/netops.example.yaml'), 'utf8').replace(
-    'dir: ../jobs',
-    `dir: ${resolve('jobs')}`,
-  );
+  const example = readFileSync(resolve('config/netops.example.yaml'), 'utf8')
+    .replace('dir: ../jobs', `dir: ${resolve('jobs')}`)
+    // The example policy (deny by default) with the test's Slack user as an admin; C0OPS allows everything.
+    .replace('\n  users:\n', '\n  users:\n    U0ANN: [admin]\n');
   const slackSection = [
     'slack:',
     '  botToken: { env: SLACK_BOT_TOKEN }',
