@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createHostHealth, type HostHealth } from './host-health.js';
 import { type ProbeTiming, type RetryPolicy, runProbe, type SshRunner } from './probe.js';
 import type { Endpoint, PairResult, ProbeResult, ProbeSpec, Reachability, Verdict } from './types.js';
@@ -68,6 +69,9 @@ export async function runMatrix(
 ): Promise<{ pairs: PairResult[]; downHosts: Array<{ host: string; reason: string }> }> {
   const health = opts.health ?? createHostHealth();
   const pairs = buildPairs(endpoints);
+  // Every queued probe listens on the one check signal; hundreds are expected, not a leak.
+  const probeCount = pairs.reduce((n, p) => n + opts.probesFor(p.to).length, 0);
+  setMaxListeners(probeCount * 2 + 10, opts.signal);
   const results = await Promise.all(
     pairs.map(async ({ from, to }): Promise<PairResult> => {
       const expected = expectReachability(from.tenant, to.tenant, opts.policy);
