@@ -12,6 +12,11 @@ export interface NotifyHandlerDeps {
   logger: Logger;
 }
 
+/** Longer than a Slack call may take (10 s timeout): a claim this old belongs to a notifier that died mid-post. */
+const POST_LEASE_MS = 20_000;
+/** How long a posted message's ts is kept trying to reach Redis. */
+const STORE_REF_PATIENCE_MS = 120_000;
+
 type SlackRecord = JobRecord & { reply: { kind: 'slack'; channel: string; threadTs?: string } };
 
 /**
@@ -25,7 +30,7 @@ export function createNotifyHandler(deps: NotifyHandlerDeps) {
     const rec = await deps.store.get(jobId);
     if (rec?.reply.kind !== 'slack') return;
     try {
-      await render(rec as SlackRecord);
+      await renderUntilStable(rec as SlackRecord);
     } catch (err) {
       const waitMs = retryAfterMsOf(err);
       if (waitMs === undefined || !worker) throw err;
@@ -35,6 +40,21 @@ export function createNotifyHandler(deps: NotifyHandlerDeps) {
       throw Worker.RateLimitError();
     }
   };
+
+  /**
+   * Notify jobs run concurrently, so a slow one can write an older state over a newer render (e.g. "Queued" over
+   * the final result). Whoever writes re-reads afterwards and renders again if the state moved on meanwhile: the
+   * last writer always leaves the latest state in the message.
+   */
+  async function renderUntilStable(first: SlackRecord): Promise<void> {
+    let rec = first;
+    for (let round = 0; round < 4; round++) {
+      await render(rec);
+      const latest = await deps.store.get(rec.jobId);
+      if (!latest || renderKey(latest) === renderKey(rec)) return;
+      rec = { ...(latest as SlackRecord), reply: rec.reply };
+    }
+  }
 
   async function render(rec: SlackRecord): Promise<void> {
     const report = isFinalState(rec.state) ? await deps.store.getReport(rec.jobId) : undefined;
@@ -49,20 +69,36 @@ export function createNotifyHandler(deps: NotifyHandlerDeps) {
       await deps.notifier.update(ref, status, report);
       return ref;
     }
-    if (!(await deps.store.claim(rec.jobId, 'post'))) {
+    if (!(await deps.store.claim(rec.jobId, 'post', POST_LEASE_MS))) {
       // Another notify job is posting the first message right now; try again once it has stored the ts.
       throw new NetopsError(ErrorCode.Conflict, 'first post in progress', { retryable: true });
     }
-    return withReleaseOnError(rec.jobId, 'post', async () => {
-      const target = {
-        channel: rec.reply.channel,
-        userId: rec.userId,
-        ...(rec.reply.threadTs ? { threadTs: rec.reply.threadTs } : {}),
-      };
-      const ref = await deps.notifier.post(target, status, report);
-      await deps.store.setMessage(rec.jobId, ref);
-      return ref;
-    });
+    const target = {
+      channel: rec.reply.channel,
+      userId: rec.userId,
+      ...(rec.reply.threadTs ? { threadTs: rec.reply.threadTs } : {}),
+    };
+    const ref = await withReleaseOnError(rec.jobId, 'post', () => deps.notifier.post(target, status, report));
+    await storeMessageRef(rec.jobId, ref);
+    return ref;
+  }
+
+  /**
+   * The message exists in Slack now: losing its ts would leave it never updated (and the claim held), so the ts is
+   * stored even if Redis went away meanwhile, as soon as it is back.
+   */
+  async function storeMessageRef(jobId: string, ref: MessageRef): Promise<void> {
+    const deadline = Date.now() + STORE_REF_PATIENCE_MS;
+    for (;;) {
+      try {
+        await deps.store.setMessage(jobId, ref);
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        deps.logger.warn({ jobId, err: (err as Error).message }, 'cannot store the reply ts yet: retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   /** Thread detail and files belong to the final result: posted at most once per job. */
@@ -84,4 +120,9 @@ export function createNotifyHandler(deps: NotifyHandlerDeps) {
       throw err;
     }
   }
+}
+
+/** What the reply message shows of a record; two records with the same key render the same message. */
+function renderKey(rec: JobRecord): string {
+  return [rec.state, rec.step ?? '', rec.history.length, rec.queuePosition ?? '', rec.errorText ?? ''].join('|');
 }

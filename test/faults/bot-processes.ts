@@ -17,6 +17,8 @@ export interface BotConfigOptions {
   hostsYaml?: string;
   /** Nomad client timeout. */
   nomadTimeoutMs?: number;
+  /** Slack user ids allowed to run every command (policy role `ops`). @defaultValue ['U0ANN'] */
+  users?: string[];
 }
 
 /**
@@ -32,6 +34,13 @@ export function writeBotConfig(opts: BotConfigOptions): { dir: string; fileFor(p
   if (opts.nomadAddress) example = example.replace('address: http://127.0.0.1:4646', `address: ${opts.nomadAddress}`);
   if (opts.consulAddress) example = example.replace('address: http://127.0.0.1:8500', `address: ${opts.consulAddress}`);
   if (opts.nomadTimeoutMs) example = example.replace('timeoutMs: 10000', `timeoutMs: ${opts.nomadTimeoutMs}`);
+  // The example's own policy (if any) is replaced by the test users' one below.
+  const policyAt = example.search(/\n(# Who may run what[^\n]*\n(#[^\n]*\n)*)?policy:/);
+  if (policyAt >= 0) {
+    const body = example.indexOf('policy:', policyAt);
+    const next = example.slice(body).search(/\n[a-z]/);
+    example = example.slice(0, policyAt + 1) + (next >= 0 ? example.slice(body + next + 1) : '');
+  }
   if (opts.hostsYaml) {
     const start = example.indexOf('\nhosts:\n');
     const end = example.indexOf('\n# Networks');
@@ -45,11 +54,14 @@ export function writeBotConfig(opts: BotConfigOptions): { dir: string; fileFor(p
     '  botUserId: U0NETOPS',
     `  apiUrl: ${opts.slackApiUrl}`,
   ].join('\n');
+  // Deny by default: the test users get one role that may run everything everywhere.
+  const users = (opts.users ?? ['U0ANN']).map((u) => `    ${u}: [ops]`).join('\n');
+  const policy = `policy:\n  roles:\n    ops: { commands: ['*'], tenants: ['*'] }\n  channels:\n    C0OPS: { commands: ['*'], tenants: ['*'] }\n  users:\n${users}\n`;
   return {
     dir,
     fileFor(port: number) {
       const file = join(dir, `netops-${port}.yaml`);
-      writeFileSync(file, `${slack}\n  port: ${port}\n${example}`);
+      writeFileSync(file, `${slack}\n  port: ${port}\n${example}\n${policy}`);
       return file;
     },
   };

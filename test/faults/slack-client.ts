@@ -27,7 +27,7 @@ export async function waitUntil<T>(
   fn: () => T | undefined | Promise<T | undefined>,
   what: string,
   timeoutMs = 20_000,
-  context: () => string = () => '',
+  context: () => string | Promise<string> = () => '',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -35,5 +35,5 @@ export async function waitUntil<T>(
     if (v !== undefined && v !== false) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out waiting for ${what}\n${context()}`);
+  throw new Error(`timed out waiting for ${what}\n${await context()}`);
 }

@@ -1,0 +1,116 @@
+import { rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../src/queue/embedded-redis.js';
+import { restartTestRedis, startTestRedis } from '../helpers/redis-server.js';
+import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
+import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
+import { botEnv, startBotProcess, stopAll, writeBotConfig } from './bot-processes.js';
+import { postSlashCommand, waitUntil } from './slack-client.js';
+import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
+
+let redis: Awaited<ReturnType<typeof startTestRedis>>;
+let restarted: { stop(): Promise<void> } | undefined;
+let slack: SlackApiStub;
+let upstream: UpstreamStub;
+let port: number;
+let dir: string;
+let configFile: string;
+const procs: SpawnedProcess[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  slack = await startSlackApiStub();
+  upstream = await startUpstreamStub('ok');
+  port = await findFreePort();
+  const config = writeBotConfig({ slackApiUrl: slack.url, nomadAddress: upstream.url, consulAddress: upstream.url });
+  dir = config.dir;
+  configFile = config.fileFor(port);
+  // Front end only: acked jobs wait on their queue, so the outage hits jobs that exist only in Redis.
+  const bot = startBotProcess('bot.ts', botEnv(configFile, redis.url));
+  procs.push(bot);
+  await waitForOutput(bot, /slack front end started/, 60_000);
+}, 90_000);
+
+afterAll(async () => {
+  await stopAll(procs);
+  await restarted?.stop();
+  await upstream?.close();
+  await slack?.close();
+  await redis?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const get = async (path: string) => {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5_000) });
+  return { status: res.status, text: await res.text() };
+};
+const send = (triggerId: string) => postSlashCommand(port, { command: '/status', text: '', triggerId });
+
+describe('Redis killed and restarted while commands arrive', () => {
+  it('answers clearly while Redis is down and loses no acknowledged job once it is back', async () => {
+    const before = await Promise.all([1, 2, 3, 4, 5].map((i) => send(`before.${i}`)));
+    for (const r of before) expect(r.text).toContain('Queued');
+    expect((await get('/readyz')).status).toBe(200);
+
+    // SIGKILL, not a clean shutdown: only what the append-only file already holds survives.
+    const probe = new Redis(redis.url);
+    const pid = Number(/process_id:(\d+)/.exec(await probe.info('server'))?.[1]);
+    probe.disconnect();
+    process.kill(pid, 'SIGKILL');
+    await waitUntil(async () => (await get('/readyz')).status === 503, '/readyz to report Redis down');
+    expect((await get('/healthz')).status).toBe(200);
+
+    const during = await Promise.all([1, 2, 3].map((i) => send(`during.${i}`)));
+    for (const r of during) {
+      expect(r.status).toBe(200);
+      expect(r.ms).toBeLessThan(3_000);
+      expect(r.text).toContain('The job queue (Redis) is unreachable right now, so nothing was queued');
+    }
+    // /help needs no Redis at all.
+    expect((await postSlashCommand(port, { command: '/help', text: '', triggerId: 'help.down' })).status).toBe(200);
+
+    restarted = await restartTestRedis(redis);
+    await waitUntil(async () => (await get('/readyz')).status === 200, '/readyz after the restart', 30_000);
+    const after = await Promise.all([1, 2, 3].map((i) => send(`after.${i}`)));
+    for (const r of after) expect(r.text).toContain('Queued');
+
+    // A worker started now finds every acked job, including those queued before the crash.
+    const worker = startBotProcess('worker.ts', botEnv(configFile, redis.url));
+    procs.push(worker);
+    const acked = [...[1, 2, 3, 4, 5].map((i) => `before.${i}`), ...[1, 2, 3].map((i) => `after.${i}`)];
+    const check = new Redis(redis.url);
+    try {
+      await waitUntil(
+        async () => {
+          const states = await Promise.all(acked.map((id) => check.hget(`netops:job:${id}`, 'state')));
+          return states.every((s) => s === 'succeeded' || s === 'failed');
+        },
+        'every acked job to finish',
+        60_000,
+        () => worker.output().slice(-2000),
+      );
+      for (const i of [1, 2, 3]) expect(await check.exists(`netops:job:during.${i}`)).toBe(0);
+      // One reply message per acked job, each updated to its end state.
+      const replies = () => Promise.all(acked.map((id) => check.hget(`netops:job:${id}`, 'messageTs')));
+      await waitUntil(
+        async () =>
+          (await replies()).every((t) => t && /Succeeded|Failed/.test(JSON.stringify(slack.messages.get(t)?.blocks))),
+        'every reply to show its result',
+        Number(process.env.DEBUG_WAIT) || 20_000,
+        async () =>
+          JSON.stringify({
+            messages: [...slack.messages.entries()].map(([ts, m]) => `${ts} ${m.text}`),
+            records: await Promise.all(acked.map((id) => check.hgetall(`netops:job:${id}`))),
+          }),
+      );
+      const posts = slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.body.thread_ts);
+      expect(posts).toHaveLength(acked.length);
+    } finally {
+      check.disconnect();
+    }
+    const metrics = (await get('/metrics')).text;
+    expect(metrics).toMatch(/netops_commands_total\{outcome="queued",command="status",role="bot"\} 8/);
+    expect(metrics).toMatch(/netops_commands_total\{outcome="error",command="",role="bot"\} 3/);
+  }, 150_000);
+});
