@@ -76,7 +76,11 @@ describe('Redis killed and restarted while commands arrive', () => {
     for (const r of after) expect(r.text).toContain('Queued');
 
     // A worker started now finds every acked job, including those queued before the crash.
-    const worker = startBotProcess('worker.ts', botEnv(configFile, redis.url));
+    const metricsPort = await findFreePort();
+    const worker = startBotProcess(
+      'worker.ts',
+      botEnv(configFile, redis.url, { NETOPS_METRICS_PORT: String(metricsPort) }),
+    );
     procs.push(worker);
     const acked = [...[1, 2, 3, 4, 5].map((i) => `before.${i}`), ...[1, 2, 3].map((i) => `after.${i}`)];
     const check = new Redis(redis.url);
@@ -109,6 +113,13 @@ describe('Redis killed and restarted while commands arrive', () => {
     } finally {
       check.disconnect();
     }
+    // The worker-only process serves its own /metrics: it ran all eight jobs.
+    const workerMetrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const runs = workerMetrics
+      .split('\n')
+      .filter((l) => l.startsWith('netops_job_duration_seconds_count{') && l.includes('role="worker"'))
+      .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    expect(runs).toBe(8);
     const metrics = (await get('/metrics')).text;
     expect(metrics).toMatch(/netops_commands_total\{outcome="queued",command="status",role="bot"\} 8/);
     expect(metrics).toMatch(/netops_commands_total\{outcome="error",command="",role="bot"\} 3/);
