@@ -12,6 +12,8 @@ export type UpstreamMode = 'ok' | '500' | 'hang';
 export interface UpstreamStub {
   url: string;
   mode: UpstreamMode;
+  /** Added before every answer (models a slow cluster so jobs are in flight for a while). */
+  delayMs: number;
   calls: Array<{ method: string; path: string; at: number }>;
   /** Requests currently held open by 'hang'. */
   hanging(): number;
@@ -36,6 +38,7 @@ export async function startUpstreamStub(mode: UpstreamMode = 'ok'): Promise<Upst
   const stub: UpstreamStub = {
     url: '',
     mode,
+    delayMs: 0,
     calls: [],
     hanging: () => held.size,
     close: async () => {
@@ -44,7 +47,8 @@ export async function startUpstreamStub(mode: UpstreamMode = 'ok'): Promise<Upst
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    if (stub.delayMs > 0) await new Promise((r) => setTimeout(r, stub.delayMs));
     const path = new URL(req.url ?? '/', 'http://stub').pathname;
     stub.calls.push({ method: req.method ?? 'GET', path, at: Date.now() });
     req.resume();

@@ -1,0 +1,120 @@
+import { rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../src/queue/embedded-redis.js';
+import { startTestRedis } from '../helpers/redis-server.js';
+import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
+import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
+import { botEnv, startBotProcess, stopAll, writeBotConfig } from './bot-processes.js';
+import { postSlashCommand, waitUntil } from './slack-client.js';
+import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
+
+const COMMANDS = 120;
+const CONCURRENCY = 6;
+const userOf = (i: number) => `U0G${i % 30}`;
+
+let redis: Awaited<ReturnType<typeof startTestRedis>>;
+let slack: SlackApiStub;
+let upstream: UpstreamStub;
+let probe: Redis;
+let port: number;
+let dir: string;
+let configFile: string;
+const procs: SpawnedProcess[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  slack = await startSlackApiStub();
+  upstream = await startUpstreamStub('ok');
+  // Every job waits on the cluster a little, so restarts always find jobs in flight.
+  upstream.delayMs = 300;
+  port = await findFreePort();
+  const config = writeBotConfig({
+    slackApiUrl: slack.url,
+    nomadAddress: upstream.url,
+    consulAddress: upstream.url,
+    users: Array.from({ length: 30 }, (_, i) => userOf(i)),
+  });
+  dir = config.dir;
+  configFile = config.fileFor(port);
+  probe = new Redis(redis.url);
+}, 30_000);
+
+afterAll(async () => {
+  probe?.disconnect();
+  await stopAll(procs);
+  await upstream?.close();
+  await slack?.close();
+  await redis?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(entry: 'bot.ts' | 'worker.ts'): Promise<SpawnedProcess> {
+  const p = startBotProcess(entry, botEnv(configFile, redis.url, { NETOPS_RATE_LIMIT: '600,100' }));
+  procs.push(p);
+  await waitForOutput(p, entry === 'bot.ts' ? /slack front end started/ : /workers started/, 60_000);
+  return p;
+}
+
+describe('graceful restarts of the bot and the worker under a stream of commands', () => {
+  it('SIGTERM to either process loses no acknowledged command and runs none twice', async () => {
+    let bot = await start('bot.ts');
+    let worker = await start('worker.ts');
+    const acked = new Set<string>();
+    const unanswered: number[] = [];
+    let next = 0;
+    const sendOne = async (i: number) => {
+      const r = await postSlashCommand(port, { command: '/status', text: '', triggerId: `gr.${i}`, userId: userOf(i) });
+      if (r.status === 200 && /Queued|Already received/.test(r.text)) acked.add(`gr.${i}`);
+      else unanswered.push(i);
+    };
+    const stream = Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < COMMANDS) {
+          await sendOne(next++);
+          // About 7 commands a second: the stream outlasts both restarts.
+          await new Promise((r) => setTimeout(r, 800));
+        }
+      }),
+    );
+    // Restart the worker, then the bot, while commands keep coming.
+    await waitUntil(() => next > COMMANDS / 4, 'a quarter of the stream');
+    const workerExit = await worker.stop('SIGTERM');
+    expect(workerExit).toBe(0);
+    worker = await start('worker.ts');
+    await waitUntil(() => next > COMMANDS / 2, 'half of the stream');
+    expect(await bot.stop('SIGTERM')).toBe(0);
+    bot = await start('bot.ts');
+    await stream;
+    // The bot was down for a moment mid-stream: some requests got no answer. Slack redelivers them (same trigger
+    // id) and the bot, back now, takes them.
+    const redelivered = unanswered.splice(0);
+    expect(redelivered.length).toBeGreaterThan(0);
+    for (const i of redelivered) await sendOne(i);
+    expect(unanswered).toEqual([]);
+    expect(acked.size).toBe(COMMANDS);
+
+    const ids = [...acked];
+    await waitUntil(
+      async () => {
+        const states = await Promise.all(ids.map((id) => probe.hget(`netops:job:${id}`, 'state')));
+        return states.every((s) => s === 'succeeded' || s === 'failed');
+      },
+      'every acknowledged command to finish',
+      120_000,
+    );
+    // Exactly one processor run per command: each /status run lists Nomad nodes once.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(upstream.calls.filter((c) => c.path === '/v1/nodes')).toHaveLength(COMMANDS);
+    await waitUntil(
+      async () => {
+        const ts = await Promise.all(ids.map((id) => probe.hget(`netops:job:${id}`, 'messageTs')));
+        return ts.every((t) => t && /Succeeded|Failed/.test(JSON.stringify(slack.messages.get(t)?.blocks)));
+      },
+      'every reply to show its result',
+      60_000,
+    );
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.body.thread_ts)).toHaveLength(COMMANDS);
+    expect(worker.output()).not.toMatch(/"level":50/);
+  }, 240_000);
+});
