@@ -19,6 +19,9 @@ const C = Number(process.env.ACK_BENCH_C) || 64;
 const BLOCK = 500;
 const WARMUP = 300;
 const TARGET_RATIO = 1.5;
+/** A team of this many people sends the commands (all in the access policy). */
+const USERS = 200;
+const userOf = (seq: number) => `U0B${seq % USERS}`;
 const RESULT_FILE = new URL('./results/ack-latency.json', import.meta.url);
 
 /** One target's latency figures, ms. */
@@ -61,7 +64,7 @@ export interface AckLatencyResult {
 
 /**
  * N signed `/status` slash commands at concurrency C against the real bot process (HTTP receiver, real Redis,
- * rate limiter on, one user per command) and against a bare Bolt app that only acks, alternating in blocks.
+ * access policy and rate limiter on, a team of 200 users) and against a bare Bolt app that only acks, alternating in blocks.
  * The bot runs front-end-only, so every acked command stays on its queue where it can be counted: each
  * "Queued" ack must have exactly one BullMQ job and one job record.
  */
@@ -70,8 +73,12 @@ export async function run(): Promise<AckLatencyResult> {
   const slack = await startSlackApiStub();
   const botPort = await findFreePort();
   const barePort = await findFreePort();
-  const config = writeBotConfig({ slackApiUrl: slack.url });
-  const bot = spawnEntry('bot.ts', { ...botEnv(config.fileFor(botPort), redis.url), LOG_LEVEL: 'info' });
+  const config = writeBotConfig({ slackApiUrl: slack.url, users: Array.from({ length: USERS }, (_, i) => userOf(i)) });
+  // The rate limiter stays in the path (its Redis call is part of the ack), with limits this load never reaches.
+  const bot = spawnEntry('bot.ts', {
+    ...botEnv(config.fileFor(botPort), redis.url, { NETOPS_RATE_LIMIT: '1000000,1000000' }),
+    LOG_LEVEL: 'info',
+  });
   const bare = spawnBare(barePort);
   const probe = new Redis(redis.url);
   try {
@@ -89,7 +96,7 @@ export async function run(): Promise<AckLatencyResult> {
       const bodies = Array.from({ length: count }, () => {
         seq += 1;
         const triggerId = `bench.${seq}`;
-        return { triggerId, body: slashCommandBody({ command: '/status', text: '', triggerId, userId: `U${seq}` }) };
+        return { triggerId, body: slashCommandBody({ command: '/status', text: '', triggerId, userId: userOf(seq) }) };
       });
       let next = 0;
       const worker = async () => {
