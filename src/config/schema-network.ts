@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { cidr, entityName, intInRange, text } from './fields.js';
+import type { LoadIo } from './load-io.js';
+import { secret } from './secret.js';
 
 /** The overlay or host networks containers can be attached to. */
 export function createNetworkSchema() {
@@ -22,11 +24,21 @@ export function createNetworkSchema() {
   });
 }
 
-/** A tenant: an overlay subnet whose workloads may reach each other and nothing else. */
-export function createTenantSchema() {
+/**
+ * A tenant: an overlay subnet whose workloads may reach each other and nothing else. With `nomad`, the tenant's
+ * writes use its own Nomad namespace and ACL token instead of the cluster's, so a job runs with the tenant's rights.
+ */
+export function createTenantSchema(io: LoadIo) {
+  const nomad = z.strictObject({
+    namespace: text().optional().describe('the Nomad namespace of tenant {name}'),
+    token: secret(z.string().regex(/^\S+$/, { error: 'must not contain whitespace' }), io, {
+      what: "the tenant's Nomad ACL token secret id",
+    }),
+  });
   return z.strictObject({
     name: entityName().describe('a tenant name'),
     subnet: cidr().describe('the subnet of tenant {name}, e.g. 10.32.1.0/24'),
     network: entityName().describe('the network tenant {name} lives on'),
+    nomad: nomad.optional().describe('the nomad section of tenant {name}: { namespace, token }'),
   });
 }

@@ -41,7 +41,7 @@ export function createConfigSchema(io: LoadIo) {
       .describe('a list with at least one cluster: - { name, nomad: { address }, consul: { address } }'),
     hosts: list(createHostSchema(io), 'hosts').describe('the list of SSH hosts'),
     networks: list(createNetworkSchema(), 'networks').describe('the list of networks'),
-    tenants: list(createTenantSchema(), 'tenants').describe('the list of tenants'),
+    tenants: list(createTenantSchema(io), 'tenants').describe('the list of tenants'),
     jobs: jobs.describe('the jobs section'),
     limits: limits.describe('the limits section'),
     isolation: createIsolationSchema().describe('the isolation section'),

@@ -9,7 +9,7 @@ import type { Report } from '../report/model.js';
 import { exportAudit, parseAccessCli, parseSinceMs, runDecisionCli } from './cli-access.js';
 import { CLI_USAGE, parseCliArgs } from './cli-args.js';
 import { loggerOptionsFor } from './logger-options.js';
-import { createPolicySource } from './policy-source.js';
+import { createPolicySource, createWriteGuards } from './policy-source.js';
 import { createProcessors } from './processors.js';
 import { startRuntime } from './runtime.js';
 
@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   });
   const processors = await createProcessors(config, logger, {
     redis: () => runtime.connect('worker'),
-    guards: { policy: access.policy, approvals: () => runtime.approvals, locks: () => runtime.locks },
+    guards: createWriteGuards(access, () => runtime),
   });
   const runtime = await startRuntime({
     redisUrl: config.redis?.url,

@@ -4,7 +4,7 @@ import { createSshPool, type SshHost } from '../clients/ssh/index.js';
 import { type Config, clusterFor } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import type { ClusterContext, ClusterHost } from '../net/cluster.js';
-import { withSshAudit } from '../queue/audited-ssh.js';
+import { withSshAudit } from './audited-ssh.js';
 
 /**
  * Builds the clients of the cluster commands from config: Nomad (undici), Consul (the cluster address and one
@@ -12,14 +12,28 @@ import { withSshAudit } from '../queue/audited-ssh.js';
  */
 export function createClusterContext(config: Config, logger: Logger): ClusterContext & { close(): Promise<void> } {
   const cluster = clusterFor(config);
-  const nomad = createNomadClient({
-    address: cluster.nomad.address,
-    ...(cluster.nomad.region ? { region: cluster.nomad.region } : {}),
-    ...(cluster.nomad.namespace ? { namespace: cluster.nomad.namespace } : {}),
-    ...(cluster.nomad.token ? { token: cluster.nomad.token } : {}),
-    timeoutMs: cluster.nomad.timeoutMs,
-    logger,
-  });
+  const nomadWith = (namespace: string | undefined, token: string | undefined) =>
+    createNomadClient({
+      address: cluster.nomad.address,
+      ...(cluster.nomad.region ? { region: cluster.nomad.region } : {}),
+      ...(namespace ? { namespace } : {}),
+      ...(token ? { token } : {}),
+      timeoutMs: cluster.nomad.timeoutMs,
+      logger,
+    });
+  const nomad = nomadWith(cluster.nomad.namespace, cluster.nomad.token);
+  // A tenant with its own namespace or token writes with those rights, never with the cluster's token.
+  const tenantNomads = new Map(
+    config.tenants
+      .filter((t) => t.nomad?.namespace || t.nomad?.token)
+      .map(
+        (t) =>
+          [
+            t.name,
+            nomadWith(t.nomad?.namespace ?? cluster.nomad.namespace, t.nomad?.token ?? cluster.nomad.token),
+          ] as const,
+      ),
+  );
   const consulOptions = {
     address: cluster.consul.address,
     datacenter: cluster.consul.datacenter ?? 'dc1',
@@ -80,6 +94,7 @@ export function createClusterContext(config: Config, logger: Logger): ClusterCon
     },
     ssh,
     hosts,
+    nomadForTenant: (tenant) => tenantNomads.get(tenant) ?? nomad,
     close: () => ssh.close(),
   };
 }

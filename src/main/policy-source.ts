@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
-import type { AccessPolicy } from '../chat/policy.js';
+import { type AccessPolicy, isApprovalRequired } from '../chat/policy.js';
 import { chooseConfigPath } from '../config/config-path.js';
 import { type Config, loadConfig } from '../config/index.js';
 import type { Logger } from '../logging.js';
-import type { RuntimeAccess } from './runtime.js';
+import type { WriteGuards } from '../workers/processors/write-guards.js';
+import type { Runtime, RuntimeAccess } from './runtime.js';
 
 export interface PolicySourceOptions {
   env: NodeJS.ProcessEnv;
@@ -60,4 +61,17 @@ function readMtime(path: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The write processors' guards from the policy of the moment and the runtime's stores (made after them). */
+export function createWriteGuards(
+  access: RuntimeAccess,
+  runtime: () => Pick<Runtime, 'approvals' | 'locks'>,
+): WriteGuards {
+  return {
+    approvalRequired: (command, tenant) => isApprovalRequired(access.policy(), command, tenant),
+    approvalExpiryMinutes: () => access.policy()?.approvals.expiryMinutes ?? 30,
+    approvals: () => runtime().approvals,
+    locks: () => runtime().locks,
+  };
 }

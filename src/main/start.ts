@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../logging.js';
 import { createOpsRoutes, startOpsServer } from '../observability/http-routes.js';
 import { createMetrics } from '../observability/metrics.js';
 import { loggerOptionsFor } from './logger-options.js';
-import { createPolicySource } from './policy-source.js';
+import { createPolicySource, createWriteGuards } from './policy-source.js';
 import { createProcessors } from './processors.js';
 import { startRuntime } from './runtime.js';
 
@@ -34,7 +34,7 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
       ? { registry: {}, close: async () => {} }
       : await createProcessors(config, logger, {
           redis: () => runtime.connect('worker'),
-          guards: { policy: access.policy, approvals: () => runtime.approvals, locks: () => runtime.locks },
+          guards: createWriteGuards(access, () => runtime),
         });
   const metrics = createMetrics({ role });
   if (processors.sshStats) metrics.setSource('sshStats', processors.sshStats);

@@ -20,6 +20,14 @@ export interface ClusterContext {
   consulDns: { server: string; port: number; domain: string; datacenter: string };
   ssh: SshPool;
   hosts: ClusterHost[];
+  /** The Nomad client for a tenant's writes: its own namespace and ACL token when config gives them. */
+  nomadForTenant?(tenant: string): NomadClient;
+}
+
+/** The cluster as a tenant's writes see it: Nomad with the tenant's namespace and token, the rest shared. */
+export function clusterForTenant<T extends ClusterContext>(ctx: T, tenant: string): T {
+  const nomad = ctx.nomadForTenant?.(tenant);
+  return nomad ? { ...ctx, nomad } : ctx;
 }
 
 /** The config host that a Nomad node is (by advertised address, else by name). */

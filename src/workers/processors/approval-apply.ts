@@ -1,6 +1,5 @@
-import { describeUser } from '../../chat/policy.js';
 import { ErrorCode, NetopsError } from '../../errors.js';
-import type { ClusterContext } from '../../net/cluster.js';
+import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
 import type { StoredApproval } from '../../queue/approval-store.js';
 import { auditInScope } from '../../queue/audit-context.js';
 import type { Report } from '../../report/model.js';
@@ -8,7 +7,7 @@ import type { Processor } from '../processor.js';
 import { applyDeploy, type DeployApplyDeps, startDeployOutcome } from './deploy-apply.js';
 import { readRegisteredJob, stopTenantJob } from './deploy-stop.js';
 import { resolveTenant, type TenantConfigView } from './tenant-context.js';
-import { checkTenantFreeze, type WriteGuards, withDeployLock } from './write-guards.js';
+import { checkTenantFreeze, describeUser, type WriteGuards, withDeployLock } from './write-guards.js';
 
 /**
  * Applies an approved plan exactly as planned: /deploy registers the stored job with EnforceIndex on the
@@ -54,7 +53,7 @@ export function createApprovalApplyProcessor(
       const outcome = startDeployOutcome(String(a.args.job), a.nomadJobId, a.tenant, placement.subnet);
       outcome.plan = a.planLines;
       await auditInScope({ type: 'apply', approvalId: a.id, planHash: a.planHash, tenant: a.tenant });
-      return applyDeploy(ctx, deps, outcome, {
+      return applyDeploy(ctx, { ...deps, cluster: clusterForTenant(deps.cluster, a.tenant) }, outcome, {
         job: JSON.parse(a.jobJson) as Record<string, unknown>,
         template: JSON.parse(a.templateJson) as Record<string, unknown>,
         jobModifyIndex: a.jobModifyIndex,
@@ -63,7 +62,8 @@ export function createApprovalApplyProcessor(
     }
 
     async function applyStop(a: StoredApproval): Promise<Report> {
-      const current = await readRegisteredJob(deps.cluster, a.nomadJobId, ctx.signal);
+      const cluster = clusterForTenant(deps.cluster, a.tenant);
+      const current = await readRegisteredJob(cluster, a.nomadJobId, ctx.signal);
       // Nomad's deregister has no EnforceIndex: compare first so a job changed since the plan fails closed.
       if ((current.JobModifyIndex ?? 0) !== a.jobModifyIndex) {
         throw new NetopsError(ErrorCode.Conflict, `approved stop ${a.id} is stale`, {
@@ -71,7 +71,7 @@ export function createApprovalApplyProcessor(
         });
       }
       await auditInScope({ type: 'apply', approvalId: a.id, planHash: a.planHash, tenant: a.tenant });
-      return stopTenantJob(ctx, deps.cluster, a.nomadJobId, a.tenant);
+      return stopTenantJob(ctx, cluster, a.nomadJobId, a.tenant);
     }
   };
 }

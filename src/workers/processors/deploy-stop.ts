@@ -1,7 +1,6 @@
-import { isApprovalRequired } from '../../chat/policy.js';
 import type { DeployStopArgs } from '../../commands/index.js';
 import { ErrorCode, isNetopsError, NetopsError } from '../../errors.js';
-import type { ClusterContext } from '../../net/cluster.js';
+import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
 import { deregisterStale } from '../../net/deploy/consul-sync.js';
 import { followEvaluation } from '../../net/deploy/follow-evaluation.js';
 import { tenantJobId } from '../../net/tenant-job.js';
@@ -26,9 +25,10 @@ export function createDeployStopProcessor(deps: {
     const placement = resolveTenant(deps.config, ctx.command.args.tenant);
     const jobId = tenantJobId(ctx.command.args.job, placement.tenant);
     await checkTenantFreeze(deps.guards, placement.tenant);
-    const current = await readRegisteredJob(deps.cluster, jobId, ctx.signal);
+    const cluster = clusterForTenant(deps.cluster, placement.tenant);
+    const current = await readRegisteredJob(cluster, jobId, ctx.signal);
     const guards = deps.guards;
-    if (guards && isApprovalRequired(guards.policy(), 'deploy-stop', placement.tenant)) {
+    if (guards?.approvalRequired('deploy-stop', placement.tenant)) {
       const now = guards.now?.() ?? Date.now();
       const index = current.JobModifyIndex ?? 0;
       const approval = await guards.approvals().save({
@@ -46,7 +46,7 @@ export function createDeployStopProcessor(deps: {
         planHash: hashPlan({ stop: jobId }, index),
         planLines: [`stop ${jobId} (version ${current.Version ?? '?'}, modify index ${index})`],
         createdAt: now,
-        expiresAt: now + (guards.policy()?.approvals.expiryMinutes ?? 30) * 60_000,
+        expiresAt: now + guards.approvalExpiryMinutes() * 60_000,
       });
       await auditInScope({
         type: 'approval.pending',
@@ -57,7 +57,7 @@ export function createDeployStopProcessor(deps: {
       return buildPendingApprovalReport(approval);
     }
     return withDeployLock(guards, jobId, { by: ctx.requester.userId, jobId: ctx.jobId }, () =>
-      stopTenantJob(ctx, deps.cluster, jobId, placement.tenant),
+      stopTenantJob(ctx, cluster, jobId, placement.tenant),
     );
   };
 }

@@ -1,6 +1,5 @@
-import { isApprovalRequired } from '../../chat/policy.js';
 import type { DeployArgs } from '../../commands/index.js';
-import type { ClusterContext } from '../../net/cluster.js';
+import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
 import { auditInScope } from '../../queue/audit-context.js';
 import { buildDeployReport } from '../../report/deploy-report.js';
 import type { Processor } from '../processor.js';
@@ -32,7 +31,9 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
   return async (ctx) => {
     const args = ctx.command.args;
     await checkTenantFreeze(deps.guards, args.tenant);
-    const plan = await planDeploy(deps, args, ctx.signal);
+    // The tenant's Nomad namespace and token (when configured) for everything this write does.
+    const tenantDeps = { ...deps, cluster: clusterForTenant(deps.cluster, args.tenant) };
+    const plan = await planDeploy(tenantDeps, args, ctx.signal);
     const outcome = startDeployOutcome(args.job, plan.jobId, plan.placement.tenant, plan.placement.subnet);
     outcome.plan = plan.lines;
     await auditInScope({ type: 'plan', tenant: plan.placement.tenant, planHash: plan.planHash });
@@ -45,7 +46,7 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
       return buildDeployReport(outcome);
     }
     const guards = deps.guards;
-    if (guards && isApprovalRequired(guards.policy(), 'deploy', plan.placement.tenant)) {
+    if (guards?.approvalRequired('deploy', plan.placement.tenant)) {
       const now = guards.now?.() ?? Date.now();
       const approval = await guards.approvals().save({
         jobId: ctx.jobId,
@@ -62,7 +63,7 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
         planHash: plan.planHash,
         planLines: plan.lines,
         createdAt: now,
-        expiresAt: now + (guards.policy()?.approvals.expiryMinutes ?? 30) * 60_000,
+        expiresAt: now + guards.approvalExpiryMinutes() * 60_000,
       });
       await auditInScope({
         type: 'approval.pending',
@@ -76,7 +77,11 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
     }
     await ctx.progress(`planned: ${plan.lines.join('; ')}`);
     return withDeployLock(guards, plan.jobId, { by: ctx.requester.userId, jobId: ctx.jobId }, () =>
-      applyDeploy(ctx, deps, outcome, { job: plan.job, template: plan.template, jobModifyIndex: plan.jobModifyIndex }),
+      applyDeploy(ctx, tenantDeps, outcome, {
+        job: plan.job,
+        template: plan.template,
+        jobModifyIndex: plan.jobModifyIndex,
+      }),
     );
   };
 }

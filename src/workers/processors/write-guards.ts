@@ -1,16 +1,18 @@
-import type { AccessPolicy } from '../../chat/policy.js';
-import { describeUser } from '../../chat/policy.js';
 import { ErrorCode, NetopsError } from '../../errors.js';
 import type { ApprovalStore } from '../../queue/approval-store.js';
 import { auditInScope } from '../../queue/audit-context.js';
 import type { LockHolder, LockStore } from '../../queue/lock-store.js';
 
 /**
- * What guards the writes (/deploy, /deploy stop): the policy of the moment (approvals), the approval store and
- * the locks. Lazy getters, because the Redis connection and the config reload belong to the runtime.
+ * What guards the writes (/deploy, /deploy stop): the approval rules of the moment, the approval store and the
+ * locks. Lazy getters, because the Redis connection and the config reload belong to the runtime (main/ builds
+ * them from the chat side's policy; workers never import the chat side).
  */
 export interface WriteGuards {
-  policy: () => AccessPolicy | undefined;
+  /** Whether this write in this tenant needs an approver (policy.approvals, as the config says now). */
+  approvalRequired: (commandName: string, tenant: string) => boolean;
+  /** How long a plan waits for its approver. */
+  approvalExpiryMinutes: () => number;
   approvals: () => ApprovalStore;
   locks: () => LockStore;
   now?: () => number;
@@ -51,6 +53,11 @@ export async function withDeployLock<T>(
   } finally {
     await locks.releaseDeploy(nomadJobId, holder.jobId);
   }
+}
+
+/** Slack user ids become mentions; console identities stay plain. */
+export function describeUser(userId: string): string {
+  return /^[UW][A-Z0-9]{2,20}$/.test(userId) ? `<@${userId}>` : userId;
 }
 
 function describeHolder(h: LockHolder): string {

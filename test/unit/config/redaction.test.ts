@@ -59,6 +59,7 @@ describe('secret redaction', () => {
         'slack.appToken',
         'slack.botToken',
         'slack.signingSecret',
+        'tenants[*].nomad.token',
       ].sort(),
     );
     expect(secretPaths('config')).toContain('config.hosts[*].privateKey');
