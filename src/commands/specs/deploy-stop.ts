@@ -17,6 +17,7 @@ export const deployStopSpec = defineCommand<DeployStopArgs>({
   details: [
     '<job>: the template name used at deploy time; the Nomad job stopped is `<job>-<tenant>`.',
     'subnet=<tenant>: the tenant. Required.',
+    'Needs an approval like /deploy where policy.approvals says so; the stop is refused if the job changed since.',
   ],
   examples: ['/deploy stop httpbackend subnet=tenant-b'],
   execution: 'write',
