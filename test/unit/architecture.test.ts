@@ -1,0 +1,111 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** Every .ts file under src/ with its import specifiers. */
+function sourceFiles(dir = 'src'): Array<{ file: string; imports: string[] }> {
+  const out: Array<{ file: string; imports: string[] }> = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (path.endsWith('.ts')) {
+      const text = readFileSync(path, 'utf8');
+      const imports = [
+        ...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+      ].map((m) => m[1] ?? m[2] ?? '');
+      out.push({ file: relative('src', path), imports });
+    }
+  }
+  return out;
+}
+
+/** The folder (first path segment under src/) an import lands in, or the package name. */
+function target(file: string, spec: string): string {
+  if (!spec.startsWith('.'))
+    return spec.startsWith('node:')
+      ? spec
+      : spec
+          .split('/')
+          .slice(0, spec.startsWith('@') ? 2 : 1)
+          .join('/');
+  const resolved = relative('.', join('src', file, '..', spec)).replace(/\\/g, '/');
+  return resolved.startsWith('src/') ? (resolved.slice(4).split('/')[0] ?? '') : resolved;
+}
+
+// The direction of DESIGN.md: main → chat | workers → commands | queue | report | clients | net → errors, logging.
+const RULES: Array<{ from: string; forbidden: string[]; why: string }> = [
+  {
+    from: 'commands',
+    forbidden: [
+      'chat',
+      'workers',
+      'queue',
+      'clients',
+      'net',
+      'main',
+      'ioredis',
+      'bullmq',
+      'undici',
+      'ssh2',
+      'consul',
+      '@slack/bolt',
+      'node:fs',
+      'node:net',
+      'node:child_process',
+      'node:http',
+    ],
+    why: 'commands/ is pure: text in, typed command out',
+  },
+  {
+    from: 'chat',
+    forbidden: ['clients', 'workers', 'net', 'main', 'ssh2', 'undici', 'consul'],
+    why: 'the chat side never calls Nomad, Consul or SSH',
+  },
+  {
+    from: 'workers',
+    forbidden: ['chat', 'main', '@slack/bolt', '@slack/web-api'],
+    why: 'workers never import Bolt or the chat side',
+  },
+  {
+    from: 'clients',
+    forbidden: ['chat', 'workers', 'queue', 'main', 'commands', 'report'],
+    why: 'clients are thin and know no bot logic',
+  },
+  {
+    from: 'report',
+    forbidden: ['chat', 'workers', 'main', 'clients', '@slack/bolt'],
+    why: 'a Report is platform-neutral data',
+  },
+  {
+    from: 'queue',
+    forbidden: ['chat', 'workers', 'main', 'clients', '@slack/bolt'],
+    why: 'queue/ owns names and schemas only',
+  },
+];
+
+describe('import direction (DESIGN.md layout)', () => {
+  const files = sourceFiles();
+  it('finds the sources', () => {
+    expect(files.length).toBeGreaterThan(50);
+  });
+  for (const rule of RULES) {
+    it(`${rule.from}/ does not import ${rule.forbidden.join(', ')}: ${rule.why}`, () => {
+      const violations = files
+        .filter((f) => f.file.startsWith(`${rule.from}/`))
+        .flatMap((f) =>
+          f.imports
+            .filter((spec) => rule.forbidden.includes(target(f.file, spec)))
+            .map((spec) => `${f.file} → ${spec}`),
+        );
+      expect(violations).toEqual([]);
+    });
+  }
+  it('nothing in src/ imports the lab or test helpers', () => {
+    const violations = files.flatMap((f) =>
+      f.imports
+        .filter((spec) => /(^|\/)test\//.test(target(f.file, spec)) || spec.includes('/test/'))
+        .map((s) => `${f.file} → ${s}`),
+    );
+    expect(violations).toEqual([]);
+  });
+});
