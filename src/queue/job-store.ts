@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { JobState, Report, StatusView } from '../report/model.js';
 import type { ReplyTarget } from './job-data.js';
@@ -59,6 +60,18 @@ redis.call('EXPIRE', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
 return 1`;
 
+const CREATE_SHA = createHash('sha1').update(CREATE_SCRIPT).digest('hex');
+
+/** EVALSHA, loading the script on first use: the ack path then sends 40 bytes instead of the script each time. */
+async function evalCached(redis: Redis, script: string, sha: string, keys: number, ...args: string[]) {
+  try {
+    return await redis.evalsha(sha, keys, ...args);
+  } catch (err) {
+    if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
+    return redis.eval(script, keys, ...args);
+  }
+}
+
 // A claim with a lease: free, or held longer than the lease (its holder is gone).
 const CLAIM_SCRIPT = `
 local held = redis.call('HGET', KEYS[1], ARGV[1])
@@ -90,8 +103,10 @@ export function createJobStore(redis: Redis, prefix = DEFAULT_PREFIX) {
       history: '[]',
       createdAt: String(rec.createdAt),
     });
-    const created = await redis.eval(
+    const created = await evalCached(
+      redis,
       CREATE_SCRIPT,
+      CREATE_SHA,
       3,
       jobKey(rec.jobId),
       userKey(rec.userId),
