@@ -183,7 +183,7 @@ function resourcesTable(o: CniBenchOutcome): ReportBlock {
       row('bare metal', meanLeg(o.tests, 'bare')),
       row(o.network, meanLeg(o.tests, 'overlay')),
     ],
-    caption: 'whole-host averages over the test windows, sampled every second from /proc (CPU in permil)',
+    caption: 'whole-host averages, sampled every second from /proc during the first run of each test (CPU in permil)',
   };
 }
 
