@@ -57,9 +57,9 @@ export function buildGroupedBarSpec(bars: readonly GroupedBar[], opts: GroupedBa
   };
 }
 
-/** 9410 → `9410`, 12.34 → `12.3`, 0.123 → `0.12`. */
+/** 9410 → `9410`, 68 → `68`, 12.34 → `12.3`, 0.123 → `0.12`. */
 function formatValue(v: number): string {
-  if (v >= 100) return String(Math.round(v));
+  if (v >= 100 || Number.isInteger(v)) return String(Math.round(v));
   if (v >= 10) return v.toFixed(1);
   return v.toFixed(2);
 }
