@@ -23,7 +23,7 @@ import { CONFIG_PATH } from '../test/lab/topology.js';
  * shared machine's load drifting between rounds hits both alike; the deviation is the median over rounds of
  * bot/direct − 1 (paired). Target: within ±10 %. The deviation of the overall medians is reported beside it.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const REPEAT = 3;
 const DURATION_S = 3;
 const TARGET = 0.1;
