@@ -94,7 +94,7 @@ export function createClusterContext(config: Config, logger: Logger): ClusterCon
     },
     ssh,
     hosts,
-    nomadForTenant: (tenant) => tenantNomads.get(tenant) ?? nomad,
+    nomadForTenant: (tenant) => tenantNomads.get(tenant),
     close: () => ssh.close(),
   };
 }

@@ -20,8 +20,8 @@ export interface ClusterContext {
   consulDns: { server: string; port: number; domain: string; datacenter: string };
   ssh: SshPool;
   hosts: ClusterHost[];
-  /** The Nomad client for a tenant's writes: its own namespace and ACL token when config gives them. */
-  nomadForTenant?(tenant: string): NomadClient;
+  /** The Nomad client of a tenant with its own namespace or ACL token in config; undefined: use `nomad`. */
+  nomadForTenant?(tenant: string): NomadClient | undefined;
 }
 
 /** The cluster as a tenant's writes see it: Nomad with the tenant's namespace and token, the rest shared. */
