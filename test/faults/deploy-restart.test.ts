@@ -136,7 +136,7 @@ describe.skipIf(!support.supported)('worker restarts in the middle of /deploy on
   }, 300_000);
 
   it('SIGTERM mid-deploy: the worker finishes the deploy within its grace period, then exits cleanly', async () => {
-    const worker = procs.at(-1)!;
+    const worker = await startWorker();
     const ack = await postSlashCommand(port, {
       command: '/deploy',
       text: 'httpbackend subnet=tenant-b',
