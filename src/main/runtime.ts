@@ -26,7 +26,7 @@ import { createQueues, type Queues } from '../queue/queues.js';
 import type { Report } from '../report/model.js';
 import type { Notifier } from '../report/notifier.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
-import { type RunningWorkers, runWorkers } from '../workers/run-workers.js';
+import { type RunningWorkers, runWorkers, settlesWithin } from '../workers/run-workers.js';
 
 export interface RuntimeOptions {
   /** Redis URL; undefined starts the embedded redis-server. */
@@ -202,7 +202,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     close() {
       closing ??= (async () => {
         await workers?.close();
-        await queues.close();
+        // Queue.close waits for pending Redis commands: bounded, so shutdown never hangs on a dead Redis.
+        await settlesWithin(queues.close(), 5_000);
         for (const c of connections) c.disconnect();
         await embedded?.stop();
       })();

@@ -137,9 +137,15 @@ export async function runWorkers(opts: RunWorkersOptions) {
           log.warn({ graceMs }, 'shutdown grace elapsed: cancelling jobs in flight');
           for (const w of workers) w.cancelAllJobs('the worker is shutting down');
         }, graceMs);
-        await Promise.allSettled(workers.map((w) => w.close()));
+        // BullMQ's close waits for Redis; with Redis gone it would wait forever. Past the grace period (plus the
+        // time cancelled jobs need to unwind) the workers are force-closed: their jobs are stalled, not lost.
+        const closed = Promise.allSettled(workers.map((w) => w.close()));
+        if (!(await settlesWithin(closed, graceMs + 10_000))) {
+          log.warn('workers did not close in time (Redis unreachable?): forcing');
+          await settlesWithin(Promise.allSettled(workers.map((w) => w.close(true))), 5_000);
+        }
         clearTimeout(timer);
-        await Promise.allSettled(events.map((e) => e.close()));
+        await settlesWithin(Promise.allSettled(events.map((e) => e.close())), 5_000);
         subscriber.disconnect();
         log.info('workers stopped');
       })();
@@ -158,4 +164,20 @@ function parseCancelMessage(message: string): { jobId: string; reason: string } 
   } catch {
     return undefined;
   }
+}
+
+/** True when the promise settled within ms; never rejects, never keeps the process alive. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  const done = promise.then(
+    () => true,
+    () => true,
+  );
+  const result = await Promise.race([done, timeout]);
+  clearTimeout(timer);
+  return result;
 }

@@ -198,6 +198,33 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
     expect(finalCall.report?.title).toBe('done');
   });
 
+  it('shutdown does not hang when Redis is gone with a job in flight', async () => {
+    const own = await startTestRedis();
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
+    const runtime = await startRuntime({
+      redisUrl: own.url,
+      logger: createSilentLogger(),
+      prefix: `t-${randomUUID()}`,
+      workers: {
+        processors: testProcessors({ started: () => started() }),
+        notifier: createRecordingNotifier(),
+        shutdownGraceMs: 300,
+      },
+    });
+    const res = await runtime.intake(slackCommand('/isolation-check a1 b1', 'trigger-hang'));
+    expect(res.kind).toBe('queued');
+    await running;
+    await own.stop();
+    const closed = await Promise.race([
+      runtime.close().then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('hung'), 25_000)),
+    ]);
+    expect(closed).toBe('closed');
+  }, 30_000);
+
   it('answers clearly and at once when Redis is unreachable', async () => {
     const own = await startTestRedis();
     const runtime = await startRuntime({
