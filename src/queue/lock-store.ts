@@ -36,7 +36,13 @@ export function createLockStore(redis: Redis, opts: { prefix?: string; now?: () 
       const set = await redis.set(deployKey(nomadJobId), JSON.stringify(value), 'PX', ttlMs, 'NX');
       if (set === 'OK') return { ok: true };
       const current = await redis.get(deployKey(nomadJobId));
-      return { ok: false, holder: current ? (JSON.parse(current) as LockHolder) : { by: '?', since: now() } };
+      const held = current ? (JSON.parse(current) as LockHolder) : undefined;
+      // The same job resumed on another worker (its first worker died holding the lock): it takes it back.
+      if (held?.jobId === holder.jobId) {
+        await redis.set(deployKey(nomadJobId), JSON.stringify({ ...value, since: held.since }), 'PX', ttlMs);
+        return { ok: true };
+      }
+      return { ok: false, holder: held ?? { by: '?', since: now() } };
     },
     async releaseDeploy(nomadJobId: string, jobId: string): Promise<void> {
       await redis.eval(RELEASE_SCRIPT, 1, deployKey(nomadJobId), jobId);

@@ -109,7 +109,7 @@ describe.skipIf(!support.supported)('worker restarts in the middle of /deploy on
 
   // Blocked: the deploy lock (src/queue/lock-store.ts) refuses the resumed run of the same job, because the dead
   // worker still holds it (20 min TTL). Passes once acquireDeploy treats a lock held by the same jobId as its own.
-  it.skip('SIGKILL after the register: another worker resumes the deploy, check-and-set keeps it single', async () => {
+  it('SIGKILL after the register: another worker resumes the deploy, check-and-set keeps it single', async () => {
     const worker = await startWorker();
     const ack = await postSlashCommand(port, {
       command: '/deploy',

@@ -47,11 +47,7 @@ describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emu
   let teardown: () => Promise<void>;
   let dir: string;
   /** Writes a variant of the lab config (and optionally extra job templates) and returns its path. */
-  const variant = (
-    name: string,
-    change: (cfg: LabConfigDoc) => void,
-    templates: Record<string, string> = {},
-  ) => {
+  const variant = (name: string, change: (cfg: LabConfigDoc) => void, templates: Record<string, string> = {}) => {
     const cfg = parse(readFileSync(CONFIG_PATH, 'utf8')) as LabConfigDoc;
     if (Object.keys(templates).length) {
       const jobs = join(dir, `${name}-jobs`);
