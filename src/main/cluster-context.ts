@@ -46,21 +46,14 @@ export function createClusterContext(config: Config, logger: Logger): ClusterCon
   const agents = new Map<string, ReturnType<typeof createConsulClient>>();
   const sshHosts: SshHost[] = [];
   for (const h of config.hosts) {
-    if (!h.privateKey) {
+    const auth = h.privateKey ? { privateKey: h.privateKey } : { agent: process.env.SSH_AUTH_SOCK };
+    if (!h.privateKey && !process.env.SSH_AUTH_SOCK) {
       logger.warn(
         { host: h.name },
-        'host uses ssh-agent, which the SSH pool does not support yet: commands on it will fail',
+        'host uses ssh-agent (agent: true) but SSH_AUTH_SOCK is not set: SSH to it will fail',
       );
-      continue;
     }
-    sshHosts.push({
-      name: h.name,
-      address: h.address,
-      port: h.port,
-      user: h.user,
-      privateKey: h.privateKey,
-      hostKey: h.hostKey,
-    });
+    sshHosts.push({ name: h.name, address: h.address, port: h.port, user: h.user, hostKey: h.hostKey, ...auth });
   }
   // Every command run for a job leaves an audit record (host, template, exit code) through the job's audit scope.
   const ssh = withSshAudit(

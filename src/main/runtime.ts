@@ -91,9 +91,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let embedded: EmbeddedRedis | undefined;
   let redisUrl = opts.redisUrl;
   if (!redisUrl) {
-    embedded = await startEmbeddedRedis(opts.embeddedDataDir ? { dataDir: opts.embeddedDataDir } : {});
-    redisUrl = embedded.url;
-    opts.logger.info({ url: redisUrl }, 'started embedded redis-server (REDIS_URL unset)');
+    const started = await startEmbeddedRedis(opts.embeddedDataDir ? { dataDir: opts.embeddedDataDir } : {});
+    embedded = started;
+    redisUrl = started.url;
+    if (started.persistent) opts.logger.info({ url: redisUrl }, 'started embedded redis-server (REDIS_URL unset)');
+    else
+      opts.logger.warn(
+        { url: redisUrl },
+        'another netops process owns the embedded Redis folder: using a temporary one (jobs of this run are not kept)',
+      );
   }
   const url = redisUrl;
   const connections: Redis[] = [];

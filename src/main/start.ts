@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { runConsoleRepl } from '../chat/console-repl.js';
 import { rateLimitFromEnv } from '../chat/rate-limit.js';
 import { createSlackApp } from '../chat/slack-app.js';
@@ -21,10 +22,18 @@ type Role = 'all' | 'bot' | 'worker';
  */
 export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'all'): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(loggerOptionsFor(config));
   const slack = config.slack;
   const mode =
     slack?.botToken && slack.signingSecret ? 'http' : slack?.botToken && slack.appToken ? 'socket' : 'console';
+  // The console REPL owns stdout: its logs go to stderr and only warnings and worse unless LOG_LEVEL says more.
+  const logger =
+    mode === 'console' && role !== 'worker'
+      ? createLogger({
+          ...loggerOptionsFor(config),
+          level: process.env.LOG_LEVEL ?? 'warn',
+          destination: pino.destination({ dest: 2, sync: true }),
+        })
+      : createLogger(loggerOptionsFor(config));
   // A bot-only process runs no command processors but still delivers replies (the notify queue).
   // Bench locks and history share the runtime's Redis; the factory is only called once a job runs.
   // Deny by default: the policy of the moment (re-read when the config file changes) guards ack and worker.

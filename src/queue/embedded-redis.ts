@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { ErrorCode, NetopsError } from '../errors.js';
 
@@ -23,9 +24,15 @@ export interface EmbeddedRedisOptions {
  * Starts a private `redis-server` child on a free loopback port, with append-only persistence in a local folder.
  * Used when REDIS_URL is unset, so `npm start` works on a laptop with nothing but Node and redis-server.
  */
-export async function startEmbeddedRedis(opts: EmbeddedRedisOptions = {}): Promise<EmbeddedRedis> {
-  const dataDir = resolve(opts.dataDir ?? '.netops/redis');
-  mkdirSync(dataDir, { recursive: true });
+export async function startEmbeddedRedis(
+  opts: EmbeddedRedisOptions = {},
+): Promise<EmbeddedRedis & { persistent: boolean }> {
+  const wanted = resolve(opts.dataDir ?? process.env.NETOPS_REDIS_DIR ?? '.netops/redis');
+  mkdirSync(wanted, { recursive: true });
+  // Two redis-servers must never share an append-only file. A second process (e.g. two one-shot CLIs at once)
+  // gets a private, non-persistent folder instead of corrupting the first one's data.
+  const owned = claimDataDir(wanted);
+  const dataDir = owned ? wanted : mkdtempSync(join(tmpdir(), 'netops-redis-'));
   const port = opts.port ?? (await findFreePort());
   const binary = opts.binary ?? 'redis-server';
   const args = [
@@ -57,16 +64,22 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions = {}): Promi
   await waitForStart(child, port, binary, () => output, opts.startTimeoutMs ?? 10_000);
   const stopOnExit = () => child.kill('SIGTERM');
   process.once('exit', stopOnExit);
+  const cleanUp = () => (owned ? releaseDataDir(wanted) : rmSync(dataDir, { recursive: true, force: true }));
+  process.once('exit', cleanUp);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    persistent: owned,
     stop: async () => {
       process.off('exit', stopOnExit);
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      process.off('exit', cleanUp);
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      cleanUp();
     },
   };
 }
@@ -132,4 +145,38 @@ export function findFreePort(): Promise<number> {
       server.close(() => resolvePort(port));
     });
   });
+}
+
+const OWNER_FILE = '.owner';
+
+/** Takes the data folder for this process (a pid file); a folder owned by a live process is not taken. */
+function claimDataDir(dir: string): boolean {
+  const file = join(dir, OWNER_FILE);
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) return false;
+    // A stale owner (crashed run): take the folder over.
+    writeFileSync(file, String(process.pid));
+    return true;
+  }
+}
+
+function releaseDataDir(dir: string): void {
+  try {
+    if (readFileSync(join(dir, OWNER_FILE), 'utf8').trim() === String(process.pid)) rmSync(join(dir, OWNER_FILE));
+  } catch {
+    // already gone
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -53,7 +53,7 @@ export function createSshPool(opts: SshPoolOptions): SshPool {
       host: host.address,
       port: host.port,
       username: host.user,
-      privateKey: host.privateKey,
+      ...(host.privateKey ? { privateKey: host.privateKey } : { agent: host.agent }),
       readyTimeout: opts.connectTimeoutMs,
       // A dead peer (host rebooted without FIN) is noticed within ~45 s instead of at the next command timeout.
       keepaliveInterval: 15_000,

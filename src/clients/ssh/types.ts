@@ -7,8 +7,10 @@ export interface SshHost {
   address: string;
   port: number;
   user: string;
-  /** Private key (OpenSSH/PEM). A secret: never logged. */
-  privateKey: Buffer | string;
+  /** Private key (OpenSSH/PEM). A secret: never logged. Without it, `agent` must be set. */
+  privateKey?: Buffer | string;
+  /** Path of an ssh-agent socket (SSH_AUTH_SOCK) to authenticate with instead of a key file. */
+  agent?: string;
   hostKey: string;
 }
 
