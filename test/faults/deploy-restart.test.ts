@@ -107,8 +107,7 @@ describe.skipIf(!support.supported)('worker restarts in the middle of /deploy on
     }
   }
 
-  // Blocked: the deploy lock (src/queue/lock-store.ts) refuses the resumed run of the same job, because the dead
-  // worker still holds it (20 min TTL). Passes once acquireDeploy treats a lock held by the same jobId as its own.
+  // The resumed run takes back the deploy lock its dead worker still holds (same job id: src/queue/lock-store.ts).
   it('SIGKILL after the register: another worker resumes the deploy, check-and-set keeps it single', async () => {
     const worker = await startWorker();
     const ack = await postSlashCommand(port, {
@@ -123,7 +122,7 @@ describe.skipIf(!support.supported)('worker restarts in the middle of /deploy on
       120_000,
     );
     worker.child.kill('SIGKILL');
-    await startWorker();
+    const second = await startWorker();
     const rec = await finished('deploy.kill');
     expect(`${rec.state}: ${rec.errorText ?? ''} ${rec.history}`).toMatch(/^succeeded/);
     expect((await historyOf('deploy.kill')).join('\n')).toContain('resumed on another worker');
@@ -133,6 +132,8 @@ describe.skipIf(!support.supported)('worker restarts in the middle of /deploy on
       return m && /Succeeded/.test(JSON.stringify(m.blocks)) ? m : undefined;
     }, 'the reply to show the result');
     expect(postsFor('httpbackend subnet=default')).toHaveLength(1);
+    // The next test needs to be the only worker, so the job cannot go elsewhere.
+    expect(await second.stop('SIGTERM')).toBe(0);
   }, 300_000);
 
   it('SIGTERM mid-deploy: the worker finishes the deploy within its grace period, then exits cleanly', async () => {
