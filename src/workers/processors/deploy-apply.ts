@@ -1,5 +1,5 @@
 import type { Allocation, AllocationStub } from '../../clients/nomad/types.js';
-import { ErrorCode, isNetopsError, NetopsError } from '../../errors.js';
+import { describeForUser, ErrorCode, isNetopsError, NetopsError } from '../../errors.js';
 import type { ClusterContext } from '../../net/cluster.js';
 import { hostForNode } from '../../net/cluster.js';
 import { deregisterStale, readNomadRegistrations, verifyDns, waitForPassing } from '../../net/deploy/consul-sync.js';
@@ -174,6 +174,7 @@ async function registerInConsul(
   }
   outcome.service = svc.name;
   const ids: string[] = [];
+  const problems: string[] = [];
   let registered = 0;
   for (const alloc of running) {
     const host = hostForNode(cluster, alloc);
@@ -184,21 +185,28 @@ async function registerInConsul(
       );
       continue;
     }
-    const found = await findOverlayAddress(cluster.ssh, host, alloc.ID, outcome.subnet, ctx.signal);
-    row.overlayIp = found.ip;
-    if (found.all.length > 1)
-      outcome.warnings.push(
-        `Allocation ${alloc.ID.slice(0, 8)} has several overlay addresses (${found.all.join(', ')}): check tenant isolation.`,
+    // One host's agent (or SSH) being down must not hide what worked elsewhere: note it and go on.
+    try {
+      const found = await findOverlayAddress(cluster.ssh, host, alloc.ID, outcome.subnet, ctx.signal);
+      row.overlayIp = found.ip;
+      if (found.all.length > 1)
+        outcome.warnings.push(
+          `Allocation ${alloc.ID.slice(0, 8)} has several overlay addresses (${found.all.join(', ')}): check tenant isolation.`,
+        );
+      await ensureHostExposed(cluster.ssh, host, outcome.subnet, ctx.signal);
+      ids.push(
+        await registerOverlayInstance(
+          cluster.consulAgent(host),
+          { allocId: alloc.ID, host, ip: found.ip, jobId: outcome.jobId, jobVersion, tenant: outcome.tenant },
+          svc,
+          ctx.signal,
+        ),
       );
-    await ensureHostExposed(cluster.ssh, host, outcome.subnet, ctx.signal);
-    ids.push(
-      await registerOverlayInstance(
-        cluster.consulAgent(host),
-        { allocId: alloc.ID, host, ip: found.ip, jobId: outcome.jobId, jobVersion, tenant: outcome.tenant },
-        svc,
-        ctx.signal,
-      ),
-    );
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      problems.push(`allocation ${alloc.ID.slice(0, 8)} on ${host.name}: ${describeForUser(err, outcome.jobId)}`);
+      continue;
+    }
     await ctx.progress(`Consul ${++registered}/${running.length}`);
   }
   const sweep = await deregisterStale(cluster, outcome.jobId, new Set(ids), ctx.signal);
@@ -220,6 +228,14 @@ async function registerInConsul(
   outcome.nomadRegistrations = (
     await readNomadRegistrations(cluster.consul, svc.templateName, outcome.jobId, ctx.signal)
   ).filter((r) => running.some((a) => r.serviceId.includes(a.ID)));
+  if (problems.length > 0) {
+    outcome.failure = {
+      stage: 'consul',
+      message: `${problems.length} of ${running.length} instances could not be registered in Consul`,
+      details: problems,
+    };
+    return;
+  }
   if (!allPassing) {
     outcome.failure = {
       stage: 'consul',

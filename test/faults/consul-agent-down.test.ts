@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, reportLabSkip } from '../lab/lab-support.js';
+import { CONFIG_PATH, STATE_DIR } from '../lab/topology.js';
+
+const support = await checkLabSupport();
+reportLabSkip(support, 'Consul agent down');
+
+interface DeployJson {
+  ok: boolean;
+  allocations: Array<{ node: string; overlayIp: string | null }>;
+  consul: Array<{ address: string; checkStatus: string }>;
+  failure: { stage: string; message: string; details: string[] } | null;
+}
+
+describe.skipIf(!support.supported)('a Consul agent down on one host during /deploy (lab)', () => {
+  let teardown: () => Promise<void>;
+  beforeAll(async () => {
+    teardown = await bringUpLabForTests();
+    // The agent of u3 dies: its HTTP port refuses connections from now on.
+    const pid = Number(readFileSync(join(STATE_DIR, 'consul-u3.pid'), 'utf8').trim());
+    process.kill(pid, 'SIGKILL');
+  }, LAB_LOCK_WAIT_MS + 120_000);
+  afterAll(async () => {
+    await teardown?.();
+  });
+
+  it('registers the other instances, names the host whose agent is down, and ends in bounded time', async () => {
+    const started = Date.now();
+    const res = await runCli(['/deploy httpbackend subnet=tenant-b count=3', '--json', '--config', CONFIG_PATH]);
+    expect(res.code, res.stderr).toBe(1);
+    const r = res.json as unknown as DeployJson;
+    expect(r.ok).toBe(false);
+    expect(r.failure?.stage).toBe('consul');
+    expect(r.failure?.message).toMatch(/1 of 3 instances could not be registered in Consul/);
+    expect(r.failure?.details.join('\n')).toMatch(/on u3: .*Consul.*192\.168\.56\.13:8500.*unreachable/i);
+    // Nomad's side and the two healthy hosts are still reported, with their overlay addresses.
+    expect(r.allocations).toHaveLength(3);
+    expect(r.allocations.filter((a) => a.overlayIp).length).toBeGreaterThanOrEqual(2);
+    expect(r.consul).toHaveLength(2);
+    for (const c of r.consul) expect(c.checkStatus).toBe('passing');
+    expect(Date.now() - started).toBeLessThan(120_000);
+  }, 180_000);
+});
