@@ -64,3 +64,9 @@ export function cidrContainsCidr(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
 export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
   return cidrContainsCidr(a, b) || cidrContainsCidr(b, a);
 }
+
+/** True when the dotted-quad address lies inside the network; false for malformed input or no network. */
+export function isIpInCidr(ip: string, cidr: Ipv4Cidr | undefined): boolean {
+  const value = parseIpv4(ip);
+  return cidr !== undefined && value !== undefined && cidrContainsIp(cidr, value);
+}

@@ -2,7 +2,7 @@ import type { ConsulClient } from '../../clients/consul/index.js';
 import { buildCommand, expectSuccess, type SshPool } from '../../clients/ssh/index.js';
 import { ErrorCode, NetopsError } from '../../errors.js';
 import type { ClusterHost } from '../cluster.js';
-import { cidrContainsIp, parseCidr, parseIpv4 } from '../ipv4.js';
+import { isIpInCidr, parseCidr } from '../ipv4.js';
 import type { OverlayServiceSpec } from '../tenant-job.js';
 import { addressOf, parseWeavePs } from '../weave-ps.js';
 
@@ -45,7 +45,7 @@ export async function findOverlayAddress(
   expectSuccess(weave, `weave ps on ${host.name}`);
   const all = parseWeavePs(weave.stdout).containers.flatMap((c) => c.cidrs.map(addressOf));
   const cidr = parseCidr(subnet);
-  const ip = all.find((a) => cidr && cidrContainsIp(cidr, parseIpv4(a) ?? -1));
+  const ip = all.find((a) => isIpInCidr(a, cidr));
   if (!ip) {
     throw new NetopsError(ErrorCode.NotFound, `container ${containerId.slice(0, 12)} has no address in ${subnet}`, {
       userMessage: `Container ${containerId.slice(0, 12)} of allocation ${allocId.slice(0, 8)} on ${host.name} has no overlay address in ${subnet} (weave ps shows ${all.join(', ') || 'none'}).`,
@@ -65,7 +65,7 @@ export async function ensureHostExposed(
   signal: AbortSignal,
 ): Promise<string> {
   const cidr = parseCidr(subnet);
-  const inSubnet = (a: string) => cidr !== undefined && cidrContainsIp(cidr, parseIpv4(a) ?? -1);
+  const inSubnet = (a: string) => isIpInCidr(a, cidr);
   const ps = await ssh.run(host.name, buildCommand('weave.ps.all'), { signal });
   expectSuccess(ps, `weave ps on ${host.name}`);
   const exposed = (parseWeavePs(ps.stdout).expose?.cidrs ?? []).map(addressOf).find(inSubnet);

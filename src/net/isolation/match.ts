@@ -1,5 +1,5 @@
 import { ErrorCode, NetopsError, UsageError } from '../../errors.js';
-import { cidrContainsIp, parseCidr, parseIpv4 } from '../ipv4.js';
+import { isIpInCidr, parseCidr } from '../ipv4.js';
 import type { HostInventory, InventoryContainer } from './inventory.js';
 import { findTenantForIp, type TenantView } from './tenants.js';
 import type { Endpoint, ResolvedVia } from './types.js';
@@ -87,7 +87,7 @@ export function matchTenant(
   for (const inv of inventories) {
     for (const c of inv.containers) {
       if (c.state !== 'running') continue;
-      const ip = c.overlayIps.find((a) => subnet !== undefined && cidrContainsIp(subnet, parseIpv4(a) ?? -1));
+      const ip = c.overlayIps.find((a) => isIpInCidr(a, subnet));
       if (ip === undefined) continue;
       endpoints.push({
         label: c.name,

@@ -10,7 +10,7 @@ import type { Processor, ProcessorContext } from '../processor.js';
 import { buildPendingApprovalReport } from './approval-report.js';
 import { hashPlan } from './deploy-plan.js';
 import { resolveTenant, type TenantConfigView } from './tenant-context.js';
-import { checkTenantFreeze, type WriteGuards, withDeployLock } from './write-guards.js';
+import { checkTenantFreeze, requestApproval, type WriteGuards, withDeployLock } from './write-guards.js';
 
 /**
  * `/deploy stop <job> subnet=<tenant>`: stop the tenant's job in Nomad and remove the bot's Consul entries for it.
@@ -29,15 +29,8 @@ export function createDeployStopProcessor(deps: {
     const current = await readRegisteredJob(cluster, jobId, ctx.signal);
     const guards = deps.guards;
     if (guards?.approvalRequired('deploy-stop', placement.tenant)) {
-      const now = guards.now?.() ?? Date.now();
       const index = current.JobModifyIndex ?? 0;
-      const approval = await guards.approvals().save({
-        jobId: ctx.jobId,
-        commandName: 'deploy-stop',
-        commandText: ctx.command.text,
-        args: { ...ctx.command.args },
-        requester: ctx.requester,
-        reply: ctx.reply ?? { kind: 'console' },
+      const approval = await requestApproval(guards, ctx, {
         tenant: placement.tenant,
         nomadJobId: jobId,
         jobJson: '',
@@ -45,14 +38,6 @@ export function createDeployStopProcessor(deps: {
         jobModifyIndex: index,
         planHash: hashPlan({ stop: jobId }, index),
         planLines: [`stop ${jobId} (version ${current.Version ?? '?'}, modify index ${index})`],
-        createdAt: now,
-        expiresAt: now + guards.approvalExpiryMinutes() * 60_000,
-      });
-      await auditInScope({
-        type: 'approval.pending',
-        approvalId: approval.id,
-        tenant: approval.tenant,
-        planHash: approval.planHash,
       });
       return buildPendingApprovalReport(approval);
     }

@@ -7,7 +7,7 @@ import { buildPendingApprovalReport } from './approval-report.js';
 import { applyDeploy, startDeployOutcome } from './deploy-apply.js';
 import { planDeploy } from './deploy-plan.js';
 import type { TenantConfigView } from './tenant-context.js';
-import { checkTenantFreeze, type WriteGuards, withDeployLock } from './write-guards.js';
+import { checkTenantFreeze, requestApproval, type WriteGuards, withDeployLock } from './write-guards.js';
 
 export interface DeployDeps {
   cluster: ClusterContext;
@@ -47,14 +47,7 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
     }
     const guards = deps.guards;
     if (guards?.approvalRequired('deploy', plan.placement.tenant)) {
-      const now = guards.now?.() ?? Date.now();
-      const approval = await guards.approvals().save({
-        jobId: ctx.jobId,
-        commandName: 'deploy',
-        commandText: ctx.command.text,
-        args: { ...args },
-        requester: ctx.requester,
-        reply: ctx.reply ?? { kind: 'console' },
+      const approval = await requestApproval(guards, ctx, {
         tenant: plan.placement.tenant,
         nomadJobId: plan.jobId,
         jobJson: JSON.stringify(plan.job),
@@ -62,15 +55,6 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
         jobModifyIndex: plan.jobModifyIndex,
         planHash: plan.planHash,
         planLines: plan.lines,
-        createdAt: now,
-        expiresAt: now + guards.approvalExpiryMinutes() * 60_000,
-      });
-      await auditInScope({
-        type: 'approval.pending',
-        approvalId: approval.id,
-        tenant: approval.tenant,
-        planHash: approval.planHash,
-        user: ctx.requester.userId,
       });
       await ctx.progress(`planned: ${plan.lines.join('; ')}; awaiting approval ${approval.id}`);
       return buildPendingApprovalReport(approval);

@@ -1,5 +1,5 @@
 import { ErrorCode, NetopsError } from '../../errors.js';
-import type { ApprovalStore } from '../../queue/approval-store.js';
+import type { ApprovalStore, PendingApproval, StoredApproval } from '../../queue/approval-store.js';
 import { auditInScope } from '../../queue/audit-context.js';
 import type { LockHolder, LockStore } from '../../queue/lock-store.js';
 
@@ -53,6 +53,48 @@ export async function withDeployLock<T>(
   } finally {
     await locks.releaseDeploy(nomadJobId, holder.jobId);
   }
+}
+
+/** What a write fills in when it asks for an approval; the rest comes from the job's own context. */
+export type ApprovalRequest = Pick<
+  PendingApproval,
+  'tenant' | 'nomadJobId' | 'jobJson' | 'templateJson' | 'jobModifyIndex' | 'planHash' | 'planLines'
+>;
+
+/**
+ * Stores a pending approval for this job's write (expiring per policy) and audits it: the one path for both
+ * /deploy and /deploy stop, so their approvals and audit records stay alike.
+ */
+export async function requestApproval(
+  guards: WriteGuards,
+  ctx: {
+    jobId: string;
+    command: { name: string; text: string; args: object };
+    requester: PendingApproval['requester'];
+    reply?: PendingApproval['reply'];
+  },
+  request: ApprovalRequest,
+): Promise<StoredApproval> {
+  const now = guards.now?.() ?? Date.now();
+  const approval = await guards.approvals().save({
+    jobId: ctx.jobId,
+    commandName: ctx.command.name,
+    commandText: ctx.command.text,
+    args: { ...ctx.command.args },
+    requester: ctx.requester,
+    reply: ctx.reply ?? { kind: 'console' },
+    ...request,
+    createdAt: now,
+    expiresAt: now + guards.approvalExpiryMinutes() * 60_000,
+  });
+  await auditInScope({
+    type: 'approval.pending',
+    approvalId: approval.id,
+    tenant: approval.tenant,
+    planHash: approval.planHash,
+    user: ctx.requester.userId,
+  });
+  return approval;
 }
 
 /** Slack user ids become mentions; console identities stay plain. */

@@ -6,6 +6,7 @@ import {
   cidrsOverlap,
   explainCidrProblem,
   formatIpv4,
+  isIpInCidr,
   parseCidr,
   parseIpv4,
 } from '../../../src/net/ipv4.js';
@@ -49,5 +50,15 @@ describe('ipv4', () => {
         return cidrContainsIp(cidr, parseIpv4(b)!) === expected;
       }),
     );
+  });
+});
+
+describe('isIpInCidr', () => {
+  it('checks membership and is false for malformed input or a missing network', () => {
+    const net = parseCidr('10.32.1.0/24');
+    expect(isIpInCidr('10.32.1.7', net)).toBe(true);
+    expect(isIpInCidr('10.32.0.7', net)).toBe(false);
+    expect(isIpInCidr('10.32.1', net)).toBe(false);
+    expect(isIpInCidr('10.32.1.7', undefined)).toBe(false);
   });
 });
