@@ -2,6 +2,10 @@
 # scaled out (count = 3). All instances share the queues through Redis, so any bot may take a command and any
 # worker may run it; each command still runs once (job id from Slack's trigger_id).
 #
+# The bots run Slack's HTTP receiver (NETOPS_FRONTEND=http) behind the ingress; the workers need only the bot token
+# to post replies. test/e2e/packaging/deploy-files.test.ts renders the tasks' env blocks and templates and starts
+# each task's command with that environment.
+#
 # Secrets are never in this file. They come from Nomad Variables (Nomad 1.4+), written once by an operator:
 #   nomad var put nomad/jobs/netops-bot \
 #     slack_bot_token=xoxb-… slack_signing_secret=… nomad_token=… consul_token=… ssh_private_key=@id_ed25519
@@ -108,8 +112,9 @@ job "netops-bot" {
       }
 
       env {
-        NETOPS_CONFIG = "${NOMAD_SECRETS_DIR}/netops.yaml"
-        LOG_LEVEL     = "info"
+        NETOPS_FRONTEND = "http"
+        NETOPS_CONFIG   = "${NOMAD_SECRETS_DIR}/netops.yaml"
+        LOG_LEVEL       = "info"
       }
 
       resources {

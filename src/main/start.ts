@@ -3,7 +3,7 @@ import { runConsoleRepl } from '../chat/console-repl.js';
 import { rateLimitFromEnv } from '../chat/rate-limit.js';
 import { createSlackApp } from '../chat/slack-app.js';
 import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifier.js';
-import { type Config, loadConfig } from '../config/index.js';
+import { type Config, chooseFrontEnd, loadConfig, type ProcessRole } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createOpsRoutes, startOpsServer } from '../observability/http-routes.js';
@@ -13,18 +13,18 @@ import { createPolicySource, createWriteGuards } from './policy-source.js';
 import { createProcessors } from './processors.js';
 import { startRuntime } from './runtime.js';
 
-type Role = 'all' | 'bot' | 'worker';
+type Role = ProcessRole;
 
 /**
  * `npm start`: bot and worker in one process (NETOPS_ROLE=bot or worker splits them for scale-out). The front
- * end follows the credentials: HTTP receiver with a bot token and signing secret, Socket Mode with an app
- * token, else the console REPL. REDIS_URL unset starts the embedded redis-server.
+ * end is NETOPS_FRONTEND (http | socket | console), else `slack.frontend`, else what the secrets allow (see
+ * chooseFrontEnd); workers run none and only need the bot token to post replies. REDIS_URL unset starts the
+ * embedded redis-server.
  */
 export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'all'): Promise<void> {
   const config = loadConfig(process.env);
   const slack = config.slack;
-  const mode =
-    slack?.botToken && slack.signingSecret ? 'http' : slack?.botToken && slack.appToken ? 'socket' : 'console';
+  const mode = chooseFrontEnd(config, { role, env: process.env });
   // The console REPL owns stdout: its logs go to stderr and only warnings and worse unless LOG_LEVEL says more.
   const logger =
     mode === 'console' && role !== 'worker'
@@ -49,7 +49,7 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
   if (processors.sshStats) metrics.setSource('sshStats', processors.sshStats);
   const ops = { metrics, ready: () => runtime.ready() };
   const slackApp =
-    mode === 'console' || role === 'worker'
+    mode === 'console' || mode === 'none'
       ? undefined
       : createSlackApp({
           mode,
@@ -60,8 +60,9 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
           ...(mode === 'http' ? { customRoutes: createOpsRoutes(ops) } : {}),
         });
   // The notifier gets its own fail-fast client: a 429 goes back to the notify queue instead of blocking here.
+  // Workers deliver replies when they have the bot token; without it the bot processes deliver them.
   const notifier =
-    mode === 'console'
+    mode === 'console' || !slack.botToken
       ? undefined
       : createSlackNotifier({
           client: createSlackWebClient({
