@@ -12,7 +12,9 @@
 # (With Vault instead: replace the nomadVar templates by {{ with secret "kv/data/netops-bot" }}…{{ end }} and add
 #  a vault { policies = ["netops-bot"] } block to the tasks.)
 # The bot's config (clusters, hosts with pinned host keys, tenants, policy) is a Nomad variable too
-# (nomad/jobs/netops-bot/config, key netops_yaml), rendered to a file the tasks read with NETOPS_CONFIG.
+# (nomad/jobs/netops-bot/config, key netops_yaml), rendered to a file the tasks read with NETOPS_CONFIG. Both tasks
+# read it: leave the Slack secrets out (each task reads the SLACK_* variables it gets) and reference worker-only
+# secrets as optional, e.g. token: { env: NOMAD_TOKEN, optional: true }; an SSH key as keyFile: ssh/id_ed25519.
 job "netops-bot" {
   datacenters = ["dc1"]
   type        = "service"
