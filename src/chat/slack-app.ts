@@ -1,4 +1,5 @@
 import { App, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { FetchFunction } from '@slack/web-api';
 import type { Logger } from '../logging.js';
 import type { ApprovalRequest, ApprovalResult } from './approval-actions.js';
 import { toBoltLogger } from './bolt-logger.js';
@@ -16,6 +17,8 @@ export interface SlackAppOptions {
   botUserId?: string;
   /** Web API base URL override (tests point it at a local stand-in). */
   apiUrl?: string;
+  /** Transport of the app's Web API client (and Socket Mode's apps.connections.open); wrapped by the token watch. */
+  fetch?: FetchFunction;
   port?: number;
   intake: Intake;
   /** Approve / Reject button presses; without it the buttons answer that approvals are not wired here. */
@@ -31,7 +34,10 @@ export interface SlackAppOptions {
  */
 export function createSlackApp(opts: SlackAppOptions) {
   const logger = toBoltLogger(opts.logger);
-  const clientOptions = opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {};
+  const clientOptions = {
+    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  };
   const identity = {
     token: opts.botToken,
     tokenVerificationEnabled: false,

@@ -3,6 +3,8 @@ import { runConsoleRepl } from '../chat/console-repl.js';
 import { rateLimitFromEnv } from '../chat/rate-limit.js';
 import { createSlackApp } from '../chat/slack-app.js';
 import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifier.js';
+import type { BotIdentity } from '../chat/slack-token-health.js';
+import { createTokenGatedIntake } from '../chat/token-gated-intake.js';
 import { type Config, chooseFrontEnd, loadConfig, type ProcessRole } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
@@ -12,6 +14,7 @@ import { loggerOptionsFor } from './logger-options.js';
 import { createPolicySource, createWriteGuards } from './policy-source.js';
 import { createProcessors } from './processors.js';
 import { startRuntime } from './runtime.js';
+import { checkSlackToken } from './slack-token-check.js';
 
 type Role = ProcessRole;
 
@@ -47,14 +50,21 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
         });
   const metrics = createMetrics({ role });
   if (processors.sshStats) metrics.setSource('sshStats', processors.sshStats);
-  const ops = { metrics, ready: () => runtime.ready() };
+  // auth.test before anything is taken: a bad token stops here with the fix; later token errors make /readyz 503.
+  const token = mode === 'console' ? undefined : await checkSlackToken(config, logger, process.env);
+  const tokenProblem = () => {
+    const problem = token?.health.problem();
+    return problem ? `Slack refuses the bot token (${problem.error})` : undefined;
+  };
+  const ops = { metrics, ready: () => runtime.ready(), notReadyReason: tokenProblem };
   const slackApp =
     mode === 'console' || mode === 'none'
       ? undefined
       : createSlackApp({
           mode,
-          ...slackOptions(config),
-          intake: (t) => runtime.intake(t),
+          ...slackOptions(config, token?.identity),
+          ...(token ? { fetch: token.fetch } : {}),
+          intake: token ? createTokenGatedIntake((t) => runtime.intake(t), token.health) : (t) => runtime.intake(t),
           decideApproval: (req) => runtime.decideApproval(req),
           logger,
           ...(mode === 'http' ? { customRoutes: createOpsRoutes(ops) } : {}),
@@ -68,6 +78,7 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
           client: createSlackWebClient({
             token: slack?.botToken ?? '',
             ...(slack?.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+            ...(token ? { fetch: token.fetch } : {}),
           }),
           logger,
         });
@@ -91,6 +102,7 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
   const opsServer = slackApp && mode === 'http' ? undefined : await startOwnOpsServer(ops, logger);
   const stop = once(async () => {
     logger.info('shutting down');
+    token?.health.stop();
     await slackApp?.stop().catch(() => {});
     opsServer?.close();
     await runtime.close();
@@ -125,14 +137,17 @@ async function startOwnOpsServer(ops: Parameters<typeof startOpsServer>[0], logg
   return server;
 }
 
-function slackOptions(config: Config) {
+/** Bolt's options; the bot's ids come from the config, else from the start-up auth.test, so Bolt never calls it. */
+function slackOptions(config: Config, identity: BotIdentity | undefined) {
   const s = config.slack;
+  const botId = s?.botId ?? identity?.botId;
+  const botUserId = s?.botUserId ?? identity?.botUserId;
   return {
     botToken: s?.botToken ?? '',
     ...(s?.signingSecret ? { signingSecret: s.signingSecret } : {}),
     ...(s?.appToken ? { appToken: s.appToken } : {}),
-    ...(s?.botId ? { botId: s.botId } : {}),
-    ...(s?.botUserId ? { botUserId: s.botUserId } : {}),
+    ...(botId ? { botId } : {}),
+    ...(botUserId ? { botUserId } : {}),
     ...(s?.apiUrl ? { apiUrl: s.apiUrl } : {}),
     ...(s?.port ? { port: s.port } : {}),
   };
