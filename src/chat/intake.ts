@@ -19,6 +19,10 @@ export interface IncomingCommand {
   text: string;
   userId: string;
   channelId?: string;
+  /** Slack workspace of the user (`team_id`). */
+  teamId?: string;
+  /** Enterprise Grid organisation of the user (`enterprise_id`), when there is one. */
+  enterpriseId?: string;
   /** Stable id of the delivery (Slack trigger_id); the same id twice means the same request. */
   requestId: string;
   reply: ReplyTarget;
@@ -65,6 +69,8 @@ export function createIntake(deps: IntakeDeps) {
     await audit({
       type: 'command',
       user: cmd.userId,
+      ...(cmd.teamId ? { team: cmd.teamId } : {}),
+      ...(cmd.enterpriseId ? { enterprise: cmd.enterpriseId } : {}),
       channel: cmd.channelId,
       text: cmd.text.slice(0, 500),
       ...(seen.parsed ? { command: seen.parsed.name, args: seen.parsed.args } : {}),
@@ -95,7 +101,12 @@ export function createIntake(deps: IntakeDeps) {
     try {
       if (spec.execution === 'local') return { kind: 'answer', report: await answerLocally(parsed, who) };
       const jobId = toJobId(cmd.requestId);
-      const result = await deps.producer.enqueue({ jobId, spec, command: parsed, requester: who, reply: cmd.reply });
+      const requester = {
+        ...who,
+        ...(cmd.teamId ? { teamId: cmd.teamId } : {}),
+        ...(cmd.enterpriseId ? { enterpriseId: cmd.enterpriseId } : {}),
+      };
+      const result = await deps.producer.enqueue({ jobId, spec, command: parsed, requester, reply: cmd.reply });
       log.info({ jobId, duplicate: result.duplicate, text: parsed.text }, 'command queued');
       return { kind: 'queued', jobId, duplicate: result.duplicate, command: parsed };
     } catch (err) {

@@ -66,6 +66,8 @@ export function createSlackApp(opts: SlackAppOptions) {
       text: `${command.command} ${command.text ?? ''}`,
       userId: command.user_id,
       channelId: command.channel_id,
+      ...(command.team_id ? { teamId: command.team_id } : {}),
+      ...(command.enterprise_id ? { enterpriseId: command.enterprise_id } : {}),
       // trigger_id is unique per invocation and identical on redelivery: the job id derives from it.
       requestId: command.trigger_id || `${command.team_id}-${command.user_id}-${Date.now()}`,
       reply: { kind: 'slack', channel: command.channel_id },
