@@ -6,6 +6,7 @@ import { toBoltLogger } from './bolt-logger.js';
 import type { Intake } from './intake.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './render-slack-blocks.js';
 import { toAckResponse } from './slack-ack.js';
+import { createSocketModeReceivers } from './socket-mode-receivers.js';
 
 export interface SlackAppOptions {
   mode: 'http' | 'socket';
@@ -25,6 +26,20 @@ export interface SlackAppOptions {
   decideApproval?: (req: ApprovalRequest) => Promise<ApprovalResult>;
   logger: Logger;
   customRoutes?: CustomRoute[];
+  /** Socket Mode connections kept open at once. @defaultValue 2 */
+  socketConnections?: number;
+  /**
+   * Socket Mode: commands are queued held and released once their acknowledgement went out, or withdrawn when it
+   * could not (the connection was closing): Slack then shows the user the command failed, and it never runs.
+   */
+  heldJobs?: HeldJobs;
+}
+
+/** Release or withdraw a job queued with `holdMs` (see Producer.releaseHeld / withdrawHeld). */
+export interface HeldJobs {
+  holdMs: number;
+  release(jobId: string): Promise<void>;
+  withdraw(jobId: string): Promise<boolean>;
 }
 
 /**
@@ -58,11 +73,19 @@ export function createSlackApp(opts: SlackAppOptions) {
     app = new App({ ...identity, receiver, logger, clientOptions });
   } else {
     if (!opts.appToken) throw new Error('Socket Mode needs an app token');
-    app = new App({ ...identity, appToken: opts.appToken, socketMode: true, logger, clientOptions });
+    const receiver = createSocketModeReceivers({
+      appToken: opts.appToken,
+      connections: opts.socketConnections ?? 2,
+      logger,
+      clientOptions,
+    });
+    app = new App({ ...identity, receiver, logger, clientOptions });
   }
 
+  const held = opts.mode === 'socket' ? opts.heldJobs : undefined;
   app.command(/^\/[a-z0-9-]+$/, async ({ command, ack }) => {
     const result = await opts.intake({
+      ...(held ? { holdMs: held.holdMs } : {}),
       text: `${command.command} ${command.text ?? ''}`,
       userId: command.user_id,
       channelId: command.channel_id,
@@ -72,7 +95,21 @@ export function createSlackApp(opts: SlackAppOptions) {
       requestId: command.trigger_id || `${command.team_id}-${command.user_id}-${Date.now()}`,
       reply: { kind: 'slack', channel: command.channel_id },
     });
-    await ack(toAckResponse(result));
+    const heldJob = held && result.kind === 'queued' && !result.duplicate ? result.jobId : undefined;
+    try {
+      await ack(toAckResponse(result));
+    } catch (err) {
+      // The acknowledgement did not go out: Slack tells the user the command failed, so it must not run.
+      if (heldJob) {
+        const dropped = await held?.withdraw(heldJob).catch(() => false);
+        opts.logger.warn(
+          { err, jobId: heldJob, dropped },
+          'ack not sent (Socket Mode connection closing): job withdrawn',
+        );
+      }
+      throw err;
+    }
+    if (heldJob) await held?.release(heldJob);
   });
   // Button payloads arrive on the same verified receiver as slash commands: an unsigned or tampered one is a 401.
   for (const [actionId, decision] of [

@@ -10,6 +10,7 @@ import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createOpsRoutes, startOpsServer } from '../observability/http-routes.js';
 import { createMetrics } from '../observability/metrics.js';
+import type { Producer } from '../queue/producer.js';
 import { loggerOptionsFor } from './logger-options.js';
 import { createPolicySource, createWriteGuards } from './policy-source.js';
 import { createProcessors } from './processors.js';
@@ -66,6 +67,7 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
           ...(token ? { fetch: token.fetch } : {}),
           intake: token ? createTokenGatedIntake((t) => runtime.intake(t), token.health) : (t) => runtime.intake(t),
           decideApproval: (req) => runtime.decideApproval(req),
+          ...(mode === 'socket' ? socketOptions(() => runtime, process.env) : {}),
           logger,
           ...(mode === 'http' ? { customRoutes: createOpsRoutes(ops) } : {}),
         });
@@ -150,6 +152,22 @@ function slackOptions(config: Config, identity: BotIdentity | undefined) {
     ...(botUserId ? { botUserId } : {}),
     ...(s?.apiUrl ? { apiUrl: s.apiUrl } : {}),
     ...(s?.port ? { port: s.port } : {}),
+  };
+}
+
+/**
+ * Socket Mode: NETOPS_SOCKET_CONNECTIONS connections (default 2, at most Slack's 10), and commands held until their
+ * acknowledgement went out (10 s at most: a process that dies in between still runs what it queued).
+ */
+function socketOptions(runtime: () => { producer: Producer }, env: NodeJS.ProcessEnv) {
+  const connections = Number(env.NETOPS_SOCKET_CONNECTIONS);
+  return {
+    socketConnections: Number.isInteger(connections) && connections >= 1 && connections <= 10 ? connections : 2,
+    heldJobs: {
+      holdMs: 10_000,
+      release: (jobId: string) => runtime().producer.releaseHeld(jobId),
+      withdraw: (jobId: string) => runtime().producer.withdrawHeld(jobId),
+    },
   };
 }
 
