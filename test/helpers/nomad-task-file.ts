@@ -85,13 +85,7 @@ function parseTemplate(data: string): TemplateNode[] {
         if (!nested) throw new Error('unexpected {{ end }}');
         return nodes;
       }
-      const withVar = /^with nomadVar "([^"]+)"$/.exec(action);
-      const rangeService = /^range service "([^"]+)"$/.exec(action);
-      const field = /^\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(action);
-      if (withVar) nodes.push({ kind: 'with-var', path: withVar[1]!, body: parseUntilEnd(true) });
-      else if (rangeService) nodes.push({ kind: 'range-service', name: rangeService[1]!, body: parseUntilEnd(true) });
-      else if (field) nodes.push({ kind: 'field', name: field[1]! });
-      else throw new Error(`template action not modelled: {{ ${action} }}`);
+      nodes.push(parseAction(action, () => parseUntilEnd(true)));
     }
     if (nested) throw new Error('missing {{ end }}');
     return nodes;
@@ -99,24 +93,32 @@ function parseTemplate(data: string): TemplateNode[] {
   return parseUntilEnd(false);
 }
 
+/** One `{{ … }}` action; `body` parses up to the matching `{{ end }}`. */
+function parseAction(action: string, body: () => TemplateNode[]): TemplateNode {
+  const withVar = /^with nomadVar "([^"]+)"$/.exec(action);
+  if (withVar) return { kind: 'with-var', path: withVar[1]!, body: body() };
+  const rangeService = /^range service "([^"]+)"$/.exec(action);
+  if (rangeService) return { kind: 'range-service', name: rangeService[1]!, body: body() };
+  const field = /^\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(action);
+  if (field) return { kind: 'field', name: field[1]! };
+  throw new Error(`template action not modelled: {{ ${action} }}`);
+}
+
 function evaluate(nodes: TemplateNode[], dot: Record<string, unknown> | undefined, sources: TemplateSources): string {
-  return nodes
-    .map((node) => {
-      switch (node.kind) {
-        case 'text':
-          return node.text;
-        case 'field':
-          if (!dot || !(node.name in dot)) throw new Error(`template refers to .${node.name}, which is not set`);
-          return String(dot[node.name]);
-        case 'with-var': {
-          const items = sources.variables[node.path];
-          return items ? evaluate(node.body, items, sources) : '';
-        }
-        case 'range-service':
-          return (sources.services[node.name] ?? []).map((s) => evaluate(node.body, s, sources)).join('');
-      }
-    })
-    .join('');
+  return nodes.map((node) => evaluateNode(node, dot, sources)).join('');
+}
+
+function evaluateNode(node: TemplateNode, dot: Record<string, unknown> | undefined, sources: TemplateSources): string {
+  if (node.kind === 'text') return node.text;
+  if (node.kind === 'field') {
+    if (!dot || !(node.name in dot)) throw new Error(`template refers to .${node.name}, which is not set`);
+    return String(dot[node.name]);
+  }
+  if (node.kind === 'with-var') {
+    const items = sources.variables[node.path];
+    return items ? evaluate(node.body, items, sources) : '';
+  }
+  return (sources.services[node.name] ?? []).map((s) => evaluate(node.body, s, sources)).join('');
 }
 
 /**

@@ -80,9 +80,18 @@ export async function startSocketModeStub(opts: { appToken: string; webApiUrl: s
     };
     // Drain the (empty) form body before answering.
     req.resume();
-    if (token === '') return reply({ ok: false, error: 'not_authed' });
-    if (!token.startsWith('xapp-')) return reply({ ok: false, error: 'not_allowed_token_type' });
-    if (token !== opts.appToken) return reply({ ok: false, error: 'invalid_auth' });
+    const error =
+      token === ''
+        ? 'not_authed'
+        : !token.startsWith('xapp-')
+          ? 'not_allowed_token_type'
+          : token !== opts.appToken
+            ? 'invalid_auth'
+            : undefined;
+    if (error) {
+      reply({ ok: false, error });
+      return;
+    }
     const ticket = randomBytes(8).toString('hex');
     tickets.add(ticket);
     opened += 1;

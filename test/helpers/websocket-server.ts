@@ -74,11 +74,21 @@ function createPeer(socket: Duplex): WebSocketPeer {
     onClose: (h) => void closeHandlers.push(h),
     onEnd: (h) => void endHandlers.push(h),
   };
+  const handle = (frame: Frame) => {
+    if (frame.opcode === 0x9 && peer.answerPings) write([encodeFrame(0xa, frame.payload)]);
+    else if (frame.opcode === 0x8) {
+      for (const h of closeHandlers) h(frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : undefined);
+    } else if (frame.opcode === 0x1 || frame.opcode === 0x0) {
+      fragments.push(frame.payload);
+      if (!frame.fin) return;
+      const text = Buffer.concat(fragments).toString('utf8');
+      fragments = [];
+      for (const h of textHandlers) h(text);
+    }
+  };
   socket.on('data', (chunk: Buffer) => {
     buffer = Buffer.concat([buffer, chunk]);
-    for (;;) {
-      const frame = decodeFrame(buffer);
-      if (!frame) return;
+    for (let frame = decodeFrame(buffer); frame; frame = decodeFrame(buffer)) {
       buffer = buffer.subarray(frame.length);
       if (!frame.masked) {
         // A client frame must be masked (RFC 6455 5.1): fail the connection with 1002.
@@ -86,17 +96,7 @@ function createPeer(socket: Duplex): WebSocketPeer {
         peer.end();
         return;
       }
-      if (frame.opcode === 0x9 && peer.answerPings) write([encodeFrame(0xa, frame.payload)]);
-      else if (frame.opcode === 0x8) {
-        for (const h of closeHandlers) h(frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : undefined);
-      } else if (frame.opcode === 0x1 || frame.opcode === 0x0) {
-        fragments.push(frame.payload);
-        if (frame.fin) {
-          const text = Buffer.concat(fragments).toString('utf8');
-          fragments = [];
-          for (const h of textHandlers) h(text);
-        }
-      }
+      handle(frame);
     }
   });
   const finish = () => {
@@ -124,9 +124,16 @@ function encodeFrame(opcode: number, payload: Buffer): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-function decodeFrame(
-  buf: Buffer,
-): { fin: boolean; opcode: number; masked: boolean; payload: Buffer; length: number } | undefined {
+interface Frame {
+  fin: boolean;
+  opcode: number;
+  masked: boolean;
+  payload: Buffer;
+  /** Bytes the frame took in the buffer. */
+  length: number;
+}
+
+function decodeFrame(buf: Buffer): Frame | undefined {
   if (buf.length < 2) return undefined;
   const fin = ((buf[0] ?? 0) & 0x80) !== 0;
   const opcode = (buf[0] ?? 0) & 0x0f;

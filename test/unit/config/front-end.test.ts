@@ -70,7 +70,7 @@ describe('chooseFrontEnd: the one chooser start-up uses', () => {
     }
   });
 
-  it('an optional secret variable that is set but empty (docker compose `${VAR:-}`) counts as unset', () => {
+  it('an optional secret variable that is set but empty (what docker compose passes for an unset one) counts as unset', () => {
     expect(chooseFrontEnd(load({ ...BOT, ...SIGNING, SLACK_APP_TOKEN: '' }), { env: {} })).toBe('http');
   });
 });
