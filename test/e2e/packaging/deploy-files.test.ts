@@ -18,6 +18,7 @@ import {
 } from '../../helpers/nomad-task-file.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-stub.js';
+import { startSocketModeStub } from '../../helpers/socket-mode-stub.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -47,8 +48,8 @@ afterAll(async () => {
  * share it, so it names no Slack secret: each process reads SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and
  * SLACK_APP_TOKEN when its environment has them (the documented default), and a worker has only the first.
  */
-function operatorConfig(port: number): string {
-  const text = readFileSync(writeBotConfig({ slackApiUrl: slack.url }).fileFor(port), 'utf8');
+function operatorConfig(port: number, apiUrl = slack.url): string {
+  const text = readFileSync(writeBotConfig({ slackApiUrl: apiUrl }).fileFor(port), 'utf8');
   return text
     .replace('  botToken: { env: SLACK_BOT_TOKEN }\n', '')
     .replace('  signingSecret: { env: SLACK_SIGNING_SECRET }\n', '');
@@ -132,6 +133,61 @@ describe('docker-compose.yml: bot and worker with exactly the environment compos
     await waitForHttp(botPort, '/readyz', 200, botProc);
     await waitForHttp(metricsPort, '/readyz', 200, workerProc);
     await expectCommandRoundTrip(botPort, 'compose.1', [botProc, workerProc]);
+  });
+});
+
+describe('docker-compose.yml with NETOPS_FRONTEND=socket and an app token exported', () => {
+  it('the bot runs Socket Mode and its health is on the metrics port', { timeout: 120_000 }, async () => {
+    const appToken = 'xapp-1-A0NETOPS-compose';
+    const socket = await startSocketModeStub({ appToken, webApiUrl: slack.url });
+    try {
+      const shell = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: appToken, NETOPS_FRONTEND: 'socket' };
+      const bot = readComposeService(COMPOSE_FILE, 'bot', shell);
+      const worker = readComposeService(COMPOSE_FILE, 'worker', shell);
+      expect([...bot.warnings, ...worker.warnings]).toEqual([]);
+      expect(bot.environment).toMatchObject({ NETOPS_FRONTEND: 'socket', SLACK_SIGNING_SECRET: '' });
+      const configDir = join(dir, 'compose-socket-config');
+      mkdirSync(configDir, { recursive: true });
+      writeFileSync(join(configDir, 'netops.yaml'), operatorConfig(await findFreePort(), socket.url));
+      const [botMetrics, workerMetrics] = [await findFreePort(), await findFreePort()];
+      const translate = (env: Record<string, string>, metricsPort: number) => ({
+        ...env,
+        REDIS_URL: redis.url,
+        NETOPS_CONFIG: join(configDir, 'netops.yaml'),
+        NETOPS_METRICS_PORT: String(metricsPort),
+      });
+      const botProc = startContainerProcess(bot.command, { ...imageEnv(), ...translate(bot.environment, botMetrics) });
+      procs.push(botProc);
+      const workerEnv = { ...imageEnv(), ...translate(worker.environment, workerMetrics) };
+      const workerProc = startContainerProcess(worker.command, workerEnv);
+      procs.push(workerProc);
+      await waitForHttp(botMetrics, '/readyz', 200, botProc);
+      await waitForHttp(workerMetrics, '/readyz', 200, workerProc);
+      await waitUntil(() => (socket.live().length === 2 ? true : undefined), 'two Socket Mode connections', 30_000);
+      const before = new Set(slack.messages.keys());
+      const envelope = socket.sendSlashCommand({
+        team_id: 'T0001',
+        channel_id: 'C0OPS',
+        user_id: 'U0ANN',
+        command: '/cni-bench',
+        text: 'history weave',
+        response_url: 'https://hooks.slack.invalid/commands/T0001/1/abc',
+        trigger_id: 'compose.socket.1',
+      });
+      expect(JSON.stringify(await envelope.outcome)).toContain('as job `compose.socket.1`');
+      await waitUntil(
+        () =>
+          [...slack.messages.entries()].find(([ts, m]) => !before.has(ts) && m.text.includes('no runs yet'))
+            ? true
+            : undefined,
+        'the reply',
+        30_000,
+        () => `${botProc.output().slice(-2000)}\n---\n${workerProc.output().slice(-2000)}`,
+      );
+    } finally {
+      await Promise.allSettled(procs.splice(0).map((p) => p.stop()));
+      await socket.close();
+    }
   });
 });
 
