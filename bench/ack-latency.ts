@@ -141,7 +141,7 @@ export async function run(): Promise<AckLatencyResult> {
       const key = `netops:netops-read:${state}`;
       const type = await probe.type(key);
       const ids =
-        type === 'list' ? await probe.lrange(key, 0, -1) : type === 'zset' ? await probe.zrange(key, 0, -1) : [];
+        type === 'list' ? await probe.lrange(key, 0, -1) : type === 'zset' ? await probe.zrange(key, '0', '-1') : [];
       for (const id of ids) bullmqIds.add(id);
     }
     const acked = new Set(queuedIds);

@@ -2,13 +2,19 @@
 # scaled out (count = 3). All instances share the queues through Redis, so any bot may take a command and any
 # worker may run it; each command still runs once (job id from Slack's trigger_id).
 #
+# The bots run Slack's HTTP receiver (NETOPS_FRONTEND=http) behind the ingress; the workers need only the bot token
+# to post replies. test/e2e/packaging/deploy-files.test.ts renders the tasks' env blocks and templates and starts
+# each task's command with that environment.
+#
 # Secrets are never in this file. They come from Nomad Variables (Nomad 1.4+), written once by an operator:
 #   nomad var put nomad/jobs/netops-bot \
 #     slack_bot_token=xoxb-… slack_signing_secret=… nomad_token=… consul_token=… ssh_private_key=@id_ed25519
 # (With Vault instead: replace the nomadVar templates by {{ with secret "kv/data/netops-bot" }}…{{ end }} and add
 #  a vault { policies = ["netops-bot"] } block to the tasks.)
 # The bot's config (clusters, hosts with pinned host keys, tenants, policy) is a Nomad variable too
-# (nomad/jobs/netops-bot/config, key netops_yaml), rendered to a file the tasks read with NETOPS_CONFIG.
+# (nomad/jobs/netops-bot/config, key netops_yaml), rendered to a file the tasks read with NETOPS_CONFIG. Both tasks
+# read it: leave the Slack secrets out (each task reads the SLACK_* variables it gets) and reference worker-only
+# secrets as optional, e.g. token: { env: NOMAD_TOKEN, optional: true }; an SSH key as keyFile: ssh/id_ed25519.
 job "netops-bot" {
   datacenters = ["dc1"]
   type        = "service"
@@ -108,8 +114,9 @@ job "netops-bot" {
       }
 
       env {
-        NETOPS_CONFIG = "${NOMAD_SECRETS_DIR}/netops.yaml"
-        LOG_LEVEL     = "info"
+        NETOPS_FRONTEND = "http"
+        NETOPS_CONFIG   = "${NOMAD_SECRETS_DIR}/netops.yaml"
+        LOG_LEVEL       = "info"
       }
 
       resources {

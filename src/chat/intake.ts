@@ -5,7 +5,7 @@ import { describeForUser, ErrorCode, isNetopsError, NetopsError } from '../error
 import type { Logger } from '../logging.js';
 import type { AuditSink } from '../queue/audit-log.js';
 import type { Canceller } from '../queue/cancel.js';
-import type { ReplyTarget } from '../queue/job-data.js';
+import type { ReplyTarget, Requester } from '../queue/job-data.js';
 import type { JobStore } from '../queue/job-store.js';
 import { toJobId } from '../queue/names.js';
 import type { Producer } from '../queue/producer.js';
@@ -19,6 +19,12 @@ export interface IncomingCommand {
   text: string;
   userId: string;
   channelId?: string;
+  /** Slack workspace of the user (`team_id`). */
+  teamId?: string;
+  /** Enterprise Grid organisation of the user (`enterprise_id`), when there is one. */
+  enterpriseId?: string;
+  /** Hold a queued job until the front end releases it (Socket Mode: once its ack went out). */
+  holdMs?: number;
   /** Stable id of the delivery (Slack trigger_id); the same id twice means the same request. */
   requestId: string;
   reply: ReplyTarget;
@@ -65,6 +71,8 @@ export function createIntake(deps: IntakeDeps) {
     await audit({
       type: 'command',
       user: cmd.userId,
+      ...(cmd.teamId ? { team: cmd.teamId } : {}),
+      ...(cmd.enterpriseId ? { enterprise: cmd.enterpriseId } : {}),
       channel: cmd.channelId,
       text: cmd.text.slice(0, 500),
       ...(seen.parsed ? { command: seen.parsed.name, args: seen.parsed.args } : {}),
@@ -95,7 +103,10 @@ export function createIntake(deps: IntakeDeps) {
     try {
       if (spec.execution === 'local') return { kind: 'answer', report: await answerLocally(parsed, who) };
       const jobId = toJobId(cmd.requestId);
-      const result = await deps.producer.enqueue({ jobId, spec, command: parsed, requester: who, reply: cmd.reply });
+      const result = await deps.producer.enqueue(
+        { jobId, spec, command: parsed, requester: toRequester(cmd), reply: cmd.reply },
+        cmd.holdMs ? { holdMs: cmd.holdMs } : {},
+      );
       log.info({ jobId, duplicate: result.duplicate, text: parsed.text }, 'command queued');
       return { kind: 'queued', jobId, duplicate: result.duplicate, command: parsed };
     } catch (err) {
@@ -153,6 +164,16 @@ export function createIntake(deps: IntakeDeps) {
 }
 
 export type Intake = ReturnType<typeof createIntake>;
+
+/** Who asked, as job data keeps it: the user with their channel, workspace and Grid organisation. */
+function toRequester(cmd: IncomingCommand): Requester {
+  return {
+    userId: cmd.userId,
+    ...(cmd.channelId ? { channelId: cmd.channelId } : {}),
+    ...(cmd.teamId ? { teamId: cmd.teamId } : {}),
+    ...(cmd.enterpriseId ? { enterpriseId: cmd.enterpriseId } : {}),
+  };
+}
 
 /** True for errors the user can act on (shown as is); used by front ends choosing a tone. */
 export function isUserFacing(err: unknown): boolean {

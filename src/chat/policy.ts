@@ -1,3 +1,4 @@
+import { slashTextOf } from '../commands/slash-names.js';
 import type { CommandSpec } from '../commands/types.js';
 import { ForbiddenError } from '../errors.js';
 
@@ -32,7 +33,7 @@ const ALWAYS_ALLOWED = new Set(['help']);
 const ADMIN_ONLY = new Set(['audit']);
 
 export const NO_POLICY_MESSAGE =
-  'netops-bot has no access policy yet, so only /help works. An admin adds a `policy:` section (roles, users, channels) to the config; see config/netops.example.yaml.';
+  'netops-bot has no access policy yet, so only /netops-help works. An admin adds a `policy:` section (roles, users, channels) to the config; see config/netops.example.yaml.';
 
 /** The roles of a user: direct ones and those of the user groups listing them. */
 export function listRoles(policy: AccessPolicy, userId: string): string[] {
@@ -60,7 +61,7 @@ export function authorize(
 ): void {
   if (ALWAYS_ALLOWED.has(spec.name)) return;
   if (!policy) throw new ForbiddenError(NO_POLICY_MESSAGE);
-  const command = `/${spec.words.join(' ')}`;
+  const command = slashTextOf(spec.words);
   const tenant = typeof args.tenant === 'string' ? args.tenant : undefined;
   const user = describeUser(who.userId);
   const roles = listRoles(policy, who.userId);
@@ -95,7 +96,7 @@ function checkChannel(policy: AccessPolicy, channelId: string, name: string, com
     );
   }
   if (!matches(channel.commands, name)) {
-    throw new ForbiddenError(`${command} is not allowed in this channel (${channelId}); see /help for what is.`);
+    throw new ForbiddenError(`${command} is not allowed in this channel (${channelId}); see /netops-help for what is.`);
   }
   if (tenant !== undefined && !matches(channel.tenants, tenant)) {
     throw new ForbiddenError(`${command} in tenant ${tenant} is not allowed in this channel (${channelId}).`);

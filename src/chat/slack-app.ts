@@ -1,10 +1,12 @@
 import { App, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { FetchFunction } from '@slack/web-api';
 import type { Logger } from '../logging.js';
 import type { ApprovalRequest, ApprovalResult } from './approval-actions.js';
 import { toBoltLogger } from './bolt-logger.js';
 import type { Intake } from './intake.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './render-slack-blocks.js';
 import { toAckResponse } from './slack-ack.js';
+import { createSocketModeReceivers } from './socket-mode-receivers.js';
 
 export interface SlackAppOptions {
   mode: 'http' | 'socket';
@@ -16,12 +18,28 @@ export interface SlackAppOptions {
   botUserId?: string;
   /** Web API base URL override (tests point it at a local stand-in). */
   apiUrl?: string;
+  /** Transport of the app's Web API client (and Socket Mode's apps.connections.open); wrapped by the token watch. */
+  fetch?: FetchFunction;
   port?: number;
   intake: Intake;
   /** Approve / Reject button presses; without it the buttons answer that approvals are not wired here. */
   decideApproval?: (req: ApprovalRequest) => Promise<ApprovalResult>;
   logger: Logger;
   customRoutes?: CustomRoute[];
+  /** Socket Mode connections kept open at once. @defaultValue 2 */
+  socketConnections?: number;
+  /**
+   * Socket Mode: commands are queued held and released once their acknowledgement went out, or withdrawn when it
+   * could not (the connection was closing): Slack then shows the user the command failed, and it never runs.
+   */
+  heldJobs?: HeldJobs;
+}
+
+/** Release or withdraw a job queued with `holdMs` (see Producer.releaseHeld / withdrawHeld). */
+export interface HeldJobs {
+  holdMs: number;
+  release(jobId: string): Promise<void>;
+  withdraw(jobId: string): Promise<boolean>;
 }
 
 /**
@@ -31,7 +49,10 @@ export interface SlackAppOptions {
  */
 export function createSlackApp(opts: SlackAppOptions) {
   const logger = toBoltLogger(opts.logger);
-  const clientOptions = opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {};
+  const clientOptions = {
+    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  };
   const identity = {
     token: opts.botToken,
     tokenVerificationEnabled: false,
@@ -52,19 +73,43 @@ export function createSlackApp(opts: SlackAppOptions) {
     app = new App({ ...identity, receiver, logger, clientOptions });
   } else {
     if (!opts.appToken) throw new Error('Socket Mode needs an app token');
-    app = new App({ ...identity, appToken: opts.appToken, socketMode: true, logger, clientOptions });
+    const receiver = createSocketModeReceivers({
+      appToken: opts.appToken,
+      connections: opts.socketConnections ?? 2,
+      logger,
+      clientOptions,
+    });
+    app = new App({ ...identity, receiver, logger, clientOptions });
   }
 
+  const held = opts.mode === 'socket' ? opts.heldJobs : undefined;
   app.command(/^\/[a-z0-9-]+$/, async ({ command, ack }) => {
     const result = await opts.intake({
+      ...(held ? { holdMs: held.holdMs } : {}),
       text: `${command.command} ${command.text ?? ''}`,
       userId: command.user_id,
       channelId: command.channel_id,
+      ...(command.team_id ? { teamId: command.team_id } : {}),
+      ...(command.enterprise_id ? { enterpriseId: command.enterprise_id } : {}),
       // trigger_id is unique per invocation and identical on redelivery: the job id derives from it.
       requestId: command.trigger_id || `${command.team_id}-${command.user_id}-${Date.now()}`,
       reply: { kind: 'slack', channel: command.channel_id },
     });
-    await ack(toAckResponse(result));
+    const heldJob = held && result.kind === 'queued' && !result.duplicate ? result.jobId : undefined;
+    try {
+      await ack(toAckResponse(result));
+    } catch (err) {
+      // The acknowledgement did not go out: Slack tells the user the command failed, so it must not run.
+      if (heldJob) {
+        const dropped = await held?.withdraw(heldJob).catch(() => false);
+        opts.logger.warn(
+          { err, jobId: heldJob, dropped },
+          'ack not sent (Socket Mode connection closing): job withdrawn',
+        );
+      }
+      throw err;
+    }
+    if (heldJob) await held?.release(heldJob);
   });
   // Button payloads arrive on the same verified receiver as slash commands: an unsigned or tampered one is a 401.
   for (const [actionId, decision] of [

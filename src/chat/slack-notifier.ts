@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { type KnownBlock, LogLevel, WebClient } from '@slack/web-api';
+import { type FetchFunction, type KnownBlock, LogLevel, WebClient } from '@slack/web-api';
 import type { Logger } from '../logging.js';
 import type { Report, StatusView } from '../report/model.js';
 import type { MessageRef, Notifier, NotifyTarget } from './notifier.js';
@@ -29,9 +29,12 @@ export function createSlackWebClient(opts: {
   slackApiUrl?: string;
   /** Per request. @defaultValue 10000 */
   timeoutMs?: number;
+  /** Transport; the token health watch wraps it (slack-token-health.ts). @defaultValue `globalThis.fetch` */
+  fetch?: FetchFunction;
 }): WebClient {
   return new WebClient(opts.token, {
     ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
     // The notifier logs every failed call itself (structured, via pino); the client's console lines would repeat it.
     logLevel: LogLevel.ERROR,
     rejectRateLimitedCalls: true,

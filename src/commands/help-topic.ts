@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { formatCode } from './grammar/format-value.js';
 import type { CommandRegistry } from './registry.js';
+import { commandWordOf, HELP_SLASH } from './slash-names.js';
 import type { CommandSpec } from './types.js';
 
 /**
@@ -9,13 +10,14 @@ import type { CommandSpec } from './types.js';
  * @throws UsageError when no command matches exactly.
  */
 export function resolveHelpTopic(registry: CommandRegistry, topic: string): CommandSpec {
-  const words = topic.trim().replace(/^\//, '').toLowerCase().split(/\s+/);
+  const [first = '', ...more] = topic.trim().toLowerCase().split(/\s+/);
+  const words = [commandWordOf(first), ...more];
   const found = registry.find(words);
   if (found && found.rest.length === 0) return found.spec;
   const byName = words.length === 1 ? registry.get(words[0] ?? '') : undefined;
   if (byName) return byName;
   throw new UsageError(
-    `no command ${formatCode(`/${words.join(' ')}`)}; type \`/help\` to see the commands`,
-    '/help [command]',
+    `no command ${formatCode(`/${words.join(' ')}`)}; type \`${HELP_SLASH}\` to see the commands`,
+    `${HELP_SLASH} [command]`,
   );
 }

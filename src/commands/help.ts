@@ -2,6 +2,7 @@ import { ForbiddenError } from '../errors.js';
 import type { Report, ReportBlock } from '../report/model.js';
 import { resolveHelpTopic } from './help-topic.js';
 import type { CommandRegistry } from './registry.js';
+import { HELP_SLASH, slashTextOf } from './slash-names.js';
 import type { CommandSpec } from './types.js';
 
 export interface HelpOptions {
@@ -30,7 +31,7 @@ export function buildHelpReport(registry: CommandRegistry, opts: HelpOptions = {
   const allowed = opts.allowed ?? (() => true);
   if (opts.command !== undefined && opts.command.trim() !== '') {
     const spec = resolveHelpTopic(registry, opts.command);
-    if (!allowed(spec)) throw new ForbiddenError(`you may not run /${spec.words.join(' ')} here`);
+    if (!allowed(spec)) throw new ForbiddenError(`you may not run ${slashTextOf(spec.words)} here`);
     return buildCommandHelp(spec);
   }
   return buildOverview(registry.all().filter(allowed));
@@ -43,7 +44,7 @@ function buildOverview(specs: CommandSpec[]): Report<HelpFields> {
       columns: ['command', 'what it does', 'example'],
       rows: specs.map((spec) => [spec.usage, spec.summary, spec.examples[0] ?? '']),
     },
-    { kind: 'text', text: 'Type `/help <command>` for options and more examples.' },
+    { kind: 'text', text: `Type \`${HELP_SLASH} <command>\` for options and more examples.` },
   ];
   const title = specs.length === 0 ? 'help: no commands are available to you here' : `help: ${specs.length} commands`;
   return { command: 'help', ok: true, title, blocks, commands: specs.map((spec) => spec.name) };
@@ -57,5 +58,5 @@ function buildCommandHelp(spec: CommandSpec): Report<HelpFields> {
   if (spec.details && spec.details.length > 0) blocks.push({ kind: 'text', text: spec.details.join('\n') });
   blocks.push({ kind: 'heading', text: spec.examples.length === 1 ? 'Example' : 'Examples' });
   blocks.push({ kind: 'code', text: spec.examples.join('\n') });
-  return { command: 'help', ok: true, title: `help /${spec.words.join(' ')}`, blocks, commands: [spec.name] };
+  return { command: 'help', ok: true, title: `help ${slashTextOf(spec.words)}`, blocks, commands: [spec.name] };
 }

@@ -8,5 +8,13 @@ export { isCommand, type KnownCommand, type ParsedCommandOf } from './known-comm
 export * as names from './names.js';
 export { describeRatings, RATING_THRESHOLDS, type Rating, rateRatio } from './ratings.js';
 export { type CommandRegistry, commandRegistry, createRegistry } from './registry.js';
+export {
+  commandWordOf,
+  HELP_SLASH,
+  SLACK_RESERVED_COMMANDS,
+  slashNameOf,
+  slashTextOf,
+  UMBRELLA_WORD,
+} from './slash-names.js';
 export * from './specs/index.js';
 export type { CommandSpec, ExecutionKind, ParsedCommand } from './types.js';

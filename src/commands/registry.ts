@@ -1,4 +1,5 @@
 import { ErrorCode, NetopsError } from '../errors.js';
+import { slashTextOf } from './slash-names.js';
 import { allSpecs } from './specs/index.js';
 import type { CommandSpec } from './types.js';
 
@@ -54,6 +55,11 @@ function checkSpecShape(spec: CommandSpec): void {
     throw invalidCatalogue(`command ${spec.name} needs lower-case words, got [${spec.words.join(', ')}]`);
   }
   if (spec.examples.length === 0) throw invalidCatalogue(`command ${spec.name} has no example`);
+  // Usage and examples show the name users type in Slack, so help never suggests a name Slack refuses.
+  const typed = slashTextOf(spec.words);
+  const shown = [spec.usage, ...spec.examples].find((line) => line !== typed && !line.startsWith(`${typed} `));
+  if (shown !== undefined)
+    throw invalidCatalogue(`command ${spec.name} shows "${shown}", which does not start with ${typed}`);
   const argNames = [...spec.positional, ...spec.options];
   if (new Set(argNames).size !== argNames.length) throw invalidCatalogue(`command ${spec.name} repeats an argument`);
 }

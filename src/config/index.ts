@@ -1,10 +1,9 @@
 export { ConfigFileError } from './config-file-error.js';
+export { chooseFrontEnd, FRONT_ENDS, type FrontEnd, type FrontEndOptions, type ProcessRole } from './front-end.js';
 export { type LoadConfigOptions, loadConfig } from './load.js';
 export {
   checkFrontEnd,
-  chooseFrontEnd,
   clusterFor,
-  type FrontEnd,
   findHost,
   findNetwork,
   findTenant,

@@ -43,28 +43,12 @@ export function tenantForIp(config: Config, ip: string): TenantConfig | undefine
   return best?.tenant;
 }
 
-/** The chat front end the Slack secrets choose. */
-export type FrontEnd = 'http' | 'socket' | 'console';
-
-/** HTTP receiver with bot token + signing secret, Socket Mode with bot + app token, else the console. */
-export function chooseFrontEnd(config: Config): FrontEnd {
-  const { botToken, signingSecret, appToken } = config.slack;
-  if (botToken && appToken) return 'socket';
-  if (botToken && signingSecret) return 'http';
-  return 'console';
-}
-
 /** Problems with the combination of Slack secrets that was set (checked once they are resolved). */
 export function checkFrontEnd(config: Config): string[] {
   const { botToken, signingSecret, appToken } = config.slack;
   if (!botToken && (signingSecret || appToken)) {
     const which = appToken ? 'slack.appToken' : 'slack.signingSecret';
     return [`slack.botToken: is required with ${which} — export SLACK_BOT_TOKEN or set slack.botToken`];
-  }
-  if (botToken && !signingSecret && !appToken) {
-    return [
-      'slack: a bot token alone chooses no front end — set slack.signingSecret (HTTP) or slack.appToken (Socket Mode), or unset the bot token for the console',
-    ];
   }
   return [];
 }

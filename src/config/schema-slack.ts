@@ -3,9 +3,13 @@ import { entityName, httpUrl, port } from './fields.js';
 import type { LoadIo } from './load-io.js';
 import { secret } from './secret.js';
 
+/** The chat front ends: Slack's HTTP receiver, Slack Socket Mode, or the console REPL. */
+export const FRONT_ENDS = ['http', 'socket', 'console'] as const;
+
 /**
- * The Slack section. Which secrets are set chooses the front end (see chooseFrontEnd). When a token is not
- * written in the file, the conventional variable (SLACK_BOT_TOKEN, …) is read if set, as Bolt does.
+ * The Slack section. `frontend` (or NETOPS_FRONTEND) names the front end; without it the secrets choose (see
+ * chooseFrontEnd). When a token is not written in the file, the conventional variable (SLACK_BOT_TOKEN, …) is read
+ * if set, as Bolt does.
  */
 export function createSlackSchema(io: LoadIo) {
   return z
@@ -22,6 +26,10 @@ export function createSlackSchema(io: LoadIo) {
         defaultEnv: 'SLACK_APP_TOKEN',
         what: 'an app-level token (xapp-…) with connections:write, for Socket Mode',
       }),
+      frontend: z
+        .enum(FRONT_ENDS, { error: 'must be http, socket or console' })
+        .optional()
+        .describe('the front end (http | socket | console); NETOPS_FRONTEND overrides it; default: from the secrets'),
       botId: entityName().optional().describe("the bot's id (B…), set together with botUserId"),
       botUserId: entityName().optional().describe("the bot's user id (U…), set together with botId"),
       apiUrl: httpUrl().optional().describe('the Slack Web API base URL, e.g. https://slack.com/api/'),

@@ -26,7 +26,11 @@ function readEnv(name: string, optional: boolean, io: LoadIo, ctx: Ctx): string 
   if (value === undefined) {
     return optional ? undefined : addProblem(ctx, `env ${name} is not set`, 'export it or remove {path}');
   }
-  if (value.trim() === '') return addProblem(ctx, `env ${name} is empty`, 'export a value or unset it');
+  // An optional variable set to the empty string counts as unset: `${NAME:-}` in docker-compose.yml is how an
+  // optional value is passed through (docker compose sets the variable, empty, when the shell has none).
+  if (value.trim() === '') {
+    return optional ? undefined : addProblem(ctx, `env ${name} is empty`, 'export a value or unset it');
+  }
   return value.trim();
 }
 

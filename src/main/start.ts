@@ -3,28 +3,32 @@ import { runConsoleRepl } from '../chat/console-repl.js';
 import { rateLimitFromEnv } from '../chat/rate-limit.js';
 import { createSlackApp } from '../chat/slack-app.js';
 import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifier.js';
-import { type Config, loadConfig } from '../config/index.js';
+import type { BotIdentity } from '../chat/slack-token-health.js';
+import { createTokenGatedIntake } from '../chat/token-gated-intake.js';
+import { type Config, chooseFrontEnd, loadConfig, type ProcessRole } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createOpsRoutes, startOpsServer } from '../observability/http-routes.js';
 import { createMetrics } from '../observability/metrics.js';
+import type { Producer } from '../queue/producer.js';
 import { loggerOptionsFor } from './logger-options.js';
 import { createPolicySource, createWriteGuards } from './policy-source.js';
 import { createProcessors } from './processors.js';
 import { startRuntime } from './runtime.js';
+import { checkSlackToken } from './slack-token-check.js';
 
-type Role = 'all' | 'bot' | 'worker';
+type Role = ProcessRole;
 
 /**
  * `npm start`: bot and worker in one process (NETOPS_ROLE=bot or worker splits them for scale-out). The front
- * end follows the credentials: HTTP receiver with a bot token and signing secret, Socket Mode with an app
- * token, else the console REPL. REDIS_URL unset starts the embedded redis-server.
+ * end is NETOPS_FRONTEND (http | socket | console), else `slack.frontend`, else what the secrets allow (see
+ * chooseFrontEnd); workers run none and only need the bot token to post replies. REDIS_URL unset starts the
+ * embedded redis-server.
  */
 export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'all'): Promise<void> {
   const config = loadConfig(process.env);
   const slack = config.slack;
-  const mode =
-    slack?.botToken && slack.signingSecret ? 'http' : slack?.botToken && slack.appToken ? 'socket' : 'console';
+  const mode = chooseFrontEnd(config, { role, env: process.env });
   // The console REPL owns stdout: its logs go to stderr and only warnings and worse unless LOG_LEVEL says more.
   const logger =
     mode === 'console' && role !== 'worker'
@@ -47,26 +51,36 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
         });
   const metrics = createMetrics({ role });
   if (processors.sshStats) metrics.setSource('sshStats', processors.sshStats);
-  const ops = { metrics, ready: () => runtime.ready() };
+  // auth.test before anything is taken: a bad token stops here with the fix; later token errors make /readyz 503.
+  const token = mode === 'console' ? undefined : await checkSlackToken(config, logger, process.env);
+  const tokenProblem = () => {
+    const problem = token?.health.problem();
+    return problem ? `Slack refuses the bot token (${problem.error})` : undefined;
+  };
+  const ops = { metrics, ready: () => runtime.ready(), notReadyReason: tokenProblem };
   const slackApp =
-    mode === 'console' || role === 'worker'
+    mode === 'console' || mode === 'none'
       ? undefined
       : createSlackApp({
           mode,
-          ...slackOptions(config),
-          intake: (t) => runtime.intake(t),
+          ...slackOptions(config, token?.identity),
+          ...(token ? { fetch: token.fetch } : {}),
+          intake: token ? createTokenGatedIntake((t) => runtime.intake(t), token.health) : (t) => runtime.intake(t),
           decideApproval: (req) => runtime.decideApproval(req),
+          ...(mode === 'socket' ? socketOptions(() => runtime, process.env) : {}),
           logger,
           ...(mode === 'http' ? { customRoutes: createOpsRoutes(ops) } : {}),
         });
   // The notifier gets its own fail-fast client: a 429 goes back to the notify queue instead of blocking here.
+  // Workers deliver replies when they have the bot token; without it the bot processes deliver them.
   const notifier =
-    mode === 'console'
+    mode === 'console' || !slack.botToken
       ? undefined
       : createSlackNotifier({
           client: createSlackWebClient({
             token: slack?.botToken ?? '',
             ...(slack?.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+            ...(token ? { fetch: token.fetch } : {}),
           }),
           logger,
         });
@@ -90,6 +104,7 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
   const opsServer = slackApp && mode === 'http' ? undefined : await startOwnOpsServer(ops, logger);
   const stop = once(async () => {
     logger.info('shutting down');
+    token?.health.stop();
     await slackApp?.stop().catch(() => {});
     opsServer?.close();
     await runtime.close();
@@ -124,16 +139,35 @@ async function startOwnOpsServer(ops: Parameters<typeof startOpsServer>[0], logg
   return server;
 }
 
-function slackOptions(config: Config) {
+/** Bolt's options; the bot's ids come from the config, else from the start-up auth.test, so Bolt never calls it. */
+function slackOptions(config: Config, identity: BotIdentity | undefined) {
   const s = config.slack;
+  const botId = s?.botId ?? identity?.botId;
+  const botUserId = s?.botUserId ?? identity?.botUserId;
   return {
     botToken: s?.botToken ?? '',
     ...(s?.signingSecret ? { signingSecret: s.signingSecret } : {}),
     ...(s?.appToken ? { appToken: s.appToken } : {}),
-    ...(s?.botId ? { botId: s.botId } : {}),
-    ...(s?.botUserId ? { botUserId: s.botUserId } : {}),
+    ...(botId ? { botId } : {}),
+    ...(botUserId ? { botUserId } : {}),
     ...(s?.apiUrl ? { apiUrl: s.apiUrl } : {}),
     ...(s?.port ? { port: s.port } : {}),
+  };
+}
+
+/**
+ * Socket Mode: NETOPS_SOCKET_CONNECTIONS connections (default 2, at most Slack's 10), and commands held until their
+ * acknowledgement went out (10 s at most: a process that dies in between still runs what it queued).
+ */
+function socketOptions(runtime: () => { producer: Producer }, env: NodeJS.ProcessEnv) {
+  const connections = Number(env.NETOPS_SOCKET_CONNECTIONS);
+  return {
+    socketConnections: Number.isInteger(connections) && connections >= 1 && connections <= 10 ? connections : 2,
+    heldJobs: {
+      holdMs: 10_000,
+      release: (jobId: string) => runtime().producer.releaseHeld(jobId),
+      withdraw: (jobId: string) => runtime().producer.withdrawHeld(jobId),
+    },
   };
 }
 

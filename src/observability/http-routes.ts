@@ -9,11 +9,13 @@ export interface HttpRouteDeps {
   ready: () => Promise<boolean>;
   /** Bound on the readiness probe. @defaultValue 1000 */
   readyTimeoutMs?: number;
+  /** A reason this process cannot do its work although Redis answers (e.g. Slack refuses the bot token). */
+  notReadyReason?: () => string | undefined;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-/** `/metrics` (Prometheus text), `/healthz` (process up) and `/readyz` (Redis reachable). */
+/** `/metrics` (Prometheus text), `/healthz` (process up) and `/readyz` (Redis reachable, nothing else blocking). */
 export function createOpsHandlers(deps: HttpRouteDeps): Record<'/metrics' | '/healthz' | '/readyz', Handler> {
   const timeoutMs = deps.readyTimeoutMs ?? 1_000;
   return {
@@ -27,9 +29,10 @@ export function createOpsHandlers(deps: HttpRouteDeps): Record<'/metrics' | '/he
       res.end('ok\n');
     },
     '/readyz': async (_req, res) => {
-      const ok = await withTimeout(deps.ready(), timeoutMs).catch(() => false);
+      const reason = deps.notReadyReason?.();
+      const ok = !reason && (await withTimeout(deps.ready(), timeoutMs).catch(() => false));
       res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
-      res.end(ok ? 'ready\n' : 'not ready: redis unreachable\n');
+      res.end(ok ? 'ready\n' : `not ready: ${reason ?? 'redis unreachable'}\n`);
     },
   };
 }

@@ -11,6 +11,9 @@ export interface AuditEvent {
   type: string;
   jobId?: string;
   user?: string;
+  /** Slack workspace (team_id) and Enterprise Grid organisation (enterprise_id) of the user. */
+  team?: string;
+  enterprise?: string;
   channel?: string;
   /** The command text as typed (sanitized). */
   text?: string;

@@ -7,10 +7,16 @@ export const replyTargetSchema = z.discriminatedUnion('kind', [
 ]);
 export type ReplyTarget = z.infer<typeof replyTargetSchema>;
 
+/**
+ * Who asked. Slack user ids are unique per workspace, so the workspace (`team_id`) and, on Enterprise Grid, the
+ * organisation (`enterprise_id`) of the request are kept with them (Slack Connect channels carry users of other
+ * workspaces).
+ */
 export const requesterSchema = z.object({
   userId: z.string().min(1).max(64),
   channelId: z.string().max(64).optional(),
   teamId: z.string().max(64).optional(),
+  enterpriseId: z.string().max(64).optional(),
 });
 export type Requester = z.infer<typeof requesterSchema>;
 

@@ -176,6 +176,13 @@ export function createJobStore(redis: Redis, prefix = DEFAULT_PREFIX) {
     async release(jobId: string, what: string): Promise<void> {
       await redis.hdel(jobKey(jobId), `claim:${what}`);
     },
+    /**
+     * Removes every trace of a job that never ran (a Socket Mode command Slack never got the acknowledgement of),
+     * so the same request delivered again is new, not a duplicate.
+     */
+    async forget(jobId: string, userId: string): Promise<void> {
+      await redis.multi().del(jobKey(jobId), reportKey(jobId)).zrem(userKey(userId), jobId).zrem(allKey, jobId).exec();
+    },
     /** Most recent jobs of a user, newest first. */
     async listForUser(userId: string, limit: number): Promise<JobRecord[]> {
       const ids = await redis.zrevrange(userKey(userId), 0, limit - 1);

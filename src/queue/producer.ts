@@ -20,6 +20,15 @@ export interface EnqueueRequest {
   reply: ReplyTarget;
 }
 
+/** Options of {@link Producer.enqueue}. */
+export interface EnqueueOptions {
+  /**
+   * Hold the job until {@link Producer.releaseHeld} (or this long, if the process dies first): for front ends whose
+   * acknowledgement can fail after the intake (Socket Mode), so a command Slack never saw acknowledged never runs.
+   */
+  holdMs?: number;
+}
+
 export interface EnqueueResult {
   jobId: string;
   /** True when the same request was seen before: nothing new was queued. */
@@ -34,7 +43,7 @@ export interface EnqueueResult {
 export function createProducer(deps: { queues: Queues; store: JobStore; logger: Logger; now?: () => number }) {
   const now = deps.now ?? Date.now;
 
-  async function enqueue(req: EnqueueRequest): Promise<EnqueueResult> {
+  async function enqueue(req: EnqueueRequest, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
     if (req.spec.execution === 'local') throw new Error(`command ${req.spec.name} runs locally, not on a queue`);
     const queue = deps.queues[req.spec.execution];
     const data: CommandJobData = commandJobDataSchema.parse({
@@ -61,9 +70,45 @@ export function createProducer(deps: { queues: Queues; store: JobStore; logger: 
         if (existing || record?.state !== 'queued') return { jobId: req.jobId, duplicate: true };
         deps.logger.warn({ jobId: req.jobId }, 'job record without queued job: re-queueing');
       }
-      await queue.add(commandJobName(req.command.name), data, { jobId: req.jobId });
-      await requestNotify(req.jobId, false, req.reply);
+      await queue.add(commandJobName(req.command.name), data, {
+        jobId: req.jobId,
+        ...(opts.holdMs ? { delay: opts.holdMs } : {}),
+      });
+      // A held job shows nothing yet: its first message comes with releaseHeld, or never.
+      if (!opts.holdMs) await requestNotify(req.jobId, false, req.reply);
       return { jobId: req.jobId, duplicate: !isNew };
+    });
+  }
+
+  /** The command queue a job record names (records keep the queue's name). */
+  const queueNamed = (name: string) =>
+    [deps.queues.read, deps.queues.write, deps.queues.ssh].find((q) => q.name === name);
+
+  /** Starts a held job now (its acknowledgement reached Slack) and shows its first message. */
+  async function releaseHeld(jobId: string): Promise<void> {
+    await withQueueErrors(async () => {
+      const record = await deps.store.get(jobId);
+      if (!record) return;
+      const job = await queueNamed(record.queue)?.getJob(jobId);
+      // Only a job still waiting out its hold moves; one whose hold ran out is already on its way.
+      if (job && (await job.isDelayed())) await job.promote();
+      await requestNotify(jobId, false, record.reply);
+    });
+  }
+
+  /**
+   * Drops a held job whose acknowledgement never reached Slack: the user saw the command fail and may send it
+   * again. False when it could not be dropped (its hold ran out and a worker has it).
+   */
+  async function withdrawHeld(jobId: string): Promise<boolean> {
+    return withQueueErrors(async () => {
+      const record = await deps.store.get(jobId);
+      if (!record) return true;
+      const job = await queueNamed(record.queue)?.getJob(jobId);
+      if (job && !(await job.isDelayed())) return false;
+      await job?.remove();
+      await deps.store.forget(jobId, record.userId);
+      return true;
     });
   }
 
@@ -81,7 +126,7 @@ export function createProducer(deps: { queues: Queues; store: JobStore; logger: 
     ]);
   }
 
-  return { enqueue, requestNotify };
+  return { enqueue, requestNotify, releaseHeld, withdrawHeld };
 }
 
 export type Producer = ReturnType<typeof createProducer>;

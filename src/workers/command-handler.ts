@@ -34,6 +34,8 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
   const auditIds = (data: CommandJobData) => ({
     jobId: data.jobId,
     user: data.requester.userId,
+    ...(data.requester.teamId ? { team: data.requester.teamId } : {}),
+    ...(data.requester.enterpriseId ? { enterprise: data.requester.enterpriseId } : {}),
     command: data.command.name,
   });
 

@@ -14,6 +14,8 @@ export interface SlackApiStub {
   messages: Map<string, StubMessage>;
   uploads: StubUpload[];
   failNext(method: string, failure: StubFailure, times?: number): void;
+  /** Token validity (i13-front): from now on every call with `token` answers `error`, as Slack does for a revoked one. */
+  setTokenError(token: string, error: TokenError): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startSlackApiStub(opts: SlackApiStubOptions = {}): Promise
   const uploads: StubUpload[] = [];
   const failures = new Map<string, StubFailure[]>();
   const pendingFiles = new Map<string, PendingFile>();
+  const tokenErrors = new Map<string, TokenError>();
   let seq = 0;
   let baseUrl = '';
 
@@ -83,7 +86,15 @@ export async function startSlackApiStub(opts: SlackApiStubOptions = {}): Promise
 
   const handlers: Record<string, Handler> = {
     'auth.test': () =>
-      ok({ url: 'https://stub.slack.com/', team: 'stub', user: 'netops', team_id: 'T0001', user_id: 'U0BOT' }),
+      ok({
+        url: 'https://stub.slack.com/',
+        team: 'stub',
+        user: 'netops',
+        team_id: 'T0001',
+        user_id: 'U0BOT',
+        bot_id: 'B0BOT',
+        is_enterprise_install: false,
+      }),
     'chat.postMessage': (body) => {
       if (!channelExists(body.channel)) return fail('channel_not_found');
       if (body.text === undefined && body.blocks === undefined) return fail('no_text');
@@ -168,7 +179,8 @@ export async function startSlackApiStub(opts: SlackApiStubOptions = {}): Promise
     const failure = queued?.shift();
     if (failure) return send(res, failureReply(failure));
     if (upload) return send(res, handleUpload(upload[1]!, req, raw));
-    if (!isAuthorized(req, body, opts.token)) return send(res, fail('not_authed'));
+    const tokenError = checkToken(req, body, opts.token, tokenErrors);
+    if (tokenError) return send(res, fail(tokenError));
     const handler = handlers[method];
     send(res, handler ? handler(body) : fail('unknown_method'));
   });
@@ -184,6 +196,9 @@ export async function startSlackApiStub(opts: SlackApiStubOptions = {}): Promise
       const queued = failures.get(method) ?? [];
       queued.push(...Array.from({ length: times }, () => failure));
       failures.set(method, queued);
+    },
+    setTokenError(token, error) {
+      tokenErrors.set(token, error);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -205,11 +220,31 @@ function failureReply(failure: StubFailure): Reply {
   return { status: failure.status, body: { ok: false, error: 'internal_error' } };
 }
 
-function isAuthorized(req: IncomingMessage, body: Record<string, unknown>, expected?: string): boolean {
+// ---- Token validity (i13-front) -------------------------------------------------------------------------------
+// Every Web API method checks the token first and answers HTTP 200 with ok:false (slack-ruby/slack-api-ref
+// methods/auth/auth.test.json @f4837c0c lists the same errors on every method): not_authed without a token,
+// invalid_auth for one Slack does not know, token_revoked / account_inactive / token_expired for one that stopped
+// working.
+
+/** The errors Slack gives for a token that is not (or no longer) accepted. */
+export type TokenError = 'invalid_auth' | 'token_revoked' | 'account_inactive' | 'token_expired';
+
+/** The token error of a request, or undefined when its token is accepted. */
+function checkToken(
+  req: IncomingMessage,
+  body: Record<string, unknown>,
+  expected: string | undefined,
+  tokenErrors: Map<string, TokenError>,
+): string | undefined {
   const header = req.headers.authorization ?? '';
   const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : String(body.token ?? '');
-  return expected ? token === expected : /^xoxb-[\w-]+$/.test(token);
+  if (token === '') return 'not_authed';
+  const stopped = tokenErrors.get(token);
+  if (stopped) return stopped;
+  const known = expected ? token === expected : /^xoxb-[\w-]+$/.test(token);
+  return known ? undefined : 'invalid_auth';
 }
+// ---- end of token validity -------------------------------------------------------------------------------------
 
 function send(res: ServerResponse, reply: Reply): void {
   res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });

@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { slashTextOf } from '../slash-names.js';
 import type { CommandSpec } from '../types.js';
 import { formatCode } from './format-value.js';
 import type { Token } from './tokenize.js';
@@ -34,7 +35,7 @@ export function bindArgs(spec: CommandSpec, tokens: Token[]): RawArgs {
 function unknownOption(spec: CommandSpec, key: string): UsageError {
   const valid =
     spec.options.length === 0 ? 'it takes no options' : `valid options: ${spec.options.map((o) => `${o}=`).join(', ')}`;
-  return new UsageError(`unknown option ${formatCode(`${key}=`)} for /${spec.words.join(' ')}; ${valid}`, spec.usage);
+  return new UsageError(`unknown option ${formatCode(`${key}=`)} for ${slashTextOf(spec.words)}; ${valid}`, spec.usage);
 }
 
 function tooManyWords(spec: CommandSpec, words: string[]): UsageError {

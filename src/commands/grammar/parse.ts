@@ -1,6 +1,7 @@
 import { UsageError } from '../../errors.js';
 import { resolveHelpTopic } from '../help-topic.js';
 import { type CommandRegistry, commandRegistry } from '../registry.js';
+import { slashTextOf } from '../slash-names.js';
 import type { ParsedCommand } from '../types.js';
 import { bindArgs } from './bind-args.js';
 import { formatIssues } from './format-issues.js';
@@ -41,7 +42,7 @@ export function parseCommand(text: string, opts: ParseOptions = {}): ParsedComma
   }
   const args = result.data as Record<string, unknown>;
   if (spec.name === 'help' && typeof args.command === 'string') resolveHelpTopic(registry, args.command);
-  return { name: spec.name, args, text: [`/${spec.words.join(' ')}`, ...rest.map(renderToken)].join(' ') };
+  return { name: spec.name, args, text: [slashTextOf(spec.words), ...rest.map(renderToken)].join(' ') };
 }
 
 function tooLong(length: number, maxLength: number): UsageError {

@@ -1,12 +1,13 @@
 import { UsageError } from '../../errors.js';
 import type { CommandRegistry } from '../registry.js';
+import { commandWordOf, HELP_SLASH, slashNameOf, UMBRELLA_WORD } from '../slash-names.js';
 import type { CommandSpec } from '../types.js';
 import { measureEditDistance } from './edit-distance.js';
 import { formatCode } from './format-value.js';
 import type { Token } from './tokenize.js';
 
-/** The umbrella command of the single-command form: `/netops deploy …`. */
-export const UMBRELLA_WORD = 'netops';
+export { UMBRELLA_WORD };
+
 /** Largest typo distance for which "did you mean" is offered. */
 const MAX_SUGGESTION_DISTANCE = 2;
 
@@ -17,8 +18,9 @@ export interface ResolvedCommand {
 }
 
 /**
- * Finds the spec named by the leading words of `tokens`. Accepts `/deploy …`, `deploy …` and `/netops deploy …`;
- * `/netops` alone means help. Command words are case-insensitive.
+ * Finds the spec named by the leading words of `tokens`. Accepts `/deploy …`, `deploy …`, `/netops deploy …` and
+ * the Slack names of reserved words (`/netops-status`); `/netops` alone means help. Command words are
+ * case-insensitive.
  * @throws UsageError for empty input, a line that starts with an option, or an unknown command.
  */
 export function resolveCommand(tokens: Token[], registry: CommandRegistry): ResolvedCommand {
@@ -29,7 +31,7 @@ export function resolveCommand(tokens: Token[], registry: CommandRegistry): Reso
     rest = [];
   }
   const first = rest[0];
-  if (first === undefined) throw new UsageError('empty command: type `/help` to see the commands');
+  if (first === undefined) throw new UsageError(`empty command: type \`${HELP_SLASH}\` to see the commands`);
   if (first.kind !== 'word') {
     throw new UsageError(
       `a command starts with its name, got ${formatCode(`${first.key}=${first.value}`)}; ${listCommands(registry)}`,
@@ -38,7 +40,7 @@ export function resolveCommand(tokens: Token[], registry: CommandRegistry): Reso
   const leadingWords: string[] = [];
   for (const token of rest) {
     if (token.kind !== 'word') break;
-    leadingWords.push(leadingWords.length === 0 ? stripSlash(token.value) : token.value);
+    leadingWords.push(leadingWords.length === 0 ? commandWordOf(token.value) : token.value);
   }
   const found = registry.find(leadingWords);
   if (!found) throw unknownCommand(stripSlash(first.value), registry);
@@ -64,7 +66,7 @@ function unknownCommand(word: string, registry: CommandRegistry): UsageError {
     if (distance <= MAX_SUGGESTION_DISTANCE && (!best || distance < best.distance))
       best = { word: candidate, distance };
   }
-  const suggestion = best ? `; did you mean \`/${best.word}\`?` : '';
+  const suggestion = best ? `; did you mean \`${slashNameOf(best.word)}\`?` : '';
   return new UsageError(`unknown command ${formatCode(`/${word}`)}${suggestion}\n${listCommands(registry)}`);
 }
 
@@ -74,6 +76,6 @@ function listFirstWords(registry: CommandRegistry): string[] {
 
 function listCommands(registry: CommandRegistry): string {
   return `commands: ${listFirstWords(registry)
-    .map((word) => `/${word}`)
-    .join(', ')} (type \`/help\` for details)`;
+    .map((word) => slashNameOf(word))
+    .join(', ')} (type \`${HELP_SLASH}\` for details)`;
 }

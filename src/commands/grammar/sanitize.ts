@@ -7,6 +7,10 @@
 // optional `|label` is what the user saw. Anything else in angle brackets is left alone so that `<x>` typed
 // in the console stays a usage error instead of silently becoming `x`.
 const SLACK_ESCAPE = /<((?:[@#!]|[a-zA-Z][a-zA-Z0-9+.-]*:)[^<>|\s]*)(?:\|([^<>]*))?>/g;
+// A member mention given as the value of `user=` keeps its id: Slack sends `<@U123|ann>` (or `<@W123>` on
+// Enterprise Grid) when the command escapes mentions (manifest `should_escape: true`), and the id is what the
+// audit trail is keyed by. Anywhere else a mention reads as the name the user saw.
+const USER_OPTION_MENTION = /(^|\s)user=<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>/g;
 const HTML_ENTITY = /&(amp|lt|gt);/g;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
 const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033]/g;
@@ -21,6 +25,7 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
 /** Returns the text with Slack formatting undone, quotes and spaces made plain, invisible characters removed, trimmed. */
 export function sanitizeText(raw: string): string {
   return raw
+    .replace(USER_OPTION_MENTION, (_match, before: string, id: string) => `${before}user=${id}`)
     .replace(SLACK_ESCAPE, (_match, target: string, label: string | undefined) => unwrapSlackEscape(target, label))
     .replace(HTML_ENTITY, (_match, name: string) => ENTITIES[name] ?? '')
     .replace(DOUBLE_QUOTES, '"')

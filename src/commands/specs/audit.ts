@@ -12,7 +12,10 @@ export interface AuditArgs {
   command?: string;
 }
 
-const userSchema = nameSchema((t) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(t), 'must be a user id like U0123ABC');
+const userSchema = nameSchema(
+  (t) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(t),
+  "must be a member id like U0123ABC or an @mention picked from Slack's list (a typed @name carries no id)",
+);
 const commandSchema = z
   .string()
   .transform((t) => t.replace(/^\//, '').toLowerCase())
@@ -23,10 +26,10 @@ export const auditSpec = defineCommand<AuditArgs>({
   name: 'audit',
   words: ['audit'],
   summary: 'The audit trail: who ran what, where, approvals and outcomes (admins only)',
-  usage: '/audit [N] [user=<user-id>] [command=<name>]',
+  usage: '/audit [N] [user=@name|<user-id>] [command=<name>]',
   details: [
     'N: newest records to show, 1 to 100; default 20.',
-    'user=<user-id>: only records by or approved by this Slack user id.',
+    'user=<user-id>: only records by or approved by this Slack member (`user=@ann` picked from the list, or the id).',
     'command=<name>: only records of this command, e.g. deploy or deploy-stop.',
     'Everything: `npm run netops -- audit export [--since 2026-11-29T12:00:00Z|24h]` writes JSON Lines.',
   ],

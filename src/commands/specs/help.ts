@@ -18,14 +18,17 @@ const commandWordSchema = z
   .transform((word) => word.replace(/^\//, '').toLowerCase())
   .pipe(nameSchema((word) => COMMAND_WORD_PATTERN.test(word), 'must be a command name like deploy or /cni-bench'));
 
-/** `/help [command]` */
+/** `/netops-help [command]` (Slack may reserve `/help`; see slash-names.ts) */
 export const helpSpec = defineCommand<HelpArgs>({
   name: 'help',
   words: ['help'],
   summary: 'List the commands, or explain one with its options and examples',
-  usage: '/help [command]',
-  details: ['[command]: with or without the slash; sub-commands as two words, e.g. `/help cni-bench history`.'],
-  examples: ['/help', '/help deploy', '/help cni-bench history'],
+  usage: '/netops-help [command]',
+  details: [
+    '[command]: with or without the slash; sub-commands as two words, e.g. `/netops-help cni-bench history`.',
+    '`/netops` alone and `/netops help` show the same.',
+  ],
+  examples: ['/netops-help', '/netops-help deploy', '/netops-help cni-bench history'],
   execution: 'local',
   writes: false,
   positional: ['command', 'subcommand'],

@@ -98,7 +98,7 @@ export async function acquireHostPairLock(opts: HostPairLockOptions): Promise<He
 }
 
 async function dropDeadWaiters(redis: Redis, line: string, aliveKey: (m: string) => string): Promise<void> {
-  const members = await redis.zrange(line, 0, -1);
+  const members = await redis.zrange(line, '0', '-1');
   for (const m of members) {
     if (!(await redis.exists(aliveKey(m)))) await redis.zrem(line, m);
   }

@@ -327,7 +327,7 @@ async function dumpRedis(redis: Redis): Promise<string[]> {
     string: (k) => redis.get(k),
     stream: (k) => redis.xrange(k, '-', '+'),
     list: (k) => redis.lrange(k, 0, -1),
-    zset: (k) => redis.zrange(k, 0, -1),
+    zset: (k) => redis.zrange(k, '0', '-1'),
     set: (k) => redis.smembers(k),
   };
   for (const key of await redis.keys('*')) {

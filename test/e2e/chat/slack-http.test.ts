@@ -126,14 +126,14 @@ describe('Slack HTTP receiver: the real Bolt app in its own process, against a S
     const res = await post(body, signSlackRequest(SECRET, body, now()));
     expect(res.status).toBe(200);
     expect(res.ms).toBeLessThan(2_000);
-    expect(res.text).toMatch(/Queued .*\/status.* as job `status\.1`/);
+    expect(res.text).toMatch(/Queued .*\/netops-status.* as job `status\.1`/);
     const final = await waitFor(() => {
       const m = [...slack.messages.values()].find(
         (msg) => msg.channel === 'C0OPS' && /Succeeded|Failed/.test(JSON.stringify(msg.blocks)),
       );
       return m;
     }, 'final message');
-    expect(JSON.stringify(final.blocks)).toContain('/status');
+    expect(JSON.stringify(final.blocks)).toContain('/netops-status');
     const ts = [...slack.messages.entries()].find(([, m]) => m === final)?.[0];
     // Later notify jobs re-render the same message in place (chat.update on its ts), never a second post.
     await waitFor(() => slack.calls.find((c) => c.method === 'chat.update' && c.body.ts === ts), 'an in-place update');

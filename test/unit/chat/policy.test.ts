@@ -56,7 +56,7 @@ describe('authorize: deny by default with a reason', () => {
 
   it('an unknown user (or one whose only role is undefined) is refused, naming the config to change', () => {
     expect(refusal(() => authorize(policy, statusSpec, {}, { userId: 'U0NOBODY' }))).toBe(
-      '<@U0NOBODY> has no role in netops-bot, so /status was not run: an admin must add U0NOBODY to policy.users (or to a group in policy.groups).',
+      '<@U0NOBODY> has no role in netops-bot, so /netops-status was not run: an admin must add U0NOBODY to policy.users (or to a group in policy.groups).',
     );
     expect(refusal(() => authorize(policy, statusSpec, {}, { userId: 'U0GHOST' }))).toMatch(/no role in netops-bot/);
   });
@@ -70,7 +70,7 @@ describe('authorize: deny by default with a reason', () => {
 
   it('a channel narrows commands and tenants', () => {
     expect(refusal(() => authorize(policy, deployStopSpec, deployB, { userId: 'U0OPS', channelId: 'C0DEV' }))).toBe(
-      '/deploy stop is not allowed in this channel (C0DEV); see /help for what is.',
+      '/deploy stop is not allowed in this channel (C0DEV); see /netops-help for what is.',
     );
     expect(refusal(() => authorize(policy, deploySpec, deployB, { userId: 'U0OPS', channelId: 'C0DEV' }))).toBe(
       '/deploy in tenant tenant-b is not allowed in this channel (C0DEV).',

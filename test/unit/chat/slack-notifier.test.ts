@@ -150,7 +150,8 @@ describe('createSlackNotifier against the Slack API stub', () => {
     const client = createSlackWebClient({ token: 'not-a-bot-token', slackApiUrl: stub.url });
     const bad = createSlackNotifier({ client, logger: createSilentLogger() });
     const err = await bad.post({ channel: 'C1', userId: 'U123' }, running).catch((e: unknown) => e);
-    expect((err as UpstreamHttpError).body).toBe('not_authed');
+    // A token Slack does not know is invalid_auth; not_authed is for a request with no token at all.
+    expect((err as UpstreamHttpError).body).toBe('invalid_auth');
   });
 });
 
@@ -191,7 +192,19 @@ describe('the Slack API stub itself', () => {
     expect(first.ts).toBe('1700000000.000100');
     expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
     expect(stub.messages.get(first.ts!)?.blocks).toEqual([{ type: 'divider' }]);
-    expect(await post({ channel: 'C1', text: 'c' }, 'Bearer xoxp-user')).toEqual({ ok: false, error: 'not_authed' });
+    expect(await post({ channel: 'C1', text: 'c' }, 'Bearer xoxp-user')).toEqual({ ok: false, error: 'invalid_auth' });
+    expect(await post({ channel: 'C1', text: 'c' }, '')).toEqual({ ok: false, error: 'not_authed' });
+  });
+
+  it('answers every call of a token that stopped working with its error, other tokens unaffected', async () => {
+    const revoked = createSlackWebClient({ token: 'xoxb-revoked', slackApiUrl: stub.url });
+    const other = createSlackWebClient({ token: 'xoxb-other', slackApiUrl: stub.url });
+    stub.setTokenError('xoxb-revoked', 'token_revoked');
+    await expect(revoked.auth.test()).rejects.toMatchObject({ data: { error: 'token_revoked' } });
+    await expect(revoked.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      data: { error: 'token_revoked' },
+    });
+    expect(await other.auth.test()).toMatchObject({ ok: true, bot_id: 'B0BOT' });
   });
 
   it('fails the next calls of a method as many times as asked, then recovers', async () => {

@@ -90,6 +90,6 @@ describe('buildHelpReport', () => {
   it('formatUsage shows usage in code and the summary', () => {
     const spec = commandRegistry.get('status');
     if (!spec) throw new Error('no status spec');
-    expect(formatUsage(spec)).toBe(`\`/status\` — ${spec.summary}`);
+    expect(formatUsage(spec)).toBe(`\`/netops-status\` — ${spec.summary}`);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { commandRegistry, createRegistry } from '../../../src/commands/registry.js';
+import { slashTextOf } from '../../../src/commands/slash-names.js';
 import { allSpecs, specsByName } from '../../../src/commands/specs/index.js';
 import type { CommandSpec } from '../../../src/commands/types.js';
 import { ErrorCode, NetopsError } from '../../../src/errors.js';
@@ -97,7 +98,8 @@ describe('commandRegistry', () => {
   it.each(allSpecs.map((spec) => [spec.name, spec]))(
     '%s: usage starts with its words and names every argument',
     (_n, spec) => {
-      expect(spec.usage.startsWith(`/${spec.words.join(' ')}`)).toBe(true);
+      expect(spec.usage.startsWith(slashTextOf(spec.words))).toBe(true);
+      for (const example of spec.examples) expect(example.startsWith(slashTextOf(spec.words))).toBe(true);
       for (const option of spec.options) expect(spec.usage).toContain(`${option}=`);
       expect(spec.writes).toBe(spec.execution === 'write');
     },
@@ -108,5 +110,12 @@ describe('specsByName', () => {
   it('keys every spec by its own name', () => {
     for (const [name, spec] of Object.entries(specsByName)) expect(spec.name).toBe(name);
     expect(Object.values(specsByName)).toEqual([...allSpecs]);
+  });
+});
+
+describe('slash names', () => {
+  it('a catalogue whose usage shows a name Slack refuses fails at start-up', () => {
+    const spec = { ...specsByName.status, usage: '/status', examples: ['/status'] } as CommandSpec;
+    expect(() => createRegistry([spec])).toThrow(/shows "\/status", which does not start with \/netops-status/);
   });
 });

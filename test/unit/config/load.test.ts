@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     expect(config.networks.find((n) => n.name === 'weave')?.mtu).toBe(1376);
     expect(config.jobs.dir).toBe(join(repoRoot, 'jobs'));
     expect(config.redis.url).toBeUndefined();
-    expect(chooseFrontEnd(config)).toBe('console');
+    expect(chooseFrontEnd(config, { env: {} })).toBe('console');
   });
 
   it('resolves secrets from env and from files, and reads the private key', () => {
@@ -66,9 +66,9 @@ describe('loadConfig', () => {
     const config = loadConfig(env, { path: fx.writeConfig(fx.baseDoc()) });
     expect(config.slack.botToken).toBe('xoxb-1-2-abc');
     expect(config.redis.url).toBe('redis://:pw1234@127.0.0.1:6390');
-    expect(chooseFrontEnd(config)).toBe('http');
+    expect(chooseFrontEnd(config, { env: {} })).toBe('http');
     const socket = loadConfig({ ...env, SLACK_APP_TOKEN: 'xapp-1-x' }, { path: fx.writeConfig(fx.baseDoc()) });
-    expect(chooseFrontEnd(socket)).toBe('socket');
+    expect(chooseFrontEnd(socket, { env: {} })).toBe('socket');
   });
 
   it('treats an optional reference to an unset variable as unset', () => {

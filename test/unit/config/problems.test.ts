@@ -192,9 +192,11 @@ const cases: Case[] = [
     expected: [/^slack\.appToken: the value of env APP must start with xapp- — set it to an app-level token/],
   },
   {
-    name: 'bot token that chooses no front end',
-    env: { ...baseEnv(), SLACK_BOT_TOKEN: 'xoxb-1-2' },
-    expected: [/^slack: a bot token alone chooses no front end — set slack\.signingSecret \(HTTP\) or slack\.appToken/],
+    name: 'front end not one of the three',
+    edit: (doc) => {
+      doc.slack = { frontend: 'rtm' };
+    },
+    expected: [/^slack\.frontend: must be http, socket or console/],
   },
   {
     name: 'YAML syntax error with line and column',

@@ -42,8 +42,10 @@ describe('parseCommand: invalid arguments', () => {
       'unknown option `count=` for /deploy stop; valid options: subnet=',
       '/deploy stop',
     ],
-    ['/status now', 'too many arguments: `now`; it takes no arguments', '/status'],
-    ['/status verbose=1', 'unknown option `verbose=` for /status; it takes no options', '/status'],
+    // A typed @name (no mention picked, or should_escape off) carries no member id: said so, not guessed.
+    ['/audit user=@ann', 'must be a member id like U0123ABC or an @mention', '/audit'],
+    ['/status now', 'too many arguments: `now`; it takes no arguments', '/netops-status'],
+    ['/status verbose=1', 'unknown option `verbose=` for /netops-status; it takes no options', '/netops-status'],
     ['/isolation-check a1', 'missing <b>', '/isolation-check'],
     ['/isolation-check a1 a1', 'the same workload twice', '/isolation-check'],
     [
@@ -121,9 +123,9 @@ describe('parseCommand: invalid arguments', () => {
     ['/jobs all', 'too many arguments: `all`; it takes no arguments', '/jobs'],
     ['/cancel', 'missing <job-id>', '/cancel <job-id>'],
     ['/cancel -x', 'job-id: must be a job id', '/cancel <job-id>'],
-    ['/help nope', 'no command `/nope`', '/help [command]'],
-    ['/help cni-bench nope', 'no command `/cni-bench nope`', '/help [command]'],
-    ['/help a b c', 'too many arguments: `c`', '/help [command]'],
+    ['/help nope', 'no command `/nope`', '/netops-help [command]'],
+    ['/help cni-bench nope', 'no command `/cni-bench nope`', '/netops-help [command]'],
+    ['/help a b c', 'too many arguments: `c`', '/netops-help [command]'],
   ])('%s', (input, message, usage) => {
     const error = catchUsageError(() => parseCommand(input));
     expect(error.message).toContain(message);
@@ -132,15 +134,15 @@ describe('parseCommand: invalid arguments', () => {
   });
 
   it.each<[string, string]>([
-    ['', 'empty command: type `/help`'],
-    ['   \u00A0\u200B ', 'empty command: type `/help`'],
+    ['', 'empty command: type `/netops-help`'],
+    ['   \u00A0\u200B ', 'empty command: type `/netops-help`'],
     ['/', 'unknown command `/`'],
     [
       '/foo',
-      'unknown command `/foo`\ncommands: /deploy, /isolation-check, /cni-bench, /status, /jobs, /cancel, /lock, /unlock, /audit, /help',
+      'unknown command `/foo`\ncommands: /deploy, /isolation-check, /cni-bench, /netops-status, /jobs, /cancel, /lock, /unlock, /audit, /netops-help',
     ],
     ['/depoly web', 'unknown command `/depoly`; did you mean `/deploy`?'],
-    ['/stauts', 'unknown command `/stauts`; did you mean `/status`?'],
+    ['/stauts', 'unknown command `/stauts`; did you mean `/netops-status`?'],
     ['/isolation-chek a b', 'did you mean `/isolation-check`?'],
     ['/cnibench weave', 'did you mean `/cni-bench`?'],
     ['/netops depoly', 'unknown command `/depoly`; did you mean `/deploy`?'],
