@@ -13,11 +13,12 @@ import type { ProcessorContext } from '../../../src/workers/processor.js';
 import { createDeployProcessor } from '../../../src/workers/processors/deploy.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { generateOtherHostKeyLine } from '../../helpers/ssh-test-server.js';
-import { bringUpLabForTests, checkLabSupport, reportLabSkip } from '../../lab/lab-support.js';
+import { gateLabSuite } from '../../lab/lab-gate.js';
+import { bringUpLabForTests, checkLabSupport } from '../../lab/lab-support.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, 'deploy e2e');
+const skipLab = gateLabSuite(support, 'deploy e2e');
 
 interface LabConfigDoc {
   clusters: [{ nomad: { address: string } }];
@@ -43,7 +44,7 @@ const errorOf = (res: { json: Record<string, unknown> | undefined }) => String(r
 const inSubnet = (ip: unknown, subnet: string) =>
   typeof ip === 'string' && cidrContainsIp(parseCidr(subnet)!, parseIpv4(ip) ?? -1);
 
-describe.skipIf(!support.supported)('/deploy on the lab (real sshd, overlay, emulated Nomad and Consul)', () => {
+describe.skipIf(skipLab)('/deploy on the lab (real sshd, overlay, emulated Nomad and Consul)', () => {
   let teardown: () => Promise<void>;
   let dir: string;
   /** Writes a variant of the lab config (and optionally extra job templates) and returns its path. */

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnHost } from '../../lab/host-exec.js';
 import { downLab } from '../../lab/lab-down.js';
-import { checkLabSupport, reportLabSkip } from '../../lab/lab-support.js';
+import { gateLabSuite } from '../../lab/lab-gate.js';
+import { checkLabSupport } from '../../lab/lab-support.js';
 import { upLab } from '../../lab/lab-up.js';
 import { LAB_HOSTS, type LabHost } from '../../lab/topology.js';
 import { callApi, startLabApis, stopLabApis, waitFor } from './lab-api-helpers.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, 'lab Nomad API');
+const skipLab = gateLabSuite(support, 'lab Nomad API');
 
 const nomad = 'http://192.168.56.1:4646';
 const consulU1 = 'http://192.168.56.11:8500';
@@ -73,7 +74,7 @@ async function waitDeployment(jobId: string, timeoutMs = 40_000): Promise<Json> 
   );
 }
 
-describe.skipIf(!support.supported)('lab Nomad API', { timeout: 60_000 }, () => {
+describe.skipIf(skipLab)('lab Nomad API', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     await upLab({ withoutEmulators: true });
     await startLabApis();
