@@ -26,6 +26,8 @@ export interface AllocRunnerDeps {
   /** Called after an allocation reached a terminal client status (the deployment watcher reacts). */
   onAllocFinished: (alloc: Allocation) => void;
   restartDelayMs: number;
+  /** Whether containers get the alloc_id label (the release's docker driver, version-profiles.ts). */
+  allocIdLabel: boolean;
 }
 
 /** Runtime facts about a running task that are not part of the API object. */
@@ -133,7 +135,10 @@ export class AllocRunner {
       node,
       ports: alloc.Ports,
     });
-    const run = await this.#docker(alloc, buildDockerRunArgv({ allocId: alloc.ID, task, env }));
+    const run = await this.#docker(
+      alloc,
+      buildDockerRunArgv({ allocId: alloc.ID, task, env, allocIdLabel: this.deps.allocIdLabel }),
+    );
     if (run.code !== 0) {
       const error = (run.stderr || run.stdout).trim() || `docker run exited with ${run.code}`;
       this.#event(alloc, state, 'Driver Failure', error, { DriverError: error, FailsTask: true });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { NOMAD_PORT, STATE_DIR, UNDERLAY_GATEWAY } from '../topology.js';
 import { REPO_DIR, spawnDetachedTs, stopPidFile, stopProcessesRunning, waitForHttp } from './detached-process.js';
+import { selectNomadProfile } from './version-profiles.js';
 
 const entry = join(REPO_DIR, 'test/lab/nomad/main.ts');
 
@@ -14,6 +15,15 @@ export interface NomadStartOptions {
   consulToken?: string;
   /** Memory each node offers to allocations (default 1024 MB). */
   nodeMemoryMB?: number;
+  /** Release to answer as (version-profiles.ts; default the current one). */
+  nomadVersion?: string;
+  /** Server region (default `global`) and node datacenter (default `dc1`). */
+  region?: string;
+  datacenter?: string;
+  /** Namespaces to create besides `default` (1.0+ profiles only). */
+  namespaces?: readonly string[];
+  /** How long an evaluation waits before the scheduler takes it (default 60 ms): a busy scheduler. */
+  evalDelayMs?: number;
   stateDir?: string;
   timeoutMs?: number;
 }
@@ -35,6 +45,8 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
   const stateDir = opts.stateDir ?? STATE_DIR;
   const pidFile = join(stateDir, 'nomad.pid');
   const logFile = join(stateDir, 'nomad.log');
+  // Refuse an unknown version here, before anything starts (the server would only log it).
+  selectNomadProfile(opts.nomadVersion);
   await stop({ stateDir });
   const bind = opts.bind ?? UNDERLAY_GATEWAY;
   const port = opts.port ?? NOMAD_PORT;
@@ -49,6 +61,11 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
       NOMAD_LAB_ACL_TOKEN: opts.aclToken ?? '',
       NOMAD_LAB_CONSUL_TOKEN: opts.consulToken ?? '',
       NOMAD_LAB_NODE_MEMORY_MB: String(opts.nodeMemoryMB ?? 1024),
+      NOMAD_LAB_VERSION: opts.nomadVersion ?? '',
+      NOMAD_LAB_REGION: opts.region ?? '',
+      NOMAD_LAB_DATACENTER: opts.datacenter ?? '',
+      NOMAD_LAB_NAMESPACES: (opts.namespaces ?? []).join(','),
+      NOMAD_LAB_EVAL_DELAY_MS: opts.evalDelayMs === undefined ? '' : String(opts.evalDelayMs),
     },
   });
   const address = `http://${bind}:${port}`;
