@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DeployArgs } from '../../commands/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
-import { describePlacementFailures, describePlan } from '../../net/deploy/describe-nomad.js';
+import { describePlacementFailures, describePlan, isUnchangedPlan } from '../../net/deploy/describe-nomad.js';
 import { applyTenant, type TenantPlacement, tenantJobId } from '../../net/tenant-job.js';
 import { loadJobTemplate } from './job-template.js';
 import { resolveTenant, type TenantConfigView } from './tenant-context.js';
@@ -22,6 +22,8 @@ export interface DeployPlan {
   jobModifyIndex: number;
   /** Short hash of the rendered job and the index, to tie an approval and the audit to one exact plan. */
   planHash: string;
+  /** The plan changes nothing (diff `None`, only ignores): the deploy ends as "no change". */
+  unchanged: boolean;
 }
 
 /** Renders the template for the tenant and asks Nomad for a plan with diff. Changes nothing. */
@@ -48,6 +50,7 @@ export async function planDeploy(
     placementFailures: describePlacementFailures(plan.FailedTGAllocs as never),
     jobModifyIndex,
     planHash: hashPlan(job, jobModifyIndex),
+    unchanged: jobModifyIndex > 0 && isUnchangedPlan(plan),
   };
 }
 
