@@ -286,7 +286,10 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         );
       }, 180_000);
 
-      it('the same deploy again ends as "no change", with the running allocations verified in Consul', async () => {
+      it('the same deploy twice: the second ends as "no change", with the running allocations verified in Consul', async () => {
+        // The first brings the job back to the template (an earlier test registered a rival version).
+        const first = await deploy('/deploy httpbackend subnet=tenant-b');
+        expect(first.code, first.stderr + first.stdout).toBe(0);
         const res = await deploy('/deploy httpbackend subnet=tenant-b');
         expect(res.code, res.stderr + res.stdout).toBe(0);
         const r = res.json as unknown as DeployJson & { change: string; title: string };
