@@ -15,7 +15,7 @@ import type { NomadState } from './nomad-state.js';
 import type { PortForwards } from './port-forwards.js';
 import type { Allocation, NodeRecord, TaskState } from './state-types.js';
 import { buildTaskEnv } from './task-env.js';
-import { appendTaskEvent, makeTaskEvent } from './task-events.js';
+import { appendTaskEvent, makeTaskEvent, ZERO_TIME } from './task-events.js';
 
 export interface AllocRunnerDeps {
   state: NomadState;
@@ -85,7 +85,7 @@ export class AllocRunner {
       await this.#docker(alloc, ['docker', 'rm', '-f', getContainerName(task.Name ?? '', alloc.ID)]);
       if (wasRunning) this.#event(alloc, taskState, 'Killed', 'Task successfully killed');
       taskState.State = 'dead';
-      taskState.FinishedAt ??= new Date().toISOString();
+      if (taskState.FinishedAt === ZERO_TIME) taskState.FinishedAt = new Date().toISOString();
     }
     if (alloc.ClientStatus === 'pending' || alloc.ClientStatus === 'running') alloc.ClientStatus = 'complete';
     alloc.ModifyIndex = state.touch();

@@ -4,7 +4,8 @@ import type { NomadProfile } from './version-profiles.js';
 
 /** `AllocListStub`: what list endpoints return (no resources, no job copy), with the release's fields. */
 export function toAllocStub(alloc: Allocation, profile: NomadProfile) {
-  return pickFields(buildAllocStub(alloc), profile.fields.allocStub);
+  const transition = Object.fromEntries(profile.fields.desiredTransition.map((f) => [f, null]));
+  return pickFields({ ...buildAllocStub(alloc), DesiredTransition: transition }, profile.fields.allocStub);
 }
 
 /** An evaluation with the release's fields (zero values for what the lab does not model). */
@@ -14,6 +15,7 @@ export function toEvaluationView(evaluation: Evaluation, profile: NomadProfile) 
     RelatedEvals: null,
     PlanAnnotations: null,
     QuotaLimitReached: '',
+    MissingNonNodeResources: null,
     EscapedComputedClass: false,
     AnnotatePlan: false,
     LeaderACL: '',

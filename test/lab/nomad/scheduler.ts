@@ -189,7 +189,11 @@ export class Scheduler {
       queued[group.Name ?? ''] = result.failed;
       if (result.metric) failed[group.Name ?? ''] = result.metric;
     }
-    this.#complete(evaluation, failed, queued, deployment?.ID);
+    // The evaluation names the deployment the scheduler worked with: the new one, else the job's latest
+    // (HEAD scheduler/generic_sched.go:224-230,174-176 via setStatus; v0.9.7 :182-184,234): also for a
+    // register that changed nothing.
+    const latest = job.Type === 'batch' ? undefined : state.latestDeployment(evaluation.Namespace, evaluation.JobID);
+    this.#complete(evaluation, failed, queued, deployment?.ID ?? latest?.ID);
     await Promise.all(placed.map((a) => runner.start(a)));
   }
 

@@ -9,6 +9,8 @@ export interface NomadProfile {
   version: string;
   /** `config.Version` of `/v1/agent/self` (version/version.go VersionInfo; BuildDate only from 1.x). */
   versionInfo: Record<string, string>;
+  /** Serf tags of a server member besides the common ones (nomad/server.go setupSerf). */
+  memberTags: Record<string, string>;
   /** What `JobModifyIndex` a register of an unchanged spec answers with: the job's `JobModifyIndex` or its `ModifyIndex`. */
   unchangedRegisterIndex: 'JobModifyIndex' | 'ModifyIndex';
   /** Whether the docker driver labels containers `com.hashicorp.nomad.alloc_id` (0.10.2+). */
@@ -34,6 +36,7 @@ export interface NomadProfile {
     register: readonly string[];
     plan: readonly string[];
     desiredUpdates: readonly string[];
+    desiredTransition: readonly string[];
     nodeStub: readonly string[];
   };
 }
@@ -158,6 +161,8 @@ const nomad097: NomadProfile = {
     VersionPrerelease: '',
     VersionMetadata: '',
   },
+  // nomad/server.go:1240-1260: "mvn", the API minor version, only before 1.x.
+  memberTags: { mvn: '1' },
   // nomad/job_endpoint.go:206-208: an unchanged spec answers existingJob.JobModifyIndex.
   unchangedRegisterIndex: 'JobModifyIndex',
   // drivers/docker/driver.go:964 names the container; the alloc_id label first appears in v0.10.2 driver.go:70,995.
@@ -190,6 +195,8 @@ const nomad097: NomadProfile = {
     register: ['EvalID', 'EvalCreateIndex', 'JobModifyIndex', 'Warnings', 'Index', 'LastContact', 'KnownLeader'],
     plan: planFields,
     desiredUpdates: desiredUpdates09,
+    // nomad/structs/structs.go type DesiredTransition.
+    desiredTransition: ['Migrate', 'Reschedule', 'ForceReschedule'],
     // type NodeListStub (no NodePool, HostVolumes, LastDrain).
     nodeStub: [
       'Address',
@@ -252,6 +259,8 @@ const fields1x: NomadProfile['fields'] = {
   plan: planFields,
   // nomad/structs/structs.go type DesiredUpdates.
   desiredUpdates: [...desiredUpdates09, 'Disconnect', 'Reconnect', 'RescheduleNow', 'RescheduleLater'],
+  // nomad/structs/alloc.go type DesiredTransition.
+  desiredTransition: ['Migrate', 'Reschedule', 'ForceReschedule', 'NoShutdownDelay', 'MigrateDisablePlacement'],
   // nomad/structs/structs.go type NodeListStub (Attributes, NodeResources, ReservedResources are omitempty).
   nodeStub: nodeStub1x,
 };
@@ -285,6 +294,8 @@ const nomad1111: NomadProfile = {
     VersionPrerelease: '',
     VersionMetadata: '',
   },
+  // nomad/server.go setupSerf: "revision" tag, no "mvn".
+  memberTags: { revision: '5b76eb0535615e32faf4daee479f7155ea16ec0d' },
   // nomad/job_endpoint.go:363-365.
   unchangedRegisterIndex: 'JobModifyIndex',
   // drivers/docker/driver.go dockerLabelAllocID.
@@ -312,6 +323,8 @@ const nomad206: NomadProfile = {
     VersionPrerelease: '',
     VersionMetadata: '',
   },
+  // nomad/server.go:1737-1746.
+  memberTags: { revision: 'aa026cc99cfb74a77e519a1c1f0c78ba1b452705' },
   // nomad/job_endpoint.go:331-332 (edb2c84c80, #27386, in every tag from v1.11.2).
   unchangedRegisterIndex: 'ModifyIndex',
   // drivers/docker/driver.go:87,1502; container name :1537.
@@ -325,7 +338,11 @@ const nomad206: NomadProfile = {
   // nomad/leader.go:1213-1240, nomad/eval_broker.go:645-651 (MarkForCancel).
   cancelsSupersededEvals: true,
   statuses: statuses1x,
-  fields: fields1x,
+  fields: {
+    ...fields1x,
+    // nomad/structs/eval.go type Evaluation: MissingNonNodeResources after QuotaLimitReached (not in 1.11.1).
+    evaluation: fields1x.evaluation.flatMap((f) => (f === 'QuotaLimitReached' ? [f, 'MissingNonNodeResources'] : [f])),
+  },
 };
 
 /** Every profile, oldest first. */
