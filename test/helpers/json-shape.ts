@@ -8,6 +8,8 @@ export interface ShapeOptions {
   skip?: readonly string[];
 }
 
+const kindOf = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
+
 /**
  * Lists how `actual` differs from `expected` in shape: missing or extra object keys and differing JSON types,
  * recursively (arrays by their first elements). `null` on either side matches anything (Go pointers, nil maps).
@@ -18,27 +20,35 @@ export function describeShapeDifferences(
   opts: ShapeOptions = {},
   path = '',
 ): string[] {
-  if (opts.skip?.includes(path)) return [];
-  if (actual === null || expected === null || (actual === undefined && expected === undefined)) return [];
-  const kind = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
-  if (kind(actual) !== kind(expected)) return [`${path || '(root)'}: ${kind(actual)} instead of ${kind(expected)}`];
+  if (opts.skip?.includes(path) || actual === null || expected === null) return [];
+  if (kindOf(actual) !== kindOf(expected))
+    return [`${path || '(root)'}: ${kindOf(actual)} instead of ${kindOf(expected)}`];
   if (Array.isArray(actual) && Array.isArray(expected)) {
     return actual.length && expected.length ? describeShapeDifferences(actual[0], expected[0], opts, `${path}[0]`) : [];
   }
   if (typeof actual !== 'object' || typeof expected !== 'object') return [];
-  const a = actual as Record<string, unknown>;
-  const e = expected as Record<string, unknown>;
-  const last = path.split('.').at(-1) ?? '';
-  if (opts.dynamicKeys?.includes(last)) {
-    const first = (o: Record<string, unknown>) => Object.values(o)[0];
-    return describeShapeDifferences(first(a), first(e), opts, `${path}.*`);
+  return compareObjects(actual as Record<string, unknown>, expected as Record<string, unknown>, opts, path);
+}
+
+function compareObjects(
+  a: Record<string, unknown>,
+  e: Record<string, unknown>,
+  opts: ShapeOptions,
+  path: string,
+): string[] {
+  if (opts.dynamicKeys?.includes(path.split('.').at(-1) ?? '')) {
+    return describeShapeDifferences(Object.values(a)[0], Object.values(e)[0], opts, `${path}.*`);
   }
-  const out: string[] = [];
-  for (const key of Object.keys(e)) if (!(key in a)) out.push(`${path}.${key}: missing`);
-  if (!opts.partial?.includes(path))
-    for (const key of Object.keys(a)) if (!(key in e)) out.push(`${path}.${key}: extra`);
-  for (const key of Object.keys(e)) {
-    if (key in a) out.push(...describeShapeDifferences(a[key], e[key], opts, path ? `${path}.${key}` : key));
-  }
-  return out;
+  const missing = Object.keys(e)
+    .filter((k) => !(k in a))
+    .map((k) => `${path}.${k}: missing`);
+  const extra = opts.partial?.includes(path)
+    ? []
+    : Object.keys(a)
+        .filter((k) => !(k in e))
+        .map((k) => `${path}.${k}: extra`);
+  const nested = Object.keys(e)
+    .filter((k) => k in a)
+    .flatMap((k) => describeShapeDifferences(a[k], e[k], opts, path ? `${path}.${k}` : k));
+  return [...missing, ...extra, ...nested];
 }
