@@ -124,6 +124,7 @@ export function buildDeployReport(o: DeployOutcome): Report {
     tenant: o.tenant,
     subnet: o.subnet,
     evalId: o.evalId,
+    supersededEvals: o.supersededEvals ?? [],
     deployment: o.deployment
       ? { id: o.deployment.id, status: o.deployment.status, description: o.deployment.description }
       : null,

@@ -113,7 +113,8 @@ describe.skipIf(skipLab)('lab Nomad API', { timeout: 60_000 }, () => {
         DeploymentStatus: { Healthy: true },
       });
       expect(stub.AllocatedResources).toBeUndefined();
-      const ps = await runOnHost(stub.NodeName as LabHost, [
+      // Node names are the hosts' FQDNs (u1.lab.internal), as real nodes carry their hostname.
+      const ps = await runOnHost(String(stub.NodeName).split('.')[0] as LabHost, [
         'docker',
         'ps',
         '--filter',
@@ -125,7 +126,7 @@ describe.skipIf(skipLab)('lab Nomad API', { timeout: 60_000 }, () => {
       const alloc = (await callApi(`${nomad}/v1/allocation/${stub.ID}`)).json<Json>();
       expect(alloc.NetworkStatus).toBeNull();
       expect(alloc.AllocatedResources.Shared.Networks[0]).toMatchObject({
-        IP: alloc.NodeName === 'u1' ? '192.168.56.11' : alloc.NodeName === 'u2' ? '192.168.56.12' : '192.168.56.13',
+        IP: `192.168.56.1${String(alloc.NodeName).slice(1, 2)}`,
         ReservedPorts: [{ Label: 'http', Value: 8081 }],
       });
       expect(alloc.TaskStates.httpbackend.Events.map((e: Json) => e.Type)).toEqual([
@@ -250,7 +251,18 @@ describe.skipIf(skipLab)('lab Nomad API', { timeout: 60_000 }, () => {
     expect(allocs.length).toBe(8 - evaluation.QueuedAllocations.huge);
     expect(allocs.length).toBeGreaterThan(0);
     const stop = await callApi(`${nomad}/v1/job/huge?purge=true`, { method: 'DELETE' });
-    expect(Object.keys(stop.json<Json>()).sort()).toEqual(['EvalCreateIndex', 'EvalID', 'JobModifyIndex']);
+    // JobDeregisterResponse of the default profile (2.0.6): volume eval fields and QueryMeta included.
+    expect(Object.keys(stop.json<Json>())).toEqual([
+      'EvalID',
+      'EvalCreateIndex',
+      'JobModifyIndex',
+      'VolumeEvalID',
+      'VolumeEvalIndex',
+      'Index',
+      'LastContact',
+      'KnownLeader',
+      'NextToken',
+    ]);
   });
 
   it('fails the deployment when the task exits, with task events', async () => {

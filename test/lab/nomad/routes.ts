@@ -159,6 +159,14 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent
         state.deploymentsOfJob(ns, ctx.params.id as string).map((d) => toDeploymentView(d, profile)),
       ),
     },
+    {
+      methods: write,
+      pattern: '/v1/job/:id/evaluate',
+      handler: (ctx) => {
+        checkWriteRegion(ctx.query.get('region'), agent.region);
+        return { json: scheduler.evaluate(namespaceOf(ctx), ctx.params.id as string) };
+      },
+    },
     { methods: read, pattern: '/v1/job/:id', handler: blocking((ctx, ns) => jobOr404(ctx, ns)) },
     { methods: write, pattern: '/v1/job/:id', handler: register },
     {

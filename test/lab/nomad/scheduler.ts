@@ -100,6 +100,18 @@ export class Scheduler {
     return pickFields({ ...reply, ...queryMeta }, profile.fields.deregister);
   }
 
+  /**
+   * `POST /v1/job/:id/evaluate`: a new evaluation of the job as it is (HEAD nomad/job_endpoint.go:740-777:
+   * TriggeredBy job-register, the reply's JobModifyIndex is the job's ModifyIndex).
+   */
+  evaluate(namespace: string, jobId: string): RegisterResult {
+    const job = this.deps.state.job(namespace, jobId);
+    if (!job) throw new HttpError(404, 'job not found');
+    const index = this.deps.state.touch();
+    const evaluation = this.#createEval(job, 'job-register', index);
+    return this.#registerReply(evaluation.ID, index, job.ModifyIndex ?? 0, index);
+  }
+
   /** Node loads for placement, leaving out the allocations of `excludeJobId` (they would be replaced). */
   nodeLoads(excludeJobId?: string): NodeLoad[] {
     const live = this.deps.state.liveAllocs().filter((a) => a.JobID !== excludeJobId);
@@ -118,15 +130,64 @@ export class Scheduler {
   #createEval(job: Job, triggeredBy: string, index: number): Evaluation {
     const evaluation = makeEvaluation(job, triggeredBy, index, 'pending');
     this.deps.state.evals.set(evaluation.ID, evaluation);
-    setTimeout(() => {
-      this.#process(evaluation).catch((err: unknown) => {
-        this.deps.logger.error({ err, eval: evaluation.ID }, 'evaluation failed');
-        evaluation.Status = 'failed';
-        evaluation.StatusDescription = String(err);
-        evaluation.ModifyIndex = this.deps.state.touch();
-      });
-    }, this.deps.evalDelayMs);
+    const key = jobKey(evaluation.Namespace, evaluation.JobID);
+    // The eval broker serializes evaluations per job: one in flight, the others pending behind it
+    // (HEAD nomad/eval_broker.go jobEvals/pending; v0.9.7 the same).
+    if (this.#inFlight.has(key)) this.#pending.set(key, [...(this.#pending.get(key) ?? []), evaluation]);
+    else this.#dispatch(key, evaluation);
     return evaluation;
+  }
+
+  /** Evaluations being scheduled, per job key, and the ones waiting behind them. */
+  readonly #inFlight = new Map<string, string>();
+  readonly #pending = new Map<string, Evaluation[]>();
+
+  #dispatch(key: string, evaluation: Evaluation): void {
+    this.#inFlight.set(key, evaluation.ID);
+    setTimeout(() => {
+      this.#process(evaluation)
+        .catch((err: unknown) => {
+          this.deps.logger.error({ err, eval: evaluation.ID }, 'evaluation failed');
+          evaluation.Status = 'failed';
+          evaluation.StatusDescription = String(err);
+          evaluation.ModifyIndex = this.deps.state.touch();
+          this.#ack(evaluation);
+        })
+        .finally(() => this.#ack(evaluation));
+    }, this.deps.evalDelayMs);
+  }
+
+  /**
+   * The broker's Ack: the job's next pending evaluation runs. From 1.4.3 every pending one but the newest of the
+   * highest priority is canceled first (HEAD nomad/eval_broker.go:643-658 MarkForCancel, Less :1086-1091; the
+   * leader writes "canceled after more recent eval was processed", nomad/leader.go:1220-1232). Before, each
+   * pending evaluation is processed in turn.
+   */
+  #ack(evaluation: Evaluation): void {
+    const key = jobKey(evaluation.Namespace, evaluation.JobID);
+    // Only the evaluation in flight acks (a second ack of the same one, after an error, does nothing).
+    if (this.#inFlight.get(key) !== evaluation.ID) return;
+    this.#inFlight.delete(key);
+    const waiting = this.#pending.get(key) ?? [];
+    this.#pending.delete(key);
+    if (waiting.length === 0) return;
+    let next: Evaluation;
+    let rest: Evaluation[];
+    if (this.deps.profile.cancelsSupersededEvals) {
+      const ordered = [...waiting].sort((a, b) => b.Priority - a.Priority || b.ModifyIndex - a.ModifyIndex);
+      next = ordered[0] as Evaluation;
+      for (const stale of ordered.slice(1)) {
+        stale.Status = 'canceled';
+        stale.StatusDescription = 'canceled after more recent eval was processed';
+        stale.ModifyTime = nowNs();
+        stale.ModifyIndex = this.deps.state.touch();
+      }
+      rest = [];
+    } else {
+      [next, ...rest] = waiting as [Evaluation, ...Evaluation[]];
+    }
+    if (rest.length) this.#pending.set(key, rest);
+    this.#dispatch(key, next);
   }
 
   async #process(evaluation: Evaluation): Promise<void> {
@@ -143,6 +204,7 @@ export class Scheduler {
       }
       this.#cancelBlockedEvals(evaluation.Namespace, evaluation.JobID);
       this.#complete(evaluation, {});
+      this.#ack(evaluation);
       await Promise.all(live.map((a) => runner.stop(a, 'alloc not needed due to job update')));
       return;
     }
@@ -194,6 +256,8 @@ export class Scheduler {
     // register that changed nothing.
     const latest = job.Type === 'batch' ? undefined : state.latestDeployment(evaluation.Namespace, evaluation.JobID);
     this.#complete(evaluation, failed, queued, deployment?.ID ?? latest?.ID);
+    // The plan is applied: the broker acks now; the clients start the tasks afterwards.
+    this.#ack(evaluation);
     await Promise.all(placed.map((a) => runner.start(a)));
   }
 

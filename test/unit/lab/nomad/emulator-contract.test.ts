@@ -130,3 +130,46 @@ describe.each(NOMAD_PROFILES.map((p) => p.version))('emulated Nomad %s against i
     }
   }, 30_000);
 });
+
+describe.each(NOMAD_PROFILES.map((p) => p.version))('emulated Nomad %s eval broker', (version) => {
+  it('serializes evaluations per job and cancels superseded pending ones where the release does', async () => {
+    const nomad = createNomadServer({
+      hosts: [{ host: 'u1', nodeName: 'u1.lab.internal', address: '127.0.0.1' }],
+      profile: selectNomadProfile(version),
+      runOnHost: fakeDocker,
+      logger: createSilentLogger(),
+      consulPort: 1,
+      nodeMemoryMB: 1024,
+      pollIntervalMs: 100,
+      evalDelayMs: 200,
+    });
+    await new Promise<void>((r) => nomad.server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(nomad.server.address() as AddressInfo).port}/v1`;
+    const get = async (path: string) => (await fetch(`${base}${path}`)).json() as Promise<Json>;
+    const register = async () =>
+      (await fetch(`${base}/job/web`, { method: 'POST', body: JSON.stringify({ Job: job }) })).json() as Promise<Json>;
+    try {
+      const first = await register();
+      const second = await register();
+      const third = await register();
+      const settled = async (id: string) =>
+        waitFor(async () => {
+          const e = await get(`/evaluation/${id}`);
+          return e.Status === 'pending' ? undefined : e;
+        });
+      const [a, b, c] = [await settled(first.EvalID), await settled(second.EvalID), await settled(third.EvalID)];
+      expect(a.Status).toBe('complete');
+      expect(c.Status).toBe('complete');
+      if (selectNomadProfile(version).cancelsSupersededEvals) {
+        expect(b).toMatchObject({
+          Status: 'canceled',
+          StatusDescription: 'canceled after more recent eval was processed',
+        });
+      } else {
+        expect(b.Status).toBe('complete');
+      }
+    } finally {
+      await nomad.close();
+    }
+  }, 30_000);
+});
