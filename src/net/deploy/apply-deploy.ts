@@ -1,10 +1,12 @@
 import type { Allocation, AllocationStub, NomadJob, RegisterResponse } from '../../clients/nomad/types.js';
-import { ErrorCode, isNetopsError, NetopsError } from '../../errors.js';
+import { describeForUser, ErrorCode, isNetopsError, NetopsError } from '../../errors.js';
 import type { ClusterContext } from '../cluster.js';
+import type { TenantPlacement } from '../tenant-job.js';
 import type { DeployResult } from './deploy-result.js';
 import { describePlacementFailures, describeTaskEvents } from './describe-nomad.js';
 import { findDeployment, followDeployment } from './follow-deployment.js';
 import { followEvaluationChain } from './follow-evaluation.js';
+import { ensureHostExposed } from './overlay-instances.js';
 import { registerInstances } from './register-instances.js';
 
 /** A step worth an audit record. */
@@ -36,6 +38,12 @@ export interface ApplyDeployInput {
   jobModifyIndex: number;
   /** Set for approved plans: a changed job then fails with the approval's own wording. */
   approvalId?: string;
+  /**
+   * How the tenant's containers join the overlay. In plugin mode Nomad registers the weave address itself and
+   * checks it from each host's Consul agent, so every host is exposed on the tenant subnet before the job is
+   * registered. @defaultValue proxy
+   */
+  attach?: TenantPlacement['attach'];
 }
 
 /**
@@ -51,6 +59,8 @@ export async function applyDeploy(
 ): Promise<DeployResult> {
   const { nomad } = deps.cluster;
   const result: DeployResult = structuredClone(start);
+  const exposed = await exposeForNomadChecks(deps, input, result);
+  if (exposed) return exposed;
   const registered = await registerWithEnforce(deps, input, result.jobId);
   result.evalId = registered.EvalID || null;
   await deps.record?.({ type: 'nomad.register', evalId: registered.EvalID, tenant: result.tenant });
@@ -97,7 +107,36 @@ export async function applyDeploy(
     );
   }
   const running = allocs.filter((a) => a.ClientStatus === 'running' && a.DesiredStatus !== 'stop');
-  return finishWithConsul(deps, result, input.template, running, job);
+  return finishWithConsul(deps, result, input, running, job);
+}
+
+/**
+ * Plugin mode: `weave expose` of the tenant subnet on every host before anything is registered, so the Consul
+ * agents can run Nomad's own checks against weave addresses on the first deploy (health_check = "checks" would
+ * otherwise fail the deployment at healthy_deadline). Returns a failed result when a host cannot be exposed.
+ */
+async function exposeForNomadChecks(
+  deps: DeployDeps,
+  input: Pick<ApplyDeployInput, 'attach'>,
+  result: DeployResult,
+): Promise<DeployResult | undefined> {
+  if (input.attach !== 'plugin') return undefined;
+  const problems: string[] = [];
+  for (const host of deps.cluster.hosts) {
+    try {
+      await ensureHostExposed(deps.cluster.ssh, host, result.subnet, deps.signal);
+    } catch (err) {
+      if (deps.signal.aborted) throw err;
+      problems.push(`${host.name}: ${describeForUser(err, result.jobId)}`);
+    }
+  }
+  if (problems.length === 0) return undefined;
+  return fail(
+    result,
+    'expose',
+    `weave expose of ${result.subnet} failed, so Nomad's checks could not pass: nothing was registered`,
+    problems,
+  );
 }
 
 /**
@@ -107,11 +146,13 @@ export async function applyDeploy(
  */
 export async function verifyUnchanged(
   deps: DeployDeps,
-  input: Pick<ApplyDeployInput, 'template'>,
+  input: Pick<ApplyDeployInput, 'template' | 'attach'>,
   start: DeployResult,
 ): Promise<DeployResult> {
   const { nomad } = deps.cluster;
   const result: DeployResult = { ...structuredClone(start), change: 'none' };
+  const exposed = await exposeForNomadChecks(deps, input, result);
+  if (exposed) return exposed;
   const job = await nomad.readJob(result.jobId, { signal: deps.signal });
   const latest = await nomad.readJobLatestDeployment(result.jobId, { signal: deps.signal });
   if (latest.value) {
@@ -135,13 +176,13 @@ export async function verifyUnchanged(
     );
   }
   await deps.progress('no change in Nomad: verifying the running allocations in Consul');
-  return finishWithConsul(deps, result, input.template, running, job);
+  return finishWithConsul(deps, result, input, running, job);
 }
 
 async function finishWithConsul(
   deps: DeployDeps,
   result: DeployResult,
-  template: Record<string, unknown>,
+  input: Pick<ApplyDeployInput, 'template' | 'attach'>,
   running: AllocationStub[],
   job: NomadJob,
 ): Promise<DeployResult> {
@@ -155,8 +196,9 @@ async function finishWithConsul(
       tenant: result.tenant,
       subnet: result.subnet,
       jobVersion: job.Version ?? 0,
-      template,
+      template: input.template,
       running,
+      registeredBy: input.attach === 'plugin' ? 'nomad' : 'bot',
     },
     { signal: deps.signal, progress: deps.progress, consulTimeoutMs: deps.consulTimeoutMs ?? 60_000 },
   );

@@ -1,6 +1,7 @@
 import type { AllocationStub } from '../../clients/nomad/types.js';
 import { describeForUser } from '../../errors.js';
 import type { ClusterContext } from '../cluster.js';
+import { isIpInCidr, parseCidr } from '../ipv4.js';
 import { overlayServices } from '../tenant-job.js';
 import { mapAllocationsToHosts } from './alloc-hosts.js';
 import { deregisterStale, readNomadRegistrations, verifyDns, waitForPassing } from './consul-sync.js';
@@ -17,6 +18,12 @@ export interface RegisterInstancesInput {
   template: Record<string, unknown>;
   /** The allocations to register (running ones of the deployed version). */
   running: AllocationStub[];
+  /**
+   * Who registers the overlay address: the bot (proxy mode: Nomad only sees the docker-bridge address) or Nomad
+   * itself (plugin mode, `address_mode = "driver"`): then the bot only checks Nomad's registrations.
+   * @defaultValue bot
+   */
+  registeredBy?: 'bot' | 'nomad';
 }
 
 /** The Consul stage's part of a DeployResult. */
@@ -59,6 +66,7 @@ export async function registerInstances(
     return result;
   }
   result.service = svc.name;
+  if (input.registeredBy === 'nomad') return checkNomadRegistrations(cluster, input, ctx, result, svc.name);
   const placements = await mapAllocationsToHosts(cluster.nomad, cluster.hosts, input.running, ctx.signal);
   const ids: string[] = [];
   const problems: string[] = [];
@@ -107,6 +115,51 @@ export async function registerInstances(
     }
     await ctx.progress(`Consul ${++registered}/${input.running.length}`);
   }
+  return verifyRegistrations(cluster, input, ctx, result, { service: svc, ids, problems });
+}
+
+/**
+ * Plugin mode: Nomad registered each allocation's weave address itself (`_nomad-task-<alloc>-…`, driver mode);
+ * each running allocation must have such an entry with an address in the tenant's subnet.
+ */
+async function checkNomadRegistrations(
+  cluster: ClusterContext,
+  input: RegisterInstancesInput,
+  ctx: StageContext,
+  result: RegisterInstancesResult,
+  service: string,
+): Promise<RegisterInstancesResult> {
+  const entries = await cluster.consul.healthService(service, { signal: ctx.signal });
+  const subnet = parseCidr(input.subnet);
+  const ids: string[] = [];
+  const problems: string[] = [];
+  for (const alloc of input.running) {
+    const entry = entries.find((e) => e.Service.ID.startsWith(`_nomad-task-${alloc.ID}`));
+    const address = entry?.Service.Address ?? '';
+    if (!entry)
+      problems.push(`allocation ${alloc.ID.slice(0, 8)}: Nomad has not registered it in Consul as ${service}`);
+    else if (!subnet || !isIpInCidr(address, subnet))
+      problems.push(
+        `allocation ${alloc.ID.slice(0, 8)}: Nomad registered ${address || 'no address'}, not an address in ${input.subnet}`,
+      );
+    else {
+      ids.push(entry.Service.ID);
+      result.overlayIps.set(alloc.ID, address);
+    }
+  }
+  return verifyRegistrations(cluster, input, ctx, result, { service: { name: service }, ids, problems, byNomad: true });
+}
+
+/** Sweeps the bot's stale entries, waits for the checks of `ids` and verifies Consul DNS. */
+async function verifyRegistrations(
+  cluster: ClusterContext,
+  input: RegisterInstancesInput,
+  ctx: StageContext,
+  result: RegisterInstancesResult,
+  found: { service: { name: string; templateName?: string }; ids: string[]; problems: string[]; byNomad?: boolean },
+): Promise<RegisterInstancesResult> {
+  const svc = found.service;
+  const { ids, problems } = found;
   const sweep = await deregisterStale(cluster, input.jobId, new Set(ids), ctx.signal);
   result.removed = sweep.removed;
   for (const u of sweep.unreachable)
@@ -123,9 +176,12 @@ export async function registerInstances(
     port: h.port,
     checkStatus: h.checkStatus,
   }));
-  result.nomadRegistrations = (
-    await readNomadRegistrations(cluster.consul, svc.templateName, input.jobId, ctx.signal)
-  ).filter((r) => input.running.some((a) => r.serviceId.includes(a.ID)));
+  // Nomad's own registrations of the template's service (the wrong address in proxy mode), for the report.
+  if (!found.byNomad && svc.templateName) {
+    result.nomadRegistrations = (
+      await readNomadRegistrations(cluster.consul, svc.templateName, input.jobId, ctx.signal)
+    ).filter((r) => input.running.some((a) => r.serviceId.includes(a.ID)));
+  }
   if (problems.length > 0) {
     result.failure = {
       stage: 'consul',

@@ -68,6 +68,7 @@ export function createApprovalApplyProcessor(
           template: JSON.parse(a.templateJson) as Record<string, unknown>,
           jobModifyIndex: a.jobModifyIndex,
           approvalId: a.id,
+          attach: placement.attach,
         },
         start,
       );

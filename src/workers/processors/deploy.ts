@@ -85,10 +85,15 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
     return withDeployLock(guards, plan.jobId, { by: ctx.requester.userId, jobId: ctx.jobId }, async () =>
       buildDeployReport(
         plan.unchanged
-          ? await verifyUnchanged(net, { template: plan.template }, start)
+          ? await verifyUnchanged(net, { template: plan.template, attach: plan.placement.attach }, start)
           : await applyDeploy(
               net,
-              { job: plan.job, template: plan.template, jobModifyIndex: plan.jobModifyIndex },
+              {
+                job: plan.job,
+                template: plan.template,
+                jobModifyIndex: plan.jobModifyIndex,
+                attach: plan.placement.attach,
+              },
               start,
             ),
       ),

@@ -15,9 +15,10 @@ import type { ProcessorContext } from '../../../src/workers/processor.js';
 import { createDeployProcessor } from '../../../src/workers/processors/deploy.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { generateOtherHostKeyLine } from '../../helpers/ssh-test-server.js';
+import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
 import { bringUpLabForTests, checkLabSupport } from '../../lab/lab-support.js';
-import { CONFIG_PATH } from '../../lab/topology.js';
+import { CONFIG_PATH, LAB_HOSTS } from '../../lab/topology.js';
 
 /** Which release each profile-specific expectation follows. */
 export interface DeploySuiteOptions {
@@ -32,6 +33,7 @@ interface LabConfigDoc {
   clusters: [{ nomad: { address: string } }];
   hosts: Array<{ hostKey: string; name?: string }>;
   tenants: Array<{ name: string; subnet: string; network: string }>;
+  networks: Array<{ name: string; attach: string }>;
   jobs?: { dir: string };
 }
 
@@ -384,6 +386,31 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         const again = await runCli(['/deploy stop httpbackend subnet=nobody', '--json', '--config', CONFIG_PATH]);
         expect(again.code).toBe(1);
       }, 120_000);
+
+      it('plugin mode: the subnet is exposed before the register, Nomad registers the weave address itself', async () => {
+        // No host is on the overlay: Nomad's own driver-mode check could only pass if the bot exposes first.
+        for (const host of LAB_HOSTS) await runOnHost(host, ['weave', 'hide', 'net:10.32.0.0/24']);
+        const config = variant('plugin', (cfg) => {
+          const weave = cfg.networks.find((n) => n.name === 'weave') as { attach: string; dockerNetwork?: string };
+          weave.attach = 'plugin';
+          weave.dockerNetwork = 'weave';
+        });
+        const res = await deploy('/deploy httpbackend subnet=default count=2', config);
+        expect(res.code, res.stderr + res.stdout).toBe(0);
+        const r = res.json as unknown as DeployJson;
+        expect(r.deployment.status).toBe('successful');
+        expect(r.consul).toHaveLength(2);
+        for (const c of r.consul) {
+          expect(c.serviceId).toMatch(/^_nomad-task-/);
+          expect(inSubnet(c.address, '10.32.0.0/24'), JSON.stringify(c)).toBe(true);
+          expect(c.checkStatus).toBe('passing');
+        }
+        expect(r.nomadRegistrations).toEqual([]);
+        expect(r.dns.name).toBe('httpbackend-default.service.consul');
+        expect([...r.dns.addresses].sort()).toEqual(r.consul.map((c) => c.address).sort());
+        const stop = await runCli(['/deploy stop httpbackend subnet=default', '--json', '--config', config]);
+        expect(stop.code, stop.stderr + stop.stdout).toBe(0);
+      }, 180_000);
     },
   );
 }
