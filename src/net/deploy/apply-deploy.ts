@@ -107,6 +107,12 @@ export async function applyDeploy(
     );
   }
   const running = allocs.filter((a) => a.ClientStatus === 'running' && a.DesiredStatus !== 'stop');
+  // e.g. `unknown` (a disconnected client, 1.3+) or `pending`: not registered, and said so.
+  for (const a of allocs.filter((x) => x.DesiredStatus === 'run' && x.ClientStatus !== 'running')) {
+    result.warnings.push(
+      `Allocation ${a.ID.slice(0, 8)} on ${a.NodeName ?? '?'} is ${a.ClientStatus ?? '?'}: not registered in Consul.`,
+    );
+  }
   return finishWithConsul(deps, result, input, running, job);
 }
 
