@@ -352,6 +352,16 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         expect(JSON.stringify(status.json?.problems)).toMatch(/Nomad region `mars` does not exist/);
       }, 120_000);
 
+      it('a template whose datacenter has no nodes is refused, naming the real ones', async () => {
+        const dc9 = readFileSync(resolve('jobs/httpbackend.nomad.hcl'), 'utf8')
+          .replace('datacenters = ["dc1"]', 'datacenters = ["dc9"]')
+          .replace('job "httpbackend"', 'job "elsewhere"');
+        const config = variant('dc9', () => {}, { elsewhere: dc9 });
+        const res = await deploy('/deploy elsewhere subnet=tenant-b', config);
+        expect(res.code).toBe(1);
+        expect(errorOf(res)).toMatch(/datacenter\(s\) `dc9`, which have no nodes; the cluster's datacenters: `dc1`/);
+      }, 120_000);
+
       it('a tenant namespace that does not exist in Nomad is named in the error', async () => {
         const config = variant('ghost', (cfg) => {
           const tenant = cfg.tenants.find((t) => t.name === 'tenant-b') as { nomad?: { namespace: string } };
