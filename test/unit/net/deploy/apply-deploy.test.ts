@@ -27,14 +27,18 @@ function recordedNomad(version: string, edit: (r: Recorded) => void = () => {}) 
   const calls: string[] = [];
   const nomad = {
     address: 'http://nomad.test:4646',
-    registerJob: async () => (calls.push('register'), r.register),
-    readEvaluation: async (id: string) => (
-      calls.push(`eval ${id.slice(0, 8)}`), { value: r.evals?.[id] ?? r.evaluation, index: 1300 }
-    ),
+    registerJob: async () => {
+      calls.push('register');
+      return r.register;
+    },
+    readEvaluation: async (id: string) => ({ value: r.evals?.[id] ?? r.evaluation, index: 1300 }),
     listJobEvaluations: async () => r.evalList ?? [],
     readJob: async () => r.job,
     readDeployment: async () => ({ value: r.deployment, index: 1300 }),
-    readJobLatestDeployment: async () => (calls.push('latest'), { value: r.deployment, index: 1300 }),
+    readJobLatestDeployment: async () => {
+      calls.push('latest');
+      return { value: r.deployment, index: 1300 };
+    },
     listDeploymentAllocations: async () => r.allocations,
     readAllocation: async () => ({ ...r.allocations[0], ClientStatus: 'failed' }),
   } as unknown as NomadClient;
