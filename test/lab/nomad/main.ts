@@ -28,6 +28,12 @@ const nomad = createNomadServer({
   aclToken: env.NOMAD_LAB_ACL_TOKEN || undefined,
   nodeMemoryMB: Number(env.NOMAD_LAB_NODE_MEMORY_MB || 1024),
 });
+// A port already taken (another lab's leftover server) must stop this one, not leave it half alive: start.ts
+// waits for the line below, so it never mistakes the other server for this one.
+nomad.server.on('error', (err) => {
+  logger.error({ err, bind, port }, 'lab nomad cannot listen');
+  process.exit(1);
+});
 nomad.server.listen(port, bind, () => logger.info({ bind, port }, 'lab nomad listening'));
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NOMAD_PORT, STATE_DIR, UNDERLAY_GATEWAY } from '../topology.js';
 import { REPO_DIR, spawnDetachedTs, stopPidFile, stopProcessesRunning, waitForHttp } from './detached-process.js';
@@ -50,6 +51,7 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
   await stop({ stateDir });
   const bind = opts.bind ?? UNDERLAY_GATEWAY;
   const port = opts.port ?? NOMAD_PORT;
+  const logOffset = readLog(logFile).length;
   const pid = spawnDetachedTs({
     entry,
     logFile,
@@ -69,6 +71,7 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
     },
   });
   const address = `http://${bind}:${port}`;
+  await waitForOwnServer(pid, logFile, logOffset, opts.timeoutMs ?? 20_000);
   await waitForHttp(`${address}/v1/nodes`, opts.timeoutMs ?? 20_000, logFile);
   return { pid, pids: [pid], nomadAddress: address, address, stop: () => stop({ stateDir }) };
 }
@@ -77,4 +80,39 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
 export async function stop(opts: { stateDir?: string } = {}): Promise<void> {
   await stopPidFile(join(opts.stateDir ?? STATE_DIR, 'nomad.pid'));
   await stopProcessesRunning(entry);
+}
+
+/**
+ * Waits until this process logs that it listens. Anything else already answering on the port (a leftover
+ * server of another lab) would otherwise pass for it; such a clash ends the new process, reported here.
+ */
+async function waitForOwnServer(pid: number, logFile: string, logOffset: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    // The log is appended to across runs: only what this process wrote counts.
+    const log = readLog(logFile).slice(logOffset);
+    if (log.includes('lab nomad listening')) return;
+    if (!isRunning(pid) || log.includes('lab nomad cannot listen')) {
+      throw new Error(`the lab Nomad (pid ${pid}) did not start; log tail:\n${log.split('\n').slice(-10).join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the lab Nomad (pid ${pid}) did not listen within ${timeoutMs} ms`);
+}
+
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
