@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnHost } from '../../lab/host-exec.js';
 import { downLab } from '../../lab/lab-down.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { checkLabSupport } from '../../lab/lab-support.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
 import { upLab } from '../../lab/lab-up.js';
 import { LAB_HOSTS, type LabHost } from '../../lab/topology.js';
 import { callApi, startLabApis, stopLabApis, waitFor } from './lab-api-helpers.js';
@@ -75,14 +75,15 @@ async function waitDeployment(jobId: string, timeoutMs = 40_000): Promise<Json> 
 }
 
 describe.skipIf(skipLab)('lab Nomad API', { timeout: 60_000 }, () => {
+  // Other test processes may hold the lab for minutes: wait for the lock as long as every lab suite does.
   beforeAll(async () => {
     await upLab({ withoutEmulators: true });
     await startLabApis();
-  });
+  }, LAB_LOCK_WAIT_MS + 60_000);
   afterAll(async () => {
     await stopLabApis();
     await downLab();
-  });
+  }, LAB_LOCK_WAIT_MS);
 
   it('parses, registers and runs the article job; Consul gets the HOST address (the bug)', async () => {
     const job = await parseJob(articleHcl);
