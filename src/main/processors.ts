@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config/index.js';
+import { type Config, clusterFor } from '../config/index.js';
 import type { Logger } from '../logging.js';
+import { createNomadGate } from '../net/deploy/nomad-support.js';
 import type { SshPoolStats } from '../observability/metrics.js';
 import { APPROVAL_APPLY_COMMAND } from '../queue/approval-store.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
@@ -47,6 +48,19 @@ export async function createProcessors(
   if (config.clusters.length === 0) return { registry: {}, close: async () => {} };
   const cluster = createClusterContext(config, logger);
   const view = { tenants: config.tenants, networks: config.networks };
+  // Refuses an unsupported Nomad release or an unknown region before a deploy plans anything; checked once at
+  // start too, so an operator sees the problem in the log before the first command.
+  const nomadConfig = clusterFor(config).nomad;
+  const ensureNomad = createNomadGate(cluster.nomad, { region: nomadConfig.region });
+  ensureNomad().then(
+    (check) => logger.info({ version: check.version, region: check.region }, 'Nomad cluster checked'),
+    (err: unknown) => logger.error({ err }, 'Nomad cluster check failed: /deploy will refuse until it passes'),
+  );
+  // Tenants with their own Nomad namespace: /status and /isolation-check look there too.
+  const tenantNomads = config.tenants.flatMap((t) => {
+    const nomad = cluster.nomadForTenant?.(t.name);
+    return nomad && t.nomad?.namespace ? [{ tenant: t.name, namespace: t.nomad.namespace, nomad }] : [];
+  });
   const chartsDir = resolve(deps.chartsDir ?? process.env.NETOPS_CHARTS_DIR ?? '.netops/charts');
   let redis: Redis | undefined;
   // One shared connection for every bench job of this process, made on first use.
@@ -60,18 +74,31 @@ export async function createProcessors(
   const guards = deps.guards ? { guards: deps.guards } : {};
   const bench = { config: view, ...(benchRedis ? { redis: benchRedis } : {}), chartsDir };
   const registry: ProcessorRegistry = {
-    deploy: createDeployProcessor({ cluster, config: view, jobsDir: config.jobs.dir, ...guards }),
+    deploy: createDeployProcessor({ cluster, config: view, jobsDir: config.jobs.dir, ensureNomad, ...guards }),
     'deploy-stop': createDeployStopProcessor({ cluster, config: view, ...guards }),
     ...(deps.guards
-      ? { [APPROVAL_APPLY_COMMAND]: createApprovalApplyProcessor({ cluster, config: view, guards: deps.guards }) }
+      ? {
+          [APPROVAL_APPLY_COMMAND]: createApprovalApplyProcessor({
+            cluster,
+            config: view,
+            guards: deps.guards,
+            ensureNomad,
+          }),
+        }
       : {}),
-    status: createStatusProcessor({ cluster, config: view }),
+    status: createStatusProcessor({
+      cluster,
+      config: view,
+      nomadCheck: { region: nomadConfig.region, namespace: nomadConfig.namespace },
+      tenantNomads,
+    }),
     'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench }),
     'cni-bench-history': createCniBenchHistoryProcessor(bench),
     'cni-bench-compare': createCniBenchCompareProcessor(bench),
     'isolation-check': createIsolationCheckProcessor({
       cluster,
       config: { tenants: config.tenants, isolation: config.isolation },
+      tenantNomads: tenantNomads.map((t) => t.nomad),
     }),
   };
   return { registry, close: () => cluster.close(), sshStats: () => cluster.ssh.stats() };

@@ -69,9 +69,27 @@ export function applyTenant(
     env.NETOPS_TENANT = placement.tenant;
     task.Config = config;
     task.Env = env;
+    if (placement.attach === 'plugin') task.Services = registerOverlayThroughNomad(task.Services, placement.tenant);
     task.Meta = { ...((task.Meta as JsonObject | undefined) ?? {}), tenant: placement.tenant };
   }
   return job;
+}
+
+/**
+ * Plugin mode (`network_mode = "weave"`): Nomad itself registers the container's weave address when the service
+ * uses `address_mode = "driver"` (docker driver detectIP auto-advertises any network but bridge/nat; HEAD
+ * drivers/docker/driver.go:1639-1680, client/serviceregistration/address.go:97-135; the same in 0.9.7), and a
+ * check with `address_mode = "driver"` probes that address. So the bot renders each service as
+ * `<service>-<tenant>` in driver mode (checks too) and registers nothing itself.
+ */
+function registerOverlayThroughNomad(services: unknown, tenant: string): JsonObject[] | undefined {
+  if (!Array.isArray(services)) return undefined;
+  return (services as JsonObject[]).map((svc) => ({
+    ...svc,
+    Name: `${String(svc.Name)}-${tenant}`,
+    AddressMode: 'driver',
+    Checks: ((svc.Checks as JsonObject[] | null | undefined) ?? []).map((c) => ({ ...c, AddressMode: 'driver' })),
+  }));
 }
 
 /** A service the bot registers itself, with the overlay IP, for each allocation of the job. */

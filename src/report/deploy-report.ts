@@ -18,6 +18,10 @@ export interface DeployConsulRow {
 /** Everything a /deploy run found out; the Report is built from it. */
 export interface DeployOutcome {
   ok: boolean;
+  /** `none`: Nomad had nothing to change and the running allocations were verified. @defaultValue applied */
+  change?: 'applied' | 'none';
+  /** Canceled evaluations the deploy followed past (superseded by a newer one). */
+  supersededEvals?: string[];
   job: string;
   jobId: string;
   tenant: string;
@@ -37,6 +41,13 @@ export interface DeployOutcome {
 }
 
 const short = (id: string) => id.slice(0, 8);
+
+function describeTitle(o: DeployOutcome, healthy: number): string {
+  if (!o.ok) return `deploy ${o.jobId} failed at ${o.failure?.stage ?? 'unknown stage'}`;
+  if (o.change === 'none')
+    return `deploy ${o.jobId}: no change, ${o.allocations.length} running, ${o.consul.length} verified in Consul with overlay IPs`;
+  return `deploy ${o.jobId}: ${healthy}/${o.allocations.length} healthy, ${o.consul.length} registered in Consul with overlay IPs`;
+}
 
 /** The /deploy Report: allocations with node, overlay IP and health; Consul entries; what DNS answers. */
 export function buildDeployReport(o: DeployOutcome): Report {
@@ -94,12 +105,17 @@ export function buildDeployReport(o: DeployOutcome): Report {
   }
   if (o.removed.length) thread.push({ kind: 'text', text: `Deregistered earlier instances: ${o.removed.join(', ')}` });
   const healthy = o.allocations.filter((a) => a.healthy).length;
-  const title = o.ok
-    ? `deploy ${o.jobId}: ${healthy}/${o.allocations.length} healthy, ${o.consul.length} registered in Consul with overlay IPs`
-    : `deploy ${o.jobId} failed at ${o.failure?.stage ?? 'unknown stage'}`;
+  if (o.supersededEvals?.length) {
+    thread.push({
+      kind: 'text',
+      text: `Followed evaluation(s) ${o.supersededEvals.map((e) => `\`${short(e)}\``).join(', ')}, canceled by Nomad for a more recent one`,
+    });
+  }
+  const title = describeTitle(o, healthy);
   return {
     command: 'deploy',
     ok: o.ok,
+    change: o.change ?? 'applied',
     title,
     blocks,
     ...(thread.length ? { thread } : {}),
@@ -108,6 +124,7 @@ export function buildDeployReport(o: DeployOutcome): Report {
     tenant: o.tenant,
     subnet: o.subnet,
     evalId: o.evalId,
+    supersededEvals: o.supersededEvals ?? [],
     deployment: o.deployment
       ? { id: o.deployment.id, status: o.deployment.status, description: o.deployment.description }
       : null,

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, reportLabSkip } from '../lab/lab-support.js';
+import { gateLabSuite } from '../lab/lab-gate.js';
+import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../lab/lab-support.js';
 import { CONFIG_PATH, STATE_DIR } from '../lab/topology.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, 'Consul agent down');
+const skipLab = gateLabSuite(support, 'Consul agent down');
 
 interface DeployJson {
   ok: boolean;
@@ -15,7 +16,7 @@ interface DeployJson {
   failure: { stage: string; message: string; details: string[] } | null;
 }
 
-describe.skipIf(!support.supported)('a Consul agent down on one host during /deploy (lab)', () => {
+describe.skipIf(skipLab)('a Consul agent down on one host during /deploy (lab)', () => {
   let teardown: () => Promise<void>;
   beforeAll(async () => {
     teardown = await bringUpLabForTests();

@@ -8,13 +8,14 @@ import { findFreePort } from '../../src/queue/embedded-redis.js';
 import { startTestRedis } from '../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
 import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
-import { bringUpLabForTests, checkLabSupport, reportLabSkip } from '../lab/lab-support.js';
+import { gateLabSuite } from '../lab/lab-gate.js';
+import { bringUpLabForTests, checkLabSupport } from '../lab/lab-support.js';
 import { CONFIG_PATH } from '../lab/topology.js';
 import { botEnv, startBotProcess, stopAll } from './bot-processes.js';
 import { postSlashCommand, waitUntil } from './slack-client.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, 'deploy restart faults');
+const skipLab = gateLabSuite(support, 'deploy restart faults');
 
 interface DeployReport {
   ok: boolean;
@@ -22,7 +23,7 @@ interface DeployReport {
   consul: Array<{ serviceId: string; address: string; checkStatus: string }>;
 }
 
-describe.skipIf(!support.supported)('worker restarts in the middle of /deploy on the lab', () => {
+describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', () => {
   let teardown: () => Promise<void>;
   let redis: Awaited<ReturnType<typeof startTestRedis>>;
   let slack: SlackApiStub;

@@ -24,7 +24,17 @@ const routes: Array<[RegExp, number, unknown]> = [
   [/^\/v1\/nodes$/, 200, []],
   [/^\/v1\/jobs$/, 200, []],
   [/^\/v1\/agent\/members$/, 200, []],
-  [/^\/v1\/agent\/self$/, 200, { Config: { Datacenter: 'dc1', NodeName: 'stub' } }],
+  // One path for both APIs: Consul's `Config` and Nomad's `config`/`member` (a 2.0.6 server in region global).
+  [
+    /^\/v1\/agent\/self$/,
+    200,
+    {
+      Config: { Datacenter: 'dc1', NodeName: 'stub' },
+      config: { Region: 'global', Datacenter: 'dc1', Version: { Version: '2.0.6' } },
+      member: { Tags: { build: '2.0.6', region: 'global' } },
+    },
+  ],
+  [/^\/v1\/regions$/, 200, ['global']],
   [/^\/v1\/job\/[^/]+\/allocations$/, 404, 'job not found'],
   [/^\/v1\/job\/[^/]+$/, 404, 'job not found'],
   [/^\/v1\/allocation\/[^/]+$/, 404, 'alloc not found'],

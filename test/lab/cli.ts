@@ -7,25 +7,45 @@ import { isLabHost, LAB_HOSTS } from './topology.js';
 
 const USAGE = `usage: npm run lab -- <command>
   up [--overlay-mtu N] [--no-emulators]   build the lab (a previous one is removed first)
+     [--nomad-version V] [--region R]     Nomad release to emulate (profiles 0.9.7, 1.11.1, 2.0.6; default 2.0.6;
+     [--nomad-namespaces a,b]             releases in between follow the nearest lower profile), its region
+                                          (default global) and extra namespaces (1.0+)
   down                                    remove everything the lab made
   status [--json]                         hosts, sshd, containers, addresses, config path
   exec <host> <command…>                  run a command on u1|u2|u3 over SSH, as the bot does`;
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n`);
   process.exit(code);
 }
 
+/** The value of `--name V` or `--name=V`, if given. */
+function readOption(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i >= 0) return args[i + 1];
+  return args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
 async function runUp(args: string[]): Promise<void> {
-  const i = args.indexOf('--overlay-mtu');
-  const mtuText = i >= 0 ? args[i + 1] : args.find((a) => a.startsWith('--overlay-mtu='))?.split('=')[1];
+  const mtuText = readOption(args, '--overlay-mtu');
   const overlayMtu = mtuText === undefined ? undefined : Number(mtuText);
+  const namespaces = readOption(args, '--nomad-namespaces');
   const started = Date.now();
-  const state = await upLab({ overlayMtu, withoutEmulators: args.includes('--no-emulators') });
+  const state = await upLab({
+    overlayMtu,
+    withoutEmulators: args.includes('--no-emulators'),
+    ...optional('nomadVersion', readOption(args, '--nomad-version')),
+    ...optional('nomadRegion', readOption(args, '--region')),
+    ...(namespaces ? { nomadNamespaces: namespaces.split(',').filter(Boolean) } : {}),
+  });
   const lines = [
     `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu})`,
     ...state.hosts.map((h) => `  ${h.name}  ${h.address}  ns ${h.namespace}  sshd pid ${h.sshdPid}`),
-    `  nomad  ${state.nomadAddress}`,
+    `  nomad  ${state.nomadAddress} (Nomad ${state.nomadVersion}, region ${state.nomadRegion})`,
     `  consul ${
       Object.entries(state.consulAddresses)
         .map(([h, a]) => `${h}=${a}`)

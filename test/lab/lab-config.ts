@@ -19,12 +19,20 @@ export interface LabConfigInput {
   overlayMtu: number;
   nomadAddress: string;
   consulAddress: string;
+  /** The emulated Nomad's region (`npm run lab -- up --region`). @defaultValue global */
+  nomadRegion?: string;
 }
 
 /** The bot config pointing at the lab (schema: src/config). Networks match what bin/docker builds. */
 export function buildLabConfig(input: LabConfigInput): Record<string, unknown> {
   return {
-    clusters: [{ name: 'lab', nomad: { address: input.nomadAddress }, consul: { address: input.consulAddress } }],
+    clusters: [
+      {
+        name: 'lab',
+        nomad: { address: input.nomadAddress, ...(input.nomadRegion ? { region: input.nomadRegion } : {}) },
+        consul: { address: input.consulAddress },
+      },
+    ],
     hosts: LAB_HOSTS.map((name) => ({
       name,
       address: getHostAddress(name),

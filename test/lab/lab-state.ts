@@ -12,6 +12,9 @@ export interface LabState {
   /** Background processes outside the host namespaces (emulator servers); killed by pid on `down`. */
   pids: number[];
   nomadAddress: string;
+  /** Release the emulated Nomad answers as, and its region (absent in states written before they existed). */
+  nomadVersion?: string;
+  nomadRegion?: string;
   consulAddresses: Record<string, string>;
   configPath: string;
 }

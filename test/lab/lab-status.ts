@@ -26,6 +26,9 @@ export interface LabStatus {
   overlayMtu: number | null;
   configPath: string;
   nomadAddress: string | null;
+  /** The Nomad release the emulator answers as, and its region. */
+  nomadVersion: string | null;
+  nomadRegion: string | null;
   consulAddress: string | null;
   consulAddresses: Record<string, string>;
   hosts: LabHostStatus[];
@@ -66,6 +69,8 @@ export async function getLabStatus(): Promise<LabStatus> {
     overlayMtu: state?.overlayMtu ?? null,
     configPath: state?.configPath || CONFIG_PATH,
     nomadAddress: state?.nomadAddress || null,
+    nomadVersion: state?.nomadVersion ?? null,
+    nomadRegion: state?.nomadRegion ?? null,
     consulAddress: state?.consulAddresses.u1 ?? null,
     consulAddresses: state?.consulAddresses ?? {},
     hosts,
@@ -77,7 +82,7 @@ export function formatLabStatus(s: LabStatus): string {
   const lines = [
     `lab: ${s.up ? 'up' : 'down'}${s.overlayMtu === null ? '' : `, overlay mtu ${s.overlayMtu}`}`,
     `config: ${s.configPath}${existsSync(s.configPath) ? '' : ' (missing)'}`,
-    `nomad: ${s.nomadAddress ?? '-'}   consul: ${s.consulAddress ?? '-'}`,
+    `nomad: ${s.nomadAddress ?? '-'}${s.nomadVersion ? ` (Nomad ${s.nomadVersion}, region ${s.nomadRegion})` : ''}   consul: ${s.consulAddress ?? '-'}`,
   ];
   for (const h of s.hosts) {
     const ns = h.namespaceExists ? h.namespace : `${h.namespace} (missing)`;

@@ -20,7 +20,7 @@ export interface LabSupport {
 
 /**
  * Checks the lab's prerequisites: root, network namespaces (by creating and deleting one), sshd, jq. Tests use
- * it with `describe.skipIf(!support.supported)` and print the reason, so a skip is never a silent pass.
+ * it through `gateLabSuite`, so a skip is never a silent pass (and is a failure under NETOPS_REQUIRE_LAB; lab-gate.ts).
  */
 export async function checkLabSupport(): Promise<LabSupport> {
   if (process.platform !== 'linux') return { supported: false, reason: `lab needs Linux, not ${process.platform}` };
@@ -34,11 +34,6 @@ export async function checkLabSupport(): Promise<LabSupport> {
   if (add.code !== 0) return { supported: false, reason: `\`ip netns add\` failed: ${add.stderr.trim()}` };
   await runProcess(['ip', 'netns', 'del', probe]);
   return { supported: true, reason: '' };
-}
-
-/** Logs why a lab suite is skipped (vitest shows the suite as skipped; this says why). */
-export function reportLabSkip(support: LabSupport, suite: string): void {
-  if (!support.supported) console.warn(`[lab] skipping ${suite}: ${support.reason}`);
 }
 
 /** Runs a shell command line on a host over real SSH, as the bot does. */

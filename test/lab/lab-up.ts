@@ -9,6 +9,7 @@ import { holdLabLock, shouldLockLab } from './lab-lock.js';
 import { createHost, createUnderlay, getWeaveBridgeMac } from './lab-network.js';
 import { checkSshd, createClientKey, LAB_HOME, startSshd, writeKnownHosts } from './lab-sshd.js';
 import { type LabState, writeLabState } from './lab-state.js';
+import { selectNomadProfile } from './nomad/version-profiles.js';
 import {
   FLANNEL_MTU,
   FLANNEL_RANGE,
@@ -30,6 +31,14 @@ export interface UpOptions {
   overlayMtu?: number;
   /** Skip the Nomad/Consul emulators (network-only tests). */
   withoutEmulators?: boolean;
+  /** Nomad release the emulated server answers as (test/lab/nomad/version-profiles.ts). @defaultValue 2.0.6 */
+  nomadVersion?: string;
+  /** Nomad region of the emulated server; the bot config follows it. @defaultValue global */
+  nomadRegion?: string;
+  /** Nomad namespaces to create besides `default` (1.0+ only). */
+  nomadNamespaces?: readonly string[];
+  /** Delay before the emulated scheduler takes an evaluation (a busy leader). @defaultValue 60 */
+  nomadEvalDelayMs?: number;
 }
 
 /**
@@ -73,6 +82,7 @@ function checkOverlayMtu(mtu: number): void {
 export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   const overlayMtu = opts.overlayMtu ?? WEAVE_DEFAULT_MTU;
   checkOverlayMtu(overlayMtu);
+  const nomad = selectNomadProfile(opts.nomadVersion);
   if (shouldLockLab()) await holdLabLock();
   await downLab({ keepLock: true });
   mkdirSync(STATE_DIR, { recursive: true });
@@ -117,7 +127,15 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   for (const host of LAB_HOSTS) {
     if (!(await checkSshd(host, 10))) throw new Error(`sshd on ${host} does not answer over SSH`);
   }
-  const emulators = opts.withoutEmulators ? undefined : await startEmulators({ stateDir: STATE_DIR });
+  const nomadOptions = {
+    nomadVersion: nomad.reported,
+    ...(opts.nomadRegion ? { region: opts.nomadRegion } : {}),
+    ...(opts.nomadNamespaces?.length ? { namespaces: opts.nomadNamespaces } : {}),
+    ...(opts.nomadEvalDelayMs === undefined ? {} : { evalDelayMs: opts.nomadEvalDelayMs }),
+  };
+  state.nomadVersion = nomad.reported;
+  state.nomadRegion = opts.nomadRegion ?? 'global';
+  const emulators = opts.withoutEmulators ? undefined : await startEmulators({ stateDir: STATE_DIR, ...nomadOptions });
   for (const w of emulators?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   state.pids.push(...(emulators?.pids ?? []));
   state.nomadAddress = emulators?.nomadAddress ?? 'http://192.168.56.1:4646';
@@ -126,6 +144,7 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
     overlayMtu,
     nomadAddress: state.nomadAddress,
     consulAddress: state.consulAddresses.u1 ?? `http://${getHostAddress('u1')}:8500`,
+    nomadRegion: state.nomadRegion,
   });
   writeLabState(state);
   return state;

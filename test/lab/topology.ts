@@ -63,6 +63,14 @@ export function getHostAddress(host: LabHost): string {
   return `192.168.56.${10 + LAB_HOSTS.indexOf(host) + 1}`;
 }
 
+/**
+ * The Nomad node name of a lab host. Real nodes are named after the machine's hostname, which often is not
+ * what the bot's config calls the host; the lab makes them differ on purpose (`u1.lab.internal`).
+ */
+export function getNodeName(host: LabHost): string {
+  return `${host}.lab.internal`;
+}
+
 /** Root-namespace end of a host's underlay veth, e.g. `nl-u1-eth0`. */
 export function getHostVethName(host: LabHost): string {
   return `${NAME_PREFIX}${host}-eth0`;

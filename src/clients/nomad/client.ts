@@ -1,3 +1,4 @@
+import { createAgentApi, type NomadAgentApi } from './agent.js';
 import { createAllocationsApi, type NomadAllocationsApi } from './allocations.js';
 import { createDeploymentsApi, type NomadDeploymentsApi } from './deployments.js';
 import { createEvaluationsApi, type NomadEvaluationsApi } from './evaluations.js';
@@ -11,7 +12,8 @@ export interface NomadClient
     NomadEvaluationsApi,
     NomadAllocationsApi,
     NomadDeploymentsApi,
-    NomadNodesApi {
+    NomadNodesApi,
+    NomadAgentApi {
   /** The agent address the client talks to (for messages). */
   readonly address: string;
 }
@@ -29,5 +31,6 @@ export function createNomadClient(opts: NomadClientOptions): NomadClient {
     ...createAllocationsApi(http),
     ...createDeploymentsApi(http),
     ...createNodesApi(http),
+    ...createAgentApi(http),
   };
 }

@@ -1,4 +1,5 @@
-import type { BlockingOptions, Indexed, NomadHttp } from './http.js';
+import { z } from 'zod';
+import type { BlockingOptions, CallOptions, Indexed, NomadHttp } from './http.js';
 import { encodePathSegment } from './http.js';
 import { type Evaluation, evaluationSchema } from './types.js';
 
@@ -6,6 +7,8 @@ import { type Evaluation, evaluationSchema } from './types.js';
 export interface NomadEvaluationsApi {
   /** `GET /v1/evaluation/:id` (blocking): follow until Status is no longer `pending`. */
   readEvaluation(id: string, opts?: BlockingOptions): Promise<Indexed<Evaluation>>;
+  /** `GET /v1/job/:id/evaluations`: the job's evaluations (to find the one that superseded a canceled eval). */
+  listJobEvaluations(jobId: string, opts?: CallOptions): Promise<Evaluation[]>;
 }
 
 /** Builds the evaluation endpoints on top of the shared HTTP core. */
@@ -20,6 +23,16 @@ export function createEvaluationsApi(http: NomadHttp): NomadEvaluationsApi {
         schema: evaluationSchema,
         signal: opts.signal,
       });
+    },
+    async listJobEvaluations(jobId, opts = {}) {
+      const res = await http.call({
+        name: 'nomad.jobs.evaluations',
+        method: 'GET',
+        path: `/job/${encodePathSegment(jobId)}/evaluations`,
+        schema: z.array(evaluationSchema),
+        signal: opts.signal,
+      });
+      return res.value;
     },
   };
 }

@@ -32,7 +32,7 @@ export interface CallOptions {
 export interface BlockingOptions extends CallOptions {
   /** Return only once the object's index exceeds this (X-Nomad-Index of an earlier answer). */
   index?: number;
-  /** Server-side wait. @defaultValue 30 000; capped at Nomad's maximum of 10 min */
+  /** Server-side wait. @defaultValue 30 000; capped at Nomad's maximum of 300 s */
   waitMs?: number;
 }
 
@@ -55,6 +55,8 @@ export interface NomadCall<S extends z.ZodType> {
   blocking?: { index?: number; waitMs?: number };
   schema: S;
   signal?: AbortSignal;
+  /** Leave out `?namespace=` and `?region=` (agent endpoints answer for the agent itself). */
+  unscoped?: boolean;
 }
 
 /** The HTTP core the area modules share. */
@@ -64,8 +66,11 @@ export interface NomadHttp {
 }
 
 export const DEFAULT_WAIT_MS = 30_000;
-/** Nomad clamps `wait` to 10 minutes anyway; sending more would only stretch our own HTTP timeout. */
-export const MAX_WAIT_MS = 600_000;
+/**
+ * Nomad clamps `wait` to 300 s in every supported release (nomad/structs/structs.go MaxBlockingRPCQueryTime;
+ * its docs say 10 minutes); sending more would only stretch our own HTTP timeout.
+ */
+export const MAX_WAIT_MS = 300_000;
 
 /**
  * HTTP timeout of a blocking call: Nomad adds up to wait/16 of jitter before answering, plus 5 s of slack
@@ -89,8 +94,7 @@ export function createNomadHttp(opts: NomadClientOptions): NomadHttp {
   function buildRequest(c: NomadCall<z.ZodType>): { url: URL; headers: Record<string, string>; timeoutMs: number } {
     const url = new URL(`${base}/v1${c.path}`);
     const query: Record<string, string | number | boolean | undefined> = {
-      namespace: opts.namespace,
-      region: opts.region,
+      ...(c.unscoped ? {} : { namespace: opts.namespace, region: opts.region }),
       ...c.query,
     };
     let timeoutMs = opts.timeoutMs;

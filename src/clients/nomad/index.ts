@@ -1,3 +1,4 @@
+export { type AgentSelf, readReportedVersion } from './agent.js';
 export { createNomadClient, type NomadClient } from './client.js';
 export { msToNs, nsToMs } from './durations.js';
 export {

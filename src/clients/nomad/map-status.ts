@@ -11,6 +11,13 @@ const ENFORCE_INDEX_TEXT = 'Enforcing job modify index';
 export function mapNomadStatus(requestName: string, status: number, body: string): NetopsError {
   const text = body.trim();
   if (status === 404) return new UpstreamNotFoundError(requestName, text, 'Nomad');
+  // Nomad 0.9 (state store) and 1.x (namespace validator, inside a multierror) name the missing namespace.
+  const namespace = /is in nonexistent namespace "([^"]*)"/.exec(text)?.[1];
+  if (namespace !== undefined) {
+    return new UpstreamHttpError(requestName, status, text, {
+      userMessage: `Nomad namespace \`${namespace}\` does not exist in this cluster (Nomad: ${firstLine(text.replace(/^\d+ errors? occurred:\s*\*\s*/, '')) || text}). Create it (\`nomad namespace apply ${namespace}\`) or fix the tenant's nomad.namespace in the config.`,
+    });
+  }
   if (text.includes(ENFORCE_INDEX_TEXT)) {
     return new UpstreamConflictError(requestName, status, text, describeConflict(text));
   }

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import type { CallOptions, NomadHttp } from './http.js';
-import { type NodeStub, nodeStubSchema } from './types.js';
+import { encodePathSegment } from './http.js';
+import { type NodeDetail, type NodeStub, nodeDetailSchema, nodeStubSchema } from './types.js';
 
 /** Node endpoints. */
 export interface NomadNodesApi {
   /** `GET /v1/nodes`: every client node (stub form). */
   listNodes(opts?: CallOptions): Promise<NodeStub[]>;
+  /** `GET /v1/node/:id`: one node; `Address` is the host part of its advertised HTTP address. */
+  readNode(id: string, opts?: CallOptions): Promise<NodeDetail>;
 }
 
 /** Builds the node endpoints on top of the shared HTTP core. */
@@ -17,6 +20,16 @@ export function createNodesApi(http: NomadHttp): NomadNodesApi {
         method: 'GET',
         path: '/nodes',
         schema: z.array(nodeStubSchema),
+        signal: opts.signal,
+      });
+      return res.value;
+    },
+    async readNode(id, opts = {}) {
+      const res = await http.call({
+        name: 'nomad.nodes.read',
+        method: 'GET',
+        path: `/node/${encodePathSegment(id)}`,
+        schema: nodeDetailSchema,
         signal: opts.signal,
       });
       return res.value;

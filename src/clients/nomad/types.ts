@@ -107,6 +107,7 @@ export const stopResponseSchema = z.looseObject({
   EvalCreateIndex: z.number().nullish(),
   JobModifyIndex: z.number().nullish(),
 });
+/** `EvalID` is "" when Nomad (1.5.1+) had no such job to stop. */
 export type StopResponse = z.infer<typeof stopResponseSchema>;
 
 /** An evaluation (`api.Evaluation`); Status is pending | complete | failed | blocked | canceled. */
@@ -116,11 +117,14 @@ export const evaluationSchema = z.looseObject({
   Status: z.string(),
   StatusDescription: z.string().nullish(),
   TriggeredBy: z.string().nullish(),
+  Namespace: z.string().nullish(),
+  Priority: z.number().nullish(),
   DeploymentID: z.string().nullish(),
   BlockedEval: z.string().nullish(),
   NextEval: z.string().nullish(),
   FailedTGAllocs: failedTgAllocs,
   QueuedAllocations: z.record(z.string(), z.number()).nullish(),
+  CreateIndex: z.number().nullish(),
   ModifyIndex: z.number().nullish(),
 });
 export type Evaluation = z.infer<typeof evaluationSchema>;
@@ -196,6 +200,7 @@ export const deploymentSchema = z.looseObject({
   Status: z.string(),
   StatusDescription: z.string().nullish(),
   TaskGroups: z.record(z.string(), deploymentTaskGroupSchema).nullish(),
+  CreateIndex: z.number().nullish(),
   ModifyIndex: z.number().nullish(),
 });
 export type Deployment = z.infer<typeof deploymentSchema>;
@@ -217,9 +222,17 @@ export const nodeStubSchema = z.looseObject({
 });
 export type NodeStub = z.infer<typeof nodeStubSchema>;
 
+/** A full node (`GET /v1/node/:id`). */
+export const nodeDetailSchema = nodeStubSchema.extend({
+  Attributes: z.record(z.string(), z.string()).nullish(),
+  HTTPAddr: z.string().nullish(),
+});
+export type NodeDetail = z.infer<typeof nodeDetailSchema>;
+
 /** A job stub from `GET /v1/jobs`. Status is pending | running | dead. */
 export const jobListStubSchema = z.looseObject({
   ID: z.string(),
+  Namespace: z.string().nullish(),
   Name: z.string().nullish(),
   Type: z.string().nullish(),
   Status: z.string(),

@@ -48,3 +48,16 @@ export function describeTaskEvents(alloc: Allocation, maxEvents = 6): string[] {
   }
   return lines;
 }
+
+/**
+ * True when a plan (with diff) changes nothing: the job diff is `None` and every task group only ignores
+ * allocations (no place, stop, update, migrate or canary). Such a register would only force an evaluation.
+ */
+export function isUnchangedPlan(plan: PlanResponse): boolean {
+  const diffType = (plan.Diff as { Type?: string } | null | undefined)?.Type;
+  if (diffType !== undefined && diffType !== 'None') return false;
+  const updates = (plan.Annotations?.DesiredTGUpdates ?? {}) as Record<string, Record<string, number>>;
+  const groups = Object.values(updates);
+  if (diffType === undefined && groups.length === 0) return false;
+  return groups.every((counts) => Object.entries(counts).every(([what, n]) => what === 'Ignore' || !n));
+}

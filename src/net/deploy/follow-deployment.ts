@@ -1,9 +1,9 @@
 import type { NomadClient } from '../../clients/nomad/index.js';
-import type { Deployment } from '../../clients/nomad/types.js';
+import type { Deployment, Evaluation, NomadJob } from '../../clients/nomad/types.js';
 import { TimeoutError } from '../../errors.js';
-import { type FollowOptions, remaining } from './follow-evaluation.js';
+import { type FollowOptions, pause, remaining } from './follow-evaluation.js';
 
-/** Deployment statuses after which nothing changes any more. */
+/** Deployment statuses after which nothing changes any more (initializing, pending, blocked, unblocking are not). */
 const TERMINAL = new Set(['successful', 'failed', 'cancelled']);
 
 export interface DeploymentProgress {
@@ -26,33 +26,58 @@ export function progressOf(d: Deployment): DeploymentProgress {
   };
 }
 
+/** True when the deployment tracks this version of the job's spec (JobSpecModifyIndex is 0.8.4+). */
+export function isDeploymentOf(d: Deployment, job: Pick<NomadJob, 'JobModifyIndex' | 'Version'>): boolean {
+  const spec = d.JobSpecModifyIndex ?? d.JobModifyIndex;
+  return spec === job.JobModifyIndex && (d.JobVersion ?? job.Version) === job.Version;
+}
+
 /**
- * Finds the deployment created by our register (right after register `/job/:id/deployment` may still return
- * the previous one, so it is matched on JobSpecModifyIndex), then follows it with blocking queries until it
- * is successful, failed or cancelled, reporting each change of its counters.
+ * Finds the deployment of the job's current spec. The evaluation names the deployment it worked on
+ * (scheduler setStatus: `eval.DeploymentID = s.deployment.GetID()`, the new one or the job's latest); it is
+ * used when it tracks the spec the job now has. Otherwise the job's latest deployment is polled until one
+ * does. The spec is read from the job itself, never from the register reply: from 1.11.2 an unchanged
+ * register answers the job's ModifyIndex (nomad/job_endpoint.go:331-332), which no deployment carries.
  */
-export async function followDeployment(
+export async function findDeployment(
   nomad: NomadClient,
   jobId: string,
-  jobModifyIndex: number,
-  opts: FollowOptions & { onProgress?: (p: DeploymentProgress, d: Deployment) => Promise<void> | void },
+  job: Pick<NomadJob, 'JobModifyIndex' | 'Version'>,
+  evaluation: Pick<Evaluation, 'DeploymentID'>,
+  opts: FollowOptions,
 ): Promise<Deployment> {
-  const timeoutMs = opts.timeoutMs ?? 300_000;
+  if (evaluation.DeploymentID) {
+    const named = await nomad.readDeployment(evaluation.DeploymentID, { signal: opts.signal });
+    if (isDeploymentOf(named.value, job)) return named.value;
+  }
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   let index = 0;
-  let deployment: Deployment | null = null;
-  while (!deployment || (deployment.JobSpecModifyIndex ?? deployment.JobModifyIndex) !== jobModifyIndex) {
-    if (Date.now() >= deadline) throw new TimeoutError(`waiting for the deployment of ${jobId}`, timeoutMs);
+  for (;;) {
     const res = await nomad.readJobLatestDeployment(jobId, {
       index,
       waitMs: remaining(deadline, opts.waitMs ?? 10_000),
       signal: opts.signal,
     });
-    deployment = res.value;
+    if (res.value && isDeploymentOf(res.value, job)) return res.value;
+    if (Date.now() >= deadline) throw new TimeoutError(`waiting for the deployment of ${jobId}`, timeoutMs);
+    // A new cluster's deployment table has index 0: such a query cannot block.
+    if (res.index === 0 || res.index === index) await pause(1_000, opts.signal);
     index = res.index;
   }
+}
+
+/** Follows a deployment with blocking queries until it is successful, failed or cancelled, reporting each change. */
+export async function followDeployment(
+  nomad: NomadClient,
+  first: Deployment,
+  opts: FollowOptions & { onProgress?: (p: DeploymentProgress, d: Deployment) => Promise<void> | void },
+): Promise<Deployment> {
+  const timeoutMs = opts.timeoutMs ?? 300_000;
+  const deadline = Date.now() + timeoutMs;
+  let deployment = first;
   let last = '';
-  index = 0;
+  let index = 0;
   for (;;) {
     const key = JSON.stringify([deployment.Status, progressOf(deployment)]);
     if (key !== last) {
@@ -67,6 +92,7 @@ export async function followDeployment(
       signal: opts.signal,
     });
     deployment = res.value;
+    if (res.index === 0) await pause(1_000, opts.signal);
     index = res.index;
   }
 }

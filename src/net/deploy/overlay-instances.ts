@@ -6,8 +6,9 @@ import { isIpInCidr, parseCidr } from '../ipv4.js';
 import type { OverlayServiceSpec } from '../tenant-job.js';
 import { addressOf, parseWeavePs } from '../weave-ps.js';
 
-/** Docker label Nomad (0.10.2+) puts on every container it starts. */
-export const NOMAD_ALLOC_LABEL = 'com.hashicorp.nomad.alloc_id';
+import { findAllocContainer, NOMAD_ALLOC_LABEL } from './alloc-container.js';
+
+export { NOMAD_ALLOC_LABEL };
 
 export interface OverlayAddress {
   containerId: string;
@@ -18,27 +19,21 @@ export interface OverlayAddress {
 }
 
 /**
- * Finds an allocation's container on its host by Nomad's alloc_id label and reads its overlay IP with `weave ps`
- * (Nomad itself only sees the docker-bridge address in Weave proxy mode).
+ * Finds an allocation's container on its host (by Nomad's alloc_id label, else by its `<task>-<allocID>` name)
+ * and reads its overlay IP with `weave ps` (Nomad itself only sees the docker-bridge address in Weave proxy mode).
  */
 export async function findOverlayAddress(
   ssh: SshPool,
   host: ClusterHost,
-  allocId: string,
+  alloc: { id: string; tasks: readonly string[] },
   subnet: string,
   signal: AbortSignal,
 ): Promise<OverlayAddress> {
-  const ps = await ssh.run(host.name, buildCommand('docker.ps.byLabel', { label: NOMAD_ALLOC_LABEL, value: allocId }), {
-    signal,
-  });
-  expectSuccess(ps, `docker ps on ${host.name}`);
-  const containerId = ps.stdout
-    .split('\n')
-    .map((l) => l.trim())
-    .find(Boolean);
+  const allocId = alloc.id;
+  const containerId = await findAllocContainer(ssh, host.name, alloc, { signal });
   if (!containerId) {
     throw new NetopsError(ErrorCode.NotFound, `no container for alloc ${allocId} on ${host.name}`, {
-      userMessage: `Allocation ${allocId.slice(0, 8)} has no running container on ${host.name} (label ${NOMAD_ALLOC_LABEL}).`,
+      userMessage: `Allocation ${allocId.slice(0, 8)} has no running container on ${host.name} (neither label ${NOMAD_ALLOC_LABEL} nor name ${alloc.tasks.map((t) => `${t}-${allocId}`).join(', ') || '<task>-<allocID>'}).`,
     });
   }
   const weave = await ssh.run(host.name, buildCommand('weave.ps', { container: containerId }), { signal });

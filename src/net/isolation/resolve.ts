@@ -1,9 +1,10 @@
 import type { ConsulClient } from '../../clients/consul/index.js';
 import type { NomadClient } from '../../clients/nomad/index.js';
-import { buildCommand, type SshPool } from '../../clients/ssh/index.js';
+import type { SshPool } from '../../clients/ssh/index.js';
 import { ErrorCode, isNetopsError, NetopsError, UsageError } from '../../errors.js';
-import { type ClusterHost, hostForNode } from '../cluster.js';
-import { NOMAD_ALLOC_LABEL } from '../deploy/overlay-instances.js';
+import type { ClusterHost } from '../cluster.js';
+import { findAllocContainer } from '../deploy/alloc-container.js';
+import { mapAllocationsToHosts } from '../deploy/alloc-hosts.js';
 import { overlayServices } from '../tenant-job.js';
 import { collectInventory, type HostFailure, type HostInventory } from './inventory.js';
 import {
@@ -21,7 +22,12 @@ import type { Endpoint } from './types.js';
 export interface ResolveDeps {
   ssh: Pick<SshPool, 'run'>;
   hosts: readonly ClusterHost[];
-  nomad: Pick<NomadClient, 'listJobAllocations' | 'readAllocation' | 'readJob'>;
+  nomad: Pick<NomadClient, 'listJobAllocations' | 'readAllocation' | 'readJob' | 'readNode'>;
+  /**
+   * The Nomad clients of tenants with their own namespace: a job or allocation not found in the cluster's
+   * namespace is looked up in theirs (a job in another namespace is invisible to a query without it).
+   */
+  tenantNomads?: ReadonlyArray<Pick<NomadClient, 'listJobAllocations' | 'readAllocation' | 'readJob' | 'readNode'>>;
   consul: Pick<ConsulClient, 'catalogService'>;
   tenants: readonly TenantView[];
   /** Per SSH command. */
@@ -52,24 +58,46 @@ async function settleLookup<T>(p: Promise<T | undefined>): Promise<Lookup<T>> {
 }
 
 interface NomadHit {
-  allocs: Array<{ id: string; node: string | null }>;
+  allocs: Array<{ ID: string; NodeID: string | null; NodeName: string | null; tasks: string[] }>;
   servicePort?: number;
+  /** The client (namespace) that found it. */
+  nomad: ResolveDeps['nomad'];
 }
 
-async function lookupNomad(deps: ResolveDeps, name: string, signal: AbortSignal): Promise<NomadHit | undefined> {
+async function lookupNomadIn(
+  nomad: ResolveDeps['nomad'],
+  name: string,
+  signal: AbortSignal,
+): Promise<NomadHit | undefined> {
+  const toHit = (a: { ID: string; NodeID?: string | null; NodeName?: string | null; TaskStates?: unknown }) => ({
+    ID: a.ID,
+    NodeID: a.NodeID ?? null,
+    NodeName: a.NodeName ?? null,
+    tasks: Object.keys((a.TaskStates as Record<string, unknown> | null | undefined) ?? {}),
+  });
   if (ALLOC_ID.test(name)) {
-    const alloc = await deps.nomad.readAllocation(name, { signal });
-    return { allocs: [{ id: alloc.ID, node: alloc.NodeName ?? null }] };
+    const alloc = await nomad.readAllocation(name, { signal });
+    return { allocs: [toHit(alloc)], nomad };
   }
-  const { value } = await deps.nomad.listJobAllocations(name, { signal });
+  const { value } = await nomad.listJobAllocations(name, { signal });
   const running = value.filter((a) => a.ClientStatus === 'running');
   if (value.length === 0) return undefined;
-  const job = await deps.nomad.readJob(name, { signal }).catch(() => undefined);
+  const job = await nomad.readJob(name, { signal }).catch(() => undefined);
   const port = job ? overlayServices(job as Record<string, unknown>, '')[0]?.port : undefined;
-  return {
-    allocs: running.map((a) => ({ id: a.ID, node: a.NodeName ?? null })),
-    ...(port ? { servicePort: port } : {}),
-  };
+  return { allocs: running.map(toHit), nomad, ...(port ? { servicePort: port } : {}) };
+}
+
+/** Looks a job or allocation up in the cluster's namespace, then in each tenant namespace. */
+async function lookupNomad(deps: ResolveDeps, name: string, signal: AbortSignal): Promise<NomadHit | undefined> {
+  for (const nomad of [deps.nomad, ...(deps.tenantNomads ?? [])]) {
+    try {
+      const hit = await lookupNomadIn(nomad, name, signal);
+      if (hit) return hit;
+    } catch (err) {
+      if (!(isNetopsError(err) && err.code === ErrorCode.NotFound)) throw err;
+    }
+  }
+  return undefined;
 }
 
 async function lookupConsul(
@@ -91,33 +119,27 @@ async function locateAllocations(
 ): Promise<{ endpoints: Endpoint[]; warnings: string[] }> {
   const warnings: string[] = [];
   const endpoints: Endpoint[] = [];
+  const placements = await mapAllocationsToHosts(hit.nomad, deps.hosts, hit.allocs, signal);
   await Promise.all(
     hit.allocs.map(async (alloc) => {
-      const host = hostForNode({ hosts: [...deps.hosts] }, { NodeName: alloc.node });
+      const placement = placements.find((p) => p.allocId === alloc.ID);
+      const host = placement?.host;
       if (!host) {
-        warnings.push(
-          `allocation ${alloc.id.slice(0, 8)} runs on node ${alloc.node ?? '?'}, which is not a configured host`,
-        );
+        warnings.push(`allocation ${alloc.ID.slice(0, 8)}: ${placement?.problem ?? 'no node'}`);
         return;
       }
-      const ps = await deps.ssh.run(
+      const id = await findAllocContainer(
+        deps.ssh,
         host.name,
-        buildCommand('docker.ps.byLabel', { label: NOMAD_ALLOC_LABEL, value: alloc.id }),
+        { id: alloc.ID, tasks: alloc.tasks },
         { signal, timeoutMs: deps.timeoutMs },
-      );
-      const id =
-        ps.code === 0
-          ? ps.stdout
-              .split('\n')
-              .find((l) => l.trim())
-              ?.trim()
-          : undefined;
+      ).catch(() => undefined);
       const container = id ? findContainerById(inventories, host.name, id) : undefined;
       if (!container) {
-        warnings.push(`allocation ${alloc.id.slice(0, 8)} has no running container on ${host.name}`);
+        warnings.push(`allocation ${alloc.ID.slice(0, 8)} has no running container on ${host.name}`);
         return;
       }
-      const label = hit.allocs.length > 1 ? `${name}/${alloc.id.slice(0, 8)}` : name;
+      const label = hit.allocs.length > 1 ? `${name}/${alloc.ID.slice(0, 8)}` : name;
       const via = ALLOC_ID.test(name) ? 'nomad-allocation' : 'nomad-job';
       endpoints.push(
         ...buildEndpoints(name, { host: host.name, container }, deps.tenants, via, {

@@ -1,10 +1,13 @@
 import { ErrorCode, NetopsError } from '../../errors.js';
 import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
+import { applyDeploy } from '../../net/deploy/apply-deploy.js';
+import { startDeployResult } from '../../net/deploy/deploy-result.js';
 import type { StoredApproval } from '../../queue/approval-store.js';
 import { auditInScope } from '../../queue/audit-context.js';
+import { buildDeployReport } from '../../report/deploy-report.js';
 import type { Report } from '../../report/model.js';
 import type { Processor } from '../processor.js';
-import { applyDeploy, type DeployApplyDeps, startDeployOutcome } from './deploy-apply.js';
+import { type DeployDeps, deployDepsOf } from './deploy.js';
 import { readRegisteredJob, stopTenantJob } from './deploy-stop.js';
 import { resolveTenant, type TenantConfigView } from './tenant-context.js';
 import { checkTenantFreeze, describeUser, type WriteGuards, withDeployLock } from './write-guards.js';
@@ -15,7 +18,11 @@ import { checkTenantFreeze, describeUser, type WriteGuards, withDeployLock } fro
  * Runs under the same tenant freeze and deploy lock as a direct write.
  */
 export function createApprovalApplyProcessor(
-  deps: DeployApplyDeps & { cluster: ClusterContext; config: TenantConfigView; guards: WriteGuards },
+  deps: Pick<DeployDeps, 'deploymentTimeoutMs' | 'consulTimeoutMs' | 'ensureNomad'> & {
+    cluster: ClusterContext;
+    config: TenantConfigView;
+    guards: WriteGuards;
+  },
 ): Processor<{ approvalId: string }> {
   return async (ctx) => {
     const approval = await deps.guards.approvals().get(String(ctx.command.args.approvalId));
@@ -50,15 +57,22 @@ export function createApprovalApplyProcessor(
 
     async function applyApprovedDeploy(a: StoredApproval): Promise<Report> {
       const placement = resolveTenant(deps.config, a.tenant);
-      const outcome = startDeployOutcome(String(a.args.job), a.nomadJobId, a.tenant, placement.subnet);
-      outcome.plan = a.planLines;
+      const start = startDeployResult(String(a.args.job), a.nomadJobId, a.tenant, placement.subnet, a.planLines);
       await auditInScope({ type: 'apply', approvalId: a.id, planHash: a.planHash, tenant: a.tenant });
-      return applyDeploy(ctx, { ...deps, cluster: clusterForTenant(deps.cluster, a.tenant) }, outcome, {
-        job: JSON.parse(a.jobJson) as Record<string, unknown>,
-        template: JSON.parse(a.templateJson) as Record<string, unknown>,
-        jobModifyIndex: a.jobModifyIndex,
-        approvalId: a.id,
-      });
+      await deps.ensureNomad?.(ctx.signal);
+      const net = deployDepsOf(ctx, deps, clusterForTenant(deps.cluster, a.tenant));
+      const result = await applyDeploy(
+        net,
+        {
+          job: JSON.parse(a.jobJson) as Record<string, unknown>,
+          template: JSON.parse(a.templateJson) as Record<string, unknown>,
+          jobModifyIndex: a.jobModifyIndex,
+          approvalId: a.id,
+          attach: placement.attach,
+        },
+        start,
+      );
+      return buildDeployReport(result);
     }
 
     async function applyStop(a: StoredApproval): Promise<Report> {

@@ -1,8 +1,6 @@
 import type { DeployStopArgs } from '../../commands/index.js';
-import { ErrorCode, isNetopsError, NetopsError } from '../../errors.js';
 import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
-import { deregisterStale } from '../../net/deploy/consul-sync.js';
-import { followEvaluation } from '../../net/deploy/follow-evaluation.js';
+import { readRegisteredJob, stopJob } from '../../net/deploy/stop-job.js';
 import { tenantJobId } from '../../net/tenant-job.js';
 import { auditInScope } from '../../queue/audit-context.js';
 import type { Report, ReportBlock } from '../../report/model.js';
@@ -10,6 +8,9 @@ import type { Processor, ProcessorContext } from '../processor.js';
 import { buildPendingApprovalReport } from './approval-report.js';
 import { hashPlan } from './deploy-plan.js';
 import { resolveTenant, type TenantConfigView } from './tenant-context.js';
+
+export { readRegisteredJob };
+
 import { checkTenantFreeze, requestApproval, type WriteGuards, withDeployLock } from './write-guards.js';
 
 /**
@@ -47,44 +48,31 @@ export function createDeployStopProcessor(deps: {
   };
 }
 
-/** The job as Nomad has it, or a user-safe NotFound ("nothing to stop"). */
-export async function readRegisteredJob(cluster: ClusterContext, jobId: string, signal: AbortSignal) {
-  try {
-    return await cluster.nomad.readJob(jobId, { signal });
-  } catch (err) {
-    if (isNetopsError(err) && err.code === ErrorCode.NotFound) {
-      throw new NetopsError(ErrorCode.NotFound, `job ${jobId} not found`, {
-        userMessage: `Job \`${jobId}\` is not registered in Nomad: nothing to stop.`,
-      });
-    }
-    throw err;
-  }
-}
-
-/** The stop itself: deregister in Nomad, follow the evaluation, sweep the bot's Consul entries. */
+/** The stop itself (net/deploy/stop-job.ts), reported. */
 export async function stopTenantJob(
   ctx: Pick<ProcessorContext, 'signal' | 'progress'>,
   cluster: ClusterContext,
   jobId: string,
   tenant: string,
 ): Promise<Report> {
-  const { nomad } = cluster;
-  const stopped = await nomad.stopJob(jobId, { signal: ctx.signal });
-  await auditInScope({ type: 'nomad.stop', evalId: stopped.EvalID, tenant });
-  await ctx.progress(`stopping (eval ${stopped.EvalID.slice(0, 8)})`);
-  const evaluation = await followEvaluation(nomad, stopped.EvalID, { signal: ctx.signal });
-  const sweep = await deregisterStale(cluster, jobId, new Set(), ctx.signal);
-  await ctx.progress(`deregistered ${sweep.removed.length} Consul entr${sweep.removed.length === 1 ? 'y' : 'ies'}`);
+  const stop = await stopJob(
+    { cluster, signal: ctx.signal, progress: ctx.progress, record: auditInScope },
+    jobId,
+    tenant,
+  );
   const blocks: ReportBlock[] = [
     {
       kind: 'fields',
       fields: [
         { label: 'job', value: `\`${jobId}\`` },
-        { label: 'evaluation', value: `\`${stopped.EvalID.slice(0, 8)}\` ${evaluation.Status}` },
-        { label: 'Consul entries removed', value: String(sweep.removed.length) },
+        {
+          label: 'evaluation',
+          value: stop.evalId ? `\`${stop.evalId.slice(0, 8)}\` ${stop.evalStatus}` : 'none (Nomad had no such job)',
+        },
+        { label: 'Consul entries removed', value: String(stop.removed.length) },
       ],
     },
-    ...sweep.unreachable.map(
+    ...stop.unreachable.map(
       (u): ReportBlock => ({
         kind: 'alert',
         level: 'warning',
@@ -92,17 +80,16 @@ export async function stopTenantJob(
       }),
     ),
   ];
-  const ok = evaluation.Status === 'complete';
   return {
     command: 'deploy-stop',
-    ok,
-    title: ok
-      ? `stopped ${jobId}, ${sweep.removed.length} Consul entries removed`
-      : `stop of ${jobId}: evaluation ${evaluation.Status}`,
+    ok: stop.ok,
+    title: stop.ok
+      ? `stopped ${jobId}, ${stop.removed.length} Consul entries removed`
+      : `stop of ${jobId}: evaluation ${stop.evalStatus}`,
     blocks,
     jobId,
     tenant,
-    evalId: stopped.EvalID,
-    removed: sweep.removed,
+    evalId: stop.evalId,
+    removed: stop.removed,
   };
 }

@@ -1,10 +1,11 @@
 import type { DeployArgs } from '../../commands/index.js';
 import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
+import { applyDeploy, type DeployDeps as NetDeployDeps, verifyUnchanged } from '../../net/deploy/apply-deploy.js';
+import { startDeployResult } from '../../net/deploy/deploy-result.js';
 import { auditInScope } from '../../queue/audit-context.js';
 import { buildDeployReport } from '../../report/deploy-report.js';
-import type { Processor } from '../processor.js';
+import type { Processor, ProcessorContext } from '../processor.js';
 import { buildPendingApprovalReport } from './approval-report.js';
-import { applyDeploy, startDeployOutcome } from './deploy-apply.js';
 import { planDeploy } from './deploy-plan.js';
 import type { TenantConfigView } from './tenant-context.js';
 import { checkTenantFreeze, requestApproval, type WriteGuards, withDeployLock } from './write-guards.js';
@@ -19,31 +20,51 @@ export interface DeployDeps {
   consulTimeoutMs?: number;
   /** Approvals, tenant freezes and the per-job deploy lock; without them the deploy is unguarded (tests). */
   guards?: WriteGuards;
+  /** Refuses an unusable Nomad (unsupported release, unknown region) before anything is planned. */
+  ensureNomad?: (signal: AbortSignal) => Promise<unknown>;
+}
+
+/** The net/deploy side channels of a worker job: its signal, progress and audit scope. */
+export function deployDepsOf(
+  ctx: Pick<ProcessorContext, 'signal' | 'progress'>,
+  deps: Pick<DeployDeps, 'deploymentTimeoutMs' | 'consulTimeoutMs'>,
+  cluster: ClusterContext,
+): NetDeployDeps {
+  return {
+    cluster,
+    signal: ctx.signal,
+    progress: ctx.progress,
+    record: auditInScope,
+    ...(deps.deploymentTimeoutMs === undefined ? {} : { deploymentTimeoutMs: deps.deploymentTimeoutMs }),
+    ...(deps.consulTimeoutMs === undefined ? {} : { consulTimeoutMs: deps.consulTimeoutMs }),
+  };
 }
 
 /**
  * `/deploy <job> subnet=<tenant>`: render the template for the tenant and plan; when the tenant (or command)
- * needs an approval, store the plan and stop there (the approval starts the apply); otherwise apply at once
- * under the job's deploy lock: register with check-and-set, follow evaluation and deployment, register the
- * real overlay IPs in Consul and verify Consul DNS.
+ * needs an approval, store the plan and stop there (the approval starts the apply); a plan that changes nothing
+ * ends at once as "no change" after verifying the running allocations in Consul; otherwise apply under the
+ * job's deploy lock (net/deploy/apply-deploy.ts).
  */
 export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
   return async (ctx) => {
     const args = ctx.command.args;
     await checkTenantFreeze(deps.guards, args.tenant);
+    await deps.ensureNomad?.(ctx.signal);
     // The tenant's Nomad namespace and token (when configured) for everything this write does.
-    const tenantDeps = { ...deps, cluster: clusterForTenant(deps.cluster, args.tenant) };
-    const plan = await planDeploy(tenantDeps, args, ctx.signal);
-    const outcome = startDeployOutcome(args.job, plan.jobId, plan.placement.tenant, plan.placement.subnet);
-    outcome.plan = plan.lines;
+    const cluster = clusterForTenant(deps.cluster, args.tenant);
+    const plan = await planDeploy({ ...deps, cluster }, args, ctx.signal);
+    const start = startDeployResult(args.job, plan.jobId, plan.placement.tenant, plan.placement.subnet, plan.lines);
     await auditInScope({ type: 'plan', tenant: plan.placement.tenant, planHash: plan.planHash });
     if (plan.placementFailures.length) {
-      outcome.failure = {
-        stage: 'plan',
-        message: 'Nomad cannot place every allocation, so nothing was registered',
-        details: plan.placementFailures,
-      };
-      return buildDeployReport(outcome);
+      return buildDeployReport({
+        ...start,
+        failure: {
+          stage: 'plan',
+          message: 'Nomad cannot place every allocation, so nothing was registered',
+          details: plan.placementFailures,
+        },
+      });
     }
     const guards = deps.guards;
     if (guards?.approvalRequired('deploy', plan.placement.tenant)) {
@@ -60,12 +81,22 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
       return buildPendingApprovalReport(approval);
     }
     await ctx.progress(`planned: ${plan.lines.join('; ')}`);
-    return withDeployLock(guards, plan.jobId, { by: ctx.requester.userId, jobId: ctx.jobId }, () =>
-      applyDeploy(ctx, tenantDeps, outcome, {
-        job: plan.job,
-        template: plan.template,
-        jobModifyIndex: plan.jobModifyIndex,
-      }),
+    const net = deployDepsOf(ctx, deps, cluster);
+    return withDeployLock(guards, plan.jobId, { by: ctx.requester.userId, jobId: ctx.jobId }, async () =>
+      buildDeployReport(
+        plan.unchanged
+          ? await verifyUnchanged(net, { template: plan.template, attach: plan.placement.attach }, start)
+          : await applyDeploy(
+              net,
+              {
+                job: plan.job,
+                template: plan.template,
+                jobModifyIndex: plan.jobModifyIndex,
+                attach: plan.placement.attach,
+              },
+              start,
+            ),
+      ),
     );
   };
 }

@@ -3,7 +3,7 @@ import type { ClusterContext } from '../../net/cluster.js';
 import { createHostHealth } from '../../net/isolation/host-health.js';
 import { mergeEndpoints } from '../../net/isolation/match.js';
 import { type IsolationPolicy, runMatrix } from '../../net/isolation/matrix.js';
-import { resolveWorkloads } from '../../net/isolation/resolve.js';
+import { type ResolveDeps, resolveWorkloads } from '../../net/isolation/resolve.js';
 import type { TenantView } from '../../net/isolation/tenants.js';
 import type { Endpoint, ProbeSpec } from '../../net/isolation/types.js';
 import { buildIsolationReport } from '../../report/isolation-report.js';
@@ -49,6 +49,8 @@ export function planProbes(
 /** Dependencies of the /isolation-check processor. */
 export interface IsolationCheckDeps {
   cluster: Pick<ClusterContext, 'ssh' | 'hosts' | 'nomad' | 'consul'>;
+  /** Nomad clients of tenants with their own namespace (jobs there are invisible to the cluster's client). */
+  tenantNomads?: ResolveDeps['tenantNomads'];
   config: { tenants: readonly TenantView[]; isolation?: IsolationPolicy | undefined };
   timing?: Partial<IsolationTiming>;
   /** Injected clock for the reported duration. */
@@ -73,6 +75,7 @@ export function createIsolationCheckProcessor(deps: IsolationCheckDeps): Process
         ssh: deps.cluster.ssh,
         hosts: deps.cluster.hosts,
         nomad: deps.cluster.nomad,
+        ...(deps.tenantNomads ? { tenantNomads: deps.tenantNomads } : {}),
         consul: deps.cluster.consul,
         tenants: deps.config.tenants,
         timeoutMs: timing.listTimeoutMs,

@@ -1,5 +1,7 @@
+import type { JobListStub, NomadClient } from '../../clients/nomad/index.js';
 import { buildCommand } from '../../clients/ssh/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
+import { checkNomadCluster, type NomadClusterCheck } from '../../net/deploy/nomad-support.js';
 import { parseWeaveStatus } from '../../net/weave-status.js';
 import type { Report, ReportBlock } from '../../report/model.js';
 import type { Processor } from '../processor.js';
@@ -8,16 +10,93 @@ import type { TenantConfigView } from './tenant-context.js';
 const settle = async <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> =>
   p
     .then((value) => ({ ok: true as const, value }))
-    .catch((err: Error) => ({ ok: false as const, error: err.message.split('\n')[0] ?? 'error' }));
+    .catch((err: Error & { userMessage?: string }) => ({
+      ok: false as const,
+      error: (err.userMessage ?? err.message).split('\n')[0] ?? 'error',
+    }));
 
-/** `/status`: Nomad nodes, Consul members, Weave peers and connections per host, jobs per tenant. Partial answers are shown. */
-export function createStatusProcessor(deps: { cluster: ClusterContext; config: TenantConfigView }): Processor {
+/** What /status checks of Nomad besides nodes and jobs: the configured region (the release is read too). */
+export interface StatusNomadCheck {
+  region: string;
+  namespace: string;
+}
+
+/** Lists the jobs of the cluster's namespace and of every tenant namespace (each job once). */
+async function listJobsEverywhere(
+  cluster: ClusterContext,
+  tenantNomads: ReadonlyArray<{ namespace: string; nomad: NomadClient }>,
+  signal: AbortSignal,
+): Promise<JobListStub[]> {
+  const lists = await Promise.all([
+    cluster.nomad.listJobs({ signal }),
+    ...tenantNomads.map(async (t) => {
+      try {
+        return await t.nomad.listJobs({ signal });
+      } catch (err) {
+        throw new Error(`namespace ${t.namespace}: ${(err as Error).message}`);
+      }
+    }),
+  ]);
+  const seen = new Set<string>();
+  return lists.flat().filter((j) => {
+    const key = `${j.Namespace ?? ''}/${j.ID}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Jobs per tenant (a job belongs to the tenant whose name ends its ID). */
+function describeJobsByTenant(jobs: readonly JobListStub[], config: TenantConfigView): ReportBlock {
+  const tenants = [...config.tenants.map((t) => t.name)].sort((a, b) => b.length - a.length);
+  const byTenant = new Map<string, string[]>();
+  for (const job of jobs) {
+    const tenant = tenants.find((t) => job.ID.endsWith(`-${t}`)) ?? '(none)';
+    byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), `${job.ID} (${job.Status})`]);
+  }
+  return {
+    kind: 'table',
+    columns: ['tenant', 'jobs'],
+    rows: [...byTenant.entries()].map(([t, js]) => [t, js.join(', ')]),
+  };
+}
+
+/** The Nomad line of /status: release, region (and the cluster's regions), the nodes' datacenters. */
+function describeNomadCheck(
+  check: NomadClusterCheck,
+  address: string,
+  nodes: ReadonlyArray<{ Datacenter?: string | null }>,
+): ReportBlock {
+  const datacenters = [...new Set(nodes.map((n) => n.Datacenter ?? '?'))].sort();
+  return {
+    kind: 'fields',
+    fields: [
+      { label: 'Nomad', value: `${check.version} at ${address}` },
+      { label: 'region', value: `${check.region} (cluster: ${check.regions.join(', ')})` },
+      ...(datacenters.length ? [{ label: 'datacenters', value: datacenters.join(', ') }] : []),
+    ],
+  };
+}
+
+/**
+ * `/status`: the Nomad release and region check, Nomad nodes, Consul members, Weave peers and connections per
+ * host, jobs per tenant (tenant namespaces included). Partial answers are shown.
+ */
+export function createStatusProcessor(deps: {
+  cluster: ClusterContext;
+  config: TenantConfigView;
+  nomadCheck?: StatusNomadCheck;
+  tenantNomads?: ReadonlyArray<{ tenant: string; namespace: string; nomad: NomadClient }>;
+}): Processor {
   return async (ctx) => {
     const { cluster } = deps;
-    const [nodes, members, jobs, weave] = await Promise.all([
+    const [check, nodes, members, jobs, weave] = await Promise.all([
+      deps.nomadCheck
+        ? settle(checkNomadCluster(cluster.nomad, deps.nomadCheck, ctx.signal))
+        : Promise.resolve(undefined),
       settle(cluster.nomad.listNodes({ signal: ctx.signal })),
       settle(cluster.consul.members({ signal: ctx.signal })),
-      settle(cluster.nomad.listJobs({ signal: ctx.signal })),
+      settle(listJobsEverywhere(cluster, deps.tenantNomads ?? [], ctx.signal)),
       Promise.all(
         cluster.hosts.map(async (h) => {
           const status = await settle(
@@ -35,9 +114,16 @@ export function createStatusProcessor(deps: { cluster: ClusterContext; config: T
     ]);
     const blocks: ReportBlock[] = [];
     const problems: string[] = [];
+    if (check?.ok) {
+      blocks.push(describeNomadCheck(check.value, cluster.nomad.address, nodes.ok ? nodes.value : []));
+      problems.push(...check.value.problems);
+    } else if (check) problems.push(`Nomad: ${check.error}`);
     const memberByAddr = new Map((members.ok ? members.value : []).map((m) => [m.Addr, m]));
     const rows = cluster.hosts.map((h) => {
-      const node = nodes.ok ? nodes.value.find((n) => n.Address === h.address || n.Name === h.name) : undefined;
+      // A node's name is its hostname, often not the config's host name: match by address first.
+      const node = nodes.ok
+        ? (nodes.value.find((n) => n.Address === h.address) ?? nodes.value.find((n) => n.Name === h.name))
+        : undefined;
       const member = memberByAddr.get(h.address);
       const w = weave.find((x) => x.host === h.name);
       const ws =
@@ -63,21 +149,10 @@ export function createStatusProcessor(deps: { cluster: ClusterContext; config: T
       ];
     });
     blocks.push({ kind: 'table', columns: ['host', 'address', 'nomad', 'consul', 'weave'], rows });
-    if (!nodes.ok) problems.push(`Nomad: ${nodes.error}`);
+    if (!nodes.ok && !(check && !check.ok)) problems.push(`Nomad: ${nodes.error}`);
     if (!members.ok) problems.push(`Consul: ${members.error}`);
-    if (jobs.ok) {
-      const tenants = [...deps.config.tenants.map((t) => t.name)].sort((a, b) => b.length - a.length);
-      const byTenant = new Map<string, string[]>();
-      for (const job of jobs.value) {
-        const tenant = tenants.find((t) => job.ID.endsWith(`-${t}`)) ?? '(none)';
-        byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), `${job.ID} (${job.Status})`]);
-      }
-      blocks.push({
-        kind: 'table',
-        columns: ['tenant', 'jobs'],
-        rows: [...byTenant.entries()].map(([t, js]) => [t, js.join(', ')]),
-      });
-    } else problems.push(`Nomad jobs: ${jobs.error}`);
+    if (jobs.ok) blocks.push(describeJobsByTenant(jobs.value, deps.config));
+    else problems.push(`Nomad jobs: ${jobs.error}`);
     for (const p of problems) blocks.push({ kind: 'alert', level: 'warning', text: p });
     const report: Report = {
       command: 'status',

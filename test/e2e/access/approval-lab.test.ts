@@ -13,11 +13,12 @@ import { blockActionBody } from '../../helpers/slack-actions.js';
 import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-stub.js';
 import { signSlackRequest, slashCommandBody } from '../../helpers/slack-signing.js';
 import { type SpawnedProcess, spawnEntry, waitForOutput } from '../../helpers/spawn-bot.js';
-import { bringUpLabForTests, checkLabSupport, reportLabSkip } from '../../lab/lab-support.js';
+import { gateLabSuite } from '../../lab/lab-gate.js';
+import { bringUpLabForTests, checkLabSupport } from '../../lab/lab-support.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, 'access e2e');
+const skipLab = gateLabSuite(support, 'access e2e');
 
 const SECRET = 'lab-access-signing-secret-abcdef0123';
 const SECRETS = {
@@ -34,7 +35,7 @@ interface LabDoc {
   [key: string]: unknown;
 }
 
-describe.skipIf(!support.supported)('access on the lab: refusal, approval, apply, audit, no secrets', () => {
+describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no secrets', () => {
   let teardown: () => Promise<void>;
   let redis: Awaited<ReturnType<typeof startTestRedis>>;
   let probe: Redis;

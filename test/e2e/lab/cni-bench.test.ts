@@ -14,11 +14,12 @@ import type { ProcessorContext } from '../../../src/workers/processor.js';
 import { createCniBenchProcessor } from '../../../src/workers/processors/cni-bench.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { runOnHost } from '../../lab/host-exec.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, reportLabSkip } from '../../lab/lab-support.js';
+import { gateLabSuite } from '../../lab/lab-gate.js';
+import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, '/cni-bench on the lab');
+const skipLab = gateLabSuite(support, '/cni-bench on the lab');
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const RUN_MS = 240_000;
@@ -69,7 +70,7 @@ function pngSize(path: string): { width: number; height: number } {
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
-describe.skipIf(!support.supported)('/cni-bench on the lab', () => {
+describe.skipIf(skipLab)('/cni-bench on the lab', () => {
   let teardown: () => Promise<void> = async () => {};
   let redisServer: Awaited<ReturnType<typeof startTestRedis>>;
   let env: Record<string, string>;

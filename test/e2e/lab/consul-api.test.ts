@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnHost } from '../../lab/host-exec.js';
 import { downLab } from '../../lab/lab-down.js';
-import { checkLabSupport, reportLabSkip, runOnHostOk } from '../../lab/lab-support.js';
+import { gateLabSuite } from '../../lab/lab-gate.js';
+import { checkLabSupport, runOnHostOk } from '../../lab/lab-support.js';
 import { upLab } from '../../lab/lab-up.js';
 import { runProcess } from '../../lab/run-process.js';
 import { callApi, startLabApis, stopLabApis, waitFor } from './lab-api-helpers.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, 'lab Consul API');
+const skipLab = gateLabSuite(support, 'lab Consul API');
 
 const agentU1 = 'http://192.168.56.11:8500';
 const agentU2 = 'http://192.168.56.12:8500';
@@ -25,7 +26,7 @@ async function checkStatus(agent: string, checkId: string): Promise<string | und
   return checks[checkId]?.Status;
 }
 
-describe.skipIf(!support.supported)('lab Consul API', { timeout: 60_000 }, () => {
+describe.skipIf(skipLab)('lab Consul API', { timeout: 60_000 }, () => {
   let overlayIp = '';
 
   beforeAll(async () => {

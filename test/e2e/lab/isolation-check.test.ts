@@ -7,13 +7,14 @@ import { createClusterContext } from '../../../src/main/cluster-context.js';
 import type { PairResult } from '../../../src/net/isolation/types.js';
 import type { Report } from '../../../src/report/model.js';
 import { createIsolationCheckProcessor } from '../../../src/workers/processors/isolation-check.js';
+import { gateLabSuite } from '../../lab/lab-gate.js';
 import { getSshdPidFile } from '../../lab/lab-sshd.js';
-import { bringUpLabForTests, checkLabSupport, reportLabSkip, runOverSsh } from '../../lab/lab-support.js';
+import { bringUpLabForTests, checkLabSupport, runOverSsh } from '../../lab/lab-support.js';
 import { runProcess } from '../../lab/run-process.js';
 import { CONFIG_PATH, type LabHost } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, '/isolation-check on the lab');
+const skipLab = gateLabSuite(support, '/isolation-check on the lab');
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -47,7 +48,7 @@ async function docker(host: LabHost, line: string): Promise<void> {
 const find = (pairs: PairResult[] | undefined, from: string, to: string) =>
   pairs?.find((p) => p.from === from && p.to === to);
 
-describe.skipIf(!support.supported)('/isolation-check on the lab (the article scenario)', () => {
+describe.skipIf(skipLab)('/isolation-check on the lab (the article scenario)', () => {
   let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {
     teardown = await bringUpLabForTests();

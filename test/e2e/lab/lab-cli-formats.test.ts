@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnHost } from '../../lab/host-exec.js';
-import {
-  bringUpLabForTests,
-  checkLabSupport,
-  LAB_LOCK_WAIT_MS,
-  reportLabSkip,
-  runOnHostOk,
-} from '../../lab/lab-support.js';
+import { gateLabSuite } from '../../lab/lab-gate.js';
+import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOnHostOk } from '../../lab/lab-support.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, 'lab docker/weave CLI formats');
+const skipLab = gateLabSuite(support, 'lab docker/weave CLI formats');
 
 const docker = (...args: string[]) => runOnHost('u1', ['docker', ...args]);
 const weave = (...args: string[]) => runOnHost('u1', ['weave', ...args]);
@@ -32,7 +27,7 @@ async function inspect(name: string): Promise<InspectDoc> {
   return docs[0]!;
 }
 
-describe.skipIf(!support.supported)('lab docker and weave CLIs', () => {
+describe.skipIf(skipLab)('lab docker and weave CLIs', () => {
   let proxyId = '';
   let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gateLabSuite } from '../../lab/lab-gate.js';
 import {
   bringUpLabForTests,
   checkLabSupport,
   LAB_LOCK_WAIT_MS,
-  reportLabSkip,
   runOnHostOk,
   runOverSsh,
 } from '../../lab/lab-support.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, 'lab iperf3 across hosts');
+const skipLab = gateLabSuite(support, 'lab iperf3 across hosts');
 
 interface IperfJson {
   end: { sum_received: { bits_per_second: number } };
@@ -34,7 +34,7 @@ async function runIperf(net: string, serverIp: (name: string) => Promise<string>
   }
 }
 
-describe.skipIf(!support.supported)('lab iperf3 across hosts', () => {
+describe.skipIf(skipLab)('lab iperf3 across hosts', () => {
   let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {
     teardown = await bringUpLabForTests({ withoutEmulators: true });

@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bringUpLabForTests,
-  checkLabSupport,
-  LAB_LOCK_WAIT_MS,
-  reportLabSkip,
-  runOverSsh,
-} from '../../lab/lab-support.js';
+import { gateLabSuite } from '../../lab/lab-gate.js';
+import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOverSsh } from '../../lab/lab-support.js';
 import type { LabHost } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, 'lab isolation scenario');
+const skipLab = gateLabSuite(support, 'lab isolation scenario');
 
 /** Overlay address of a container from `weave ps <name>` (`name mac ip/prefix`), as the bot finds it. */
 async function findWeaveIp(host: LabHost, name: string): Promise<string> {
@@ -25,7 +20,7 @@ async function ping(host: LabHost, from: string, ip: string): Promise<boolean> {
 }
 
 // The article's scenario: a1, a2 in the default subnet on u1; b1, b2 in tenant-b's subnet on u2.
-describe.skipIf(!support.supported)('lab isolation scenario (weave proxy mode, two subnets)', () => {
+describe.skipIf(skipLab)('lab isolation scenario (weave proxy mode, two subnets)', () => {
   const ip: Record<string, string> = {};
   let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {

@@ -3,15 +3,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnHost } from '../../lab/host-exec.js';
 import { downLab, isProcessRunning, listLabLinks, listLabNamespaces } from '../../lab/lab-down.js';
+import { gateLabSuite } from '../../lab/lab-gate.js';
 import { holdLabLock } from '../../lab/lab-lock.js';
 import { readLabState } from '../../lab/lab-state.js';
-import { checkLabSupport, LAB_LOCK_WAIT_MS, reportLabSkip, runOnHostOk } from '../../lab/lab-support.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS, runOnHostOk } from '../../lab/lab-support.js';
 import { upLab } from '../../lab/lab-up.js';
 import { runProcess } from '../../lab/run-process.js';
 import { LAB_DIR, LAB_JSON, STATE_DIR } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, 'lab lifecycle (up twice, CLI, down)');
+const skipLab = gateLabSuite(support, 'lab lifecycle (up twice, CLI, down)');
 
 const isAlive = isProcessRunning;
 
@@ -22,7 +23,7 @@ async function readMtu(dev: string): Promise<number> {
 
 const cli = (...args: string[]) => runProcess(['npx', 'tsx', join(LAB_DIR, 'cli.ts'), ...args], { timeoutMs: 120_000 });
 
-describe.skipIf(!support.supported)('lab lifecycle', () => {
+describe.skipIf(skipLab)('lab lifecycle', () => {
   // Other test processes may hold the lab: wait for it here, not inside a test's 30 s timeout.
   beforeAll(() => holdLabLock(), LAB_LOCK_WAIT_MS);
   afterAll(async () => {

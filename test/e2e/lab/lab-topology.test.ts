@@ -2,20 +2,15 @@ import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/index.js';
 import { runOnHost } from '../../lab/host-exec.js';
+import { gateLabSuite } from '../../lab/lab-gate.js';
 import { buildSshArgv } from '../../lab/lab-sshd.js';
 import { getLabStatus } from '../../lab/lab-status.js';
-import {
-  bringUpLabForTests,
-  checkLabSupport,
-  LAB_LOCK_WAIT_MS,
-  reportLabSkip,
-  runOverSsh,
-} from '../../lab/lab-support.js';
+import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOverSsh } from '../../lab/lab-support.js';
 import { runProcess } from '../../lab/run-process.js';
 import { CONFIG_PATH, getHostAddress, KNOWN_HOSTS, LAB_HOSTS, type LabHost } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, 'lab topology');
+const skipLab = gateLabSuite(support, 'lab topology');
 
 /** MTU and IPv4 addresses of an interface inside a host namespace, from `ip -o`. */
 async function readLink(host: LabHost, dev: string): Promise<{ mtu: number; addrs: string[] }> {
@@ -27,7 +22,7 @@ async function readLink(host: LabHost, dev: string): Promise<{ mtu: number; addr
   };
 }
 
-describe.skipIf(!support.supported)('lab topology', () => {
+describe.skipIf(skipLab)('lab topology', () => {
   let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {
     teardown = await bringUpLabForTests({ withoutEmulators: true });

@@ -15,7 +15,7 @@ import type { NomadState } from './nomad-state.js';
 import type { PortForwards } from './port-forwards.js';
 import type { Allocation, NodeRecord, TaskState } from './state-types.js';
 import { buildTaskEnv } from './task-env.js';
-import { appendTaskEvent, makeTaskEvent } from './task-events.js';
+import { appendTaskEvent, makeTaskEvent, ZERO_TIME } from './task-events.js';
 
 export interface AllocRunnerDeps {
   state: NomadState;
@@ -26,6 +26,8 @@ export interface AllocRunnerDeps {
   /** Called after an allocation reached a terminal client status (the deployment watcher reacts). */
   onAllocFinished: (alloc: Allocation) => void;
   restartDelayMs: number;
+  /** Whether containers get the alloc_id label (the release's docker driver, version-profiles.ts). */
+  allocIdLabel: boolean;
 }
 
 /** Runtime facts about a running task that are not part of the API object. */
@@ -83,7 +85,7 @@ export class AllocRunner {
       await this.#docker(alloc, ['docker', 'rm', '-f', getContainerName(task.Name ?? '', alloc.ID)]);
       if (wasRunning) this.#event(alloc, taskState, 'Killed', 'Task successfully killed');
       taskState.State = 'dead';
-      taskState.FinishedAt ??= new Date().toISOString();
+      if (taskState.FinishedAt === ZERO_TIME) taskState.FinishedAt = new Date().toISOString();
     }
     if (alloc.ClientStatus === 'pending' || alloc.ClientStatus === 'running') alloc.ClientStatus = 'complete';
     alloc.ModifyIndex = state.touch();
@@ -133,7 +135,10 @@ export class AllocRunner {
       node,
       ports: alloc.Ports,
     });
-    const run = await this.#docker(alloc, buildDockerRunArgv({ allocId: alloc.ID, task, env }));
+    const run = await this.#docker(
+      alloc,
+      buildDockerRunArgv({ allocId: alloc.ID, task, env, allocIdLabel: this.deps.allocIdLabel }),
+    );
     if (run.code !== 0) {
       const error = (run.stderr || run.stdout).trim() || `docker run exited with ${run.code}`;
       this.#event(alloc, state, 'Driver Failure', error, { DriverError: error, FailsTask: true });

@@ -1,7 +1,35 @@
-import type { Allocation, NodeRecord } from './state-types.js';
+import { pickFields } from './pick-fields.js';
+import type { Allocation, Deployment, Evaluation, NodeRecord } from './state-types.js';
+import type { NomadProfile } from './version-profiles.js';
 
-/** `AllocListStub`: what list endpoints return (no resources, no job copy). */
-export function toAllocStub(alloc: Allocation) {
+/** `AllocListStub`: what list endpoints return (no resources, no job copy), with the release's fields. */
+export function toAllocStub(alloc: Allocation, profile: NomadProfile) {
+  const transition = Object.fromEntries(profile.fields.desiredTransition.map((f) => [f, null]));
+  return pickFields({ ...buildAllocStub(alloc), DesiredTransition: transition }, profile.fields.allocStub);
+}
+
+/** An evaluation with the release's fields (zero values for what the lab does not model). */
+export function toEvaluationView(evaluation: Evaluation, profile: NomadProfile) {
+  const full = {
+    NodeModifyIndex: 0,
+    RelatedEvals: null,
+    PlanAnnotations: null,
+    QuotaLimitReached: '',
+    MissingNonNodeResources: null,
+    EscapedComputedClass: false,
+    AnnotatePlan: false,
+    LeaderACL: '',
+    ...evaluation,
+  };
+  return pickFields(full, profile.fields.evaluation);
+}
+
+/** A deployment with the release's fields. */
+export function toDeploymentView(deployment: Deployment, profile: NomadProfile) {
+  return pickFields({ EvalPriority: 50, ...deployment }, profile.fields.deployment);
+}
+
+function buildAllocStub(alloc: Allocation): Record<string, unknown> {
   return {
     ID: alloc.ID,
     EvalID: alloc.EvalID,
@@ -18,6 +46,7 @@ export function toAllocStub(alloc: Allocation) {
     ClientStatus: alloc.ClientStatus,
     ClientDescription: alloc.ClientDescription,
     TaskStates: alloc.TaskStates,
+    DesiredTransition: { Migrate: null, Reschedule: null, ForceReschedule: null },
     DeploymentStatus: alloc.DeploymentStatus,
     FollowupEvalID: alloc.FollowupEvalID,
     NextAllocation: alloc.NextAllocation,
@@ -75,8 +104,12 @@ export function toAllocation(alloc: Allocation, node: NodeRecord | undefined) {
   };
 }
 
-/** `NodeListStub` for `GET /v1/nodes`. */
-export function toNodeStub(node: NodeRecord, index: number) {
+/** `NodeListStub` for `GET /v1/nodes`, with the release's fields; Version is the release's. */
+export function toNodeStub(node: NodeRecord, index: number, profile: NomadProfile & { reported?: string }) {
+  return pickFields(buildNodeStub(node, index, profile.reported ?? profile.version), profile.fields.nodeStub);
+}
+
+function buildNodeStub(node: NodeRecord, index: number, version: string): Record<string, unknown> {
   return {
     ID: node.ID,
     Name: node.Name,
@@ -84,7 +117,7 @@ export function toNodeStub(node: NodeRecord, index: number) {
     Datacenter: node.Datacenter,
     NodeClass: '',
     NodePool: 'default',
-    Version: '0.9.7',
+    Version: version,
     Drain: false,
     SchedulingEligibility: 'eligible',
     Status: 'ready',
@@ -102,6 +135,7 @@ export function toNodeStub(node: NodeRecord, index: number) {
         UpdateTime: new Date(0).toISOString(),
       },
     },
+    HostVolumes: null,
     LastDrain: null,
     CreateIndex: 1,
     ModifyIndex: index,

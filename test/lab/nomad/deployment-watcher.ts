@@ -96,14 +96,14 @@ export class DeploymentWatcher {
     deployment.Status = status;
     deployment.StatusDescription = description;
     deployment.ModifyIndex = this.deps.state.touch();
-    const job = this.deps.state.jobs.get(deployment.JobID);
+    const job = this.deps.state.job(deployment.Namespace, deployment.JobID);
     if (status === 'successful' && job && job.Version === deployment.JobVersion) job.Stable = true;
   }
 
   #updateJobStatuses() {
     const { state } = this.deps;
     for (const job of state.jobs.values()) {
-      const live = state.allocsOfJob(job.ID ?? '').filter(isAllocLive);
+      const live = state.allocsOfJob(job.Namespace ?? 'default', job.ID ?? '').filter(isAllocLive);
       const next = job.Stop
         ? 'dead'
         : live.some((a) => a.ClientStatus === 'running')

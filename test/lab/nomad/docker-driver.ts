@@ -25,16 +25,19 @@ export interface RunSpec {
   allocId: string;
   task: Task;
   env: Record<string, string>;
+  /** The release sets the `com.hashicorp.nomad.alloc_id` label (0.10.2+, version-profiles.ts). */
+  allocIdLabel: boolean;
 }
 
 /**
- * Builds the `docker run` argv the Nomad docker driver amounts to: detached, named `<task>-<allocID>`,
- * labelled with the alloc id, the task's environment, `--net` from `network_mode`, then image, command, args.
+ * Builds the `docker run` argv the Nomad docker driver amounts to: detached, named `<task>-<allocID>` (every
+ * release: v0.9.7 drivers/docker/driver.go:964, HEAD :1537), labelled with the alloc id where the release does
+ * (v0.10.2+: HEAD driver.go:87,1502), the task's environment, `--net` from `network_mode`, then image, command, args.
  */
 export function buildDockerRunArgv(spec: RunSpec): string[] {
   const config = spec.task.Config ?? {};
   const argv = ['docker', 'run', '-d', '--name', getContainerName(spec.task.Name ?? 'task', spec.allocId)];
-  argv.push('-l', `com.hashicorp.nomad.alloc_id=${spec.allocId}`);
+  if (spec.allocIdLabel) argv.push('-l', `com.hashicorp.nomad.alloc_id=${spec.allocId}`);
   for (const [key, value] of Object.entries(spec.env)) argv.push('-e', `${key}=${value}`);
   if (typeof config.network_mode === 'string' && config.network_mode !== '') argv.push(`--net=${config.network_mode}`);
   argv.push(String(config.image));

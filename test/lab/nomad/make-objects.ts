@@ -60,7 +60,8 @@ export function makeDeployment(job: Job, index: number): Deployment {
     Namespace: job.Namespace ?? 'default',
     JobID: job.ID ?? '',
     JobVersion: job.Version ?? 0,
-    JobModifyIndex: job.JobModifyIndex ?? 0,
+    // nomad/structs/deployment.go:124-131 (v0.9.7 structs.go:7136-7148): the job's ModifyIndex and JobModifyIndex.
+    JobModifyIndex: job.ModifyIndex ?? 0,
     JobSpecModifyIndex: job.JobModifyIndex ?? 0,
     JobCreateIndex: job.CreateIndex ?? 0,
     IsMultiregion: false,

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { describeAgentSelf } from './agent-self.js';
 import { AllocRunner } from './alloc-runner.js';
 import { createHttpConsulRegistrar } from './consul-registrar.js';
 import { DeploymentWatcher } from './deployment-watcher.js';
@@ -13,11 +14,24 @@ import { PortForwards } from './port-forwards.js';
 import { createNomadRoutes } from './routes.js';
 import { Scheduler } from './scheduler.js';
 import type { NodeRecord } from './state-types.js';
+import { type NomadProfile, selectNomadProfile } from './version-profiles.js';
 
 /** Settings of one emulated Nomad server. */
 export interface NomadServerOptions {
-  /** Lab hosts as client nodes: name (`u1`) and underlay address. */
-  hosts: readonly { host: string; address: string }[];
+  /**
+   * Lab hosts as client nodes: lab host (`u1`), the node's name and underlay address. A real node's name is the
+   * machine's hostname (HEAD client/client.go:1657-1658, v0.9.7 :1283), which need not be what the bot's
+   * config calls the host: the lab uses fully qualified names (`u1.lab.internal`) so the bot must map nodes by
+   * address.
+   */
+  hosts: readonly { host: string; nodeName: string; address: string }[];
+  /** The release this server answers as (version-profiles.ts). @defaultValue the current release */
+  profile?: NomadProfile & { reported?: string };
+  /** The server's region (default `global`) and the nodes' datacenter (default `dc1`). */
+  region?: string;
+  datacenter?: string;
+  /** Namespaces that exist besides `default` (only where the release has open-source namespaces). */
+  namespaces?: readonly string[];
   runOnHost: RunOnHost;
   logger: Logger;
   consulPort: number;
@@ -39,15 +53,21 @@ export interface NomadServer {
 
 /** Wires state, scheduler, runner and deployment watcher behind Nomad's HTTP API. */
 export function createNomadServer(opts: NomadServerOptions): NomadServer {
-  const nodes: NodeRecord[] = opts.hosts.map(({ host, address }) => ({
+  const profile = opts.profile ?? selectNomadProfile();
+  const region = opts.region ?? 'global';
+  const datacenter = opts.datacenter ?? 'dc1';
+  const nodes: NodeRecord[] = opts.hosts.map(({ host, nodeName, address }) => ({
     ID: deterministicUuid(`nomad-node-${host}`),
-    Name: host,
+    Name: nodeName,
     Address: address,
-    Datacenter: 'dc1',
+    Datacenter: datacenter,
     host,
     memoryCapacityMB: opts.nodeMemoryMB,
   }));
-  const state = new NomadState(nodes);
+  if (!profile.namespaces && (opts.namespaces ?? []).length > 0) {
+    throw new Error(`Nomad ${profile.version} has no open-source namespaces: cannot create ${opts.namespaces}`);
+  }
+  const state = new NomadState(nodes, opts.namespaces ?? []);
   const consul = createHttpConsulRegistrar({ port: opts.consulPort, token: opts.consulToken });
   const forwards = new PortForwards(opts.runOnHost);
   const runner = new AllocRunner({
@@ -58,16 +78,32 @@ export function createNomadServer(opts: NomadServerOptions): NomadServer {
     logger: opts.logger,
     onAllocFinished: () => {},
     restartDelayMs: opts.restartDelayMs ?? 1000,
+    allocIdLabel: profile.allocIdLabel,
   });
-  const scheduler = new Scheduler({ state, runner, logger: opts.logger, evalDelayMs: opts.evalDelayMs ?? 60 });
+  const scheduler = new Scheduler({
+    state,
+    runner,
+    logger: opts.logger,
+    evalDelayMs: opts.evalDelayMs ?? 60,
+    profile,
+  });
   const watcher = new DeploymentWatcher({ state, runner, consul, logger: opts.logger });
   const server = createApiServer({
-    routes: createNomadRoutes(state, scheduler),
+    routes: createNomadRoutes(state, scheduler, {
+      region,
+      datacenter,
+      profile,
+      self: () => describeAgentSelf(profile, region, datacenter),
+    }),
     indexHeader: 'X-Nomad-Index',
     currentIndex: () => state.index.value,
+    indexOnErrors: false,
     authorize: (ctx) => {
-      if (opts.aclToken && readToken(ctx.headers, 'X-Nomad-Token') !== opts.aclToken) {
-        throw new HttpError(403, 'Permission denied');
+      // No token is the anonymous token, refused as Permission denied; an unknown one is "ACL token not
+      // found" (HEAD command/agent/http.go:770-778, nomad/structs/errors.go).
+      const token = readToken(ctx.headers, 'X-Nomad-Token');
+      if (opts.aclToken && token !== opts.aclToken) {
+        throw new HttpError(403, token ? 'ACL token not found' : 'Permission denied');
       }
     },
     describeDecodeError: (message) => `Failed to decode request body: ${message}`,

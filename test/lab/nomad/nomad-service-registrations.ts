@@ -18,6 +18,8 @@ export interface AgentServiceRegistration {
   Tags: string[];
   Address: string;
   Port: number;
+  /** Nomad marks its services (v0.9.7 command/agent/consul/client.go:734, HEAD service_client.go:1383). */
+  Meta: Record<string, string>;
   Checks: AgentCheckRegistration[];
 }
 
@@ -56,6 +58,7 @@ export function buildServiceRegistrations(input: RegistrationInput): AgentServic
       Tags: service.Tags ?? [],
       Address: address,
       Port: port,
+      Meta: { 'external-source': 'nomad' },
       Checks: (service.Checks ?? []).map((check) => buildCheck(id, service, check, input)),
     };
   });

@@ -14,9 +14,16 @@ interface GroupPlan {
  * A dry-run plan (`POST /v1/job/:id/plan`): the diff against the registered job, the desired updates per
  * group, and FailedTGAllocs when the new allocations would not fit. Nothing is changed.
  */
-export function planJob(state: NomadState, job: Job, wantDiff: boolean, loads: NodeLoad[]) {
-  const existing = state.jobs.get(job.ID ?? '');
-  const live = existing ? state.allocsOfJob(existing.ID ?? '').filter(isAllocLive) : [];
+export function planJob(
+  state: NomadState,
+  job: Job,
+  wantDiff: boolean,
+  loads: NodeLoad[],
+  desiredFields: readonly string[],
+) {
+  const namespace = job.Namespace ?? 'default';
+  const existing = state.job(namespace, job.ID ?? '');
+  const live = existing ? state.allocsOfJob(namespace, existing.ID ?? '').filter(isAllocLive) : [];
   const isNew = !existing || existing.Stop === true;
   const groupPlans = (job.TaskGroups ?? []).map((group): GroupPlan => {
     const name = group.Name ?? '';
@@ -25,16 +32,8 @@ export function planJob(state: NomadState, job: Job, wantDiff: boolean, loads: N
     const oldGroup = existing?.TaskGroups?.find((g) => g.Name === name);
     const groupChanged = !oldGroup || stringifySorted(oldGroup) !== stringifySorted(group);
     const updates: Record<string, number> = {};
-    const desired = {
-      Place: 0,
-      Stop: 0,
-      Ignore: 0,
-      Migrate: 0,
-      InPlaceUpdate: 0,
-      DestructiveUpdate: 0,
-      Canary: 0,
-      Preemptions: 0,
-    };
+    // DesiredUpdates carries every field of the release's struct (version-profiles.ts), zero when unused.
+    const desired: Record<string, number> = Object.fromEntries(desiredFields.map((f) => [f, 0]));
     const kept = Math.min(current.length, count);
     if (kept > 0 && groupChanged && !isNew) {
       updates['create/destroy update'] = kept;
@@ -55,7 +54,7 @@ export function planJob(state: NomadState, job: Job, wantDiff: boolean, loads: N
     return {
       diff: { Name: name, Type: type, Updates: updates, Fields: null, Objects: null, Tasks: null },
       desired,
-      place: desired.Place + desired.DestructiveUpdate,
+      place: (desired.Place ?? 0) + (desired.DestructiveUpdate ?? 0),
     };
   });
   const failed: Record<string, unknown> = {};

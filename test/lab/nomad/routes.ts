@@ -1,137 +1,193 @@
-import { toAllocation, toAllocStub, toNodeStub } from './api-views.js';
+import { toAllocation, toAllocStub, toDeploymentView, toEvaluationView, toNodeStub } from './api-views.js';
 import { canonicalizeJob } from './canonicalize-job.js';
-import { parseBlockingQuery } from './http/blocking-query.js';
+import { nomadMaxWaitMs, parseBlockingQuery } from './http/blocking-query.js';
 import { HttpError } from './http/http-error.js';
 import type { Reply, RequestContext, Route } from './http/router.js';
 import type { Job } from './job-types.js';
+import { formatMultiError } from './multierror.js';
 import type { NomadState } from './nomad-state.js';
 import { parseJobHcl } from './parse-job-hcl.js';
 import { planJob } from './plan-job.js';
 import type { Scheduler } from './scheduler.js';
 import { validateJob } from './validate-job.js';
+import type { NomadProfile } from './version-profiles.js';
 
 const read = ['GET'];
 const write = ['PUT', 'POST'];
 
+/** The agent the routes answer as: its region and datacenter, the release it runs. */
+export interface AgentView {
+  region: string;
+  datacenter: string;
+  profile: NomadProfile & { reported?: string };
+  /** `GET /v1/agent/self`. */
+  self(): unknown;
+}
+
 /** Every endpoint of the emulated Nomad server (reference §2). */
-export function createNomadRoutes(state: NomadState, scheduler: Scheduler): Route[] {
-  /** Wraps a read: namespace/region checks, then the blocking wait, then the answer. */
+export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent: AgentView): Route[] {
+  const { profile } = agent;
+  /** Wraps a read: region check, then the blocking wait, then the answer (with `?namespace=`, default `default`). */
   const blocking =
-    (answer: (ctx: RequestContext, inNamespace: boolean) => unknown) =>
+    (answer: (ctx: RequestContext, namespace: string) => unknown) =>
     async (ctx: RequestContext): Promise<Reply> => {
-      checkRegion(ctx);
-      const query = parseBlockingQuery(ctx.query);
+      checkReadRegion(ctx, agent.region);
+      const query = parseBlockingQuery(ctx.query, Math.random, nomadMaxWaitMs);
       if (query) await state.index.waitBeyond(query.index, query.waitMs);
-      return { json: answer(ctx, isDefaultNamespace(ctx)) };
+      return { json: answer(ctx, namespaceOf(ctx)) };
     };
-  const jobOr404 = (ctx: RequestContext, inNamespace: boolean) => {
-    const job = inNamespace ? state.jobs.get(ctx.params.id as string) : undefined;
-    if (!job) throw new HttpError(404, 'job not found');
+  /** A 404 after a successful read carries the index (HEAD command/agent/job_endpoint.go:536-539). */
+  const notFound = (text: string) => new HttpError(404, text, state.index.value);
+  const jobOr404 = (ctx: RequestContext, namespace: string) => {
+    const job = state.job(namespace, ctx.params.id as string);
+    if (!job) throw notFound('job not found');
     return job;
   };
-  const byId = <T>(map: Map<string, T>, what: string) =>
+  const byId = <T>(map: Map<string, T>, what: string, view: (found: T) => unknown) =>
     blocking((ctx) => {
       const found = map.get(ctx.params.id as string);
-      if (!found) throw new HttpError(404, `${what} not found`);
-      return found;
+      if (!found) throw notFound(`${what} not found`);
+      return view(found);
     });
 
   const register = (ctx: RequestContext): Reply => {
-    checkRegion(ctx);
-    const body = (ctx.body ?? {}) as { Job?: Job; EnforceIndex?: boolean; JobModifyIndex?: number };
-    const job = takeJob(ctx, body.Job);
-    if (!isDefaultNamespace(ctx) || (job.Namespace ?? 'default') !== 'default') {
-      throw new HttpError(500, `Nonexistent namespace "${ctx.query.get('namespace') ?? job.Namespace}"`);
+    const body = (ctx.body ?? {}) as {
+      Job?: Job;
+      EnforceIndex?: boolean;
+      JobModifyIndex?: number;
+      Region?: string;
+      Namespace?: string;
+    };
+    if (!body.Job || typeof body.Job !== 'object') throw new HttpError(400, 'Job must be specified');
+    if (!body.Job.ID) throw new HttpError(400, "Job ID hasn't been provided");
+    if (ctx.params.id !== undefined && body.Job.ID !== ctx.params.id) {
+      throw new HttpError(400, 'Job ID does not match name');
     }
-    const result = scheduler.register(job, {
-      enforceIndex: body.EnforceIndex === true,
-      jobModifyIndex: Number(body.JobModifyIndex ?? 0),
-    });
-    return { json: result };
+    const job = takeJob(ctx, body.Job, body, agent);
+    checkNamespaceExists(state, profile, job);
+    return {
+      json: scheduler.register(job, {
+        enforceIndex: body.EnforceIndex === true,
+        jobModifyIndex: Number(body.JobModifyIndex ?? 0),
+      }),
+    };
   };
 
   return [
+    { methods: read, pattern: '/v1/agent/self', handler: () => ({ json: agent.self() }) },
+    // command/agent/region_endpoint.go: the regions this server knows (the lab has one).
+    { methods: read, pattern: '/v1/regions', handler: () => ({ json: [agent.region] }) },
+    {
+      methods: read,
+      pattern: '/v1/namespaces',
+      handler: blocking(() => {
+        // v0.9.7 command/agent/http_oss.go: the namespace endpoints are Enterprise only in open source.
+        if (!profile.namespaces) throw new HttpError(501, 'Nomad Enterprise only endpoint');
+        return [...state.namespaces].sort().map((name) => ({
+          Name: name,
+          Description: name === 'default' ? 'Default shared namespace' : '',
+          Quota: '',
+          Meta: null,
+          CreateIndex: 1,
+          ModifyIndex: 1,
+        }));
+      }),
+    },
     {
       methods: write,
       pattern: '/v1/jobs/parse',
       handler: async (ctx) => {
         const body = (ctx.body ?? {}) as { JobHCL?: unknown; Canonicalize?: boolean };
-        const job = await parseJobHcl(typeof body.JobHCL === 'string' ? body.JobHCL : '');
+        const job = await parseJobHcl(typeof body.JobHCL === 'string' ? body.JobHCL : '', profile.parser);
         return { json: body.Canonicalize ? { ...canonicalizeJob(job), JobModifyIndex: 0, Version: 0 } : job };
       },
     },
     {
       methods: read,
       pattern: '/v1/jobs',
-      handler: blocking((ctx, inNamespace) =>
-        inNamespace
-          ? [...state.jobs.values()]
-              .filter((j) => (j.ID ?? '').startsWith(ctx.query.get('prefix') ?? ''))
-              .map((j) => ({
-                ID: j.ID,
-                Name: j.Name,
-                Namespace: j.Namespace,
-                Type: j.Type,
-                Priority: j.Priority,
-                Status: j.Status,
-                Stop: j.Stop,
-                Version: j.Version,
-                JobModifyIndex: j.JobModifyIndex,
-                CreateIndex: j.CreateIndex,
-                ModifyIndex: j.ModifyIndex,
-                SubmitTime: j.SubmitTime,
-              }))
-          : [],
+      handler: blocking((ctx, namespace) =>
+        [...state.jobs.values()]
+          .filter((j) => (j.Namespace ?? 'default') === namespace || namespace === '*')
+          .filter((j) => (j.ID ?? '').startsWith(ctx.query.get('prefix') ?? ''))
+          .map((j) => ({
+            ID: j.ID,
+            Name: j.Name,
+            Namespace: j.Namespace,
+            Type: j.Type,
+            Priority: j.Priority,
+            Status: j.Status,
+            Stop: j.Stop,
+            Version: j.Version,
+            JobModifyIndex: j.JobModifyIndex,
+            CreateIndex: j.CreateIndex,
+            ModifyIndex: j.ModifyIndex,
+            SubmitTime: j.SubmitTime,
+          })),
       ),
     },
     { methods: write, pattern: '/v1/jobs', handler: register },
-    { methods: write, pattern: '/v1/job/:id/plan', handler: (ctx) => plan(ctx, state, scheduler) },
+    { methods: write, pattern: '/v1/job/:id/plan', handler: (ctx) => plan(ctx, state, scheduler, agent) },
     {
       methods: read,
       pattern: '/v1/job/:id/allocations',
-      handler: blocking((ctx, inNs) => (inNs ? state.allocsOfJob(ctx.params.id as string).map(toAllocStub) : [])),
+      handler: blocking((ctx, ns) =>
+        state.allocsOfJob(ns, ctx.params.id as string).map((a) => toAllocStub(a, profile)),
+      ),
     },
     {
       methods: read,
       pattern: '/v1/job/:id/evaluations',
-      handler: blocking((ctx, inNs) =>
-        inNs ? [...state.evals.values()].filter((e) => e.JobID === ctx.params.id) : [],
+      handler: blocking((ctx, ns) =>
+        [...state.evals.values()]
+          .filter((e) => e.JobID === ctx.params.id && e.Namespace === ns)
+          .sort((a, b) => b.CreateIndex - a.CreateIndex)
+          .map((e) => toEvaluationView(e, profile)),
       ),
     },
     {
       methods: read,
       pattern: '/v1/job/:id/deployment',
-      handler: blocking((ctx, inNs) => (inNs ? (state.latestDeployment(ctx.params.id as string) ?? null) : null)),
+      handler: blocking((ctx, ns) => {
+        const latest = state.latestDeployment(ns, ctx.params.id as string);
+        return latest ? toDeploymentView(latest, profile) : null;
+      }),
     },
     {
       methods: read,
       pattern: '/v1/job/:id/deployments',
-      handler: blocking((ctx, inNs) =>
-        inNs
-          ? [...state.deployments.values()]
-              .filter((d) => d.JobID === ctx.params.id)
-              .sort((a, b) => b.CreateIndex - a.CreateIndex)
-          : [],
+      handler: blocking((ctx, ns) =>
+        state.deploymentsOfJob(ns, ctx.params.id as string).map((d) => toDeploymentView(d, profile)),
       ),
     },
-    { methods: read, pattern: '/v1/job/:id', handler: blocking((ctx, inNs) => jobOr404(ctx, inNs)) },
+    {
+      methods: write,
+      pattern: '/v1/job/:id/evaluate',
+      handler: (ctx) => {
+        checkWriteRegion(ctx.query.get('region'), agent.region);
+        return { json: scheduler.evaluate(namespaceOf(ctx), ctx.params.id as string) };
+      },
+    },
+    { methods: read, pattern: '/v1/job/:id', handler: blocking((ctx, ns) => jobOr404(ctx, ns)) },
     { methods: write, pattern: '/v1/job/:id', handler: register },
     {
       methods: ['DELETE'],
       pattern: '/v1/job/:id',
       handler: (ctx) => {
-        checkRegion(ctx);
-        jobOr404(ctx, isDefaultNamespace(ctx));
-        return { json: scheduler.deregister(ctx.params.id as string, parseBoolParam(ctx, 'purge')) };
+        checkWriteRegion(ctx.query.get('region'), agent.region);
+        return { json: scheduler.deregister(namespaceOf(ctx), ctx.params.id as string, parseBoolParam(ctx, 'purge')) };
       },
     },
-    { methods: read, pattern: '/v1/evaluation/:id', handler: byId(state.evals, 'eval') },
+    {
+      methods: read,
+      pattern: '/v1/evaluation/:id',
+      handler: byId(state.evals, 'eval', (e) => toEvaluationView(e, profile)),
+    },
     {
       methods: read,
       pattern: '/v1/allocation/:id',
       handler: blocking((ctx) => {
         const alloc = state.allocs.get(ctx.params.id as string);
-        if (!alloc) throw new HttpError(404, 'alloc not found');
+        if (!alloc) throw notFound('alloc not found');
         return toAllocation(
           alloc,
           state.nodes.find((n) => n.ID === alloc.NodeID),
@@ -142,17 +198,21 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler): Rout
       methods: read,
       pattern: '/v1/deployment/allocations/:id',
       handler: blocking((ctx) =>
-        [...state.allocs.values()].filter((a) => a.DeploymentID === ctx.params.id).map(toAllocStub),
+        [...state.allocs.values()].filter((a) => a.DeploymentID === ctx.params.id).map((a) => toAllocStub(a, profile)),
       ),
     },
-    { methods: read, pattern: '/v1/deployment/:id', handler: byId(state.deployments, 'deployment') },
+    {
+      methods: read,
+      pattern: '/v1/deployment/:id',
+      handler: byId(state.deployments, 'deployment', (d) => toDeploymentView(d, profile)),
+    },
     {
       methods: read,
       pattern: '/v1/nodes',
       handler: blocking((ctx) =>
         state.nodes
           .filter((n) => n.ID.startsWith(ctx.query.get('prefix') ?? ''))
-          .map((n) => toNodeStub(n, state.index.value)),
+          .map((n) => toNodeStub(n, state.index.value, profile)),
       ),
     },
     {
@@ -160,42 +220,77 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler): Rout
       pattern: '/v1/node/:id',
       handler: blocking((ctx) => {
         const node = state.nodes.find((n) => n.ID === ctx.params.id);
-        if (!node) throw new HttpError(404, 'node not found');
+        if (!node) throw notFound('node not found');
         return {
-          ...toNodeStub(node, state.index.value),
-          Attributes: { 'unique.network.ip-address': node.Address, 'unique.hostname': node.Name, 'os.name': 'debian' },
+          ...toNodeStub(node, state.index.value, profile),
+          HTTPAddr: `${node.Address}:4646`,
+          Attributes: {
+            'unique.network.ip-address': node.Address,
+            'unique.hostname': node.Name,
+            'os.name': 'debian',
+            'nomad.version': profile.reported ?? profile.version,
+          },
         };
       }),
     },
   ];
 }
 
-function plan(ctx: RequestContext, state: NomadState, scheduler: Scheduler): Reply {
-  checkRegion(ctx);
-  const body = (ctx.body ?? {}) as { Job?: Job; Diff?: boolean };
-  const job = takeJob(ctx, body.Job);
-  return { json: planJob(state, job, body.Diff === true, scheduler.nodeLoads(job.ID)) };
+function plan(ctx: RequestContext, state: NomadState, scheduler: Scheduler, agent: AgentView): Reply {
+  const body = (ctx.body ?? {}) as { Job?: Job; Diff?: boolean; Region?: string; Namespace?: string };
+  // HEAD command/agent/job_endpoint.go:181-189: the plan's own texts.
+  if (!body.Job || typeof body.Job !== 'object') throw new HttpError(400, 'Job must be specified');
+  if (!body.Job.ID) throw new HttpError(400, 'Job must have a valid ID');
+  if (ctx.params.id !== undefined && body.Job.ID !== ctx.params.id) throw new HttpError(400, 'Job ID does not match');
+  const job = takeJob(ctx, body.Job, body, agent);
+  // 1.x runs the namespace validator on plan too (nomad/job_endpoint.go Plan → admissionControllers); 0.9's
+  // check lives in the state store, which a plan never writes.
+  if (agent.profile.missingNamespaceError === 'multierror') checkNamespaceExists(state, agent.profile, job);
+  const desired = agent.profile.fields.desiredUpdates;
+  return { json: planJob(state, job, body.Diff === true, scheduler.nodeLoads(job.ID), desired) };
 }
 
-/** Checks the register/plan body like Nomad's job endpoint, canonicalizes and validates the job. */
-function takeJob(ctx: RequestContext, input: Job | undefined): Job {
-  if (!input || typeof input !== 'object') throw new HttpError(400, 'Job must be specified');
-  if (!input.ID) throw new HttpError(400, "Job ID hasn't been provided");
-  if (ctx.params.id !== undefined && input.ID !== ctx.params.id) throw new HttpError(400, 'Job ID does not match name');
-  const job = canonicalizeJob(input);
+/**
+ * The job as the HTTP agent hands it to the RPC: region by `regionForJob` (query > body > job, `global` or
+ * nothing = this agent's region; HEAD command/agent/job_endpoint.go:1057-1084), namespace by `namespaceForJob`
+ * (query > body > job), then canonicalized and validated.
+ */
+function takeJob(
+  ctx: RequestContext,
+  input: Job,
+  body: { Region?: string; Namespace?: string },
+  agent: AgentView,
+): Job {
+  const requested = ctx.query.get('region') || body.Region || input.Region || '';
+  const region = requested === '' || requested === 'global' ? agent.region : requested;
+  checkWriteRegion(region, agent.region);
+  const namespace = ctx.query.get('namespace') || body.Namespace || input.Namespace || 'default';
+  const job = canonicalizeJob({ ...input, Region: region, Namespace: namespace });
   const problems = validateJob(job);
   if (problems) throw new HttpError(500, problems);
   return job;
 }
 
-function isDefaultNamespace(ctx: RequestContext): boolean {
-  const ns = ctx.query.get('namespace');
-  return ns === null || ns === '' || ns === 'default' || ns === '*';
+/** Register into a namespace that does not exist fails with the release's text (version-profiles.ts). */
+function checkNamespaceExists(state: NomadState, profile: NomadProfile, job: Job): void {
+  const namespace = job.Namespace ?? 'default';
+  if (state.namespaces.has(namespace)) return;
+  const text = `job "${job.ID}" is in nonexistent namespace "${namespace}"`;
+  throw new HttpError(500, profile.missingNamespaceError === 'plain' ? text : formatMultiError([text]));
 }
 
-function checkRegion(ctx: RequestContext) {
+function namespaceOf(ctx: RequestContext): string {
+  return ctx.query.get('namespace') || 'default';
+}
+
+/** Reads are forwarded by the literal `?region=` (HEAD nomad/rpc.go:700-731 → "No path to region", a 500). */
+function checkReadRegion(ctx: RequestContext, agentRegion: string) {
   const region = ctx.query.get('region');
-  if (region && region !== 'global') throw new HttpError(500, 'No path to region');
+  if (region && region !== agentRegion) throw new HttpError(500, 'No path to region');
+}
+
+function checkWriteRegion(region: string | null, agentRegion: string) {
+  if (region && region !== agentRegion) throw new HttpError(500, 'No path to region');
 }
 
 function parseBoolParam(ctx: RequestContext, name: string): boolean {

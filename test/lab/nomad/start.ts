@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NOMAD_PORT, STATE_DIR, UNDERLAY_GATEWAY } from '../topology.js';
 import { REPO_DIR, spawnDetachedTs, stopPidFile, stopProcessesRunning, waitForHttp } from './detached-process.js';
+import { selectNomadProfile } from './version-profiles.js';
 
 const entry = join(REPO_DIR, 'test/lab/nomad/main.ts');
 
@@ -14,6 +16,15 @@ export interface NomadStartOptions {
   consulToken?: string;
   /** Memory each node offers to allocations (default 1024 MB). */
   nodeMemoryMB?: number;
+  /** Release to answer as (version-profiles.ts; default the current one). */
+  nomadVersion?: string;
+  /** Server region (default `global`) and node datacenter (default `dc1`). */
+  region?: string;
+  datacenter?: string;
+  /** Namespaces to create besides `default` (1.0+ profiles only). */
+  namespaces?: readonly string[];
+  /** How long an evaluation waits before the scheduler takes it (default 60 ms): a busy scheduler. */
+  evalDelayMs?: number;
   stateDir?: string;
   timeoutMs?: number;
 }
@@ -35,9 +46,12 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
   const stateDir = opts.stateDir ?? STATE_DIR;
   const pidFile = join(stateDir, 'nomad.pid');
   const logFile = join(stateDir, 'nomad.log');
+  // Refuse an unknown version here, before anything starts (the server would only log it).
+  selectNomadProfile(opts.nomadVersion);
   await stop({ stateDir });
   const bind = opts.bind ?? UNDERLAY_GATEWAY;
   const port = opts.port ?? NOMAD_PORT;
+  const logOffset = readLog(logFile).length;
   const pid = spawnDetachedTs({
     entry,
     logFile,
@@ -49,9 +63,15 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
       NOMAD_LAB_ACL_TOKEN: opts.aclToken ?? '',
       NOMAD_LAB_CONSUL_TOKEN: opts.consulToken ?? '',
       NOMAD_LAB_NODE_MEMORY_MB: String(opts.nodeMemoryMB ?? 1024),
+      NOMAD_LAB_VERSION: opts.nomadVersion ?? '',
+      NOMAD_LAB_REGION: opts.region ?? '',
+      NOMAD_LAB_DATACENTER: opts.datacenter ?? '',
+      NOMAD_LAB_NAMESPACES: (opts.namespaces ?? []).join(','),
+      NOMAD_LAB_EVAL_DELAY_MS: opts.evalDelayMs === undefined ? '' : String(opts.evalDelayMs),
     },
   });
   const address = `http://${bind}:${port}`;
+  await waitForOwnServer(pid, logFile, logOffset, opts.timeoutMs ?? 20_000);
   await waitForHttp(`${address}/v1/nodes`, opts.timeoutMs ?? 20_000, logFile);
   return { pid, pids: [pid], nomadAddress: address, address, stop: () => stop({ stateDir }) };
 }
@@ -60,4 +80,39 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
 export async function stop(opts: { stateDir?: string } = {}): Promise<void> {
   await stopPidFile(join(opts.stateDir ?? STATE_DIR, 'nomad.pid'));
   await stopProcessesRunning(entry);
+}
+
+/**
+ * Waits until this process logs that it listens. Anything else already answering on the port (a leftover
+ * server of another lab) would otherwise pass for it; such a clash ends the new process, reported here.
+ */
+async function waitForOwnServer(pid: number, logFile: string, logOffset: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    // The log is appended to across runs: only what this process wrote counts.
+    const log = readLog(logFile).slice(logOffset);
+    if (log.includes('lab nomad listening')) return;
+    if (!isRunning(pid) || log.includes('lab nomad cannot listen')) {
+      throw new Error(`the lab Nomad (pid ${pid}) did not start; log tail:\n${log.split('\n').slice(-10).join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the lab Nomad (pid ${pid}) did not listen within ${timeoutMs} ms`);
+}
+
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

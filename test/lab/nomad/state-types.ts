@@ -34,9 +34,10 @@ export interface TaskState {
   State: 'pending' | 'running' | 'dead';
   Failed: boolean;
   Restarts: number;
-  LastRestart: string | null;
-  StartedAt: string | null;
-  FinishedAt: string | null;
+  /** RFC 3339; Go's zero time (`ZERO_TIME`) until set. */
+  LastRestart: string;
+  StartedAt: string;
+  FinishedAt: string;
   Events: TaskEvent[];
 }
 

@@ -2,6 +2,9 @@ import type { TaskEvent, TaskState } from './state-types.js';
 
 const maxEvents = 10;
 
+/** Go's zero time.Time as JSON: TaskState's LastRestart/StartedAt/FinishedAt are values, never null. */
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
 /** A task event with every deprecated per-reason field present, as Nomad's JSON has them. */
 export function makeTaskEvent(type: string, displayMessage: string, extra: Partial<TaskEvent> = {}): TaskEvent {
   return {
@@ -31,9 +34,9 @@ export function makePendingTaskState(): TaskState {
     State: 'pending',
     Failed: false,
     Restarts: 0,
-    LastRestart: null,
-    StartedAt: null,
-    FinishedAt: null,
+    LastRestart: ZERO_TIME,
+    StartedAt: ZERO_TIME,
+    FinishedAt: ZERO_TIME,
     Events: [],
   };
 }

@@ -1,8 +1,14 @@
 import { parseGoDurationNs } from './go-duration.js';
 import { HttpError } from './http-error.js';
 
-/** Nomad's and Consul's default and maximum blocking wait. */
+/**
+ * Default and maximum blocking wait. Nomad caps at 300 s in every profiled release (HEAD
+ * nomad/structs/structs.go:209-214 MaxBlockingRPCQueryTime/DefaultBlockingRPCQueryTime, v0.9.7 nomad/rpc.go:33-37),
+ * although its docs say 10 minutes; Consul's max_query_time is 600 s (agent/config/default.go). The Consul
+ * emulator keeps the 600 s default; Nomad routes pass `nomadMaxWaitMs`.
+ */
 export const defaultWaitMs = 5 * 60_000;
+export const nomadMaxWaitMs = 5 * 60_000;
 export const maxWaitMs = 10 * 60_000;
 
 /** The blocking part of a read request: absent when the client did not ask to block. */
@@ -19,6 +25,7 @@ export interface BlockingQuery {
 export function parseBlockingQuery(
   params: URLSearchParams,
   random: () => number = Math.random,
+  capMs: number = maxWaitMs,
 ): BlockingQuery | undefined {
   const waitText = params.get('wait');
   const indexText = params.get('index');
@@ -26,9 +33,12 @@ export function parseBlockingQuery(
   if (waitText !== null) {
     const ns = parseGoDurationNs(waitText);
     if (ns === undefined) throw new HttpError(400, 'Invalid wait time');
-    waitMs = Math.min(ns / 1e6, maxWaitMs);
+    // A wait of 0 or less means the default (QueryOptions.TimeToBlock).
+    waitMs = ns <= 0 ? defaultWaitMs : Math.min(ns / 1e6, capMs);
   }
   if (indexText === null) return undefined;
   if (!/^[0-9]+$/.test(indexText)) throw new HttpError(400, 'Invalid index');
+  // MinQueryIndex 0 takes the non-blocking fast path (HEAD nomad/rpc.go:853-856).
+  if (Number(indexText) === 0) return undefined;
   return { index: Number(indexText), waitMs: waitMs + Math.floor(random() * (waitMs / 16)) };
 }

@@ -16,6 +16,13 @@ export interface ServeOptions {
   describeDecodeError: (message: string) => string;
   /** Text of a 405. */
   methodNotAllowedText: string;
+  /**
+   * Whether error answers carry the index header. Nomad sets it only through setMeta after a successful RPC
+   * (HEAD command/agent/http.go:762-790 writes errors without it; job_endpoint.go:536-539 sets it before a
+   * 404), so Nomad passes false and gives the 404s that follow a read their index on the HttpError.
+   * @defaultValue true
+   */
+  indexOnErrors?: boolean;
   /** Called with unexpected errors (they become 500s, the process keeps running). */
   onUnexpectedError: (err: unknown) => void;
 }
@@ -36,8 +43,9 @@ async function handleRequest(router: Router, opts: ServeOptions, req: IncomingMe
   const method = req.method ?? 'GET';
   const match = router.match(method, url.pathname);
   const rawBody = await readBody(req);
-  if (match.kind === 'none') return sendText(res, 404, '404 page not found', opts);
-  if (match.kind === 'wrong-method') return sendText(res, 405, opts.methodNotAllowedText, opts);
+  const errorIndex = opts.indexOnErrors === false ? null : opts.currentIndex();
+  if (match.kind === 'none') return sendText(res, 404, '404 page not found', opts, {}, errorIndex);
+  if (match.kind === 'wrong-method') return sendText(res, 405, opts.methodNotAllowedText, opts, {}, errorIndex);
   try {
     const ctx: RequestContext = {
       method,
@@ -50,7 +58,8 @@ async function handleRequest(router: Router, opts: ServeOptions, req: IncomingMe
     opts.authorize?.(ctx);
     const reply = await match.handler(ctx);
     const headers = { [opts.indexHeader]: String(opts.currentIndex()), ...reply.headers };
-    if (reply.text !== undefined) return sendText(res, reply.status ?? 200, reply.text, opts, headers);
+    if (reply.text !== undefined)
+      return sendText(res, reply.status ?? 200, reply.text, opts, headers, opts.currentIndex());
     if (reply.json === undefined) {
       res.writeHead(reply.status ?? 200, headers).end();
       return;
@@ -58,7 +67,10 @@ async function handleRequest(router: Router, opts: ServeOptions, req: IncomingMe
     res.writeHead(reply.status ?? 200, { ...headers, 'Content-Type': 'application/json' });
     res.end(JSON.stringify(reply.json));
   } catch (err) {
-    if (err instanceof HttpError) return sendText(res, err.status, err.body, opts);
+    if (err instanceof HttpError) {
+      const index = err.index ?? (opts.indexOnErrors === false ? null : opts.currentIndex());
+      return sendText(res, err.status, err.body, opts, {}, index);
+    }
     throw err;
   }
 }
@@ -92,7 +104,9 @@ function sendText(
   text: string,
   opts: ServeOptions,
   headers: Record<string, string> = {},
+  index: number | null = opts.currentIndex(),
 ) {
-  res.writeHead(status, { [opts.indexHeader]: String(opts.currentIndex()), ...headers, 'Content-Type': 'text/plain' });
+  const indexHeader: Record<string, string> = index === null ? {} : { [opts.indexHeader]: String(index) };
+  res.writeHead(status, { ...indexHeader, ...headers, 'Content-Type': 'text/plain' });
   res.end(text);
 }

@@ -11,7 +11,7 @@ describe('emulated Nomad ACL token and methods', () => {
 
   beforeAll(async () => {
     nomad = createNomadServer({
-      hosts: [{ host: 'u1', address: '192.168.56.11' }],
+      hosts: [{ host: 'u1', nodeName: 'u1.lab.internal', address: '192.168.56.11' }],
       runOnHost: async (_host, argv) => {
         hostCalls.push(argv);
         return { code: 1, stdout: '', stderr: 'not in this test' };
@@ -32,12 +32,12 @@ describe('emulated Nomad ACL token and methods', () => {
     const missing = await fetch(`${base}/v1/nodes`);
     expect([missing.status, await missing.text()]).toEqual([403, 'Permission denied']);
     const wrong = await fetch(`${base}/v1/nodes`, { headers: { 'X-Nomad-Token': 'nope' } });
-    expect(wrong.status).toBe(403);
+    expect([wrong.status, await wrong.text()]).toEqual([403, 'ACL token not found']);
     const right = await fetch(`${base}/v1/nodes`, { headers: { 'X-Nomad-Token': 's3cret-token' } });
     expect(right.status).toBe(200);
     expect(right.headers.get('x-nomad-index')).toMatch(/^\d+$/);
     const bearer = await fetch(`${base}/v1/nodes`, { headers: { Authorization: 'Bearer s3cret-token' } });
-    expect(((await bearer.json()) as { Name: string }[]).map((n) => n.Name)).toEqual(['u1']);
+    expect(((await bearer.json()) as { Name: string }[]).map((n) => n.Name)).toEqual(['u1.lab.internal']);
   });
 
   it('answers 405 Invalid method, and 400 for an undecodable body without crashing', async () => {

@@ -7,9 +7,9 @@ import { validateJob } from '../../../lab/nomad/validate-job.js';
 
 const articleHcl = readFileSync(new URL('../../../fixtures/nomad/article-job.nomad.hcl', import.meta.url), 'utf8');
 
-async function parseError(text: string): Promise<HttpError> {
+async function parseError(text: string, grammar: 'hcl1' | 'hcl2' = 'hcl2'): Promise<HttpError> {
   try {
-    await parseJobHcl(text);
+    await parseJobHcl(text, grammar);
   } catch (err) {
     return err as HttpError;
   }
@@ -91,9 +91,23 @@ describe('parseJobHcl', () => {
     expect(task?.Services?.[0]).toEqual({ Name: 'web', PortLabel: '8080', AddressMode: 'driver' });
   });
 
-  it('answers 400 "Job spec is empty" for empty text', async () => {
-    const err = await parseError('  \n');
+  it('answers 400 "Job spec is empty" only for empty text (JobHCL == "")', async () => {
+    const err = await parseError('');
     expect([err.status, err.body]).toEqual([400, 'Job spec is empty']);
+    const blank = await parseError('  \n');
+    expect(blank.body).toMatch(/^Failed to parse job: /);
+  });
+
+  it('follows HCL1 (0.9.x) semantics: no prefix, only job at the top, no HCL2 expressions', async () => {
+    await expect(parseJobHcl(articleHcl, 'hcl1')).resolves.toMatchObject({ ID: 'httpbackend' });
+    const syntax = await parseError('job "x" {\n  count = \n}', 'hcl1');
+    expect(syntax.body).toMatch(/^error parsing: input\.hcl:2/);
+    const variable = await parseError(`variable "image" {}\n${articleHcl}`, 'hcl1');
+    expect([variable.status, variable.body]).toEqual([400, '1 error occurred:\n\t* invalid key: variable\n\n']);
+    const call = await parseError(articleHcl.replace('count = 2', 'count = max(1, 2)'), 'hcl1');
+    expect(call.body).toMatch(/^error parsing: expression \$\{max\(1, 2\)\} is HCL2 syntax/);
+    // The same text is fine for HCL2 (1.0+).
+    await expect(parseJobHcl(`variable "image" {\n  default = "x"\n}\n${articleHcl}`, 'hcl2')).resolves.toBeDefined();
   });
 
   it('answers 400 "Failed to parse job: <diagnostic>" for a syntax error', async () => {

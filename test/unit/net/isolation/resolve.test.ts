@@ -39,7 +39,7 @@ const WEAVE: Record<string, string> = {
 
 const ALLOC = '0f1e2d3c-1111-2222-3333-444455556666';
 
-function makeDeps(overrides: { downHost?: string } = {}): ResolveDeps & { calls: string[] } {
+function makeDeps(overrides: { downHost?: string; noAllocLabel?: boolean } = {}): ResolveDeps & { calls: string[] } {
   const calls: string[] = [];
   const notFound = () => new NetopsError(ErrorCode.NotFound, 'nope');
   return {
@@ -61,9 +61,14 @@ function makeDeps(overrides: { downHost?: string } = {}): ResolveDeps & { calls:
         if (
           cmd.template === 'docker.ps.byLabel' &&
           host === 'u3' &&
+          !overrides.noAllocLabel &&
           cmd.argv.includes(`label=com.hashicorp.nomad.alloc_id=${ALLOC}`)
         ) {
           return result({ stdout: `${ID(9)}\n` });
+        }
+        // Nomad before 0.10.2 sets no alloc_id label: the container is found by its <task>-<allocID> name.
+        if (cmd.template === 'docker.ps.byName' && host === 'u3' && cmd.argv.includes(`name=^/httpbackend-${ALLOC}$`)) {
+          return result({ stdout: `${ID(9)} httpbackend-${ALLOC} running\n` });
         }
         return result({ stdout: '' });
       },
@@ -71,7 +76,23 @@ function makeDeps(overrides: { downHost?: string } = {}): ResolveDeps & { calls:
     nomad: {
       listJobAllocations: async (id: string) => {
         if (id !== 'httpbackend-tenant-b') throw notFound();
-        return { index: 1, value: [{ ID: ALLOC, NodeName: 'u3', ClientStatus: 'running' }] } as never;
+        // Node names are hostnames (FQDN here), unlike the config's host names: hosts are matched by address.
+        return {
+          index: 1,
+          value: [
+            {
+              ID: ALLOC,
+              NodeID: 'node-u3',
+              NodeName: 'u3.lab.internal',
+              ClientStatus: 'running',
+              TaskStates: { httpbackend: { State: 'running' } },
+            },
+          ],
+        } as never;
+      },
+      readNode: async (id: string) => {
+        if (id !== 'node-u3') throw notFound();
+        return { ID: id, Name: 'u3.lab.internal', Address: '192.168.56.13', Status: 'ready' } as never;
       },
       readAllocation: async () => {
         throw notFound();
@@ -180,6 +201,34 @@ describe('resolveWorkloads', () => {
         via: 'nomad-job',
       }),
     ]);
+  });
+
+  it('finds the container by its <task>-<allocID> name where Nomad set no alloc_id label (before 0.10.2)', async () => {
+    const deps = makeDeps({ noAllocLabel: true });
+    const r = await resolveWorkloads(deps, ['httpbackend-tenant-b', 'a1'], signal());
+    expect(r.sides[0]).toEqual([expect.objectContaining({ host: 'u3', ip: '10.32.1.9', via: 'nomad-job' })]);
+    expect(deps.calls).toContain('u3 docker.ps.byName');
+  });
+
+  it('looks a job up in tenant namespaces when the cluster namespace does not have it', async () => {
+    const deps = makeDeps();
+    const tenantNomad = deps.nomad;
+    const empty = { index: 1, value: [] as never[] };
+    deps.nomad = { ...tenantNomad, listJobAllocations: async () => empty as never };
+    deps.tenantNomads = [tenantNomad];
+    const r = await resolveWorkloads(deps, ['httpbackend-tenant-b', 'a1'], signal());
+    expect(r.sides[0]).toEqual([expect.objectContaining({ host: 'u3', ip: '10.32.1.9' })]);
+  });
+
+  it('names the node of an allocation that runs on no configured host', async () => {
+    const deps = makeDeps();
+    deps.nomad = { ...deps.nomad, readNode: async () => ({ ID: 'node-u3', Address: '10.9.9.9' }) as never };
+    const r = await resolveWorkloads(deps, ['httpbackend-tenant-b', 'httpbackend-tenant-b'], signal()).catch(
+      (err: NetopsError) => err,
+    );
+    expect(String((r as NetopsError).userMessage)).toMatch(
+      /no running allocation with a container on a configured host/,
+    );
   });
 
   it('resolves a Consul service by instance address and warns about non-overlay addresses', async () => {

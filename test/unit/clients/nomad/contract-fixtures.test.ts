@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNomadClient } from '../../../../src/clients/nomad/client.js';
+import { readReportedVersion } from '../../../../src/clients/nomad/index.js';
+import { createSilentLogger } from '../../../../src/logging.js';
+import { checkNomadVersion } from '../../../../src/net/deploy/nomad-support.js';
+import { type HttpStub, type SeenRequest, startHttpStub } from '../http-stub.js';
+
+const fixture = (version: string, name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../fixtures/nomad/${version}/${name}`, import.meta.url), 'utf8'));
+
+/** Serves a release's contract fixtures at the endpoints they were written for. */
+function serveFixtures(version: string) {
+  return (req: SeenRequest) => {
+    const routes: Array<[string, RegExp, string]> = [
+      ['GET', /^\/v1\/agent\/self$/, 'agent-self.json'],
+      ['GET', /^\/v1\/nodes$/, 'nodes.json'],
+      ['POST', /^\/v1\/job\/[^/]+$/, 'register.json'],
+      ['POST', /^\/v1\/job\/[^/]+\/plan$/, 'plan-unchanged.json'],
+      ['GET', /^\/v1\/evaluation\//, 'evaluation.json'],
+      ['GET', /^\/v1\/deployment\//, 'deployment.json'],
+      ['GET', /^\/v1\/job\/[^/]+\/allocations$/, 'job-allocations.json'],
+      ['DELETE', /^\/v1\/job\/[^/]+$/, 'deregister-unknown-job.json'],
+    ];
+    const hit = routes.find(([m, re]) => m === req.method && re.test(req.path));
+    return hit
+      ? { body: fixture(version, hit[2]), headers: { 'x-nomad-index': '1220' } }
+      : { status: 404, text: '404 page not found' };
+  };
+}
+
+let stub: HttpStub | undefined;
+afterEach(async () => {
+  await stub?.close();
+  stub = undefined;
+});
+
+describe.each(['0.9.7', '1.11.1', '2.0.6'])('Nomad client against the %s contract fixtures', (version) => {
+  it('reads every recorded answer with the fields the bot uses', async () => {
+    stub = await startHttpStub(serveFixtures(version));
+    const nomad = createNomadClient({
+      address: stub.url,
+      region: 'global',
+      timeoutMs: 2000,
+      logger: createSilentLogger(),
+    });
+    const self = await nomad.readAgentSelf();
+    expect(readReportedVersion(self)).toBe(version);
+    expect(checkNomadVersion(readReportedVersion(self), stub.url)).toBe(version);
+    // agent/self is not region-scoped: no ?region= on it.
+    expect(stub.requests.at(-1)?.query.get('region')).toBeNull();
+
+    const [node] = await nomad.listNodes();
+    expect(node).toMatchObject({ Name: 'nomad-client-1.example.internal', Address: '10.0.1.14', Status: 'ready' });
+    const job = { ID: 'httpbackend-tenant-b' };
+    const registered = await nomad.registerJob(job, { enforceIndex: true, jobModifyIndex: 1201 });
+    expect(registered.EvalID).toMatch(/^[0-9a-f-]{36}$/);
+    const plan = await nomad.planJob(job);
+    expect(plan.Diff?.Type).toBe('None');
+    expect(plan.Annotations?.DesiredTGUpdates?.httpbackend?.Ignore).toBe(2);
+    const evaluation = await nomad.readEvaluation(registered.EvalID, { index: 1 });
+    expect(evaluation.value).toMatchObject({
+      Status: 'complete',
+      DeploymentID: '85ee4a9a-339f-a921-a9ef-0550d20b2c61',
+    });
+    const deployment = await nomad.readDeployment('85ee4a9a-339f-a921-a9ef-0550d20b2c61');
+    expect(deployment.value).toMatchObject({ Status: 'successful', JobSpecModifyIndex: 1201, CreateIndex: 1203 });
+    const allocs = await nomad.listJobAllocations('httpbackend-tenant-b');
+    expect(allocs.value[0]).toMatchObject({ NodeID: 'f7476465-4d6e-c0de-26d0-e383c49be941', ClientStatus: 'running' });
+    expect(Object.keys(allocs.value[0]?.TaskStates ?? {})).toEqual(['httpbackend']);
+    const stopped = await nomad.stopJob('nope');
+    // 0.9.7 evaluates a stop of an unknown job; 1.5.1+ answers an empty evaluation id.
+    expect(stopped.EvalID === '').toBe(version !== '0.9.7');
+  });
+});
+
+describe('supported Nomad releases', () => {
+  it('refuses releases older than 0.9 and unknown majors, naming the version read', () => {
+    expect(() => checkNomadVersion('0.8.7', 'http://n:4646')).toThrow(
+      expect.objectContaining({
+        userMessage: expect.stringMatching(/reports version 0\.8\.7 .*older than 0\.9.*0\.9\.0 to 2\.x/),
+      }),
+    );
+    expect(() => checkNomadVersion('3.0.0', 'http://n:4646')).toThrow(
+      expect.objectContaining({ userMessage: expect.stringMatching(/version 3\.0\.0 .*major version 3/) }),
+    );
+    expect(() => checkNomadVersion(undefined, 'http://n:4646')).toThrow(
+      expect.objectContaining({ userMessage: expect.stringMatching(/reports version \(none\)/) }),
+    );
+  });
+
+  it('accepts releases between the tested profiles', () => {
+    for (const v of ['0.9.0', '0.10.5', '1.5.3', '1.11.2', '2.0.0', '2.1.0-beta.1'])
+      expect(checkNomadVersion(v, 'x')).toBe(v);
+  });
+});

@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createSilentLogger } from '../../../../src/logging.js';
+import { describeShapeDifferences } from '../../../helpers/json-shape.js';
+import { createNomadServer } from '../../../lab/nomad/nomad-server.js';
+import { NOMAD_PROFILES, selectNomadProfile } from '../../../lab/nomad/version-profiles.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: API JSON is walked loosely here
+type Json = any;
+
+const fixture = (version: string, name: string): Json =>
+  JSON.parse(readFileSync(new URL(`../../../fixtures/nomad/${version}/${name}`, import.meta.url), 'utf8'));
+
+/** A docker that "runs" every container: enough for the scheduler, runner and deployment watcher. */
+const fakeDocker = async (_host: string, argv: string[]) => {
+  if (argv[1] === 'inspect') {
+    const names = argv.slice(2);
+    const docs = names.map((n) => ({
+      Name: `/${n}`,
+      State: { Status: 'running', Running: true, ExitCode: 0, Pid: 1 },
+      NetworkSettings: { IPAddress: '172.17.0.2', Networks: { bridge: { IPAddress: '172.17.0.2' } } },
+    }));
+    return { code: 0, stdout: JSON.stringify(docs), stderr: '' };
+  }
+  return { code: 0, stdout: 'c0ffee\n', stderr: '' };
+};
+
+const job = {
+  ID: 'web',
+  Datacenters: ['dc1'],
+  Type: 'service',
+  Update: { HealthCheck: 'task_states', MinHealthyTime: 0 },
+  TaskGroups: [
+    {
+      Name: 'web',
+      Count: 1,
+      Tasks: [{ Name: 'web', Driver: 'docker', Config: { image: 'busybox' }, Resources: { MemoryMB: 64 } }],
+    },
+  ],
+};
+
+async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out');
+}
+
+const shape = {
+  dynamicKeys: ['TaskStates', 'TaskGroups', 'DesiredTGUpdates', 'QueuedAllocations'],
+  skip: ['[0].TaskStates.*.Events'],
+};
+
+/**
+ * The emulated server of each profile answers with the fields and JSON types of that release's structs, as the
+ * contract fixtures record them (test/fixtures/nomad/<version>/), and with its register/deregister semantics.
+ */
+describe.each(NOMAD_PROFILES.map((p) => p.version))('emulated Nomad %s against its contract fixtures', (version) => {
+  it('answers agent self, nodes, register, evaluation, deployment, allocations, plan and deregister in shape', async () => {
+    const nomad = createNomadServer({
+      hosts: [{ host: 'u1', nodeName: 'u1.lab.internal', address: '127.0.0.1' }],
+      profile: selectNomadProfile(version),
+      runOnHost: fakeDocker,
+      logger: createSilentLogger(),
+      consulPort: 1,
+      nodeMemoryMB: 1024,
+      pollIntervalMs: 100,
+    });
+    await new Promise<void>((r) => nomad.server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(nomad.server.address() as AddressInfo).port}/v1`;
+    const get = async (path: string) => (await fetch(`${base}${path}`)).json() as Promise<Json>;
+    const post = async (path: string, body: unknown) =>
+      (await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body) })).json() as Promise<Json>;
+    try {
+      const self = await get('/agent/self');
+      expect(
+        describeShapeDifferences(self, fixture(version, 'agent-self.json'), { partial: ['config', 'stats.nomad'] }),
+      ).toEqual([]);
+      expect(self.config.Version.Version).toBe(version);
+      expect(self.member.Tags.build).toBe(version);
+      expect(describeShapeDifferences(await get('/nodes'), fixture(version, 'nodes.json'))).toEqual([]);
+
+      const registered = await post('/job/web', { Job: job });
+      expect(describeShapeDifferences(registered, fixture(version, 'register.json'))).toEqual([]);
+      const evaluation = await waitFor(async () => {
+        const e = await get(`/evaluation/${registered.EvalID}`);
+        return e.Status === 'complete' ? e : undefined;
+      });
+      expect(describeShapeDifferences(evaluation, fixture(version, 'evaluation.json'), shape)).toEqual([]);
+      const deployment = await waitFor(async () => {
+        const d = await get('/job/web/deployment');
+        return d?.Status === 'successful' ? d : undefined;
+      });
+      expect(describeShapeDifferences(deployment, fixture(version, 'deployment.json'), shape)).toEqual([]);
+      expect(evaluation.DeploymentID).toBe(deployment.ID);
+      const allocs = await get('/job/web/allocations');
+      expect(describeShapeDifferences(allocs, fixture(version, 'job-allocations.json'), shape)).toEqual([]);
+
+      const stored = await get('/job/web');
+      const plan = await post('/job/web/plan', { Job: job, Diff: true });
+      expect(describeShapeDifferences(plan, fixture(version, 'plan-unchanged.json'), shape)).toEqual([]);
+      expect(plan.Diff.Type).toBe('None');
+      // An unchanged register: JobModifyIndex as the release answers it, and no new deployment.
+      const again = await post('/job/web', { Job: job });
+      const profile = selectNomadProfile(version);
+      const current = await get('/job/web');
+      expect(again.JobModifyIndex).toBe(current[profile.unchangedRegisterIndex]);
+      expect(current.JobModifyIndex).toBe(stored.JobModifyIndex);
+      if (profile.unchangedRegisterIndex === 'ModifyIndex')
+        expect(again.JobModifyIndex).not.toBe(deployment.JobSpecModifyIndex);
+      const next = await waitFor(async () => {
+        const e = await get(`/evaluation/${again.EvalID}`);
+        return e.Status === 'complete' ? e : undefined;
+      });
+      expect(next.DeploymentID).toBe(deployment.ID);
+      expect((await get('/job/web/deployments')).length).toBe(1);
+
+      const unknown = await fetch(`${base}/job/nope`, { method: 'DELETE' });
+      const body = await unknown.json();
+      const expected = fixture(version, 'deregister-unknown-job.json');
+      expect(describeShapeDifferences(body, expected)).toEqual([]);
+      expect(body.EvalID === '').toBe(expected.EvalID === '');
+      for (const status of [deployment.Status]) expect(profile.statuses.deployment).toContain(status);
+      for (const a of allocs) expect(profile.statuses.allocClient).toContain(a.ClientStatus);
+    } finally {
+      await nomad.close();
+    }
+  }, 30_000);
+});
+
+describe.each(NOMAD_PROFILES.map((p) => p.version))('emulated Nomad %s eval broker', (version) => {
+  it('serializes evaluations per job and cancels superseded pending ones where the release does', async () => {
+    const nomad = createNomadServer({
+      hosts: [{ host: 'u1', nodeName: 'u1.lab.internal', address: '127.0.0.1' }],
+      profile: selectNomadProfile(version),
+      runOnHost: fakeDocker,
+      logger: createSilentLogger(),
+      consulPort: 1,
+      nodeMemoryMB: 1024,
+      pollIntervalMs: 100,
+      evalDelayMs: 200,
+    });
+    await new Promise<void>((r) => nomad.server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(nomad.server.address() as AddressInfo).port}/v1`;
+    const get = async (path: string) => (await fetch(`${base}${path}`)).json() as Promise<Json>;
+    const register = async () =>
+      (await fetch(`${base}/job/web`, { method: 'POST', body: JSON.stringify({ Job: job }) })).json() as Promise<Json>;
+    try {
+      const first = await register();
+      const second = await register();
+      const third = await register();
+      const settled = async (id: string) =>
+        waitFor(async () => {
+          const e = await get(`/evaluation/${id}`);
+          return e.Status === 'pending' ? undefined : e;
+        });
+      const [a, b, c] = [await settled(first.EvalID), await settled(second.EvalID), await settled(third.EvalID)];
+      expect(a.Status).toBe('complete');
+      expect(c.Status).toBe('complete');
+      if (selectNomadProfile(version).cancelsSupersededEvals) {
+        expect(b).toMatchObject({
+          Status: 'canceled',
+          StatusDescription: 'canceled after more recent eval was processed',
+        });
+      } else {
+        expect(b.Status).toBe('complete');
+      }
+    } finally {
+      await nomad.close();
+    }
+  }, 30_000);
+});
