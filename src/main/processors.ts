@@ -66,7 +66,7 @@ export async function createProcessors(
       ? { [APPROVAL_APPLY_COMMAND]: createApprovalApplyProcessor({ cluster, config: view, guards: deps.guards }) }
       : {}),
     status: createStatusProcessor({ cluster, config: view }),
-    'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench }),
+    'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench, bench: config.bench }),
     'cni-bench-history': createCniBenchHistoryProcessor(bench),
     'cni-bench-compare': createCniBenchCompareProcessor(bench),
     'isolation-check': createIsolationCheckProcessor({

@@ -6,7 +6,9 @@ import { upLab } from './lab-up.js';
 import { isLabHost, LAB_HOSTS } from './topology.js';
 
 const USAGE = `usage: npm run lab -- <command>
-  up [--overlay-mtu N] [--no-emulators]   build the lab (a previous one is removed first)
+  up [--overlay-mtu N] [--sleeve] [--no-emulators]
+                                          build the lab (a previous one is removed first); --overlay-mtu is
+                                          WEAVE_MTU, --sleeve is WEAVE_NO_FASTDP (bridge MTU 65535)
   down                                    remove everything the lab made
   status [--json]                         hosts, sshd, containers, addresses, config path
   exec <host> <command…>                  run a command on u1|u2|u3 over SSH, as the bot does`;
@@ -21,9 +23,13 @@ async function runUp(args: string[]): Promise<void> {
   const mtuText = i >= 0 ? args[i + 1] : args.find((a) => a.startsWith('--overlay-mtu='))?.split('=')[1];
   const overlayMtu = mtuText === undefined ? undefined : Number(mtuText);
   const started = Date.now();
-  const state = await upLab({ overlayMtu, withoutEmulators: args.includes('--no-emulators') });
+  const state = await upLab({
+    overlayMtu,
+    withoutEmulators: args.includes('--no-emulators'),
+    ...(args.includes('--sleeve') ? { sleeve: true } : {}),
+  });
   const lines = [
-    `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu})`,
+    `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu}, weave ${state.weaveDatapath ?? 'fastdp'})`,
     ...state.hosts.map((h) => `  ${h.name}  ${h.address}  ns ${h.namespace}  sshd pid ${h.sshdPid}`),
     `  nomad  ${state.nomadAddress}`,
     `  consul ${

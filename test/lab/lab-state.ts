@@ -5,6 +5,8 @@ import { LAB_JSON, type LabHost, STATE_DIR } from './topology.js';
 export interface LabState {
   createdAt: string;
   overlayMtu: number;
+  /** How Weave's connections run (`--sleeve`, or a WEAVE_MTU too large for fastdp). */
+  weaveDatapath?: 'fastdp' | 'sleeve';
   namespaces: string[];
   links: string[];
   hosts: { name: LabHost; namespace: string; address: string; sshdPid: number }[];
