@@ -44,7 +44,7 @@ export function judgeLossFigures(client: Iperf3Version | undefined, server: Iper
   if (compareVersions(client.parts, FIXED_IN) < 0) {
     return {
       reliable: false,
-      reason: `iperf3 ${client.text} counts loss wrongly with --omit (fixed in 3.14, esnet/iperf PR #1498)`,
+      reason: `iperf3 ${client.text} predates 3.14, which fixed its loss statistics with --omit (esnet/iperf PR #1498)`,
     };
   }
   return { reliable: true };
