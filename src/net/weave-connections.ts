@@ -39,7 +39,8 @@ export function parseWeaveConnections(stdout: string): WeaveConnection[] {
     if (words[i] === 'encrypted' || words[i] === 'unencrypted') encrypted = words[i++] === 'encrypted';
     const datapath = words[i] === 'fastdp' || words[i] === 'sleeve' ? words[i++] : undefined;
     const peer = datapath && /^[0-9a-f:]{17}\(.*\)$/i.test(words[i] ?? '') ? words[i] : undefined;
-    const mtu = /(?:^|[^a-z])mtu=(\d+)/.exec(info)?.[1];
+    // Attrs print in key order with no separator, so `mtu` (after `encrypted`) ends the line: `encrypted=truemtu=1376`.
+    const mtu = /mtu=(\d+)\s*$/.exec(info)?.[1];
     const encAttr = /encrypted=(true|false)/.exec(info)?.[1];
     if (encAttr !== undefined) encrypted = encAttr === 'true';
     out.push({
