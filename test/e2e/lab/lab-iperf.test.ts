@@ -56,7 +56,7 @@ describe.skipIf(!support.supported)('lab iperf3 across hosts', () => {
     expect(result.end.sum_received.bits_per_second).toBeGreaterThan(0);
   });
 
-  it('runs over the flannel overlay (one eth0 in the host's flannel lease)', async () => {
+  it("runs over the flannel overlay (one eth0 in the host's flannel lease)", async () => {
     const result = await runIperf('flannel', async (name) =>
       (
         await runOnHostOk('u2', ['docker', 'inspect', '-f', '{{.NetworkSettings.Networks.flannel.IPAddress}}', name])
