@@ -69,6 +69,9 @@ export async function createHost(host: LabHost, overlayMtu: number): Promise<voi
     `link add weave address ${getWeaveBridgeMac(host)} mtu ${overlayMtu} type bridge`,
     'link set weave up',
     ...vxlanLines('vxlan-6784', WEAVE_VNI, WEAVE_PORT, overlayMtu, 'weave', address),
+    // A bridge takes its smallest port's MTU until one is set explicitly; weave sets WEAVE_MTU (65535 for sleeve)
+    // on it whatever its ports (net/bridge.go:317-330).
+    `link set weave mtu ${overlayMtu}`,
   ];
   await runChecked(['ip', '-n', ns, '-batch', '-'], { input: `${lines.join('\n')}\n` });
   const peers = LAB_HOSTS.filter((h) => h !== host).map(getHostAddress);
