@@ -6,9 +6,10 @@ import { upLab } from './lab-up.js';
 import { isLabHost, LAB_HOSTS } from './topology.js';
 
 const USAGE = `usage: npm run lab -- <command>
-  up [--overlay-mtu N] [--sleeve] [--no-emulators]
+  up [--overlay-mtu N] [--sleeve] [--weave-password] [--no-emulators]
                                           build the lab (a previous one is removed first); --overlay-mtu is
-                                          WEAVE_MTU, --sleeve is WEAVE_NO_FASTDP (bridge MTU 65535)
+                                          WEAVE_MTU, --sleeve is WEAVE_NO_FASTDP (bridge MTU 65535),
+                                          --weave-password reports encrypted connections (no real ESP here)
   down                                    remove everything the lab made
   status [--json]                         hosts, sshd, containers, addresses, config path
   exec <host> <command…>                  run a command on u1|u2|u3 over SSH, as the bot does`;
@@ -27,9 +28,10 @@ async function runUp(args: string[]): Promise<void> {
     overlayMtu,
     withoutEmulators: args.includes('--no-emulators'),
     ...(args.includes('--sleeve') ? { sleeve: true } : {}),
+    ...(args.includes('--weave-password') ? { weavePassword: true } : {}),
   });
   const lines = [
-    `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu}, weave ${state.weaveDatapath ?? 'fastdp'})`,
+    `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu}, weave ${state.weaveDatapath ?? 'fastdp'}${state.weaveEncrypted ? ', encrypted' : ''})`,
     ...state.hosts.map((h) => `  ${h.name}  ${h.address}  ns ${h.namespace}  sshd pid ${h.sshdPid}`),
     `  nomad  ${state.nomadAddress}`,
     `  consul ${

@@ -37,12 +37,13 @@ export function buildLabConfig(input: LabConfigInput): Record<string, unknown> {
     })),
     networks: [
       { name: 'weave', kind: 'weave', attach: 'proxy', interface: 'ethwe', range: WEAVE_RANGE, mtu: input.overlayMtu },
-      // `docker run --net=flannel`: one eth0 in the host's flannel /24 (the bot finds the interface itself).
+      // `docker run --net=flannel`: one eth0 in the host's flannel /24.
       {
         name: 'flannel',
         kind: 'flannel',
         attach: 'docker-network',
         dockerNetwork: 'flannel',
+        interface: 'eth0',
         range: FLANNEL_RANGE,
         mtu: FLANNEL_MTU,
       },

@@ -7,6 +7,8 @@ export interface LabState {
   overlayMtu: number;
   /** How Weave's connections run (`--sleeve`, or a WEAVE_MTU too large for fastdp). */
   weaveDatapath?: 'fastdp' | 'sleeve';
+  /** `--weave-password`: connections report encryption. */
+  weaveEncrypted?: boolean;
   namespaces: string[];
   links: string[];
   hosts: { name: LabHost; namespace: string; address: string; sshdPid: number }[];

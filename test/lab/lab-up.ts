@@ -13,6 +13,7 @@ import {
   getHostAddress,
   getHostNamespace,
   getHostVethName,
+  getWeaveEncryptedOverhead,
   LAB_HOSTS,
   SSH_USER,
   STATE_DIR,
@@ -22,6 +23,7 @@ import {
   WEAVE_DEFAULT_SUBNET,
   WEAVE_FASTDP_OVERHEAD_BYTES,
   WEAVE_RANGE,
+  WEAVE_SLEEVE_ENCRYPTED_OVERHEAD_BYTES,
   WEAVE_SLEEVE_MTU,
   WEAVE_SLEEVE_OVERHEAD_BYTES,
 } from './topology.js';
@@ -31,6 +33,12 @@ export interface UpOptions {
   overlayMtu?: number;
   /** WEAVE_NO_FASTDP: every connection runs sleeve, bridge MTU 65535 unless overlayMtu is given. */
   sleeve?: boolean;
+  /**
+   * `weave launch --password`: the routers report encrypted connections and apply encryption's MTU rules (fastdp
+   * needs ESP room, else sleeve with NaCl). This machine's kernel has no ESP transform (`ip xfrm state add … esp`
+   * fails), so the lab's packets themselves stay unencrypted: it models what the bot reads, not the cost.
+   */
+  weavePassword?: boolean;
   /** Skip the Nomad/Consul emulators (network-only tests). */
   withoutEmulators?: boolean;
 }
@@ -54,17 +62,23 @@ function startMountAnchor(): number {
  * (MTU + 50 bytes) cannot cross the underlay and the connection falls back (site/tasks/manage/fastdp.md: "or else
  * Weave Net will fall back to Sleeve for that connection").
  */
-export function getWeaveDatapath(opts: { sleeve?: boolean; overlayMtu: number }): 'fastdp' | 'sleeve' {
-  return opts.sleeve || opts.overlayMtu + WEAVE_FASTDP_OVERHEAD_BYTES > UNDERLAY_MTU ? 'sleeve' : 'fastdp';
+export function getWeaveDatapath(opts: {
+  sleeve?: boolean;
+  weavePassword?: boolean;
+  overlayMtu: number;
+}): 'fastdp' | 'sleeve' {
+  const needed = opts.weavePassword ? getWeaveEncryptedOverhead(opts.overlayMtu) : WEAVE_FASTDP_OVERHEAD_BYTES;
+  return opts.sleeve || opts.overlayMtu + needed > UNDERLAY_MTU ? 'sleeve' : 'fastdp';
 }
 
 /** Values the bash CLIs read (bin/lab-lib.sh sources it). */
-function writeLabEnv(overlayMtu: number, datapath: 'fastdp' | 'sleeve', rootPid: number): void {
+function writeLabEnv(overlayMtu: number, datapath: 'fastdp' | 'sleeve', encrypted: boolean, rootPid: number): void {
   const peers = LAB_HOSTS.map((h) => `${h},${getHostAddress(h)},${getWeaveBridgeMac(h)}`).join(' ');
   const env = {
     LAB_OVERLAY_MTU: overlayMtu,
     LAB_WEAVE_DATAPATH: datapath,
-    LAB_SLEEVE_MTU: UNDERLAY_MTU - WEAVE_SLEEVE_OVERHEAD_BYTES,
+    LAB_WEAVE_ENCRYPTED: encrypted ? 1 : 0,
+    LAB_SLEEVE_MTU: UNDERLAY_MTU - (encrypted ? WEAVE_SLEEVE_ENCRYPTED_OVERHEAD_BYTES : WEAVE_SLEEVE_OVERHEAD_BYTES),
     LAB_WEAVE_RANGE: WEAVE_RANGE,
     LAB_WEAVE_DEFAULT_SUBNET: WEAVE_DEFAULT_SUBNET,
     LAB_PEERS: peers,
@@ -85,7 +99,11 @@ function checkOverlayMtu(mtu: number): void {
 export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   const overlayMtu = opts.overlayMtu ?? (opts.sleeve ? WEAVE_SLEEVE_MTU : WEAVE_DEFAULT_MTU);
   checkOverlayMtu(overlayMtu);
-  const datapath = getWeaveDatapath({ overlayMtu, ...(opts.sleeve ? { sleeve: true } : {}) });
+  const datapath = getWeaveDatapath({
+    overlayMtu,
+    ...(opts.sleeve ? { sleeve: true } : {}),
+    ...(opts.weavePassword ? { weavePassword: true } : {}),
+  });
   if (shouldLockLab()) await holdLabLock();
   await downLab({ keepLock: true });
   mkdirSync(STATE_DIR, { recursive: true });
@@ -93,6 +111,7 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
     createdAt: new Date().toISOString(),
     overlayMtu,
     weaveDatapath: datapath,
+    weaveEncrypted: opts.weavePassword === true,
     namespaces: [],
     links: [UNDERLAY_BRIDGE],
     hosts: [],
@@ -114,7 +133,7 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   const anchorPid = startMountAnchor();
   state.pids.push(anchorPid);
   writeLabState(state);
-  writeLabEnv(overlayMtu, datapath, anchorPid);
+  writeLabEnv(overlayMtu, datapath, opts.weavePassword === true, anchorPid);
   await createClientKey();
   addLabAccount(LAB_HOME);
   state.account = SSH_USER;

@@ -42,6 +42,18 @@ export const WEAVE_SLEEVE_MTU = 65535;
  * on AWS's 9001, kubernetes/kops#2600).
  */
 export const WEAVE_SLEEVE_OVERHEAD_BYTES = 62;
+/**
+ * The same with a password: NaCl adds the peer name 6, a sequence number 8 and secretbox's 16 instead of the bare
+ * name (router/frame_crypto.go:119-121, sleeve.go:298-307): underlay − 86.
+ */
+export const WEAVE_SLEEVE_ENCRYPTED_OVERHEAD_BYTES = 86;
+/**
+ * Encrypted fastdp carries ESP too: MTU + 84, plus ESP padding to 4 bytes for an MTU not divisible by four (the
+ * documented "84-87 bytes", site/tasks/manage/fastdp.md; net/bridge.go:381-389 counts 34 bytes of ESP).
+ */
+export function getWeaveEncryptedOverhead(mtu: number): number {
+  return 84 + ((4 - (mtu % 4)) % 4);
+}
 /** fastdp needs its MTU + 50 bytes on the underlay or the connection falls back to sleeve (router/fastdp.go:785). */
 export const WEAVE_FASTDP_OVERHEAD_BYTES = 50;
 export const WEAVE_VNI = 42;

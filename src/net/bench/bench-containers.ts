@@ -94,7 +94,12 @@ export async function startBenchContainer(
   const missing = missingExecutable(`${r.stderr}\n${r.stdout}`);
   if (missing && missing === c.args[0] && missing !== tool) {
     // No ENTRYPOINT: Docker ran the first argument (e.g. `-s`) as the program.
-    throw new ToolMissingError(c.image, c.host, tool, `its ENTRYPOINT must be ${tool}; Docker ran "${missing}" instead`);
+    throw new ToolMissingError(
+      c.image,
+      c.host,
+      tool,
+      `its ENTRYPOINT must be ${tool}; Docker ran "${missing}" instead`,
+    );
   }
   if (missing) throw new ToolMissingError(c.image, c.host, missing, `the ${c.role} container runs it`);
   throw new BenchError(`starting the ${c.role} container on ${c.host} failed: ${reason || `exit ${r.code}`}`);

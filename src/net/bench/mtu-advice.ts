@@ -27,6 +27,15 @@ export const WEAVE_FASTDP_OVERHEAD_BYTES = 50;
  * divisible by four)" (site/tasks/manage/fastdp.md).
  */
 export const WEAVE_ENCRYPTED_OVERHEAD_BYTES = 84;
+
+/**
+ * The exact encrypted fastdp headroom for an MTU: ESP (RFC 4303, AES-GCM per RFC 4106: SPI+sequence 8, IV 8,
+ * trailer 2, ICV 16 = 34) pads its payload (UDP 8 + VXLAN 8 + Ethernet 14 + MTU) plus trailer to 4 bytes, so an MTU
+ * not divisible by four costs up to 3 bytes more: the documented 84-87.
+ */
+export function weaveEncryptedOverhead(mtu: number): number {
+  return WEAVE_ENCRYPTED_OVERHEAD_BYTES + ((4 - (mtu % 4)) % 4);
+}
 /** Weave's sleeve bridge MTU (WEAVE_NO_FASTDP without WEAVE_MTU): net/bridge.go:317-318. */
 export const WEAVE_SLEEVE_BRIDGE_MTU = 65535;
 
@@ -113,51 +122,51 @@ export function analyzeMtu(input: MtuInput): MtuAnalysis {
   if (input.kind === 'weave' && (mode === 'sleeve' || mode === 'mixed')) {
     return { ...base, recommended, ...adviseSleeve(overlay, underlay, recommended, input.datapath) };
   }
+  return { ...base, recommended, ...adviseFastdp(input, overlay, underlay, recommended) };
+}
+
+/** Headroom the datapath needs above the overlay MTU: fastdp 50, encrypted fastdp 84-87, other VXLAN 50. */
+function headroomOf(kind: NetworkKind, overlay: number, encrypted: boolean): number {
+  if (kind !== 'weave') return VXLAN_OVERHEAD_BYTES;
+  return encrypted ? weaveEncryptedOverhead(overlay) : WEAVE_FASTDP_OVERHEAD_BYTES;
+}
+
+/** Advice for an in-kernel VXLAN datapath (Weave fastdp, flannel, other overlays). */
+function adviseFastdp(
+  input: MtuInput,
+  overlay: number,
+  underlay: number,
+  recommended: number | undefined,
+): Omit<MtuAnalysis, 'underlay' | 'overlay' | 'recommended' | 'datapath'> {
+  const weave = input.kind === 'weave';
   const encrypted = input.datapath?.encrypted === true;
-  const headroom =
-    input.kind === 'weave'
-      ? encrypted
-        ? WEAVE_ENCRYPTED_OVERHEAD_BYTES
-        : WEAVE_FASTDP_OVERHEAD_BYTES
-      : VXLAN_OVERHEAD_BYTES;
-  const setting = input.kind === 'weave' ? `WEAVE_MTU=${recommended}` : `MTU ${recommended} on ${input.networkName}`;
+  const headroom = headroomOf(input.kind, overlay, encrypted);
+  const setting = weave ? `WEAVE_MTU=${recommended}` : `MTU ${recommended} on ${input.networkName}`;
   if (overlay + headroom > underlay) {
-    const what = input.kind === 'weave' ? `Weave fastdp${encrypted ? ' with encryption' : ''}` : 'VXLAN';
+    const what = weave ? `Weave fastdp${encrypted ? ' with encryption' : ''}` : 'VXLAN';
+    const expect = weave ? 'a fallback to sleeve' : 'fragmentation or drops';
     return {
-      ...base,
-      recommended,
       flagged: false,
       tooLarge: true,
-      advice: `overlay MTU ${overlay} does not fit the underlay's ${underlay}: ${what} needs ${headroom} bytes more; expect ${
-        input.kind === 'weave' ? 'a fallback to sleeve' : 'fragmentation or drops'
-      }; set ${setting}`,
+      advice: `overlay MTU ${overlay} does not fit the underlay's ${underlay}: ${what} needs ${headroom} bytes more; expect ${expect}; set ${setting}`,
     };
   }
   const flagged = underlay > 1500 && overlay <= 1500 && recommended !== undefined && recommended > overlay;
   if (!flagged) {
-    const note =
-      input.kind === 'weave' && !encrypted && recommended !== undefined && overlay > recommended
-        ? ` (fastdp needs ${WEAVE_FASTDP_OVERHEAD_BYTES} bytes; with encryption it would need ${WEAVE_ENCRYPTED_OVERHEAD_BYTES}: Weave's docs suggest ${recommended})`
-        : '';
-    return {
-      ...base,
-      recommended,
-      flagged,
-      tooLarge: false,
-      advice: `overlay MTU ${overlay} suits the underlay's ${underlay}${note}`,
-    };
+    const roomy = weave && !encrypted && recommended !== undefined && overlay > recommended;
+    const note = roomy
+      ? ` (fastdp needs ${WEAVE_FASTDP_OVERHEAD_BYTES} bytes; with encryption it would need ${WEAVE_ENCRYPTED_OVERHEAD_BYTES}: Weave's docs suggest ${recommended})`
+      : '';
+    return { flagged, tooLarge: false, advice: `overlay MTU ${overlay} suits the underlay's ${underlay}${note}` };
   }
   const gain = publishedGain(input, encrypted);
+  const expected = gain.expectedGain
+    ? `; expected gain ~${gain.expectedGain.tcp.toFixed(1)}× single-stream TCP (${gain.expectedGain.source}, at 10 Gbit/s, unencrypted)`
+    : '';
   return {
-    ...base,
-    recommended,
     flagged,
     tooLarge: false,
-    advice: `default-size overlay MTU ${overlay} on a jumbo-frame underlay (${underlay}): set ${setting}${
-      gain.expectedGain
-        ? `; expected gain ~${gain.expectedGain.tcp.toFixed(1)}× single-stream TCP (${gain.expectedGain.source}, at 10 Gbit/s, unencrypted)`
-        : ''
-    }`,
+    advice: `default-size overlay MTU ${overlay} on a jumbo-frame underlay (${underlay}): set ${setting}${expected}`,
     ...gain,
   };
 }
@@ -177,11 +186,12 @@ function adviseSleeve(
       advice: `${which} sleeve, Weave's userspace datapath, by configuration (WEAVE_NO_FASTDP: MTU ${overlay} is its bridge default${verified}): expect far less throughput than fastdp; relaunch without WEAVE_NO_FASTDP and with WEAVE_MTU=${recommended}`,
     };
   }
-  if (overlay + WEAVE_FASTDP_OVERHEAD_BYTES > underlay) {
+  const need = datapath?.encrypted ? weaveEncryptedOverhead(overlay) : WEAVE_FASTDP_OVERHEAD_BYTES;
+  if (overlay + need > underlay) {
     return {
       flagged: true,
       tooLarge: true,
-      advice: `${which} sleeve: fastdp fell back because WEAVE_MTU ${overlay} + ${WEAVE_FASTDP_OVERHEAD_BYTES} bytes exceeds the underlay's ${underlay}${verified}; set WEAVE_MTU=${recommended}`,
+      advice: `${which} sleeve: fastdp fell back because WEAVE_MTU ${overlay} + ${need} bytes${datapath?.encrypted ? ' (with ESP)' : ''} exceeds the underlay's ${underlay}${verified}; set WEAVE_MTU=${recommended}`,
     };
   }
   return {

@@ -12,7 +12,7 @@ import { upLab } from '../../lab/lab-up.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
-reportLabSkip(support, '/cni-bench on Weave sleeve');
+reportLabSkip(support, '/cni-bench on Weave sleeve and with a password');
 
 const RUN_MS = 240_000;
 
@@ -40,7 +40,7 @@ async function benchWeave(chartsDir: string): Promise<Report & Record<string, un
   }
 }
 
-describe.skipIf(!support.supported)('/cni-bench on Weave sleeve', () => {
+describe.skipIf(!support.supported)('/cni-bench on Weave sleeve and with a password', () => {
   let teardown: () => Promise<void> = async () => {};
   const chartsDir = '/tmp/netops-bench-datapath-charts';
   beforeAll(async () => {
@@ -81,6 +81,27 @@ describe.skipIf(!support.supported)('/cni-bench on Weave sleeve', () => {
       expect((report.mtu as { advice: string }).advice).toContain('by configuration (WEAVE_NO_FASTDP');
       const results = report.results as Record<string, { overlayMbps: number | null; datagramBytes?: unknown }>;
       expect(results.tcp?.overlayMbps).toBeGreaterThan(0);
+    },
+    RUN_MS,
+  );
+
+  it(
+    'with a password: encrypted connections are reported; 8950 leaves no room for ESP and falls back to sleeve',
+    async () => {
+      await upLab({ withoutEmulators: true, weavePassword: true });
+      const conns = await runOnHost('u1', ['weave', 'status', 'connections']);
+      expect(conns.stdout).toMatch(
+        /^-> 192\.168\.56\.12:6783 +established encrypted {3}fastdp 7a:65:61:76:65:02\(u2\) encrypted=truemtu=1376$/m,
+      );
+      expect((await runOnHost('u1', ['weave', 'status'])).stdout).toMatch(/^ +Encryption: enabled$/m);
+      const encrypted = await benchWeave(chartsDir);
+      expect(encrypted.datapath).toMatchObject({ mode: 'fastdp', encrypted: true });
+      expect((encrypted.mtu as { gainOmitted?: string }).gainOmitted).toContain('this connection is encrypted');
+
+      await upLab({ withoutEmulators: true, weavePassword: true, overlayMtu: 8950 });
+      const fallback = await benchWeave(chartsDir);
+      expect(fallback.datapath).toMatchObject({ mode: 'sleeve', encrypted: true, sleeveMtu: 8914 });
+      expect((fallback.mtu as { advice: string }).advice).toContain('8950 + 86 bytes (with ESP) exceeds');
     },
     RUN_MS,
   );

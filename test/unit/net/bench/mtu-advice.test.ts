@@ -4,6 +4,7 @@ import {
   PUBLISHED_MTU_GAINS,
   recommendOverlayMtu,
   summarizeDatapath,
+  weaveEncryptedOverhead,
 } from '../../../../src/net/bench/mtu-advice.js';
 
 const fastdp = { mode: 'fastdp' as const, encrypted: false };
@@ -74,7 +75,7 @@ describe('analyzeMtu', () => {
     );
   });
 
-  it('finds 8950 too large when the connection is encrypted (ESP needs 84 bytes)', () => {
+  it('finds 8950 too large when the connection is encrypted (ESP needs 84-87 bytes)', () => {
     const a = analyzeMtu({
       kind: 'weave',
       networkName: 'weave',
@@ -83,7 +84,7 @@ describe('analyzeMtu', () => {
       datapath: { mode: 'fastdp', encrypted: true },
     });
     expect(a.tooLarge).toBe(true);
-    expect(a.advice).toContain('Weave fastdp with encryption needs 84 bytes more');
+    expect(a.advice).toContain('Weave fastdp with encryption needs 86 bytes more');
     expect(a.advice).toContain('WEAVE_MTU=8916');
   });
 
@@ -138,6 +139,24 @@ describe('analyzeMtu', () => {
   it('recommends nothing when an MTU is unknown', () => {
     const a = analyzeMtu({ kind: 'weave', networkName: 'weave', underlayMtus: [], overlayMtu: 1376 });
     expect(a).toMatchObject({ recommended: undefined, flagged: false });
+  });
+});
+
+describe('weaveEncryptedOverhead', () => {
+  it('is the documented 84-87 bytes: 84 for an MTU divisible by four, ESP padding otherwise', () => {
+    expect([8916, 8917, 8918, 8919].map(weaveEncryptedOverhead)).toEqual([84, 87, 86, 85]);
+  });
+
+  it('explains an encrypted fallback to sleeve with the ESP room it lacked', () => {
+    const a = analyzeMtu({
+      kind: 'weave',
+      networkName: 'weave',
+      underlayMtus: [9000],
+      overlayMtu: 8950,
+      datapath: { mode: 'sleeve', encrypted: true, sleeveMtu: 8914 },
+    });
+    expect(a).toMatchObject({ tooLarge: true, flagged: true });
+    expect(a.advice).toContain('WEAVE_MTU 8950 + 86 bytes (with ESP) exceeds the underlay');
   });
 });
 
