@@ -92,8 +92,8 @@ export async function startBenchContainer(
     throw new BenchError(`${c.host} cannot run ${tool}: image ${c.image} is not available there (docker: ${reason})`);
   }
   const missing = missingExecutable(`${r.stderr}\n${r.stdout}`);
-  if (missing && missing === c.args[0] && missing !== tool) {
-    // No ENTRYPOINT: Docker ran the first argument (e.g. `-s`) as the program.
+  if (missing && missing === c.args[0] && missing.startsWith('-')) {
+    // No ENTRYPOINT: Docker ran the first argument, an option of the tool (`-s`), as the program.
     throw new ToolMissingError(
       c.image,
       c.host,
