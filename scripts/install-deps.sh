@@ -14,6 +14,10 @@ have iperf3 || need+=(iperf3)
 have ping || need+=(iputils-ping)
 have busybox || need+=(busybox)
 have nc || need+=(netcat-openbsd)
+# The lab's busybox image: nc 1.10, like the official image's busybox nc (NC_110_COMPAT).
+have nc.traditional || need+=(netcat-traditional)
+# The lab's nginx image (curl, envsubst): its files are listed with dpkg -L.
+dpkg -s gettext-base >/dev/null 2>&1 || need+=(gettext-base)
 have dig || need+=(dnsutils)
 have ip || need+=(iproute2)
 have jq || need+=(jq)

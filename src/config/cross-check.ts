@@ -52,11 +52,6 @@ function checkNetworks(networks: Entry[], problems: string[]): void {
         `${at}.attach: kind ${kind} needs ${kind === 'host' ? 'attach: host' : 'an overlay attach mode'} — set kind and attach together`,
       );
     }
-    if (attach !== undefined && attach !== 'host' && net.value.interface === undefined) {
-      problems.push(
-        `${at}.interface: is required unless attach: host — set the interface name inside containers (e.g. ethwe)`,
-      );
-    }
   }
 }
 

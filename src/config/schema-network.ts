@@ -18,7 +18,11 @@ export function createNetworkSchema() {
       })
       .describe('how containers join network {name}'),
     dockerNetwork: text().optional().describe('the docker network name of network {name}'),
-    interface: text().optional().describe('the interface name inside containers on network {name}'),
+    interface: text()
+      .optional()
+      .describe(
+        'the interface name inside containers on network {name} (optional: the bench finds it from the address)',
+      ),
     range: cidr().optional().describe('the address range of network {name}, e.g. 10.32.0.0/16'),
     mtu: intInRange(576, 65535).describe('the expected MTU of network {name}'),
   });

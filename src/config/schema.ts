@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { intInRange, text } from './fields.js';
 import type { LoadIo } from './load-io.js';
+import { createBenchSchema } from './schema-bench.js';
 import { createClusterSchema } from './schema-cluster.js';
 import { createHostSchema } from './schema-host.js';
 import { createIsolationSchema } from './schema-isolation.js';
@@ -45,6 +46,7 @@ export function createConfigSchema(io: LoadIo) {
     jobs: jobs.describe('the jobs section'),
     limits: limits.describe('the limits section'),
     isolation: createIsolationSchema().describe('the isolation section'),
+    bench: createBenchSchema().describe('the bench section (images, HTTP payload)'),
     policy: createPolicySchema().optional().describe('the policy section (roles, users, groups, channels, approvals)'),
   });
 }
@@ -73,5 +75,7 @@ export type SlackConfig = Config['slack'];
 export type IsolationConfig = Config['isolation'];
 /** Who may run what where; undefined means deny everything but /help. */
 export type PolicySection = Config['policy'];
+/** What /cni-bench runs (images, HTTP payload). */
+export type BenchConfig = Config['bench'];
 /** The SSH limits. */
 export type LimitsConfig = Config['limits'];

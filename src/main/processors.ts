@@ -92,7 +92,7 @@ export async function createProcessors(
       nomadCheck: { region: nomadConfig.region, namespace: nomadConfig.namespace },
       tenantNomads,
     }),
-    'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench }),
+    'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench, bench: config.bench }),
     'cni-bench-history': createCniBenchHistoryProcessor(bench),
     'cni-bench-compare': createCniBenchCompareProcessor(bench),
     'isolation-check': createIsolationCheckProcessor({

@@ -1,26 +1,10 @@
 import { describeRatings } from '../commands/ratings.js';
 import { BENCH_TEST_LABELS, type HostUsage, type PairUsage, type TestResult } from '../net/bench/bench-types.js';
-import type { MtuAnalysis } from '../net/bench/mtu-advice.js';
-import { roundTo } from '../net/bench/stats.js';
+import { detailBlocks, factsJson, mtuBlocks, resultsJson } from './cni-bench-details.js';
+import type { CniBenchOutcome } from './cni-bench-outcome.js';
 import type { Report, ReportBlock } from './model.js';
 
-/** Everything a finished /cni-bench run hands to the report. */
-export interface CniBenchOutcome {
-  runId: string;
-  network: string;
-  from: string;
-  to: string;
-  durationMs: number;
-  streams: number;
-  repeat: number;
-  mtu: MtuAnalysis;
-  underlay: Array<{ host: string; iface?: string; mtu?: number }>;
-  idle: PairUsage;
-  tests: TestResult[];
-  chart?: string;
-  /** Cleanup trouble (containers that could not be removed). */
-  warnings: string[];
-}
+export type { CniBenchOutcome } from './cni-bench-outcome.js';
 
 const fmtMbps = (v: number | null) => (v === null ? 'failed' : String(Math.round(v)));
 const fmtRatio = (v: number | null) => (v === null ? '–' : v.toFixed(2));
@@ -56,24 +40,8 @@ export function buildCniBenchReport(o: CniBenchOutcome): Report {
     caption: `${o.from} → ${o.to}, ${o.durationMs / 1000}s per run, median of ${o.repeat}, ${o.streams} streams for multi-stream`,
   });
   blocks.push({ kind: 'text', text: `Ratings: ${describeRatings().join('; ')}.` });
-  const udp = byTest.udp?.lostPercent;
-  if (udp) {
-    blocks.push({
-      kind: 'text',
-      text: `UDP loss: bare metal ${fmtPercent(udp.bare)}, ${o.network} ${fmtPercent(udp.overlay)}`,
-    });
-  }
-  blocks.push({
-    kind: 'fields',
-    fields: [
-      {
-        label: 'MTU',
-        value: `underlay ${o.mtu.underlay ?? '?'}, overlay ${o.mtu.overlay ?? '?'}${o.mtu.recommended !== undefined ? ` → recommend ${o.mtu.recommended}` : ''}`,
-      },
-    ],
-  });
-  if (o.mtu.flagged || o.mtu.tooLarge) blocks.push({ kind: 'alert', level: 'warning', text: o.mtu.advice });
-  else blocks.push({ kind: 'text', text: o.mtu.advice });
+  blocks.push(...detailBlocks(o, byTest));
+  blocks.push(...mtuBlocks(o));
   blocks.push(resourcesTable(o));
   for (const f of failures) blocks.push({ kind: 'alert', level: 'danger', text: f });
   for (const w of o.warnings) blocks.push({ kind: 'alert', level: 'warning', text: w });
@@ -101,29 +69,8 @@ export function buildCniBenchReport(o: CniBenchOutcome): Report {
     runId: o.runId,
     hosts: { from: o.from, to: o.to },
     settings: { durationMs: o.durationMs, streams: o.streams, repeat: o.repeat },
-    mtu: {
-      underlay: o.mtu.underlay ?? null,
-      overlay: o.mtu.overlay ?? null,
-      recommended: o.mtu.recommended ?? null,
-      flagged: o.mtu.flagged,
-      advice: o.mtu.advice,
-      ...(o.mtu.expectedGain ? { expectedGain: o.mtu.expectedGain } : {}),
-      perHost: o.underlay,
-    },
-    results: Object.fromEntries(
-      o.tests.map((t) => [
-        t.test,
-        {
-          bareMbps: t.bareMbps === null ? null : roundTo(t.bareMbps, 1),
-          overlayMbps: t.overlayMbps === null ? null : roundTo(t.overlayMbps, 1),
-          ratio: t.ratio === null ? null : roundTo(t.ratio, 3),
-          rating: t.rating,
-          samples: t.samples,
-          ...(t.lostPercent ? { lostPercent: t.lostPercent } : {}),
-          ...(t.errors.length ? { errors: t.errors } : {}),
-        },
-      ]),
-    ),
+    ...factsJson(o),
+    results: resultsJson(o),
     resources: {
       cpuPermil: overlayCost?.cpuPermil ?? null,
       ramMB: overlayCost?.ramMB ?? null,
@@ -185,8 +132,4 @@ function resourcesTable(o: CniBenchOutcome): ReportBlock {
     ],
     caption: 'whole-host averages, sampled every second from /proc during the first run of each test (CPU in permil)',
   };
-}
-
-function fmtPercent(v: number | null): string {
-  return v === null ? '?' : `${v.toFixed(2)} %`;
 }

@@ -6,7 +6,10 @@ import { upLab } from './lab-up.js';
 import { isLabHost, LAB_HOSTS } from './topology.js';
 
 const USAGE = `usage: npm run lab -- <command>
-  up [--overlay-mtu N] [--no-emulators]   build the lab (a previous one is removed first)
+  up [--overlay-mtu N] [--sleeve] [--weave-password] [--no-emulators]
+                                          build the lab (a previous one is removed first); --overlay-mtu is
+                                          WEAVE_MTU, --sleeve is WEAVE_NO_FASTDP (bridge MTU 65535),
+                                          --weave-password reports encrypted connections (no real ESP here)
      [--nomad-version V] [--region R]     Nomad release to emulate (profiles 0.9.7, 1.11.1, 2.0.6; default 2.0.6;
      [--nomad-namespaces a,b]             releases in between follow the nearest lower profile), its region
                                           (default global) and extra namespaces (1.0+)
@@ -41,9 +44,11 @@ async function runUp(args: string[]): Promise<void> {
     ...optional('nomadVersion', readOption(args, '--nomad-version')),
     ...optional('nomadRegion', readOption(args, '--region')),
     ...(namespaces ? { nomadNamespaces: namespaces.split(',').filter(Boolean) } : {}),
+    ...(args.includes('--sleeve') ? { sleeve: true } : {}),
+    ...(args.includes('--weave-password') ? { weavePassword: true } : {}),
   });
   const lines = [
-    `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu})`,
+    `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu}, weave ${state.weaveDatapath ?? 'fastdp'}${state.weaveEncrypted ? ', encrypted' : ''})`,
     ...state.hosts.map((h) => `  ${h.name}  ${h.address}  ns ${h.namespace}  sshd pid ${h.sshdPid}`),
     `  nomad  ${state.nomadAddress} (Nomad ${state.nomadVersion}, region ${state.nomadRegion})`,
     `  consul ${

@@ -6,6 +6,7 @@ import {
   CLIENT_KEY,
   CONFIG_PATH,
   FLANNEL_MTU,
+  FLANNEL_RANGE,
   getHostAddress,
   LAB_DIR,
   LAB_HOSTS,
@@ -44,14 +45,14 @@ export function buildLabConfig(input: LabConfigInput): Record<string, unknown> {
     })),
     networks: [
       { name: 'weave', kind: 'weave', attach: 'proxy', interface: 'ethwe', range: WEAVE_RANGE, mtu: input.overlayMtu },
-      // `docker run --net=flannel` keeps eth0 on docker0 and adds eth1 on the flannel VXLAN (see bin/docker).
+      // `docker run --net=flannel`: one eth0 in the host's flannel /24.
       {
         name: 'flannel',
         kind: 'flannel',
         attach: 'docker-network',
         dockerNetwork: 'flannel',
-        interface: 'eth1',
-        range: '10.33.0.0/16',
+        interface: 'eth0',
+        range: FLANNEL_RANGE,
         mtu: FLANNEL_MTU,
       },
       { name: 'host', kind: 'host', attach: 'host', interface: 'eth0', mtu: UNDERLAY_MTU },

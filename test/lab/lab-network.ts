@@ -1,11 +1,18 @@
-import { runChecked } from './run-process.js';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runChecked, runProcess } from './run-process.js';
 import {
   DOCKER_BRIDGE_CIDR,
   FLANNEL_MTU,
   FLANNEL_PORT,
+  FLANNEL_RANGE,
   FLANNEL_VNI,
+  getFlannelSubnet,
+  getFlannelVtepMac,
   getHostAddress,
   getHostNamespace,
+  getHostStateDir,
   getHostVethName,
   LAB_HOSTS,
   type LabHost,
@@ -13,6 +20,7 @@ import {
   UNDERLAY_GATEWAY,
   UNDERLAY_MTU,
   UNDERLAY_PREFIX_LEN,
+  VXLAN_OVERHEAD_BYTES,
   WEAVE_PORT,
   WEAVE_VNI,
 } from './topology.js';
@@ -30,15 +38,18 @@ export async function createUnderlay(): Promise<void> {
 }
 
 function vxlanLines(dev: string, vni: number, port: number, mtu: number, bridge: string, local: string): string[] {
+  // A VXLAN device carries at most the underlay's MTU less its 50 bytes: sleeve-mode bridges (65535) and a
+  // WEAVE_MTU too large for fastdp keep that ceiling here (see lab-weave-datapath.sh for how traffic fits).
+  const deviceMtu = Math.min(mtu, UNDERLAY_MTU - VXLAN_OVERHEAD_BYTES);
   return [
-    `link add ${dev} mtu ${mtu} type vxlan id ${vni} dstport ${port} local ${local} dev eth0`,
+    `link add ${dev} mtu ${deviceMtu} type vxlan id ${vni} dstport ${port} local ${local} dev eth0`,
     `link set ${dev} master ${bridge} up`,
   ];
 }
 
 /**
- * Creates one host: its namespace on the underlay, the docker0 bridge, and the two overlays (weave, flannel),
- * each a bridge plus a VXLAN device with head-end replication to the other hosts (static fdb entries).
+ * Creates one host: its namespace on the underlay, the docker0 bridge, the Weave overlay (a bridge plus a VXLAN
+ * device with head-end replication to the other hosts, static fdb entries) and flannel (see createFlannel).
  */
 export async function createHost(host: LabHost, overlayMtu: number): Promise<void> {
   const ns = getHostNamespace(host);
@@ -58,14 +69,88 @@ export async function createHost(host: LabHost, overlayMtu: number): Promise<voi
     `link add weave address ${getWeaveBridgeMac(host)} mtu ${overlayMtu} type bridge`,
     'link set weave up',
     ...vxlanLines('vxlan-6784', WEAVE_VNI, WEAVE_PORT, overlayMtu, 'weave', address),
-    `link add flannel mtu ${FLANNEL_MTU} type bridge`,
-    'link set flannel up',
-    ...vxlanLines('flannel.1', FLANNEL_VNI, FLANNEL_PORT, FLANNEL_MTU, 'flannel', address),
+    // A bridge takes its smallest port's MTU until one is set explicitly; weave sets WEAVE_MTU (65535 for sleeve)
+    // on it whatever its ports (net/bridge.go:317-330).
+    `link set weave mtu ${overlayMtu}`,
   ];
   await runChecked(['ip', '-n', ns, '-batch', '-'], { input: `${lines.join('\n')}\n` });
   const peers = LAB_HOSTS.filter((h) => h !== host).map(getHostAddress);
-  const fdb = peers.flatMap((peer) =>
-    ['vxlan-6784', 'flannel.1'].map((dev) => `fdb append 00:00:00:00:00:00 dev ${dev} dst ${peer}`),
-  );
+  const fdb = peers.map((p) => `fdb append 00:00:00:00:00:00 dev vxlan-6784 dst ${p}`);
   await runChecked(['bridge', '-n', ns, '-batch', '-'], { input: `${fdb.join('\n')}\n` });
+  await createFlannel(host);
+}
+
+/** What `docker network create … flannel` made on a host, for bin/docker (`<state>/<host>/networks/flannel`). */
+export interface DockerNetworkRecord {
+  id: string;
+  bridge: string;
+  subnet: string;
+  gateway: string;
+  mtu: number;
+}
+
+/**
+ * flannel with the VXLAN backend on a host, and the Docker side as flannel's docs set it up:
+ * - `flannel.1`: VXLAN VNI 1, port 8472, no learning, MTU underlay − 50, the lease's network address as a /32
+ *   (flannel-io/flannel v0.28.9 pkg/backend/vxlan/device.go:58-70, vxlan.go:146-152).
+ * - per other host's lease: the route `<subnet> via <subnet network address> dev flannel.1 onlink`, a permanent
+ *   neighbour entry for that address with the peer's VtepMAC, and a permanent fdb entry VtepMAC → peer's public IP
+ *   (pkg/backend/vxlan/vxlan_network.go:289-296, 355-381; device.go AddARP/AddFDB).
+ * - the `flannel` Docker network: `docker network create --subnet=${FLANNEL_SUBNET}
+ *   -o com.docker.network.driver.mtu=${FLANNEL_MTU} flannel` (Documentation/running.md "Docker integration"): a
+ *   bridge `br-<id>` holding the lease's first address, MTU 8950; containers get one eth0 in the /24.
+ * - forwarding between the bridge and flannel.1 (dockerd turns ip_forward on; here per interface, so Weave's
+ *   subnets keep their isolation), and flannel's FLANNEL-FWD accept rules (pkg/trafficmngr/iptables/iptables.go:
+ *   213-229) when iptables works in the namespace.
+ */
+async function createFlannel(host: LabHost): Promise<void> {
+  const ns = getHostNamespace(host);
+  const subnet = getFlannelSubnet(host);
+  const [net] = subnet.split('/') as [string];
+  const gateway = net.replace(/\.0$/, '.1');
+  const id = createHash('sha256').update(`flannel-network-${host}`).digest('hex');
+  const bridge = `br-${id.slice(0, 12)}`;
+  const lines = [
+    `link add flannel.1 address ${getFlannelVtepMac(host)} mtu ${FLANNEL_MTU} type vxlan id ${FLANNEL_VNI} dstport ${FLANNEL_PORT} local ${getHostAddress(host)} dev eth0 nolearning`,
+    `addr add ${net}/32 dev flannel.1`,
+    'link set flannel.1 up',
+    `link add ${bridge} mtu ${FLANNEL_MTU} type bridge`,
+    `addr add ${gateway}/24 dev ${bridge}`,
+    `link set ${bridge} up`,
+  ];
+  const fdb: string[] = [];
+  for (const peer of LAB_HOSTS.filter((h) => h !== host)) {
+    const [peerNet] = getFlannelSubnet(peer).split('/') as [string];
+    lines.push(`route replace ${getFlannelSubnet(peer)} via ${peerNet} dev flannel.1 onlink`);
+    lines.push(`neigh replace ${peerNet} lladdr ${getFlannelVtepMac(peer)} dev flannel.1 nud permanent`);
+    fdb.push(`fdb replace ${getFlannelVtepMac(peer)} dev flannel.1 dst ${getHostAddress(peer)} self permanent`);
+  }
+  await runChecked(['ip', '-n', ns, '-batch', '-'], { input: `${lines.join('\n')}\n` });
+  await runChecked(['bridge', '-n', ns, '-batch', '-'], { input: `${fdb.join('\n')}\n` });
+  for (const dev of ['flannel.1', bridge]) {
+    await runChecked([
+      'ip',
+      'netns',
+      'exec',
+      ns,
+      'sysctl',
+      '-q',
+      '-w',
+      `net.ipv4.conf.${dev.replace('.', '/')}.forwarding=1`,
+    ]);
+  }
+  await addFlannelForwardRules(ns);
+  const record: DockerNetworkRecord = { id, bridge, subnet, gateway, mtu: FLANNEL_MTU };
+  const dir = join(getHostStateDir(host), 'networks');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'flannel.json'), `${JSON.stringify(record)}\n`);
+}
+
+async function addFlannelForwardRules(ns: string): Promise<void> {
+  const ipt = (...args: string[]) => runProcess(['ip', 'netns', 'exec', ns, 'iptables', '-w', ...args]);
+  if ((await ipt('-N', 'FLANNEL-FWD')).code !== 0) return; // no usable iptables here: the chain policy is ACCEPT
+  const comment = ['-m', 'comment', '--comment', 'flanneld forward'];
+  await ipt('-A', 'FORWARD', ...comment, '-j', 'FLANNEL-FWD');
+  await ipt('-A', 'FLANNEL-FWD', '-s', FLANNEL_RANGE, ...comment, '-j', 'ACCEPT');
+  await ipt('-A', 'FLANNEL-FWD', '-d', FLANNEL_RANGE, ...comment, '-j', 'ACCEPT');
 }

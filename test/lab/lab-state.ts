@@ -5,6 +5,10 @@ import { LAB_JSON, type LabHost, STATE_DIR } from './topology.js';
 export interface LabState {
   createdAt: string;
   overlayMtu: number;
+  /** How Weave's connections run (`--sleeve`, or a WEAVE_MTU too large for fastdp). */
+  weaveDatapath?: 'fastdp' | 'sleeve';
+  /** `--weave-password`: connections report encryption. */
+  weaveEncrypted?: boolean;
   namespaces: string[];
   links: string[];
   hosts: { name: LabHost; namespace: string; address: string; sshdPid: number }[];

@@ -11,24 +11,35 @@ import { checkSshd, createClientKey, LAB_HOME, startSshd, writeKnownHosts } from
 import { type LabState, writeLabState } from './lab-state.js';
 import { selectNomadProfile } from './nomad/version-profiles.js';
 import {
-  FLANNEL_MTU,
-  FLANNEL_RANGE,
   getHostAddress,
   getHostNamespace,
   getHostVethName,
+  getWeaveEncryptedOverhead,
   LAB_HOSTS,
   SSH_USER,
   STATE_DIR,
   UNDERLAY_BRIDGE,
   UNDERLAY_MTU,
-  VXLAN_OVERHEAD_BYTES,
   WEAVE_DEFAULT_MTU,
   WEAVE_DEFAULT_SUBNET,
+  WEAVE_FASTDP_OVERHEAD_BYTES,
   WEAVE_RANGE,
+  WEAVE_SLEEVE_ENCRYPTED_OVERHEAD_BYTES,
+  WEAVE_SLEEVE_MTU,
+  WEAVE_SLEEVE_OVERHEAD_BYTES,
 } from './topology.js';
 
 export interface UpOptions {
+  /** WEAVE_MTU: the weave bridge's and containers' MTU (default 1376, or 65535 with `sleeve`). */
   overlayMtu?: number;
+  /** WEAVE_NO_FASTDP: every connection runs sleeve, bridge MTU 65535 unless overlayMtu is given. */
+  sleeve?: boolean;
+  /**
+   * `weave launch --password`: the routers report encrypted connections and apply encryption's MTU rules (fastdp
+   * needs ESP room, else sleeve with NaCl). This machine's kernel has no ESP transform (`ip xfrm state add … esp`
+   * fails), so the lab's packets themselves stay unencrypted: it models what the bot reads, not the cost.
+   */
+  weavePassword?: boolean;
   /** Skip the Nomad/Consul emulators (network-only tests). */
   withoutEmulators?: boolean;
   /** Nomad release the emulated server answers as (test/lab/nomad/version-profiles.ts). @defaultValue 2.0.6 */
@@ -55,15 +66,30 @@ function startMountAnchor(): number {
   return child.pid;
 }
 
+/**
+ * Weave's datapath for every connection: sleeve when launched with WEAVE_NO_FASTDP, or when fastdp's heartbeat
+ * (MTU + 50 bytes) cannot cross the underlay and the connection falls back (site/tasks/manage/fastdp.md: "or else
+ * Weave Net will fall back to Sleeve for that connection").
+ */
+export function getWeaveDatapath(opts: {
+  sleeve?: boolean;
+  weavePassword?: boolean;
+  overlayMtu: number;
+}): 'fastdp' | 'sleeve' {
+  const needed = opts.weavePassword ? getWeaveEncryptedOverhead(opts.overlayMtu) : WEAVE_FASTDP_OVERHEAD_BYTES;
+  return opts.sleeve || opts.overlayMtu + needed > UNDERLAY_MTU ? 'sleeve' : 'fastdp';
+}
+
 /** Values the bash CLIs read (bin/lab-lib.sh sources it). */
-function writeLabEnv(overlayMtu: number, rootPid: number): void {
+function writeLabEnv(overlayMtu: number, datapath: 'fastdp' | 'sleeve', encrypted: boolean, rootPid: number): void {
   const peers = LAB_HOSTS.map((h) => `${h},${getHostAddress(h)},${getWeaveBridgeMac(h)}`).join(' ');
   const env = {
     LAB_OVERLAY_MTU: overlayMtu,
+    LAB_WEAVE_DATAPATH: datapath,
+    LAB_WEAVE_ENCRYPTED: encrypted ? 1 : 0,
+    LAB_SLEEVE_MTU: UNDERLAY_MTU - (encrypted ? WEAVE_SLEEVE_ENCRYPTED_OVERHEAD_BYTES : WEAVE_SLEEVE_OVERHEAD_BYTES),
     LAB_WEAVE_RANGE: WEAVE_RANGE,
     LAB_WEAVE_DEFAULT_SUBNET: WEAVE_DEFAULT_SUBNET,
-    LAB_FLANNEL_RANGE: FLANNEL_RANGE,
-    LAB_FLANNEL_MTU: FLANNEL_MTU,
     LAB_PEERS: peers,
     LAB_ROOT_PID: rootPid,
   };
@@ -72,23 +98,30 @@ function writeLabEnv(overlayMtu: number, rootPid: number): void {
 }
 
 function checkOverlayMtu(mtu: number): void {
-  const max = UNDERLAY_MTU - VXLAN_OVERHEAD_BYTES;
-  if (!Number.isInteger(mtu) || mtu < 576 || mtu > max) {
-    throw new Error(`--overlay-mtu must be an integer from 576 to ${max} (underlay ${UNDERLAY_MTU} minus VXLAN)`);
+  // Weave accepts any WEAVE_MTU a Linux bridge takes; one too large for fastdp makes connections fall back to sleeve.
+  if (!Number.isInteger(mtu) || mtu < 576 || mtu > WEAVE_SLEEVE_MTU) {
+    throw new Error(`--overlay-mtu must be an integer from 576 to ${WEAVE_SLEEVE_MTU}`);
   }
 }
 
 /** Tears down any previous lab, then builds hosts, overlays, sshd, emulators and the bot config. */
 export async function upLab(opts: UpOptions = {}): Promise<LabState> {
-  const overlayMtu = opts.overlayMtu ?? WEAVE_DEFAULT_MTU;
+  const overlayMtu = opts.overlayMtu ?? (opts.sleeve ? WEAVE_SLEEVE_MTU : WEAVE_DEFAULT_MTU);
   checkOverlayMtu(overlayMtu);
   const nomad = selectNomadProfile(opts.nomadVersion);
+  const datapath = getWeaveDatapath({
+    overlayMtu,
+    ...(opts.sleeve ? { sleeve: true } : {}),
+    ...(opts.weavePassword ? { weavePassword: true } : {}),
+  });
   if (shouldLockLab()) await holdLabLock();
   await downLab({ keepLock: true });
   mkdirSync(STATE_DIR, { recursive: true });
   const state: LabState = {
     createdAt: new Date().toISOString(),
     overlayMtu,
+    weaveDatapath: datapath,
+    weaveEncrypted: opts.weavePassword === true,
     namespaces: [],
     links: [UNDERLAY_BRIDGE],
     hosts: [],
@@ -110,7 +143,7 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   const anchorPid = startMountAnchor();
   state.pids.push(anchorPid);
   writeLabState(state);
-  writeLabEnv(overlayMtu, anchorPid);
+  writeLabEnv(overlayMtu, datapath, opts.weavePassword === true, anchorPid);
   await createClientKey();
   addLabAccount(LAB_HOME);
   state.account = SSH_USER;

@@ -33,13 +33,39 @@ export const UNDERLAY_MTU = 9000;
 export const VXLAN_OVERHEAD_BYTES = 50;
 /** Weave's default MTU (1460 GCE underlay minus VXLAN and ESP overhead). */
 export const WEAVE_DEFAULT_MTU = 1376;
+/** Weave's bridge MTU in sleeve mode (WEAVE_NO_FASTDP without WEAVE_MTU): weave v2.8.1 net/bridge.go:317-318. */
+export const WEAVE_SLEEVE_MTU = 65535;
+/**
+ * Bytes sleeve puts around an overlay frame without encryption: UDP+IPv4 28, the sender's peer name 6 (the
+ * NonEncryptor prefix), the frame header 6+6+2, inner Ethernet 14 (router/sleeve.go:49-50,
+ * router/frame_crypto.go:48-54): the path MTU it verifies is the underlay's − 62 ("Effective MTU verified at 8939"
+ * on AWS's 9001, kubernetes/kops#2600).
+ */
+export const WEAVE_SLEEVE_OVERHEAD_BYTES = 62;
+/**
+ * The same with a password: NaCl adds the peer name 6, a sequence number 8 and secretbox's 16 instead of the bare
+ * name (router/frame_crypto.go:119-121, sleeve.go:298-307): underlay − 86.
+ */
+export const WEAVE_SLEEVE_ENCRYPTED_OVERHEAD_BYTES = 86;
+/**
+ * Encrypted fastdp carries ESP too: MTU + 84, plus ESP padding to 4 bytes for an MTU not divisible by four (the
+ * documented "84-87 bytes", site/tasks/manage/fastdp.md; net/bridge.go:381-389 counts 34 bytes of ESP).
+ */
+export function getWeaveEncryptedOverhead(mtu: number): number {
+  return 84 + ((4 - (mtu % 4)) % 4);
+}
+/** fastdp needs its MTU + 50 bytes on the underlay or the connection falls back to sleeve (router/fastdp.go:785). */
+export const WEAVE_FASTDP_OVERHEAD_BYTES = 50;
 export const WEAVE_VNI = 42;
 export const WEAVE_PORT = 6784;
 export const WEAVE_RANGE = '10.32.0.0/16';
 export const WEAVE_DEFAULT_SUBNET = '10.32.0.0/24';
-export const FLANNEL_VNI = 43;
+/** flannel's VXLAN defaults: VNI 1 (flannel pkg/backend/vxlan/vxlan.go:75), port 0 = the kernel's 8472. */
+export const FLANNEL_VNI = 1;
 export const FLANNEL_PORT = 8472;
-export const FLANNEL_RANGE = '10.33.0.0/16';
+/** The flannel network (as kube-flannel.yml's `Network: 10.244.0.0/16`); each host leases one /24 of it. */
+export const FLANNEL_RANGE = '10.244.0.0/16';
+/** flannel.1's MTU and FLANNEL_MTU: the external interface's MTU − 50 (pkg/backend/vxlan/device.go:63). */
 export const FLANNEL_MTU = UNDERLAY_MTU - VXLAN_OVERHEAD_BYTES;
 export const DOCKER_BRIDGE_CIDR = '172.17.0.1/16';
 
@@ -56,6 +82,19 @@ export const LAB_TENANTS = [
 /** Namespace of a lab host, e.g. `nl-u1`. */
 export function getHostNamespace(host: LabHost): string {
   return `${NAME_PREFIX}${host}`;
+}
+
+/**
+ * A host's flannel lease: u1 -> 10.244.1.0/24. flannel skips the network's first subnet (SubnetMin defaults to
+ * the second, flannel pkg/subnet/config.go) and hands leases out in no fixed order; the lab's order is fixed.
+ */
+export function getFlannelSubnet(host: LabHost): string {
+  return `10.244.${LAB_HOSTS.indexOf(host) + 1}.0/24`;
+}
+
+/** MAC of a host's flannel.1 (flannel picks a random one and publishes it in its lease as VtepMAC). */
+export function getFlannelVtepMac(host: LabHost): string {
+  return `16:66:6c:61:6e:0${LAB_HOSTS.indexOf(host) + 1}`;
 }
 
 /** Underlay address of a lab host: u1 -> 192.168.56.11. */

@@ -40,3 +40,7 @@ export const TOOL = /[a-zA-Z0-9][a-zA-Z0-9_.+-]{0,63}/;
 export const HTTP_TARGET = new RegExp(`${IPV4.source}(?::${PORT.source})?`);
 /** Path of a file below the web root (no `..` segments). */
 export const URL_PATH = /(?:[a-zA-Z0-9_-][a-zA-Z0-9_.-]*)(?:\/[a-zA-Z0-9_-][a-zA-Z0-9_.-]*)*/;
+/** An absolute file path without `..` segments (e.g. the bench payload below a web root). */
+export const ABS_PATH = /(?:\/[a-zA-Z0-9_-][a-zA-Z0-9_.-]*){1,16}/;
+/** A byte count (1 B – 99 GB). */
+export const BYTE_COUNT = /[1-9][0-9]{0,10}/;

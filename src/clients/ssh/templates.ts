@@ -1,5 +1,7 @@
 import { defineTemplate, flag, list, value } from './argv.js';
 import {
+  ABS_PATH,
+  BYTE_COUNT,
   CIDR,
   CONTAINER,
   CONTAINER_ID,
@@ -125,12 +127,6 @@ defineTemplate({
   params: { container: value(CONTAINER), dev: value(INTERFACE, true) },
 });
 defineTemplate({
-  name: 'docker.exec.ip-link',
-  purpose: 'interfaces and MTUs inside a container',
-  argv: ['docker', 'exec', '{container}', 'ip', '-o', 'link', 'show'],
-  params: { container: value(CONTAINER) },
-});
-defineTemplate({
   name: 'ip.link.show',
   purpose: 'interfaces and MTUs of the host (underlay MTU)',
   argv: ['ip', '-o', 'link', 'show'],
@@ -177,7 +173,7 @@ defineTemplate({
 });
 defineTemplate({
   name: 'docker.exec.iperf3.client',
-  purpose: 'iperf3 client run from a container, JSON output, first second omitted; -u -b 0 for UDP',
+  purpose: 'iperf3 client run from a container, JSON output, first second omitted (-O 1) unless told; -u -b 0 for UDP',
   argv: [
     'docker',
     'exec',
@@ -186,8 +182,7 @@ defineTemplate({
     '-c',
     '{ip}',
     '-J',
-    '-O',
-    '1',
+    { if: 'omit', argv: ['-O', '1'] },
     '-t',
     '{seconds}',
     { if: 'port', argv: ['-p', '{port}'] },
@@ -201,13 +196,8 @@ defineTemplate({
     port: value(PORT, true),
     streams: value(STREAMS, true),
     udp: flag(),
+    omit: flag(),
   },
-});
-defineTemplate({
-  name: 'docker.exec.wget.headers',
-  purpose: 'HTTP GET of one file from a container, response headers on stderr (Content-Length gives the bytes)',
-  argv: ['docker', 'exec', '{container}', 'wget', '-S', '-q', '-O', '/dev/null', 'http://{target}/{file}'],
-  params: { container: value(CONTAINER), target: value(HTTP_TARGET), file: value(URL_PATH) },
 });
 defineTemplate({
   name: 'docker.ps.all.benchRuns',
@@ -247,4 +237,61 @@ defineTemplate({
   purpose: 'whether a tool exists on the host (`command -v` is a shell builtin, so `which`)',
   argv: ['which', '{tool}'],
   params: { tool: value(TOOL) },
+});
+defineTemplate({
+  name: 'docker.exec.bench.payload',
+  purpose: 'create the HTTP bench payload (random bytes) inside the HTTP server container, below its web root',
+  argv: [
+    'docker',
+    'exec',
+    '{container}',
+    'sh',
+    '-c',
+    'head -c "$1" /dev/urandom > "$2"',
+    'netops-payload',
+    '{bytes}',
+    '{path}',
+  ],
+  params: { container: value(CONTAINER), bytes: value(BYTE_COUNT), path: value(ABS_PATH) },
+});
+defineTemplate({
+  name: 'docker.exec.curl.timed',
+  purpose: 'HTTP GET from a container, timed by curl inside it: "<status> <bytes> <pretransfer s> <total s>"',
+  argv: [
+    'docker',
+    'exec',
+    '{container}',
+    'curl',
+    '-sS',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code} %{size_download} %{time_pretransfer} %{time_total}\\n',
+    'http://{target}/{file}',
+  ],
+  params: { container: value(CONTAINER), target: value(HTTP_TARGET), file: value(URL_PATH) },
+});
+defineTemplate({
+  name: 'docker.exec.iperf3.version',
+  purpose: 'iperf3 version inside a bench container (loss figures need the same version, 3.14+, on both ends)',
+  argv: ['docker', 'exec', '{container}', 'iperf3', '--version'],
+  params: { container: value(CONTAINER) },
+});
+defineTemplate({
+  name: 'docker.exec.cat.route',
+  purpose: "a container's IPv4 routes, to find the interface its overlay address lives on (no `ip` needed)",
+  argv: ['docker', 'exec', '{container}', 'cat', '/proc/net/route'],
+  params: { container: value(CONTAINER) },
+});
+defineTemplate({
+  name: 'docker.exec.cat.mtu',
+  purpose: "MTU of one interface inside a container (the overlay's, as containers see it)",
+  argv: ['docker', 'exec', '{container}', 'cat', '/sys/class/net/{dev}/mtu'],
+  params: { container: value(CONTAINER), dev: value(INTERFACE) },
+});
+defineTemplate({
+  name: 'cat.net.speed',
+  purpose: "link speed in Mbit/s of a host interface (the underlay's), for the conditions of published figures",
+  argv: ['cat', '/sys/class/net/{dev}/speed'],
+  params: { dev: value(INTERFACE) },
 });

@@ -1,30 +1,41 @@
 import { buildCommand, type SshPool } from '../../clients/ssh/index.js';
 import { isNetopsError } from '../../errors.js';
-import { BenchError, firstLineOf } from './bench-error.js';
+import { BenchError, firstLineOf, missingExecutable, ToolMissingError } from './bench-error.js';
 import type { BenchLeg } from './bench-types.js';
 
 /** Label on every bench container; its value is the run ID. */
 export const BENCH_LABEL = 'netops.bench';
 
-/** Images the bench runs; configurable because registries and mirrors differ between sites. */
+/** Images the bench runs (config `bench.images`); configurable because registries and mirrors differ. */
 export interface BenchImages {
-  /** ENTRYPOINT iperf3 (server with `-s`, client via `docker exec … iperf3 -c`). */
+  /** ENTRYPOINT iperf3: the server (`-s`), and the client unless {@link iperf3Client} differs. */
   iperf3: string;
-  /** HTTP server on :80 serving `httpFile`. */
-  http: string;
-  /** A small image with `wget` and `ip` (busybox) for the HTTP client and reading the overlay MTU. */
+  /** ENTRYPOINT iperf3 on the client side (an idle `-s`; the client runs via `docker exec … iperf3 -c`). */
+  iperf3Client: string;
+  /** HTTP server on :80 serving {@link BenchHttp.webRoot}, with `sh` and `head` to create the payload. */
+  httpServer: string;
+  /** HTTP client with `curl` (times each fetch inside the container) and `cat` (reads the overlay MTU). */
   httpClient: string;
-  /** File fetched for the HTTP test, below the server's web root. */
-  httpFile: string;
 }
 
-/** The lab's and Docker Hub's names. */
+/** The HTTP test's payload (config `bench.http`). */
+export interface BenchHttp {
+  /** Size of the file created in the server container, MiB. */
+  payloadMB: number;
+  /** The server image's document root. */
+  webRoot: string;
+}
+
+/** Docker Hub's published images: networkstatic/iperf3 and nginx (which carries curl for the client side). */
 export const DEFAULT_BENCH_IMAGES: BenchImages = Object.freeze({
   iperf3: 'networkstatic/iperf3',
-  http: 'nginx',
-  httpClient: 'busybox',
-  httpFile: '100M.bin',
+  iperf3Client: 'networkstatic/iperf3',
+  httpServer: 'nginx',
+  httpClient: 'nginx',
 });
+
+/** nginx's document root in the official image (its default.conf). */
+export const DEFAULT_BENCH_HTTP: BenchHttp = Object.freeze({ payloadMB: 100, webRoot: '/usr/share/nginx/html' });
 
 /** How containers join a network: `-e WEAVE_CIDR=net:<cidr>` (Weave proxy) or `--net=<name>`. */
 export interface NetworkAttachment {
@@ -80,6 +91,17 @@ export async function startBenchContainer(
   if (IMAGE_MISSING.test(`${r.stderr}\n${r.stdout}`)) {
     throw new BenchError(`${c.host} cannot run ${tool}: image ${c.image} is not available there (docker: ${reason})`);
   }
+  const missing = missingExecutable(`${r.stderr}\n${r.stdout}`);
+  if (missing && missing === c.args[0] && missing.startsWith('-')) {
+    // No ENTRYPOINT: Docker ran the first argument, an option of the tool (`-s`), as the program.
+    throw new ToolMissingError(
+      c.image,
+      c.host,
+      tool,
+      `its ENTRYPOINT must be ${tool}; Docker ran "${missing}" instead`,
+    );
+  }
+  if (missing) throw new ToolMissingError(c.image, c.host, missing, `the ${c.role} container runs it`);
   throw new BenchError(`starting the ${c.role} container on ${c.host} failed: ${reason || `exit ${r.code}`}`);
 }
 

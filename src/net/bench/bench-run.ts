@@ -28,11 +28,16 @@ export interface BenchRunInput {
   durationMs: number;
   streams: number;
   repeat: number;
-  httpFile: string;
   signal: AbortSignal;
   progress(step: string): Promise<void>;
   /** @defaultValue 1000 */
   sampleIntervalMs?: number;
+  /**
+   * Whether UDP runs omit the first second like TCP. False for iperf3 clients older than 3.11, which print no
+   * receiver sum for UDP: the receiver figure is then derived from the loss, which --omit makes wrong before 3.14
+   * (esnet/iperf PR #1498). @defaultValue true
+   */
+  udpOmit?: boolean;
   /** Run only these tests (the accuracy benchmark needs TCP and UDP only). @defaultValue all */
   only?: readonly BenchTest[];
   now?: () => number;
@@ -42,6 +47,8 @@ export interface BenchRunInput {
 interface Sample {
   mbps?: number;
   lostPercent?: number;
+  datagramBytes?: number;
+  fetchMs?: number;
   error?: string;
   containerGone?: boolean;
   usage: PairUsage;
@@ -89,7 +96,8 @@ async function measure(input: BenchRunInput, test: BenchTest, leg: BenchLeg, sam
   const { value: o, usage } = await withUsage(
     sampled ? input : undefined,
     async (): Promise<
-      { ok: true; mbps: number; lostPercent?: number } | { ok: false; error: string; containerGone?: boolean }
+      | { ok: true; mbps: number; lostPercent?: number; blksize?: number; medianFetchMs?: number }
+      | { ok: false; error: string; containerGone?: boolean }
     > => {
       if (test === 'http') {
         const h = input.setup.http[leg];
@@ -98,8 +106,9 @@ async function measure(input: BenchRunInput, test: BenchTest, leg: BenchLeg, sam
           {
             host: h.client.host,
             container: h.client.name,
+            image: h.client.image,
             target: h.target,
-            file: input.httpFile,
+            file: input.setup.httpFile,
             durationMs: input.durationMs,
           },
           input.signal,
@@ -117,13 +126,20 @@ async function measure(input: BenchRunInput, test: BenchTest, leg: BenchLeg, sam
           seconds,
           ...(test === 'tcpMulti' ? { streams: input.streams } : {}),
           udp: test === 'udp',
+          omit: test !== 'udp' || input.udpOmit !== false,
         },
         input.signal,
       );
     },
   );
   if (!o.ok) return { error: o.error, ...(o.containerGone ? { containerGone: true } : {}), usage };
-  return { mbps: o.mbps, ...(o.lostPercent !== undefined ? { lostPercent: o.lostPercent } : {}), usage };
+  return {
+    mbps: o.mbps,
+    ...(o.lostPercent !== undefined ? { lostPercent: o.lostPercent } : {}),
+    ...(o.blksize !== undefined ? { datagramBytes: o.blksize } : {}),
+    ...(o.medianFetchMs !== undefined ? { fetchMs: o.medianFetchMs } : {}),
+    usage,
+  };
 }
 
 /**
@@ -162,7 +178,7 @@ async function withUsage<T>(
 async function restartClient(input: BenchRunInput, test: BenchTest, leg: BenchLeg): Promise<void> {
   const c: BenchContainer = test === 'http' ? input.setup.http[leg].client : input.setup.iperf[leg].client;
   await input.ssh.run(c.host, buildCommand('docker.rm', { name: c.name }), { signal: input.signal });
-  await startBenchContainer(input.ssh, input.runId, c, test === 'http' ? 'wget' : 'iperf3', input.signal).catch(() => {
+  await startBenchContainer(input.ssh, input.runId, c, test === 'http' ? 'curl' : 'iperf3', input.signal).catch(() => {
     // The next measurement reports the container as gone again; nothing more to do here.
   });
 }
@@ -183,8 +199,12 @@ export function summarize(test: BenchTest, samples: Record<BenchLeg, Sample[]>):
     const server = meanUsage(samples[leg].map((s) => s.usage.server));
     return { ...(client ? { client } : {}), ...(server ? { server } : {}) };
   };
-  const lost = (leg: BenchLeg) =>
-    medianOf(samples[leg].flatMap((s) => (s.lostPercent === undefined ? [] : [s.lostPercent])));
+  const medianField = (leg: BenchLeg, field: 'lostPercent' | 'datagramBytes' | 'fetchMs') =>
+    medianOf(samples[leg].flatMap((s) => (s[field] === undefined ? [] : [s[field]]))) ?? null;
+  const perLeg = (field: 'lostPercent' | 'datagramBytes' | 'fetchMs') => ({
+    overlay: medianField('overlay', field),
+    bare: medianField('bare', field),
+  });
   return {
     test,
     bareMbps: bare ?? null,
@@ -192,7 +212,8 @@ export function summarize(test: BenchTest, samples: Record<BenchLeg, Sample[]>):
     ratio: ratio ?? null,
     rating: ratio === undefined ? null : rateRatio(ratio),
     samples: { overlay: mbps('overlay'), bare: mbps('bare') },
-    ...(test === 'udp' ? { lostPercent: { overlay: lost('overlay') ?? null, bare: lost('bare') ?? null } } : {}),
+    ...(test === 'udp' ? { lostPercent: perLeg('lostPercent'), datagramBytes: perLeg('datagramBytes') } : {}),
+    ...(test === 'http' ? { fetchMs: perLeg('fetchMs') } : {}),
     usage: { overlay: usage('overlay'), bare: usage('bare') },
     errors,
   };

@@ -3,6 +3,7 @@ import type { ClusterHost } from '../cluster.js';
 import { addressOf, parseWeavePs } from '../weave-ps.js';
 import {
   type BenchContainer,
+  type BenchHttp,
   type BenchImages,
   type BenchRole,
   benchContainerName,
@@ -11,7 +12,9 @@ import {
 } from './bench-containers.js';
 import { BenchError, firstLineOf } from './bench-error.js';
 import type { BenchLeg, NetworkKind } from './bench-types.js';
+import { createHttpPayload } from './http-payload.js';
 import { parseIpAddrs, parseIpLinks } from './ip-output.js';
+import { findDirectInterface, parseProcNetRoute } from './proc-net-route.js';
 
 /** The network under test, as the bench needs it from config. */
 export interface BenchNetwork {
@@ -29,6 +32,8 @@ export interface BenchSetup {
   containers: BenchContainer[];
   iperf: Record<BenchLeg, { serverIp: string; port: number; client: BenchContainer }>;
   http: Record<BenchLeg, { target: string; client: BenchContainer }>;
+  /** The payload file below the HTTP servers' web root. */
+  httpFile: string;
 }
 
 /** How containers join the network under test. */
@@ -57,6 +62,7 @@ export async function startBenchContainers(input: {
   client: ClusterHost;
   server: ClusterHost;
   images: BenchImages;
+  http: BenchHttp;
   ports: { bareServer: number; bareClient: number };
   signal: AbortSignal;
 }): Promise<BenchSetup> {
@@ -75,17 +81,21 @@ export async function startBenchContainers(input: {
   const legs: BenchLeg[] = ['overlay', 'bare'];
   const serverSide = legs.flatMap((leg) => [
     make(server, 'iperf-server', leg, images.iperf3, ['-s', '-p', String(iperfPort(leg))]),
-    make(server, 'http-server', leg, images.http, []),
+    make(server, 'http-server', leg, images.httpServer, []),
   ]);
   const clientSide = legs.flatMap((leg) => [
-    make(client, 'iperf-client', leg, images.iperf3, ['-s', '-p', String(leg === 'bare' ? ports.bareClient : 5201)]),
+    make(client, 'iperf-client', leg, images.iperf3Client, [
+      '-s',
+      '-p',
+      String(leg === 'bare' ? ports.bareClient : 5201),
+    ]),
     make(client, 'http-client', leg, images.httpClient, ['sleep', '86400']),
   ]);
   const tools: Record<BenchRole, string> = {
     'iperf-server': 'iperf3',
     'iperf-client': 'iperf3',
     'http-server': 'the HTTP server',
-    'http-client': 'wget',
+    'http-client': 'curl',
   };
   const startAll = async (list: BenchContainer[]) => {
     for (const c of list) await startBenchContainer(ssh, runId, c, tools[c.role], signal);
@@ -98,9 +108,11 @@ export async function startBenchContainers(input: {
     [...serverSide, ...clientSide].find((c) => c.role === role && c.leg === leg) as BenchContainer;
   const ipOf = async (c: BenchContainer) =>
     c.leg === 'bare' ? server.address : await overlayIpOf(ssh, c, network, signal);
-  const [iperfOverlayIp, httpOverlayIp] = await Promise.all([
+  const [iperfOverlayIp, httpOverlayIp, httpFile] = await Promise.all([
     ipOf(find('iperf-server', 'overlay')),
     ipOf(find('http-server', 'overlay')),
+    createHttpPayload(ssh, find('http-server', 'overlay'), input.http, runId, signal),
+    createHttpPayload(ssh, find('http-server', 'bare'), input.http, runId, signal),
   ]);
   return {
     containers: [...serverSide, ...clientSide],
@@ -112,11 +124,12 @@ export async function startBenchContainers(input: {
       overlay: { target: httpOverlayIp, client: find('http-client', 'overlay') },
       bare: { target: server.address, client: find('http-client', 'bare') },
     },
+    httpFile,
   };
 }
 
 /** The container's address on the network under test: `weave ps` in proxy mode, else `docker inspect`. */
-async function overlayIpOf(
+export async function overlayIpOf(
   ssh: Pick<SshPool, 'run'>,
   c: BenchContainer,
   network: BenchNetwork,
@@ -153,37 +166,68 @@ async function overlayIpOf(
   return ip;
 }
 
-/** MTUs the analysis needs: each host's underlay NIC (the one carrying its config address) and the overlay's. */
+/** What the analysis needs of the hosts' underlay: the NIC carrying each host's config address, its MTU and speed. */
+export interface UnderlayFacts {
+  host: string;
+  iface?: string;
+  mtu?: number;
+  /** Link speed in Mbit/s (`/sys/class/net/<iface>/speed`); undefined when the driver reports none. */
+  speedMbps?: number;
+}
+
+/**
+ * MTUs the analysis needs: each host's underlay NIC (the one carrying its config address, with its speed) and the
+ * overlay's as a container sees it. The overlay interface is found, not configured: it is the one the probe
+ * container's own overlay address is directly reachable through (`/proc/net/route`: eth0 under flannel, ethwe
+ * under Weave's proxy, ethwe0 with its plugin); the configured `interface` is only the fallback.
+ */
 export async function readMtus(input: {
   ssh: Pick<SshPool, 'run'>;
   hosts: readonly ClusterHost[];
-  /** A container on the network under test that has `ip` (the busybox HTTP client). */
+  /** A container on the network under test with `cat` (the HTTP client). */
   probe: BenchContainer;
   network: BenchNetwork;
   signal: AbortSignal;
-}): Promise<{
-  underlay: Array<{ host: string; iface?: string; mtu?: number }>;
-  overlay?: number;
-  overlayIface?: string;
-}> {
+}): Promise<{ underlay: UnderlayFacts[]; overlay?: number; overlayIface?: string; problem?: string }> {
   const { ssh, signal } = input;
-  const underlay = await Promise.all(
-    input.hosts.map(async (h) => {
-      const [addrs, links] = await Promise.all([
-        ssh.run(h.name, buildCommand('ip.addr.show'), { signal }),
-        ssh.run(h.name, buildCommand('ip.link.show'), { signal }),
-      ]);
-      const iface = parseIpAddrs(addrs.stdout).find((a) => a.address === h.address)?.iface;
-      const mtu = parseIpLinks(links.stdout).find((l) => l.name === iface)?.mtu;
-      return { host: h.name, ...(iface ? { iface } : {}), ...(mtu ? { mtu } : {}) };
-    }),
-  );
+  const underlay = await Promise.all(input.hosts.map((h) => readUnderlay(ssh, h, signal)));
   if (input.network.attach === 'host') return { underlay };
-  const r = await ssh.run(input.probe.host, buildCommand('docker.exec.ip-link', { container: input.probe.name }), {
+  const { probe } = input;
+  const ip = await overlayIpOf(ssh, probe, input.network, signal);
+  const routes = await ssh.run(probe.host, buildCommand('docker.exec.cat.route', { container: probe.name }), {
     signal,
   });
-  const links = parseIpLinks(r.stdout).filter((l) => l.name !== 'lo');
-  const wanted = input.network.interface;
-  const link = wanted ? links.find((l) => l.name === wanted) : links[0];
-  return { underlay, ...(link ? { overlay: link.mtu, overlayIface: link.name } : {}) };
+  const iface = findDirectInterface(parseProcNetRoute(routes.stdout), ip) ?? input.network.interface;
+  if (!iface) {
+    return { underlay, problem: `no interface of ${probe.name} on ${probe.host} carries ${ip}` };
+  }
+  const r = await ssh.run(probe.host, buildCommand('docker.exec.cat.mtu', { container: probe.name, dev: iface }), {
+    signal,
+  });
+  const mtu = Number(r.stdout.trim());
+  if (r.code !== 0 || !Number.isInteger(mtu) || mtu <= 0) {
+    return {
+      underlay,
+      overlayIface: iface,
+      problem: `reading the MTU of ${iface} in ${probe.image} on ${probe.host} failed: ${firstLineOf(r.stderr) || 'no number'}`,
+    };
+  }
+  return { underlay, overlay: mtu, overlayIface: iface };
+}
+
+async function readUnderlay(ssh: Pick<SshPool, 'run'>, h: ClusterHost, signal: AbortSignal): Promise<UnderlayFacts> {
+  const [addrs, links] = await Promise.all([
+    ssh.run(h.name, buildCommand('ip.addr.show'), { signal }),
+    ssh.run(h.name, buildCommand('ip.link.show'), { signal }),
+  ]);
+  const iface = parseIpAddrs(addrs.stdout).find((a) => a.address === h.address)?.iface;
+  const mtu = parseIpLinks(links.stdout).find((l) => l.name === iface)?.mtu;
+  let speedMbps: number | undefined;
+  if (iface) {
+    const speed = await ssh.run(h.name, buildCommand('cat.net.speed', { dev: iface }), { signal });
+    const n = Number(speed.stdout.trim());
+    // Drivers without a speed report -1 or fail the read (EINVAL).
+    if (speed.code === 0 && Number.isInteger(n) && n > 0) speedMbps = n;
+  }
+  return { host: h.name, ...(iface ? { iface } : {}), ...(mtu ? { mtu } : {}), ...(speedMbps ? { speedMbps } : {}) };
 }

@@ -42,8 +42,12 @@ export interface TestResult {
   rating: Rating | null;
   /** Every repeat's Mbit/s, per leg. */
   samples: Record<BenchLeg, number[]>;
-  /** UDP: median datagram loss per leg, percent. */
+  /** UDP: median datagram loss per leg, percent (shown only when the iperf3 versions make it reliable). */
   lostPercent?: Record<BenchLeg, number | null>;
+  /** UDP: datagram payload size per leg (iperf3's blksize: with -b 0 the control connection's MSS). */
+  datagramBytes?: Record<BenchLeg, number | null>;
+  /** HTTP: median time of one fetch per leg, ms (a payload fetched in a few ms measures start-up, not the link). */
+  fetchMs?: Record<BenchLeg, number | null>;
   /** Host usage during this test, per leg (averaged over repeats). */
   usage: Record<BenchLeg, PairUsage>;
   /** Failures, e.g. "overlay repeat 1: iperf3 client died (container … is not running)". */

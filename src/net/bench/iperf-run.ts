@@ -11,6 +11,8 @@ export interface IperfRunSpec {
   seconds: number;
   streams?: number;
   udp?: boolean;
+  /** Omit the first second (-O 1, knb's setting). @defaultValue true */
+  omit?: boolean;
 }
 
 /** A fresh server may not listen yet, or still be finishing the previous test: both are worth a short retry. */
@@ -18,7 +20,7 @@ const TRANSIENT = /Connection refused|server is busy|unable to receive control m
 const CONTAINER_GONE = /is not running|No such container/i;
 
 /**
- * Runs `docker exec <container> iperf3 -c … -J -O 1` on a host and parses the result. Failures come back as
+ * Runs `docker exec <container> iperf3 -c … -J [-O 1]` on a host and parses the result. Failures come back as
  * `{ ok: false, error }` with a reason an operator can act on (the client container died, iperf3 missing, …);
  * only cancellation throws.
  */
@@ -35,6 +37,7 @@ export async function runIperfClient(
     seconds: spec.seconds,
     ...(spec.streams && spec.streams > 1 ? { streams: spec.streams } : {}),
     udp: spec.udp === true,
+    omit: spec.omit !== false,
   });
   // -O 1 runs one extra second; the rest is SSH and docker exec start-up.
   const timeoutMs = (spec.seconds + 1) * 1000 + 30_000;

@@ -12,6 +12,10 @@ export type Iperf3Outcome =
       jitterMs?: number;
       /** TCP only: sender retransmits. */
       retransmits?: number;
+      /** UDP: the datagram payload size used (`start.test_start.blksize`; with -b 0, the control connection's MSS). */
+      blksize?: number;
+      /** `start.version`, e.g. `iperf 3.9`. */
+      version?: string;
     }
   | { ok: false; error: string };
 
@@ -24,7 +28,7 @@ interface Iperf3Sum {
 }
 
 interface Iperf3Json {
-  start?: { test_start?: { protocol?: string; num_streams?: number } };
+  start?: { version?: string; test_start?: { protocol?: string; num_streams?: number; blksize?: number } };
   end?: { sum_received?: Iperf3Sum; sum_sent?: Iperf3Sum; sum?: Iperf3Sum };
   error?: string;
 }
@@ -32,8 +36,8 @@ interface Iperf3Json {
 /**
  * Parses the output of `iperf3 -J` (client side). Tolerates what iperf3 really prints: text appended after the
  * JSON (esnet/iperf#1143), bare `nan` numbers in old builds (#826), and the top-level `error` key of a failed
- * run (#545). TCP throughput is `end.sum_received`; UDP takes the receiver's sum when present (3.x ≥ 3.12)
- * and otherwise the sender's `end.sum` less the lost share.
+ * run (#545). TCP throughput is `end.sum_received`; UDP takes the receiver's sum when present (since 3.11, esnet/iperf
+ * commit 0d078c4a) and otherwise the sender's `end.sum` less the lost share (3.10 and older print only `sum`).
  */
 export function parseIperf3Output(stdout: string): Iperf3Outcome {
   const doc = extractJsonObject(stdout);
@@ -51,6 +55,7 @@ export function parseIperf3Output(stdout: string): Iperf3Outcome {
   const protocol = json.start?.test_start?.protocol?.toLowerCase() === 'udp' ? 'udp' : 'tcp';
   const streams = json.start?.test_start?.num_streams ?? 1;
   const end = json.end ?? {};
+  const version = typeof json.start?.version === 'string' ? { version: json.start.version } : {};
   if (protocol === 'tcp') {
     const bps = end.sum_received?.bits_per_second;
     if (!isFiniteNumber(bps)) return { ok: false, error: 'iperf3 JSON has no end.sum_received.bits_per_second' };
@@ -60,12 +65,15 @@ export function parseIperf3Output(stdout: string): Iperf3Outcome {
       streams,
       mbps: bps / 1e6,
       ...(isFiniteNumber(end.sum_sent?.retransmits) ? { retransmits: end.sum_sent.retransmits } : {}),
+      ...version,
     };
   }
-  return readUdp(end, streams);
+  const udp = readUdp(end, streams);
+  const blksize = json.start?.test_start?.blksize;
+  return udp.ok ? { ...udp, ...(isFiniteNumber(blksize) && blksize > 0 ? { blksize } : {}), ...version } : udp;
 }
 
-/** UDP: the receiver's sum when iperf3 prints one (≥ 3.12), else the sender's `end.sum` less the lost share. */
+/** UDP: the receiver's sum when iperf3 prints one (≥ 3.11), else the sender's `end.sum` less the lost share. */
 function readUdp(end: NonNullable<Iperf3Json['end']>, streams: number): Iperf3Outcome {
   const received = end.sum_received && isFiniteNumber(end.sum_received.packets) ? end.sum_received : undefined;
   const sum = end.sum;
@@ -73,6 +81,14 @@ function readUdp(end: NonNullable<Iperf3Json['end']>, streams: number): Iperf3Ou
   const jitterMs = received?.jitter_ms ?? sum?.jitter_ms;
   let bps = received?.bits_per_second;
   if (!isFiniteNumber(bps) && isFiniteNumber(sum?.bits_per_second)) {
+    // Before 3.11 the receiver's rate is the sender's less the lost share; a share outside 0–100 % is the --omit
+    // miscount (fixed in 3.14) and would make the figure up.
+    if (isFiniteNumber(lostPercent) && (lostPercent < 0 || lostPercent > 100)) {
+      return {
+        ok: false,
+        error: `iperf3 printed no UDP receiver sum (added in 3.11) and an impossible loss of ${lostPercent.toFixed(1)} %: the receiver rate cannot be derived`,
+      };
+    }
     bps = sum.bits_per_second * (1 - (isFiniteNumber(lostPercent) ? lostPercent : 0) / 100);
   }
   if (!isFiniteNumber(bps)) return { ok: false, error: 'iperf3 JSON has no UDP end.sum' };

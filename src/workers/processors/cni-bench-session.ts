@@ -1,10 +1,12 @@
 import type { SshPool } from '../../clients/ssh/index.js';
 import type { CniBenchArgs } from '../../commands/specs/cni-bench.js';
 import type { Logger } from '../../logging.js';
-import { type BenchImages, sweepStaleBenchContainers } from '../../net/bench/bench-containers.js';
+import { type BenchHttp, type BenchImages, sweepStaleBenchContainers } from '../../net/bench/bench-containers.js';
+import { readIperf3Versions, readWeaveLinks } from '../../net/bench/bench-facts.js';
 import { measureIdle, runBenchTests } from '../../net/bench/bench-run.js';
 import { type BenchNetwork, readMtus, startBenchContainers } from '../../net/bench/bench-setup.js';
-import { analyzeMtu } from '../../net/bench/mtu-advice.js';
+import { compareVersions } from '../../net/bench/iperf3-version.js';
+import { analyzeMtu, summarizeDatapath } from '../../net/bench/mtu-advice.js';
 import type { ClusterHost } from '../../net/cluster.js';
 import type { CniBenchOutcome } from '../../report/cni-bench-report.js';
 import type { ProcessorContext } from '../processor.js';
@@ -17,6 +19,7 @@ export interface BenchSessionInput {
   client: ClusterHost;
   server: ClusterHost;
   images: BenchImages;
+  http: BenchHttp;
   args: CniBenchArgs;
   /** Whether a bench container's run is still alive; without it no sweep happens. */
   isRunAlive?: (runId: string) => Promise<boolean>;
@@ -48,10 +51,17 @@ export async function runBenchSession(input: BenchSessionInput): Promise<CniBenc
     client,
     server,
     images,
+    http: input.http,
     ports: { bareServer, bareClient: bareServer + 1 },
     signal: ctx.signal,
   });
-  await ctx.progress('reading MTUs');
+  await ctx.progress('reading MTUs, datapath and iperf3 versions');
+  const warnings: string[] = [];
+  const [weave, iperf3] = await Promise.all([
+    network.kind === 'weave' ? readWeaveLinks(ssh, [client, server], ctx.signal) : undefined,
+    readIperf3Versions(ssh, { client: setup.iperf.overlay.client, server: serverOf(setup) }, ctx.signal),
+  ]);
+  warnings.push(...(weave?.problems ?? []));
   const mtus = await readMtus({
     ssh,
     hosts: [client, server],
@@ -59,12 +69,17 @@ export async function runBenchSession(input: BenchSessionInput): Promise<CniBenc
     network,
     signal: ctx.signal,
   });
+  if (mtus.problem) warnings.push(mtus.problem);
+  const datapath = weave ? summarizeDatapath(weave.links) : undefined;
   const mtu = analyzeMtu({
     kind: network.kind,
     networkName: network.name,
     underlayMtus: mtus.underlay.flatMap((u) => (u.mtu ? [u.mtu] : [])),
     overlayMtu: mtus.overlay,
+    ...(datapath ? { datapath } : {}),
+    linkSpeedsMbps: mtus.underlay.map((u) => u.speedMbps),
   });
+  const udpOmit = iperf3.client === undefined || compareVersions(iperf3.client.parts, [3, 11]) >= 0;
   const runInput = {
     ssh,
     runId,
@@ -74,7 +89,7 @@ export async function runBenchSession(input: BenchSessionInput): Promise<CniBenc
     durationMs: args.durationMs,
     streams: args.streams,
     repeat: args.repeat,
-    httpFile: images.httpFile,
+    udpOmit,
     signal: ctx.signal,
     progress: (s: string) => ctx.progress(s),
     ...(input.now ? { now: input.now } : {}),
@@ -92,8 +107,20 @@ export async function runBenchSession(input: BenchSessionInput): Promise<CniBenc
     repeat: args.repeat,
     mtu,
     underlay: mtus.underlay,
+    ...(mtus.overlayIface ? { overlayIface: mtus.overlayIface } : {}),
+    ...(weave ? { weaveLinks: weave.links } : {}),
+    iperf3,
+    ...(udpOmit ? {} : { udpWithoutOmit: true }),
+    httpPayloadMB: input.http.payloadMB,
     idle,
     tests,
-    warnings: [],
+    warnings,
   };
+}
+
+/** The overlay iperf3 server container (its image is the server side's). */
+function serverOf(setup: Awaited<ReturnType<typeof startBenchContainers>>) {
+  const c = setup.containers.find((x) => x.role === 'iperf-server' && x.leg === 'overlay');
+  if (!c) throw new Error('bench setup has no overlay iperf3 server');
+  return c;
 }

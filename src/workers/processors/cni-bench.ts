@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { CniBenchArgs } from '../../commands/specs/cni-bench.js';
 import type { Logger } from '../../logging.js';
-import { type BenchImages, DEFAULT_BENCH_IMAGES, removeRunContainers } from '../../net/bench/bench-containers.js';
+import {
+  type BenchHttp,
+  type BenchImages,
+  DEFAULT_BENCH_HTTP,
+  DEFAULT_BENCH_IMAGES,
+  removeRunContainers,
+} from '../../net/bench/bench-containers.js';
 import { saveBenchRun } from '../../net/bench/bench-history.js';
 import { acquireHostPairLock, type HeldBenchLock } from '../../net/bench/bench-lock.js';
 import { isRunAlive, keepRunAlive } from '../../net/bench/run-liveness.js';
@@ -24,7 +30,8 @@ export interface CniBenchDeps {
   redis?: () => Redis;
   /** Where chart PNGs go. */
   chartsDir: string;
-  images?: Partial<BenchImages>;
+  /** Config `bench`: images and the HTTP payload; defaults are the published images. */
+  bench?: { images?: Partial<BenchImages>; http?: Partial<BenchHttp> };
   /** Host-pair lock and run liveness TTL (refreshed every third). @defaultValue 15000 */
   lockTtlMs?: number;
   logger?: Logger;
@@ -37,7 +44,14 @@ export interface CniBenchDeps {
  * chart and stores the run in history.
  */
 export function createCniBenchProcessor(deps: CniBenchDeps): Processor<CniBenchArgs> {
-  const images: BenchImages = { ...DEFAULT_BENCH_IMAGES, ...deps.images };
+  const configured = deps.bench?.images ?? {};
+  const images: BenchImages = {
+    ...DEFAULT_BENCH_IMAGES,
+    ...definedOnly(configured),
+    // The client runs the server's image unless the config names its own.
+    iperf3Client: configured.iperf3Client ?? configured.iperf3 ?? DEFAULT_BENCH_IMAGES.iperf3Client,
+  };
+  const http: BenchHttp = { ...DEFAULT_BENCH_HTTP, ...definedOnly(deps.bench?.http ?? {}) };
   return async (ctx) => {
     const args = ctx.command.args;
     const network = resolveBenchNetwork(deps.config, args.network);
@@ -70,6 +84,7 @@ export function createCniBenchProcessor(deps: CniBenchDeps): Processor<CniBenchA
           client,
           server,
           images,
+          http,
           args,
           ...(redis ? { isRunAlive: (id: string) => isRunAlive(redis, id) } : {}),
           ctx,
@@ -133,4 +148,8 @@ function saveRun(redis: Redis, o: CniBenchOutcome, report: Report, jobId: string
     resources: summarizeResources(o),
     ...(o.chart ? { chart: o.chart } : {}),
   });
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -95,7 +95,35 @@ describe.skipIf(skipLab)('/cni-bench on the lab', () => {
       expect(r.code, r.stderr).toBe(0);
       const report = reportOf(r);
       expect(report).toMatchObject({ command: 'cni-bench', ok: true, network: 'weave' });
-      expect(report.mtu).toMatchObject({ underlay: 9000, overlay: 1376, recommended: 8916, flagged: true });
+      expect(report.mtu).toMatchObject({
+        underlay: 9000,
+        overlay: 1376,
+        recommended: 8916,
+        flagged: true,
+        overlayIface: 'ethwe',
+      });
+      // The lab's veths report 10000 Mbit/s: the published factor's conditions (10 Gbit/s, unencrypted, 1 stream).
+      expect((report.mtu as { expectedGain?: { conditions: unknown } }).expectedGain?.conditions).toEqual({
+        linkMbps: 10_000,
+        encrypted: false,
+        streams: 1,
+      });
+      expect(report.datapath).toMatchObject({
+        mode: 'fastdp',
+        encrypted: false,
+        links: [
+          { host: 'u1', peer: 'u2', state: 'established', datapath: 'fastdp', mtu: 1376 },
+          { host: 'u2', peer: 'u1', state: 'established', datapath: 'fastdp', mtu: 1376 },
+        ],
+      });
+      // Stock networkstatic/iperf3 is 3.9 on both ends: no loss figure, and the reason is given.
+      expect(report.iperf3).toMatchObject({ client: '3.9', server: '3.9', lossReliable: false });
+      expect((report.iperf3 as { lossOmitted: string }).lossOmitted).toContain('predates 3.14');
+      const udpResult = (report.results as Record<string, { datagramBytes?: unknown; lostPercent?: unknown }>).udp;
+      expect(udpResult?.lostPercent).toBeUndefined();
+      // iperf3 -b 0 sends the control connection's MSS: 1376 − 52 on Weave, 9000 − 52 on the underlay.
+      expect(udpResult?.datagramBytes).toEqual({ overlay: 1324, bare: 8948 });
+      expect(report.http).toMatchObject({ payloadMB: 100 });
       const results = report.results as Record<
         string,
         { bareMbps: number; overlayMbps: number; ratio: number; rating: string }
@@ -130,7 +158,13 @@ describe.skipIf(skipLab)('/cni-bench on the lab', () => {
     async () => {
       const flannel = await runCli(`/cni-bench flannel ${SHORT}`, env);
       expect(flannel.code, flannel.stderr).toBe(0);
-      expect(reportOf(flannel).mtu).toMatchObject({ overlay: 8950, flagged: false });
+      const fr = reportOf(flannel);
+      expect(fr.mtu).toMatchObject({ overlay: 8950, flagged: false, tooLarge: false, overlayIface: 'eth0' });
+      expect(fr.datapath).toBeUndefined();
+      expect((fr.results as Record<string, { datagramBytes?: unknown }>).udp?.datagramBytes).toEqual({
+        overlay: 8898,
+        bare: 8948,
+      });
 
       const history = await runCli('/cni-bench history weave', env);
       expect(history.code, history.stderr).toBe(0);
@@ -169,12 +203,17 @@ describe.skipIf(skipLab)('/cni-bench on the lab', () => {
       await cluster?.close();
     });
 
-    const processor = () =>
+    const processor = (
+      bench?: Parameters<typeof createCniBenchProcessor>[0]['bench'],
+      configure: (c: ReturnType<typeof loadConfig>) => Parameters<typeof createCniBenchProcessor>[0]['config'] = (c) =>
+        c,
+    ) =>
       createCniBenchProcessor({
         cluster,
-        config: loadConfig({}, { path: CONFIG_PATH }),
+        config: configure(loadConfig({}, { path: CONFIG_PATH })),
         redis: () => redis,
         chartsDir,
+        ...(bench ? { bench } : {}),
       });
     const context = (
       onStep: (step: string) => void,
@@ -192,6 +231,60 @@ describe.skipIf(skipLab)('/cni-bench on the lab', () => {
       progress: async (step) => onStep(step),
       setQueuePosition: async () => {},
     });
+
+    const only = (network: string): ProcessorContext<CniBenchArgs> => {
+      const ctx = context(() => {});
+      return { ...ctx, command: { ...ctx.command, args: { network, durationMs: 1000, streams: 2, repeat: 1 } } };
+    };
+
+    it(
+      'mixed iperf3 versions (client lab/iperf3:3.12, server networkstatic/iperf3 3.9): measured, loss left out with the reason',
+      async () => {
+        // A config still naming the old lab's eth1: the bench finds eth0, the interface the address lives on.
+        const report = await processor({ images: { iperf3Client: 'lab/iperf3:3.12' } }, (c) => ({
+          ...c,
+          networks: c.networks.map((n) => (n.name === 'flannel' ? { ...n, interface: 'eth1' } : n)),
+        }))(only('flannel'));
+        expect(report.mtu).toMatchObject({ overlay: 8950, overlayIface: 'eth0' });
+        expect(report.iperf3).toMatchObject({ client: '3.12', server: '3.9', lossReliable: false });
+        expect((report.iperf3 as { lossOmitted: string }).lossOmitted).toBe(
+          'client iperf3 3.12 and server 3.9 differ, and loss counting differs between versions (esnet/iperf#2055)',
+        );
+        const results = report.results as Record<string, { overlayMbps: number | null; lostPercent?: unknown }>;
+        expect(results.udp?.overlayMbps).toBeGreaterThan(0);
+        expect(results.udp?.lostPercent).toBeUndefined();
+      },
+      RUN_MS,
+    );
+
+    it(
+      'an image without the tool a test needs: named with the tool and the config to change',
+      async () => {
+        // busybox has no curl: the HTTP test fails (the others run), naming image and tool.
+        const noCurl = await processor({ images: { httpClient: 'busybox' } })(only('flannel'));
+        expect(noCurl.ok).toBe(false);
+        const http = (noCurl.results as Record<string, { errors?: string[]; overlayMbps: number | null }>).http;
+        expect(http?.errors?.[0]).toContain(
+          'image busybox on u1 has no curl (the HTTP client needs curl): choose an image that has it under bench.images.httpClient',
+        );
+        expect((noCurl.results as Record<string, { overlayMbps: number | null }>).tcp?.overlayMbps).toBeGreaterThan(0);
+        // busybox has no iperf3 and no ENTRYPOINT: Docker runs `-s`, the set-up stops with a clear error.
+        await expect(processor({ images: { iperf3: 'busybox' } })(only('flannel'))).rejects.toMatchObject({
+          code: ErrorCode.Bench,
+          userMessage: expect.stringMatching(
+            /^image busybox on u[12] has no iperf3 \(its ENTRYPOINT must be iperf3; Docker ran "-s" instead\)/,
+          ),
+        });
+        // An HTTP server image that is not nginx: its web root is not nginx's, the payload cannot be made there.
+        await expect(processor({ images: { httpServer: 'busybox' } })(only('flannel'))).rejects.toMatchObject({
+          code: ErrorCode.Bench,
+          userMessage: expect.stringContaining('bench.http.webRoot must be the image'),
+        });
+        expect(await benchContainers('u1')).toEqual([]);
+        expect(await benchContainers('u2')).toEqual([]);
+      },
+      RUN_MS,
+    );
 
     it(
       'a client killed mid-test fails that test with a clear reason; the other tests still run',

@@ -23,7 +23,12 @@ async function runIperf(net: string, serverIp: (name: string) => Promise<string>
     '-c',
     `docker run -d --name srv-${net || 'weave'} ${flags} networkstatic/iperf3 -s -p 5301`,
   ]);
-  await runOnHostOk('u1', ['sh', '-c', `docker run -d --name cli-${net || 'weave'} ${flags} busybox`]);
+  // The client runs in an iperf3 image too (busybox has no iperf3, as the published image); its own server idles.
+  await runOnHostOk('u1', [
+    'sh',
+    '-c',
+    `docker run -d --name cli-${net || 'weave'} ${flags} networkstatic/iperf3 -s -p 5302`,
+  ]);
   const ip = await serverIp(`srv-${net || 'weave'}`);
   // The server needs a moment to listen; retry the connect briefly rather than sleeping a fixed time.
   for (let attempt = 0; ; attempt++) {
@@ -51,7 +56,7 @@ describe.skipIf(skipLab)('lab iperf3 across hosts', () => {
     expect(result.end.sum_received.bits_per_second).toBeGreaterThan(0);
   });
 
-  it('runs over the flannel overlay (eth1)', async () => {
+  it("runs over the flannel overlay (one eth0 in the host's flannel lease)", async () => {
     const result = await runIperf('flannel', async (name) =>
       (
         await runOnHostOk('u2', ['docker', 'inspect', '-f', '{{.NetworkSettings.Networks.flannel.IPAddress}}', name])

@@ -7,7 +7,14 @@ import { buildSshArgv } from '../../lab/lab-sshd.js';
 import { getLabStatus } from '../../lab/lab-status.js';
 import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOverSsh } from '../../lab/lab-support.js';
 import { runProcess } from '../../lab/run-process.js';
-import { CONFIG_PATH, getHostAddress, KNOWN_HOSTS, LAB_HOSTS, type LabHost } from '../../lab/topology.js';
+import {
+  CONFIG_PATH,
+  getFlannelSubnet,
+  getHostAddress,
+  KNOWN_HOSTS,
+  LAB_HOSTS,
+  type LabHost,
+} from '../../lab/topology.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'lab topology');
@@ -36,7 +43,10 @@ describe.skipIf(skipLab)('lab topology', () => {
       expect(await readLink(host, 'eth0')).toEqual({ mtu: 9000, addrs: [`${getHostAddress(host)}/24`] });
       expect((await readLink(host, 'weave')).mtu).toBe(1376);
       expect((await readLink(host, 'vxlan-6784')).mtu).toBe(1376);
-      expect((await readLink(host, 'flannel')).mtu).toBe(8950);
+      expect(await readLink(host, 'flannel.1')).toEqual({
+        mtu: 8950,
+        addrs: [`${getFlannelSubnet(host).split('/')[0]}/32`],
+      });
       expect(await readLink(host, 'docker0')).toEqual({ mtu: 1500, addrs: ['172.17.0.1/16'] });
     }
   });

@@ -1,5 +1,5 @@
-# Container network attachments for bin/docker: eth0 on docker0, ethwe on weave (proxy or plugin mode), eth1
-# on flannel. Sourced, not run. Each appends the Docker endpoint JSON to NET_JSON (for `docker inspect`) and
+# Container network attachments for bin/docker: eth0 on docker0, ethwe on weave (proxy or plugin mode), eth0 on
+# a user-defined bridge network (flannel). Sourced, not run. Each appends the Docker endpoint JSON to NET_JSON (for `docker inspect`) and
 # records its address allocations in <container dir>/ipam so `docker rm` can free them.
 
 attach_bridge() { # <id> <ns> <dir>: eth0 on the host's docker0, like Docker's default bridge network
@@ -52,6 +52,7 @@ attach_weave() { # <id> <ns> <dir> <plugin 0|1> <spec…>: ethwe on the host's w
   ip link add "nl-w${id:0:8}" mtu "$LAB_OVERLAY_MTU" type veth peer name ethwe mtu "$LAB_OVERLAY_MTU" address "$mac" netns "$ns"
   ip link set "nl-w${id:0:8}" master weave up
   { for a in "${cidrs[@]}"; do echo "addr add $a dev ethwe"; done; echo 'link set ethwe up'; } | ip -n "$ns" -batch -
+  weave_datapath_route_mtu "$ns" "${cidrs[@]}"
   printf '%s\n' "${cidrs[@]}" >"$dir/weave"
   echo "$mac" >"$dir/weave-mac"
   if ((plugin)); then
@@ -59,15 +60,20 @@ attach_weave() { # <id> <ns> <dir> <plugin 0|1> <spec…>: ethwe on the host's w
   fi
 }
 
-attach_flannel() { # <id> <ns> <dir>: eth1 on the flat flannel VXLAN (a second docker network, like `docker network connect`)
-  local id=$1 ns=$2 ip mac
-  ip=$(ipam_alloc flannel "$LAB_FLANNEL_RANGE" "$id" 2) ||
-    die 125 "docker: Error response from daemon: no available IPv4 addresses on this network's address pools: flannel."
-  echo "flannel/$ip" >>"$3/ipam"
-  mac="0a:${id:0:2}:${id:2:2}:${id:4:2}:${id:6:2}:${id:8:2}"
-  ip link add "nl-f${id:0:8}" mtu "$LAB_FLANNEL_MTU" type veth peer name eth1 mtu "$LAB_FLANNEL_MTU" address "$mac" netns "$ns"
-  ip link set "nl-f${id:0:8}" master flannel up
-  printf 'addr add %s/16 dev eth1\nlink set eth1 up\n' "$ip" | ip -n "$ns" -batch -
-  NET_JSON+=",\"flannel\":{\"IPAddress\":\"$ip\",\"IPPrefixLen\":16,\"Gateway\":\"\",\"MacAddress\":\"$mac\",\"NetworkID\":\"$(net_id flannel)\",\"EndpointID\":\"${id:24:16}\"}"
+# A user-defined Docker bridge network (the `flannel` network lab-up creates as flannel's docs do; its record is
+# <host dir>/networks/<name>.json): one eth0 in the host's own subnet, the network's MTU, default route via its
+# gateway. MAC 02:42:<IPv4 bytes>, as Docker derives it (moby libnetwork netutils.GenerateMACFromIP).
+attach_network() { # <id> <ns> <dir> <network name>
+  local id=$1 ns=$2 name=$4 rec ip mac subnet gw bridge mtu netid a b c d
+  rec=$HOST_DIR/networks/$name.json
+  IFS=' ' read -r netid bridge subnet gw mtu < <(jq -r '"\(.id) \(.bridge) \(.subnet) \(.gateway) \(.mtu)"' "$rec")
+  ip=$(ipam_alloc "net-$name-$LAB_HOST" "$subnet" "$id" 2) ||
+    die 125 "docker: Error response from daemon: no available IPv4 addresses on this network's address pools: $name."
+  echo "net-$name-$LAB_HOST/$ip" >>"$3/ipam"
+  IFS=. read -r a b c d <<<"$ip"
+  mac=$(printf '02:42:%02x:%02x:%02x:%02x' "$a" "$b" "$c" "$d")
+  ip link add "nl-n${id:0:8}" mtu "$mtu" type veth peer name eth0 mtu "$mtu" address "$mac" netns "$ns"
+  ip link set "nl-n${id:0:8}" master "$bridge" up
+  printf 'addr add %s/%s dev eth0\nlink set eth0 up\nroute add default via %s\n' "$ip" "${subnet#*/}" "$gw" | ip -n "$ns" -batch -
+  NET_JSON+=",\"$name\":{\"IPAddress\":\"$ip\",\"IPPrefixLen\":${subnet#*/},\"Gateway\":\"$gw\",\"MacAddress\":\"$mac\",\"NetworkID\":\"$netid\",\"EndpointID\":\"${id:24:16}\"}"
 }
-

@@ -133,7 +133,7 @@ const cases: Case[] = [
       doc.zebra = 1;
     },
     expected: [
-      /^zebra: unknown key — remove it \(known keys: redis, slack, clusters, hosts, networks, tenants, jobs, limits, isolation, policy\)$/,
+      /^zebra: unknown key — remove it \(known keys: redis, slack, clusters, hosts, networks, tenants, jobs, limits, isolation, bench, policy\)$/,
     ],
   },
   {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../../src/net/bench/bench-run.js';
+import { judgeLossFigures, parseIperf3Version } from '../../../src/net/bench/iperf3-version.js';
 import { analyzeMtu } from '../../../src/net/bench/mtu-advice.js';
 import { buildCniBenchReport, type CniBenchOutcome } from '../../../src/report/cni-bench-report.js';
 
@@ -11,6 +12,12 @@ const pair = (bare: number, overlay: number, extra: Record<string, number> = {})
   bare: [{ mbps: bare, usage: usage(100), ...extra }],
   overlay: [{ mbps: overlay, usage: usage(300), ...extra }],
 });
+
+function versions(client: string, server: string): NonNullable<CniBenchOutcome['iperf3']> {
+  const c = parseIperf3Version(`iperf ${client}`);
+  const s = parseIperf3Version(`iperf ${server}`);
+  return { ...(c ? { client: c } : {}), ...(s ? { server: s } : {}), loss: judgeLossFigures(c, s) };
+}
 
 function outcome(overrides: Partial<CniBenchOutcome> = {}): CniBenchOutcome {
   return {
@@ -30,9 +37,11 @@ function outcome(overrides: Partial<CniBenchOutcome> = {}): CniBenchOutcome {
     tests: [
       summarize('tcp', pair(10_000, 5_000)),
       summarize('tcpMulti', pair(12_000, 11_000)),
-      summarize('udp', pair(5_000, 1_000, { lostPercent: 1 })),
-      summarize('http', pair(4_000, 3_400)),
+      summarize('udp', pair(5_000, 1_000, { lostPercent: 1, datagramBytes: 8948 })),
+      summarize('http', pair(4_000, 3_400, { fetchMs: 250 })),
     ],
+    iperf3: versions('3.16', '3.16'),
+    httpPayloadMB: 100,
     chart: '/tmp/charts/bench-weave-r1.png',
     warnings: [],
     ...overrides,
@@ -51,10 +60,12 @@ describe('buildCniBenchReport', () => {
       results: {
         tcp: { bareMbps: 10_000, overlayMbps: 5_000, ratio: 0.5, rating: 'fair' },
         tcpMulti: { rating: 'very good' },
-        udp: { ratio: 0.2, rating: 'poor', lostPercent: { bare: 1, overlay: 1 } },
+        udp: { ratio: 0.2, rating: 'poor', lostPercent: { bare: 1, overlay: 1 }, datagramBytes: { bare: 8948 } },
         http: { ratio: 0.85, rating: 'good' },
       },
       resources: { cpuPermil: 310, ramMB: 1100, overheadCpuPermil: 280 },
+      iperf3: { client: '3.16', server: '3.16', lossReliable: true },
+      http: { payloadMB: 100, method: expect.stringContaining('curl inside the client container') },
       chart: '/tmp/charts/bench-weave-r1.png',
       files: [{ path: '/tmp/charts/bench-weave-r1.png', title: 'weave vs bare metal' }],
     });
@@ -65,6 +76,35 @@ describe('buildCniBenchReport', () => {
     );
     expect(r.blocks).toContainEqual(
       expect.objectContaining({ kind: 'text', text: expect.stringContaining('≥ 0.90: very good') }),
+    );
+  });
+
+  it('leaves UDP loss out, saying why, unless both ends run the same iperf3 of 3.14 or later', () => {
+    const mixed = buildCniBenchReport(outcome({ iperf3: versions('3.12', '3.9') }));
+    expect((mixed.results as Record<string, { lostPercent?: unknown }>).udp?.lostPercent).toBeUndefined();
+    expect(mixed.iperf3).toMatchObject({ client: '3.12', server: '3.9', lossReliable: false });
+    const text = mixed.blocks.flatMap((b) => (b.kind === 'text' ? [b.text] : [])).join('\n');
+    expect(text).toContain('UDP datagrams: bare metal 8948 B, weave 8948 B');
+    expect(text).toContain('loss not shown: client iperf3 3.12 and server 3.9 differ');
+    expect(text).not.toMatch(/loss: bare metal/);
+  });
+
+  it('shows the datapath of each end and warns when HTTP fetches are too short to measure the link', () => {
+    const r = buildCniBenchReport(
+      outcome({
+        weaveLinks: [
+          { host: 'u1', peer: 'u2', state: 'established', datapath: 'sleeve', mtu: 8938 },
+          { host: 'u2', peer: 'u1', state: 'established', datapath: 'fastdp', encrypted: true, mtu: 1376 },
+        ],
+        tests: [summarize('http', pair(40_000, 30_000, { fetchMs: 20 }))],
+      }),
+    );
+    const fields = r.blocks.find((b) => b.kind === 'fields');
+    expect(JSON.stringify(fields)).toContain(
+      'u1 → u2 sleeve, unencrypted (no password), mtu 8938; u2 → u1 fastdp, encrypted, mtu 1376',
+    );
+    expect(r.blocks).toContainEqual(
+      expect.objectContaining({ kind: 'alert', text: expect.stringMatching(/^HTTP fetches took only 20 ms/) }),
     );
   });
 

@@ -31,8 +31,15 @@ describe('buildCommand', () => {
   });
 
   it('includes optional groups only when their param is given', () => {
-    const tcp = buildCommand('docker.exec.iperf3.client', { container: 'c1', ip: '10.32.1.2', seconds: 10 });
+    const tcp = buildCommand('docker.exec.iperf3.client', {
+      container: 'c1',
+      ip: '10.32.1.2',
+      seconds: 10,
+      omit: true,
+    });
     expect(tcp.argv.slice(3)).toEqual(['iperf3', '-c', '10.32.1.2', '-J', '-O', '1', '-t', '10']);
+    const noOmit = buildCommand('docker.exec.iperf3.client', { container: 'c1', ip: '10.32.1.2', seconds: 10 });
+    expect(noOmit.argv.slice(3)).toEqual(['iperf3', '-c', '10.32.1.2', '-J', '-t', '10']);
     const udp = buildCommand('docker.exec.iperf3.client', {
       container: 'c1',
       ip: '10.32.1.2',

@@ -36,7 +36,34 @@ describe('parseIperf3Output', () => {
     expect(r.jitterMs).toBeCloseTo(doc.end.sum_received.jitter_ms, 9);
   });
 
-  it('falls back to end.sum less the loss when the receiver sum is missing (iperf3 < 3.12)', () => {
+  it('reads the UDP datagram size and the version', () => {
+    const r = parseIperf3Output(fixture('udp.json'));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.blksize).toBe(json('udp.json').start.test_start.blksize);
+    expect(r.version).toBe('iperf 3.12');
+  });
+
+  it("reads iperf3 3.9's UDP JSON (no receiver sum): the sender's end.sum less the lost share", () => {
+    const doc = json('udp-3.9.json');
+    const r = parseIperf3Output(fixture('udp-3.9.json'));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.version).toBe('iperf 3.9');
+    expect(r.mbps).toBeCloseTo((doc.end.sum.bits_per_second * (1 - doc.end.sum.lost_percent / 100)) / 1e6, 6);
+  });
+
+  it('refuses to derive a receiver rate from an impossible loss share (the --omit miscount before 3.14)', () => {
+    const doc = json('udp-3.9.json');
+    doc.end.sum.lost_packets = doc.end.sum.packets + 1000;
+    doc.end.sum.lost_percent = 109.3;
+    const r = parseIperf3Output(JSON.stringify(doc));
+    expect(r).toEqual({
+      ok: false,
+      error:
+        'iperf3 printed no UDP receiver sum (added in 3.11) and an impossible loss of 109.3 %: the receiver rate cannot be derived',
+    });
+  });
+
+  it('falls back to end.sum less the loss when the receiver sum is missing (iperf3 < 3.11)', () => {
     const doc = json('udp.json');
     delete doc.end.sum_received;
     const r = parseIperf3Output(JSON.stringify(doc));
