@@ -150,7 +150,7 @@ describe('createSlackNotifier against the Slack API stub', () => {
     const client = createSlackWebClient({ token: 'not-a-bot-token', slackApiUrl: stub.url });
     const bad = createSlackNotifier({ client, logger: createSilentLogger() });
     const err = await bad.post({ channel: 'C1', userId: 'U123' }, running).catch((e: unknown) => e);
-    expect((err as UpstreamHttpError).body).toBe('not_authed');
+    expect((err as UpstreamHttpError).body).toBe('invalid_auth');
   });
 });
 
@@ -191,7 +191,7 @@ describe('the Slack API stub itself', () => {
     expect(first.ts).toBe('1700000000.000100');
     expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
     expect(stub.messages.get(first.ts!)?.blocks).toEqual([{ type: 'divider' }]);
-    expect(await post({ channel: 'C1', text: 'c' }, 'Bearer xoxp-user')).toEqual({ ok: false, error: 'not_authed' });
+    expect(await post({ channel: 'C1', text: 'c' }, 'Bearer xoxp-user')).toEqual({ ok: false, error: 'invalid_auth' });
   });
 
   it('fails the next calls of a method as many times as asked, then recovers', async () => {
