@@ -81,7 +81,20 @@ export function createProducer(deps: { queues: Queues; store: JobStore; logger: 
     ]);
   }
 
-  return { enqueue, requestNotify };
+  /**
+   * Asks for a render of the job's reply later (coalesced progress, a response URL's next allowed use). One job
+   * per `key` and time slot: asking twice for the same moment queues one.
+   */
+  async function scheduleNotify(jobId: string, delayMs: number, key: string): Promise<void> {
+    const slot = Math.ceil((now() + delayMs) / 1000);
+    await deps.queues.notify.add(
+      'notify.update',
+      { jobId, final: false },
+      { jobId: `${jobId}-${key}-${slot}`, delay: Math.max(0, delayMs) },
+    );
+  }
+
+  return { enqueue, requestNotify, scheduleNotify };
 }
 
 export type Producer = ReturnType<typeof createProducer>;

@@ -12,7 +12,7 @@
  *
  * The documented numbers are floors ("50+"); the stand-in enforces exactly them, with small burst allowances
  * (10 for Tier 3, 20 for Tier 4, 3 for a channel), which is stricter than Slack's tolerance and never more
- * forgiving. Response URLs count as message posting: 1 per second per channel with the same small burst.
+ * forgiving. Response URLs count as message posting like incoming webhooks: 1 per second per URL, same burst.
  */
 export type Tier = 't1' | 't2' | 't3' | 't4' | 'special';
 
@@ -48,8 +48,8 @@ interface Bucket {
 export interface RateTiers {
   /** Takes a token for this call; returns the Retry-After in seconds when none is left (the call is refused). */
   take(method: string, channel?: string): number | undefined;
-  /** Takes a posting token for a message sent through a response URL into `channel`. */
-  takePosting(channel: string): number | undefined;
+  /** Takes a posting token for a message sent through a response URL (`key` names the URL). */
+  takePosting(key: string): number | undefined;
 }
 
 /** Buckets per method (workspace-wide) and per channel for message posting. `enabled: false` lets every call pass. */
@@ -81,6 +81,6 @@ export function createRateTiers(nowMs: () => number, enabled = true): RateTiers 
       }
       return takeFrom(method, TIERS[tier]);
     },
-    takePosting: (channel) => takeFrom(`post:${channel}`, CHANNEL_POSTING),
+    takePosting: (key) => takeFrom(`post:${key}`, CHANNEL_POSTING),
   };
 }

@@ -18,7 +18,8 @@ import type { RateTiers } from './rate-tiers.js';
  * - Over the limits Slack refuses the request. The exact answers are not documented; apps report HTTP 404 with
  *   `expired_url` / `used_url`. The stand-in answers those, counts every request that reaches a live URL as a use
  *   (stricter than counting successes) and applies the message checks of chat.postMessage (HTTP 400 with the
- *   error) and the posting rate of the channel (429 with Retry-After).
+ *   error) and the message-posting rate to each URL, as for incoming webhooks ("1 per second", short bursts;
+ *   docs.slack.dev/apis/web-api/rate-limits): 429 with Retry-After.
  */
 export const RESPONSE_URL_USES = 5;
 export const RESPONSE_URL_TTL_MS = 30 * 60_000;
@@ -173,7 +174,7 @@ export function createResponseUrls(baseUrl: () => string, world: ResponseWorld):
       if (entry.uses >= RESPONSE_URL_USES) return answer(entry, body, 404, 'used_url');
       entry.uses += 1;
       if (raw.trim() === '' || typeof body !== 'object') return answer(entry, body, 400, 'invalid_payload');
-      const wait = world.rate.takePosting(entry.channel);
+      const wait = world.rate.takePosting(`response:${id}`);
       if (wait !== undefined) {
         entry.requests.push({ body, status: 429, error: 'ratelimited' });
         return { status: 429, headers: { 'retry-after': String(wait) }, body: { ok: false, error: 'ratelimited' } };
