@@ -161,6 +161,19 @@ describe('notify worker against the strict Slack stand-in', () => {
     const url = slack!.responseUrls[0]!;
     expect(url.uses).toBeLessThanOrEqual(5);
     expect(url.requests.every((r) => r.status === 200 && r.body.replace_original === true)).toBe(true);
+    // The whole result is also there for the asking, answered to the user alone (an ack needs no membership).
+    const ask = (userId: string) =>
+      runtime!.intake({
+        text: `/jobs ${jobId}`,
+        userId,
+        channelId: 'G0PRIVATE',
+        requestId: randomUUID(),
+        reply: { kind: 'slack', channel: 'G0PRIVATE' },
+      });
+    const mine = await ask('U0ANN');
+    expect(mine.kind === 'answer' && JSON.stringify(mine.report.blocks)).toContain('all good');
+    const theirs = await ask('U0BOB');
+    expect(theirs.kind === 'answer' && theirs.report.title).toMatch(/started by someone else/);
   });
 
   it('a chart refused for membership is posted zero times and reported once; no orphan file is left', async () => {
