@@ -9,7 +9,7 @@ const sectionTexts = (blocks: unknown[]) =>
     const text = (b as { text?: { text?: unknown } }).text?.text;
     return typeof text === 'string' ? [text] : [];
   });
-const unescape = (s: string) => s.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+const decodeEntities = (s: string) => s.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 
 describe('the ack of an answer', () => {
   it('/help for a user allowed every command lists all of them, within Slack limits', () => {
@@ -18,7 +18,7 @@ describe('the ack of an answer', () => {
     expect(checkBlocks(blocks)).toBeUndefined();
     const texts = sectionTexts(blocks);
     for (const text of texts) expect(text.length).toBeLessThanOrEqual(3000);
-    const shown = unescape(texts.join('\n'));
+    const shown = decodeEntities(texts.join('\n'));
     expect(shown).not.toMatch(/lines? omitted/);
     for (const spec of commandRegistry.all()) expect(shown).toContain(spec.usage);
     // The table continues in a second section under the same header rather than dropping rows.
