@@ -90,7 +90,8 @@ export function createProducer(deps: { queues: Queues; store: JobStore; logger: 
     await deps.queues.notify.add(
       'notify.update',
       { jobId, final: false },
-      { jobId: `${jobId}-${key}-${slot}`, delay: Math.max(0, delayMs) },
+      // Removed once done, so the same key and slot can be asked for again later.
+      { jobId: `${jobId}-${key}-${slot}`, delay: Math.max(0, delayMs), removeOnComplete: true },
     );
   }
 

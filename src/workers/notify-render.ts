@@ -36,7 +36,7 @@ const STORE_REF_PATIENCE_MS = 120_000;
  * Throws what the notify job must retry on (429s and pacing carry `retryAfterMs`).
  */
 export function createReplyRenderer(deps: ReplyRendererDeps) {
-  const snapshot = (jobId: string) => readSnapshot(deps.store, deps.delivery, jobId);
+  const snapshot = (jobId: string) => readSnapshot(deps.store, deps.delivery, jobId, deps.nowMs());
 
   async function renderLatest(jobId: string, lock: HeldLock, lastAttempt: boolean): Promise<void> {
     for (let round = 0; round < MAX_RENDERS; round++) {

@@ -6,11 +6,8 @@ import type { RespondBudget } from '../queue/respond-budget.js';
 import { deliveryProblemOf, type Notifier } from '../report/notifier.js';
 import { approvalIdOf, notes } from './notify-notes.js';
 import type { ReplySnapshot } from './notify-snapshot.js';
+import { RESPOND_GAP_MS, WARN_BEFORE_MS } from './notify-timing.js';
 
-/** Least time between two intermediate answers through a response URL: its few uses are spread over the job. */
-export const RESPOND_GAP_MS = 20_000;
-/** When the response URL is this close to expiring and the job still runs, the user is told where to look. */
-export const WARN_BEFORE_MS = 5 * 60_000;
 
 export interface RespondDeps {
   notifier: Notifier;

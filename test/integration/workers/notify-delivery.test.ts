@@ -323,6 +323,29 @@ describe('notify worker against the strict Slack stand-in', () => {
     expect(method('chat.postEphemeral')).toEqual([]);
   });
 
+  it('tells the user where the result will be when the response URL closes on a job that sits still', async () => {
+    await start();
+    const url = slack!.issueResponseUrl({ kind: 'command', channel: 'G0PRIVATE', user: 'U0ANN' });
+    const requests = () => slack!.responseUrls[0]!.requests.map((r) => JSON.stringify(r.body.blocks));
+    const jobId = await run(
+      'G0PRIVATE',
+      async (ctx) => {
+        await ctx.progress('waiting for a slow host');
+        // No progress at all until the notice has gone out: it comes from time alone.
+        await waitFor(() => requests().some((t) => t.includes('for 30 minutes only')), 'the notice');
+        return report();
+      },
+      // The window closes 5 minutes after now + 1.5 s: the notice is due 1.5 s into the job.
+      { url, kind: 'command', expiresAt: Date.now() + 5 * 60_000 + 1_500 },
+    );
+    await settled(jobId);
+    const sent = requests();
+    expect(sent[0]).not.toContain('for 30 minutes only');
+    expect(sent.filter((t) => t.includes(`see its result with \`/jobs ${jobId}\``)).length).toBeGreaterThan(0);
+    expect(sent.at(-1)).toContain('*Succeeded*');
+    expect(sent.length).toBeLessThanOrEqual(5);
+  });
+
   it('warns where the result will be when the response URL closes before the job ends; an expired one posts nothing', async () => {
     await start();
     const url = slack!.issueResponseUrl({ kind: 'command', channel: 'G0PRIVATE', user: 'U0ANN' });
