@@ -8,7 +8,6 @@ import { approvalIdOf, notes } from './notify-notes.js';
 import type { ReplySnapshot } from './notify-snapshot.js';
 import { RESPOND_GAP_MS, WARN_BEFORE_MS } from './notify-timing.js';
 
-
 export interface RespondDeps {
   notifier: Notifier;
   delivery: DeliveryStore;
