@@ -82,6 +82,15 @@ export function createDeliveryStore(redis: Redis, prefix = DEFAULT_PREFIX) {
       await redis.hdel(key(jobId), `claim:${part}`);
     },
     savePart: (jobId: string, part: string, value: string) => set(jobId, { [`saved:${part}`]: value }),
+    /** Keeps a rate slot this job reserved for later (epoch ms), so it need not queue for one again. */
+    holdSlot: (jobId: string, rate: string, atMs: number) => set(jobId, { [`slot:${rate}`]: String(atMs) }),
+    async heldSlot(jobId: string, rate: string): Promise<number | undefined> {
+      const at = await redis.hget(key(jobId), `slot:${rate}`);
+      return at ? Number(at) : undefined;
+    },
+    async dropSlot(jobId: string, rate: string): Promise<void> {
+      await redis.hdel(key(jobId), `slot:${rate}`);
+    },
     /** Records that the closing-window notice went out; false when it already had. */
     async markWarned(jobId: string): Promise<boolean> {
       return (await redis.hsetnx(key(jobId), 'warned', '1')) === 1;

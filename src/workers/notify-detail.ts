@@ -47,7 +47,7 @@ export async function postDetail(
       continue;
     }
     try {
-      if (part.posts) await deps.pacer.waitForChannelPost(ctx.ref.channel);
+      if (part.posts) await deps.pacer.waitForChannelPost(jobId, ctx.ref.channel);
       await ctx.lock.extend();
       const save = async (value: string) => {
         saved = value;

@@ -41,7 +41,7 @@ const MAX_ROUNDS = 3;
 export function createNotifyHandler(deps: NotifyHandlerDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const nowMs = deps.nowMs ?? Date.now;
-  const pacer = createPacer(deps.pace, deps.notifier.limits, sleep);
+  const pacer = createPacer(deps.pace, deps.delivery, deps.notifier.limits, sleep, nowMs);
   const renderer = createReplyRenderer({ ...deps, pacer, nowMs });
 
   return async function handle(job: Job, token?: string): Promise<void> {

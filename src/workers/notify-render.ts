@@ -92,7 +92,8 @@ export function createReplyRenderer(deps: ReplyRendererDeps) {
         await send(s.view, false);
         return s.key;
       } catch (err) {
-        if (deliveryProblemOf(err) !== 'content_rejected') throw err;
+        // Only a report can make a message too large or malformed; a plain status would fail the same way.
+        if (deliveryProblemOf(err) !== 'content_rejected' || !s.report) throw err;
         deps.logger.warn({ jobId: s.rec.jobId, err }, 'reply refused by the platform: sending it plain');
         await deps.delivery.addNote(s.rec.jobId, notes.resultTooLarge(s.rec.jobId));
         const again = (await snapshot(s.rec.jobId)) ?? s;
@@ -103,7 +104,7 @@ export function createReplyRenderer(deps: ReplyRendererDeps) {
     if (s.rec.messageTs && s.rec.messageChannel) {
       const ref = { channel: s.rec.messageChannel, ts: s.rec.messageTs };
       return withFallback(async (view, plain) => {
-        await deps.pacer.waitForUpdate();
+        await deps.pacer.waitForUpdate(s.rec.jobId);
         await deps.notifier.update(ref, view, s.report, { plain });
       });
     }
@@ -113,7 +114,7 @@ export function createReplyRenderer(deps: ReplyRendererDeps) {
       ...(reply.threadTs ? { threadTs: reply.threadTs } : {}),
     };
     return withFallback(async (view, plain) => {
-      await deps.pacer.waitForChannelPost(reply.channel);
+      await deps.pacer.waitForChannelPost(s.rec.jobId, reply.channel);
       const ref = await deps.notifier.post(target, view, s.report, { plain });
       await storeMessageRef(s.rec.jobId, ref);
     });

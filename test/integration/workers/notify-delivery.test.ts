@@ -215,6 +215,17 @@ describe('notify worker against the strict Slack stand-in', () => {
     expect(method('chat.postMessage')).toHaveLength(1);
   });
 
+  it('replies to many commands in one channel are posted about one a second, each once, without a 429', async () => {
+    await start();
+    const jobs = await Promise.all(Array.from({ length: 6 }, () => run('C0OPS', async () => report())));
+    for (const jobId of jobs) await settled(jobId);
+    const posts = method('chat.postMessage');
+    expect(posts).toHaveLength(6);
+    for (let i = 1; i < posts.length; i++) expect(posts[i]!.at - posts[i - 1]!.at).toBeGreaterThanOrEqual(900);
+    expect(slack!.rateLimited).toEqual([]);
+    for (const jobId of jobs) expect(JSON.stringify((await messageOf(jobId))?.blocks)).toContain('*Succeeded*');
+  });
+
   it('a 429 delays that channel only', async () => {
     await start();
     let refused = false;
