@@ -41,8 +41,12 @@ export function createPacer(
       const left = held - nowMs();
       if (left > MAX_SLEEP_MS) throw new PaceLaterError(left);
       await delivery.dropSlot(jobId, rate);
-      if (left > 0) await sleep(left);
-      return;
+      // A slot missed by more than one interval (its job woke late, e.g. across a restart) is gone: others have
+      // taken the slots since, so going now would burst. Queue again.
+      if (left >= -intervalMs) {
+        if (left > 0) await sleep(left);
+        return;
+      }
     }
     const decision = await slots.reserve(rate, { intervalMs, burst, maxWaitMs: Number.MAX_SAFE_INTEGER });
     const waitMs = decision.reserved ? decision.waitMs : decision.retryInMs;
