@@ -2,8 +2,11 @@ import type { DeliveryStore } from '../queue/delivery-store.js';
 import type { PaceSlots } from '../queue/pace-slots.js';
 import type { DeliveryLimits } from '../report/notifier.js';
 
-/** Waits longer than this are not slept through: the notify job is put back in the queue for later instead. */
-const MAX_SLEEP_MS = 3_000;
+/**
+ * Waits longer than this are not slept through: the notify job is put back in the queue for later instead (a
+ * sleeping job would also hold up a graceful shutdown). One second covers a message's own render interval.
+ */
+const MAX_SLEEP_MS = 1_000;
 
 /**
  * "Come back later" from the pacer: carries `retryAfterMs` like a platform 429, but is our own spacing, so the
