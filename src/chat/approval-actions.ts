@@ -4,7 +4,8 @@ import { describeForUser } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { APPROVAL_APPLY_COMMAND, type ApprovalStore, type StoredApproval } from '../queue/approval-store.js';
 import type { AuditSink } from '../queue/audit-log.js';
-import type { ReplyTarget } from '../queue/job-data.js';
+import type { DeliveryStore } from '../queue/delivery-store.js';
+import type { ReplyTarget, RespondTarget } from '../queue/job-data.js';
 import type { JobStore } from '../queue/job-store.js';
 import type { Producer } from '../queue/producer.js';
 import type { ReportBlock } from '../report/model.js';
@@ -18,15 +19,27 @@ export interface ApprovalRequest {
   channelId?: string;
   /** Where the apply job's reply goes. */
   reply: ReplyTarget;
+  /** The press's response URL: the plan message (which holds the buttons) is replaced through it. */
+  respond?: RespondTarget;
 }
 
-export type ApprovalResult = { ok: true; message: string; applyJobId?: string } | { ok: false; message: string };
+export type ApprovalResult =
+  | {
+      ok: true;
+      message: string;
+      applyJobId?: string;
+      /** The plan's reply message is being updated with the decision (else only `message` tells the presser). */
+      planUpdated: boolean;
+    }
+  | { ok: false; message: string };
 
 export interface ApprovalDeciderDeps {
   approvals: ApprovalStore;
   policy: () => AccessPolicy | undefined;
   producer: Pick<Producer, 'enqueue' | 'requestNotify'>;
   store: Pick<JobStore, 'getReport' | 'saveReport' | 'get'>;
+  /** Where a press's response URL is kept for the plan message's next render. */
+  delivery?: Pick<DeliveryStore, 'setReplaceVia'>;
   audit: AuditSink;
   logger: Logger;
 }
@@ -99,8 +112,8 @@ export function createApprovalDecider(deps: ApprovalDeciderDeps) {
       decision === 'approved'
         ? `Approved by ${describeUser(req.userId)}: applying as job \`${applyJobId}\`.`
         : `Rejected by ${describeUser(req.userId)}: nothing was applied.`;
-    await markOriginal(approval, decision, req.userId, text);
-    return { ok: true, message: text, ...(decision === 'approved' ? { applyJobId } : {}) };
+    const planUpdated = await markOriginal(approval, decision, req, text);
+    return { ok: true, message: text, planUpdated, ...(decision === 'approved' ? { applyJobId } : {}) };
   };
 
   /** Why this user may not decide this approval (the requester approving, a non-approver), if so. */
@@ -132,11 +145,21 @@ export function createApprovalDecider(deps: ApprovalDeciderDeps) {
     });
   }
 
-  /** Replaces the buttons of the requester's reply with the decision, so nobody presses them again. */
-  async function markOriginal(approval: StoredApproval, status: string, by: string, text: string): Promise<void> {
+  /**
+   * Replaces the buttons of the requester's reply with the decision, so nobody presses them again. A Slack press
+   * brings its own response URL: the notify worker replaces the message holding the buttons through it, which
+   * works even where the bot is not a member. False when there is no plan message to update.
+   */
+  async function markOriginal(
+    approval: StoredApproval,
+    status: string,
+    req: ApprovalRequest,
+    text: string,
+  ): Promise<boolean> {
+    const by = req.userId;
     try {
       const report = await deps.store.getReport(approval.jobId);
-      if (!report) return;
+      if (!report) return false;
       const blocks: ReportBlock[] = report.blocks.map((b) =>
         b.kind === 'actions' ? { kind: 'alert', level: status === 'approved' ? 'info' : 'warning', text } : b,
       );
@@ -148,9 +171,13 @@ export function createApprovalDecider(deps: ApprovalDeciderDeps) {
         approval: { ...previous, status, decidedBy: by },
       });
       const record = await deps.store.get(approval.jobId);
-      if (record) await deps.producer.requestNotify(approval.jobId, false, record.reply);
+      if (!record) return false;
+      if (req.respond && deps.delivery) await deps.delivery.setReplaceVia(approval.jobId, req.respond);
+      await deps.producer.requestNotify(approval.jobId, false, record.reply);
+      return record.reply.kind === 'slack';
     } catch (err) {
       deps.logger.warn({ err, approvalId: approval.id }, 'could not update the approval message');
+      return false;
     }
   }
 }

@@ -51,7 +51,6 @@ export function createConsoleNotifier(deps: ConsoleNotifierDeps): Notifier {
       show(ref, status, report);
     },
     // The final result already includes the thread under "Details" and lists the files.
-    async postThread(): Promise<void> {},
-    async uploadFiles(): Promise<void> {},
+    detailParts: () => [],
   };
 }

@@ -12,7 +12,7 @@ import type { Producer } from '../queue/producer.js';
 import { withQueueErrors } from '../queue/producer.js';
 import type { Report } from '../report/model.js';
 import { type AccessCommandDeps, answerAudit, answerLock, answerUnlock } from './access-commands.js';
-import { buildCancelReport, buildJobsReport } from './local-reports.js';
+import { buildCancelReport, buildJobResultReport, buildJobsReport } from './local-reports.js';
 
 /** A command as it arrives from any front end (Slack, console, one-shot CLI). */
 export interface IncomingCommand {
@@ -133,6 +133,7 @@ export function createIntake(deps: IntakeDeps) {
         return note ? { ...report, blocks: [...report.blocks, { kind: 'alert', level: 'info', text: note }] } : report;
       }
       case 'jobs': {
+        if (typeof args.jobId === 'string') return answerJobResult(args.jobId, who);
         const limit = typeof args.limit === 'number' ? args.limit : 10;
         return buildJobsReport(await withQueueErrors(() => deps.store.listForUser(who.userId, limit)), Date.now());
       }
@@ -152,6 +153,15 @@ export function createIntake(deps: IntakeDeps) {
       default:
         throw new Error(`local command ${parsed.name} has no handler`);
     }
+  }
+
+  async function answerJobResult(jobId: string, who: { userId: string; channelId?: string }): Promise<Report> {
+    const record = await withQueueErrors(() => deps.store.get(jobId));
+    if (!record) return buildJobResultReport(jobId, 'not-found', Date.now());
+    if (record.userId !== who.userId && !(deps.isAdmin?.(who) ?? false))
+      return buildJobResultReport(jobId, 'not-yours', Date.now());
+    const report = await withQueueErrors(() => deps.store.getReport(jobId));
+    return buildJobResultReport(jobId, { record, ...(report ? { report } : {}) }, Date.now());
   }
 
   function requireAccess(): AccessCommandDeps {

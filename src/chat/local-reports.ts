@@ -1,6 +1,6 @@
 import type { CancelOutcome } from '../queue/cancel.js';
 import type { JobRecord } from '../queue/job-store.js';
-import type { Report } from '../report/model.js';
+import type { Report, ReportBlock } from '../report/model.js';
 
 /** `/jobs`: the caller's recent jobs with state and duration, newest first. */
 export function buildJobsReport(records: JobRecord[], nowMs: number): Report {
@@ -32,6 +32,41 @@ export function buildJobsReport(records: JobRecord[], nowMs: number): Report {
       createdAt: r.createdAt,
       finishedAt: r.finishedAt ?? null,
     })),
+  };
+}
+
+/**
+ * `/jobs <job-id>`: one job's state and, once it has one, its whole result (blocks, then the thread detail; charts
+ * are named, not shown). Answered to the caller alone, so it also reaches users in channels the bot is not in.
+ */
+export function buildJobResultReport(
+  jobId: string,
+  found: { record: JobRecord; report?: Report } | 'not-found' | 'not-yours',
+  nowMs: number,
+): Report {
+  if (found === 'not-found' || found === 'not-yours') {
+    const text =
+      found === 'not-found'
+        ? `There is no job \`${jobId}\` (results are kept 7 days). See \`/jobs\` for your jobs.`
+        : `Job \`${jobId}\` was started by someone else; only they (or an admin) can see its result.`;
+    return { command: 'jobs', ok: false, title: text, blocks: [{ kind: 'text', text }], jobId };
+  }
+  const { record: r, report } = found;
+  const state = r.state === 'running' && r.step ? `running: ${r.step}` : r.state;
+  const since = formatDuration((r.finishedAt ?? nowMs) - (r.startedAt ?? r.createdAt));
+  const blocks: ReportBlock[] = [{ kind: 'text', text: `\`${r.commandText}\` · *${state}* · ${since}` }];
+  if (r.errorText) blocks.push({ kind: 'alert', level: 'danger', text: r.errorText });
+  if (report) {
+    blocks.push(...report.blocks.filter((b) => b.kind !== 'actions'), ...(report.thread ?? []));
+    for (const file of report.files ?? []) blocks.push({ kind: 'text', text: `chart: ${file.title} (not shown here)` });
+  }
+  return {
+    command: 'jobs',
+    ok: true,
+    title: report ? report.title : `job ${jobId}: ${state}`,
+    blocks,
+    jobId,
+    state: r.state,
   };
 }
 

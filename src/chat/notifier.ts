@@ -1,2 +1,12 @@
 /** The notifier port is defined next to the Report (workers use it without knowing the platform). */
-export type { MessageRef, Notifier, NotifyTarget } from '../report/notifier.js';
+export type {
+  DeliveryLimits,
+  DetailPart,
+  MessageRef,
+  Notifier,
+  NotifyTarget,
+  PartContext,
+  RenderOptions as NotifyRenderOptions,
+  RespondOptions,
+  RespondRef,
+} from '../report/notifier.js';

@@ -95,8 +95,33 @@ function renderFields(fields: Array<{ label: string; value: string }>): SlackBlo
   return sections.map((group) => ({ type: 'section', fields: group }));
 }
 
+/** Sections one table may take before its remaining rows are cut (and counted) in the last one. */
+const maxTableSections = 4;
+
+/**
+ * A table as monospace sections. Rows that do not fit one section (3,000 characters) continue in the next, under
+ * the header again, so a wide table (e.g. /help for a user allowed every command) loses no row; past
+ * {@link maxTableSections} the last section is cut and says how many lines were left out.
+ */
 function renderTable(columns: string[], rows: string[][], caption?: string): SlackBlock[] {
-  const blocks = [createSection(renderCodeFence(formatTable(columns, rows).join('\n')))];
+  const [header = '', rule = '', ...body] = formatTable(columns, rows);
+  const budget = slackLimits.sectionTextChars - 8;
+  const size = (lines: string[]) => escapeMrkdwn(lines.join('\n').replace(/```/g, '`\u200b``')).length;
+  const chunks: string[][] = [];
+  let chunk: string[] = [];
+  for (const [i, line] of body.entries()) {
+    if (chunks.length === maxTableSections - 1) {
+      chunk.push(...body.slice(i));
+      break;
+    }
+    if (chunk.length > 0 && size([header, rule, ...chunk, line]) > budget) {
+      chunks.push(chunk);
+      chunk = [];
+    }
+    chunk.push(line);
+  }
+  chunks.push(chunk);
+  const blocks = chunks.map((lines) => createSection(renderCodeFence([header, rule, ...lines].join('\n'))));
   if (caption) blocks.push(createContext(clipLine(caption, 1000)));
   return blocks;
 }

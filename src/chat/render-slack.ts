@@ -21,17 +21,28 @@ const commandChars = 150;
 const errorChars = 700;
 const historyChars = 500;
 const fallbackChars = 300;
+const notesChars = 500;
+
+/** Options of the Slack message renderer. */
+export interface SlackMessageOptions extends RenderOptions {
+  /** Leave the report's blocks out: status, title and notes only (after Slack refused the full message). */
+  plain?: boolean;
+}
 
 /**
  * Renders the one reply message of a job: who ran what, its state and elapsed time, the steps so far and,
  * once there is one, the report. Slack's limits are enforced here; what does not fit is announced at the end
  * and carried by {@link renderSlackThread}.
  */
-export function renderSlackMessage(status: StatusView, report?: Report, opts: RenderOptions = {}): SlackMessage {
+export function renderSlackMessage(status: StatusView, report?: Report, opts: SlackMessageOptions = {}): SlackMessage {
   const blocks: SlackBlock[] = [createSection(renderStatusText(status, opts))];
   const history = renderHistory(status.history ?? []);
   if (history) blocks.push(createContext(history));
-  if (report) {
+  const notes = renderNotes(status.notes ?? []);
+  if (notes) blocks.push(createSection(notes));
+  if (report && opts.plain) {
+    blocks.push(createSection(`*${escapeMrkdwn(clip(report.title, fallbackChars))}*`));
+  } else if (report) {
     const { main, overflow } = splitForMessage(renderReportBlocks(report.blocks));
     blocks.push(...main);
     if (overflow.length > 0) blocks.push(createOverflowNotice(overflow.length));
@@ -75,6 +86,13 @@ function renderHistory(history: string[]): string | undefined {
     line = `Steps: … ${steps.length - shown.length} earlier → ${shown.join(' → ')}`;
   }
   return line;
+}
+
+/** Delivery notes as warning lines, capped so the status part keeps its share of the message. */
+function renderNotes(notes: string[]): string | undefined {
+  if (notes.length === 0) return undefined;
+  const lines = notes.map((note) => `:warning: ${escapeMrkdwn(clip(note, 300))}`);
+  return truncateLines(lines.join('\n'), notesChars);
 }
 
 function clip(text: string, maxChars: number): string {

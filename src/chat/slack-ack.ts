@@ -1,5 +1,7 @@
 import type { IntakeResult } from './intake.js';
+import { createContext } from './render-blocks.js';
 import { renderReportBlocks } from './render-slack-blocks.js';
+import { splitForMessage } from './render-slack-budget.js';
 import { escapeMrkdwn } from './render-text.js';
 
 /** The ephemeral answer sent with the ack (within Slack's 3 s): queued, a usage hint, a refusal or a local answer. */
@@ -12,12 +14,12 @@ export function toAckResponse(result: IntakeResult): { response_type: 'ephemeral
           ? `Already received: job \`${result.jobId}\` is on it.`
           : `Queued \`${escapeMrkdwn(result.command.text)}\` as job \`${result.jobId}\`. Progress and result will appear in this channel.`,
       };
-    case 'answer':
-      return {
-        response_type: 'ephemeral',
-        text: result.report.title,
-        blocks: renderReportBlocks(result.report.blocks).slice(0, 50),
-      };
+    case 'answer': {
+      // Within the same size budget as a reply message: an ack Slack refuses would show the user nothing.
+      const { main, overflow } = splitForMessage(renderReportBlocks(result.report.blocks));
+      const more = overflow.length === 0 ? [] : [createContext(`… ${overflow.length} more blocks do not fit here`)];
+      return { response_type: 'ephemeral', text: escapeMrkdwn(result.report.title), blocks: [...main, ...more] };
+    }
     case 'usage':
       return { response_type: 'ephemeral', text: `:x: ${escapeMrkdwn(result.message)}` };
     case 'refused':

@@ -6,6 +6,7 @@ import { toBoltLogger } from './bolt-logger.js';
 import type { Intake } from './intake.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './render-slack-blocks.js';
 import { toAckResponse } from './slack-ack.js';
+import { describeRespondFailure, toRespondTarget } from './slack-response-url.js';
 import { createSocketModeReceivers } from './socket-mode-receivers.js';
 
 export interface SlackAppOptions {
@@ -93,7 +94,12 @@ export function createSlackApp(opts: SlackAppOptions) {
       ...(command.enterprise_id ? { enterpriseId: command.enterprise_id } : {}),
       // trigger_id is unique per invocation and identical on redelivery: the job id derives from it.
       requestId: command.trigger_id || `${command.team_id}-${command.user_id}-${Date.now()}`,
-      reply: { kind: 'slack', channel: command.channel_id },
+      // The response_url answers where the bot is not a member (private channels, DMs): kept with the job.
+      reply: {
+        kind: 'slack',
+        channel: command.channel_id,
+        ...toRespondTarget(command.response_url, 'command', Date.now()),
+      },
     });
     const heldJob = held && result.kind === 'queued' && !result.duplicate ? result.jobId : undefined;
     try {
@@ -116,29 +122,37 @@ export function createSlackApp(opts: SlackAppOptions) {
     [APPROVE_ACTION_ID, 'approve'],
     [REJECT_ACTION_ID, 'reject'],
   ] as const) {
-    app.action(actionId, async ({ ack, body, action, client }) => {
+    app.action(actionId, async ({ ack, body, action, respond }) => {
       await ack();
       if (body.type !== 'block_actions' || action.type !== 'button') return;
       const channelId = body.channel?.id;
+      // Answers only the presser, through the press's own response_url: chat.postEphemeral would need the bot to
+      // be a member of the channel (slackapi/node-slack-sdk#977), the response_url works anywhere.
       const answer = async (text: string) => {
-        if (!channelId) return;
-        await client.chat
-          .postEphemeral({ channel: channelId, user: body.user.id, text })
-          .catch((err: unknown) => opts.logger.warn({ err }, 'could not answer an approval button'));
+        // Bolt provides respond() only when the payload carried a response_url.
+        const send = respond as typeof respond | undefined;
+        if (!send) return opts.logger.warn('approval button without a response_url: the presser gets no answer');
+        await send({ response_type: 'ephemeral', replace_original: false, text }).catch((err: unknown) =>
+          opts.logger.warn({ err: describeRespondFailure(err) }, 'could not answer an approval button'),
+        );
       };
       if (!opts.decideApproval || !channelId) {
         await answer('Approvals are not handled by this process.');
         return;
       }
       try {
+        const press = toRespondTarget(body.response_url, 'action', Date.now());
         const result = await opts.decideApproval({
           approvalId: action.value ?? '',
           decision,
           userId: body.user.id,
           channelId,
-          reply: { kind: 'slack', channel: channelId },
+          reply: { kind: 'slack', channel: channelId, ...press },
+          ...(press.respond ? { respond: press.respond } : {}),
         });
-        await answer(result.message);
+        // A decision replaces the buttons of the plan message itself (through this press's response_url, by the
+        // notify worker); a refusal, or a decision without a plan message to show it, is told to the presser.
+        if (!result.ok || !result.planUpdated) await answer(result.message);
       } catch (err) {
         opts.logger.error({ err, approvalId: action.value }, 'approval decision failed');
         await answer('The approval could not be recorded (queue unavailable?): nothing was applied. Try again.');

@@ -1,4 +1,5 @@
 import { ErrorCode, NetopsError, UpstreamHttpError } from '../errors.js';
+import type { DeliveryProblem } from '../report/notifier.js';
 
 /** Slack answered 429: the caller (the notify queue) should wait `retryAfterMs` before trying again. */
 export class SlackRateLimitedError extends UpstreamHttpError {
@@ -19,6 +20,40 @@ const retryablePlatformErrors = new Set([
   'request_timeout',
 ]);
 
+/**
+ * Platform errors that mean the bot may not post in this conversation (method pages of chat.postMessage,
+ * chat.update, files.completeUploadExternal: slack-ruby/slack-api-ref@f4837c0 docs.slack.dev/methods/*.json):
+ * not a member (`not_in_channel`), a private conversation it is not in (`channel_not_found`), an archived or
+ * posting-restricted channel. The command's response URL still answers there.
+ */
+const notMemberErrors = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+  'posting_to_channel_denied',
+]);
+
+/** Errors about the message itself (same sources): a smaller, plain message may still go through. */
+const contentErrors = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_blocks_too_long',
+  'msg_too_long',
+  'no_text',
+]);
+
+/** How users get the bot into a conversation; `name` is the bot user's display name. */
+export function describeInvite(name: string): string {
+  return `netops is not a member of this channel: invite it with \`/invite @${name}\``;
+}
+
+/** Marks an error with the delivery problem the notify worker handles (and a hint for the user). */
+export function withDeliveryProblem<E extends Error>(err: E, problem: DeliveryProblem, userHint?: string): E {
+  return Object.assign(err, { deliveryProblem: problem, ...(userHint ? { userHint } : {}) });
+}
+
 interface SlackCallError {
   code?: unknown;
   retryAfter?: unknown;
@@ -34,7 +69,7 @@ interface SlackCallError {
  * `UpstreamHttpError`; `ok: false` -> non-retryable `UpstreamHttpError` with status 200 and the Slack error
  * as body (except the few transient ones); transport failures -> retryable `UpstreamUnreachable`.
  */
-export function toSlackError(requestName: string, err: unknown): unknown {
+export function toSlackError(requestName: string, err: unknown, inviteName = 'netops'): unknown {
   if (typeof err !== 'object' || err === null) return err;
   const e = err as SlackCallError;
   switch (e.code) {
@@ -46,10 +81,13 @@ export function toSlackError(requestName: string, err: unknown): unknown {
     }
     case 'slack_webapi_platform_error': {
       const error = String(e.data?.error ?? 'unknown_error');
-      return new UpstreamHttpError(requestName, 200, error, {
+      const mapped = new UpstreamHttpError(requestName, 200, error, {
         retryable: retryablePlatformErrors.has(error),
         cause: err,
       });
+      if (notMemberErrors.has(error)) return withDeliveryProblem(mapped, 'not_member', describeInvite(inviteName));
+      if (contentErrors.has(error)) return withDeliveryProblem(mapped, 'content_rejected');
+      return mapped;
     }
     case 'slack_webapi_request_error':
       return new NetopsError(ErrorCode.UpstreamUnreachable, `${requestName}: ${String(e.message)}`, {

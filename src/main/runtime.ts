@@ -17,6 +17,7 @@ import { type ApprovalStore, createApprovalStore } from '../queue/approval-store
 import { type AuditLog, createAuditLog } from '../queue/audit-log.js';
 import { type Canceller, createCanceller } from '../queue/cancel.js';
 import { createRedisConnection } from '../queue/connection.js';
+import { createDeliveryStore } from '../queue/delivery-store.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../queue/embedded-redis.js';
 import { createJobStore, type JobStore } from '../queue/job-store.js';
 import { createLockStore, type LockStore } from '../queue/lock-store.js';
@@ -128,6 +129,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     policy: () => access?.policy(),
     producer,
     store,
+    delivery: createDeliveryStore(producerConnection, prefix),
     audit: auditLog.append,
     logger: opts.logger,
   });

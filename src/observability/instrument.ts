@@ -29,11 +29,17 @@ export function instrumentNotifier(notifier: Notifier, metrics: Metrics): Notifi
         throw err;
       }
     };
+  const respond = notifier.respond?.bind(notifier);
   return {
+    ...(notifier.limits ? { limits: notifier.limits } : {}),
     post: track('chat.postMessage', notifier.post.bind(notifier)),
     update: track('chat.update', notifier.update.bind(notifier)),
-    postThread: track('chat.postMessage', notifier.postThread.bind(notifier)),
-    uploadFiles: track('files.uploadV2', notifier.uploadFiles.bind(notifier)),
+    detailParts: (ref, report) =>
+      notifier.detailParts(ref, report).map((part) => ({
+        ...part,
+        send: track(part.key.startsWith('file') ? 'files.completeUploadExternal' : 'chat.postMessage', part.send),
+      })),
+    ...(respond ? { respond: track('response_url', respond) } : {}),
   };
 }
 

@@ -1,8 +1,31 @@
 import { z } from 'zod';
 
+/**
+ * A chat platform's per-request answer channel (Slack's `response_url`): usable without the bot being a member of
+ * the conversation, but only until `expiresAt` and a few times. The URL is a bearer capability: it is kept in job
+ * data and the job record only, and never logged (see logging.ts).
+ */
+export const respondTargetSchema = z.object({
+  url: z
+    .string()
+    .max(2000)
+    .regex(/^https?:\/\/\S+$/),
+  /** Epoch ms after which the platform refuses it. */
+  expiresAt: z.number().int().nonnegative(),
+  /** A command's URL replaces its own last answer; a button's URL replaces the message holding the button. */
+  kind: z.enum(['command', 'action']),
+});
+export type RespondTarget = z.infer<typeof respondTargetSchema>;
+
 /** Where the one reply message goes. Console replies are rendered by the process that owns the console. */
 export const replyTargetSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('slack'), channel: z.string().min(1).max(64), threadTs: z.string().max(32).optional() }),
+  z.object({
+    kind: z.literal('slack'),
+    channel: z.string().min(1).max(64),
+    threadTs: z.string().max(32).optional(),
+    /** Where to answer when the bot cannot post in the channel (not a member). */
+    respond: respondTargetSchema.optional(),
+  }),
   z.object({ kind: z.literal('console') }),
 ]);
 export type ReplyTarget = z.infer<typeof replyTargetSchema>;

@@ -23,6 +23,8 @@ export interface JobRecord {
   errorText?: string;
   messageChannel?: string;
   messageTs?: string;
+  /** Bumped at every saveReport: a changed report (e.g. an approval decided) shows in the reply. */
+  reportRev?: number;
 }
 
 export interface NewJobRecord {
@@ -156,7 +158,11 @@ export function createJobStore(redis: Redis, prefix = DEFAULT_PREFIX) {
     },
     eventsChannel,
     async saveReport(jobId: string, report: Report): Promise<void> {
-      await redis.set(reportKey(jobId), JSON.stringify(report), 'EX', TTL_S);
+      await redis
+        .multi()
+        .set(reportKey(jobId), JSON.stringify(report), 'EX', TTL_S)
+        .hincrby(jobKey(jobId), 'reportRev', 1)
+        .exec();
     },
     async getReport(jobId: string): Promise<Report | undefined> {
       return parseJson<Report | undefined>(await redis.get(reportKey(jobId)), undefined);
@@ -249,5 +255,6 @@ function parseRecord(h: Record<string, string>): JobRecord {
     ...(h.errorText ? { errorText: h.errorText } : {}),
     ...(h.messageChannel ? { messageChannel: h.messageChannel } : {}),
     ...(h.messageTs ? { messageTs: h.messageTs } : {}),
+    ...(h.reportRev ? { reportRev: Number(h.reportRev) } : {}),
   };
 }

@@ -126,7 +126,21 @@ export function createProducer(deps: { queues: Queues; store: JobStore; logger: 
     ]);
   }
 
-  return { enqueue, requestNotify, releaseHeld, withdrawHeld };
+  /**
+   * Asks for a render of the job's reply later (coalesced progress, a response URL's next allowed use). One job
+   * per `key` and time slot: asking twice for the same moment queues one.
+   */
+  async function scheduleNotify(jobId: string, delayMs: number, key: string): Promise<void> {
+    const slot = Math.ceil((now() + delayMs) / 1000);
+    await deps.queues.notify.add(
+      'notify.update',
+      { jobId, final: false },
+      // Removed once done, so the same key and slot can be asked for again later.
+      { jobId: `${jobId}-${key}-${slot}`, delay: Math.max(0, delayMs), removeOnComplete: true },
+    );
+  }
+
+  return { enqueue, requestNotify, scheduleNotify, releaseHeld, withdrawHeld };
 }
 
 export type Producer = ReturnType<typeof createProducer>;

@@ -53,4 +53,6 @@ export interface StatusView {
   finishedAt?: number;
   /** For failures without a report: the user-safe text or a reference. */
   errorText?: string;
+  /** What the reply itself could not deliver ("chart could not be posted: …"), each shown once. */
+  notes?: string[];
 }

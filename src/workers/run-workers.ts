@@ -2,10 +2,14 @@ import { type Job, QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging.js';
 import type { AuditSink } from '../queue/audit-log.js';
+import { createDeliveryStore } from '../queue/delivery-store.js';
 import type { CommandJobData } from '../queue/job-data.js';
 import { isFinalState, type JobStore } from '../queue/job-store.js';
 import { type CommandQueueKind, DEFAULT_PREFIX, QUEUE_NAMES, QUEUE_POLICIES } from '../queue/names.js';
+import { createPaceSlots } from '../queue/pace-slots.js';
 import type { Producer } from '../queue/producer.js';
+import { createRenderLock } from '../queue/render-lock.js';
+import { createRespondBudget } from '../queue/respond-budget.js';
 import type { Notifier } from '../report/notifier.js';
 import { createCommandHandler } from './command-handler.js';
 import { createNotifyHandler } from './notify-handler.js';
@@ -15,7 +19,7 @@ export interface RunWorkersOptions {
   /** A connection factory: BullMQ workers need their own blocking connections. */
   connect: (role: 'worker' | 'subscriber') => Redis;
   store: JobStore;
-  producer: Pick<Producer, 'requestNotify'>;
+  producer: Pick<Producer, 'requestNotify' | 'scheduleNotify'>;
   processors: ProcessorRegistry;
   /** False for a front-end-only process: it delivers replies (notify) but runs no commands. @defaultValue true */
   commandQueues?: boolean;
@@ -70,17 +74,24 @@ export async function runWorkers(opts: RunWorkersOptions) {
     );
   }
   if (opts.notifier) {
-    const handler = createNotifyHandler({ store: opts.store, notifier: opts.notifier, logger: log });
-    const notifyWorker: Worker = new Worker(
-      QUEUE_NAMES.notify,
-      (job: Job, token?: string) => handler(job, token, notifyWorker),
-      {
-        connection: opts.connect('worker'),
-        prefix,
-        concurrency: opts.concurrency?.notify ?? DEFAULT_CONCURRENCY.notify,
-        maxStalledCount: QUEUE_POLICIES.notify.maxStalledCount,
-      },
-    );
+    // Delivery state, pacing, render locks and response-URL budgets wait for Redis like the workers do.
+    const redis = opts.connect('worker');
+    const handler = createNotifyHandler({
+      store: opts.store,
+      notifier: opts.notifier,
+      delivery: createDeliveryStore(redis, prefix),
+      pace: createPaceSlots(redis, prefix),
+      lock: createRenderLock(redis, prefix),
+      budget: createRespondBudget(redis, prefix),
+      producer: opts.producer,
+      logger: log,
+    });
+    const notifyWorker: Worker = new Worker(QUEUE_NAMES.notify, (job: Job, token?: string) => handler(job, token), {
+      connection: opts.connect('worker'),
+      prefix,
+      concurrency: opts.concurrency?.notify ?? DEFAULT_CONCURRENCY.notify,
+      maxStalledCount: QUEUE_POLICIES.notify.maxStalledCount,
+    });
     workers.push(notifyWorker);
   }
   for (const w of workers) w.on('error', (err) => log.error({ err, queue: w.name }, 'worker error'));

@@ -10,7 +10,8 @@ export interface NotifierCall {
 
 /**
  * Stand-in for the Slack notifier in pipeline tests that are about queueing, not Slack: records every call in
- * order. The Slack-facing path is tested with the real WebClient against the Slack API stub.
+ * order. Detail is one thread part when the report has a thread, one upload part when it has files. The
+ * Slack-facing path is tested with the real WebClient against the Slack API stand-in.
  */
 export function createRecordingNotifier(opts: { failFirstPosts?: number } = {}): Notifier & { calls: NotifierCall[] } {
   const calls: NotifierCall[] = [];
@@ -30,11 +31,33 @@ export function createRecordingNotifier(opts: { failFirstPosts?: number } = {}):
     async update(ref, status, report) {
       calls.push({ method: 'update', ref, status, ...(report ? { report } : {}) });
     },
-    async postThread(ref, report) {
-      calls.push({ method: 'postThread', ref, report });
-    },
-    async uploadFiles(ref) {
-      calls.push({ method: 'uploadFiles', ref });
+    detailParts(ref, report) {
+      return [
+        ...(report.thread?.length
+          ? [
+              {
+                key: 'thread-0',
+                label: 'detail message',
+                posts: true,
+                send: async () => {
+                  calls.push({ method: 'postThread', ref, report });
+                },
+              },
+            ]
+          : []),
+        ...(report.files?.length
+          ? [
+              {
+                key: 'file-0',
+                label: 'chart',
+                posts: true,
+                send: async () => {
+                  calls.push({ method: 'uploadFiles', ref });
+                },
+              },
+            ]
+          : []),
+      ];
     },
   };
 }

@@ -6,6 +6,8 @@ export function blockActionBody(fields: {
   channelId?: string;
   messageTs?: string;
   triggerId?: string;
+  /** The press's response_url (the Slack stand-in issues live ones); default: one nobody answers. */
+  responseUrl?: string;
 }): string {
   const channel = fields.channelId ?? 'C0OPS';
   const payload = {
@@ -28,7 +30,7 @@ export function blockActionBody(fields: {
     trigger_id: fields.triggerId ?? `${Date.now()}.1.abc`,
     channel: { id: channel, name: 'ops' },
     message: { type: 'message', ts: fields.messageTs ?? '1.000001', text: 'plan' },
-    response_url: 'https://hooks.slack.invalid/actions/T0001/1/abc',
+    response_url: fields.responseUrl ?? 'https://hooks.slack.invalid/actions/T0001/1/abc',
     actions: [
       {
         action_id: fields.actionId,

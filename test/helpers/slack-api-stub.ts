@@ -1,21 +1,71 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Conversations, createConversations, type StubConversation } from './slack-stand-in/conversations.js';
+import { createStubFiles, type StubFile, type StubUpload } from './slack-stand-in/files.js';
+import {
+  extractUploadBytes,
+  fail,
+  flattenHeaders,
+  parseBody,
+  readBody,
+  type StubReply,
+  send,
+  tokenOf,
+} from './slack-stand-in/http-body.js';
+import { createRateTiers } from './slack-stand-in/rate-tiers.js';
+import { createResponseUrls, type StubEphemeral, type StubResponseUrl } from './slack-stand-in/response-urls.js';
+import { createMethodHandlers, METHOD_SCOPES, type StubMessage } from './slack-stand-in/web-api-methods.js';
+
+export type { StubConversation } from './slack-stand-in/conversations.js';
+export type { StubFile, StubUpload } from './slack-stand-in/files.js';
+export type { StubEphemeral, StubResponseUrl } from './slack-stand-in/response-urls.js';
+export type { StubMessage } from './slack-stand-in/web-api-methods.js';
 
 /**
- * A stand-in for Slack's Web API on 127.0.0.1: a real HTTP server that the real `WebClient` talks to (point
- * `slackApiUrl` at `url`). It keeps every call, the messages with their edits, and uploaded files, and can be
- * told to fail the next calls of a method the way Slack does (429 with Retry-After, 5xx, `ok: false`).
+ * A stand-in for Slack's Web API and response URLs on 127.0.0.1: a real HTTP server that the real `WebClient`
+ * talks to (point `slackApiUrl` at `url`). It answers as Slack documents (each rule cites its source in
+ * slack-stand-in/*): conversation membership and `chat:write.public`, Block Kit limits, rate tiers with 429 +
+ * Retry-After, the external file upload flow (and the orphans a failed completion leaves), response URLs with their
+ * 30 minutes / 5 uses, ephemeral messages, token validity. It keeps every call, the messages with their edits,
+ * ephemerals and files, and can be told to answer differently through interceptors.
+ *
+ * Extension points for other scenarios: `intercept()` (any answer before the normal handling, e.g. `auth.test`
+ * variants), `setTokenState()` (invalid_auth / token_revoked / account_inactive), `setConversation()`
+ * (invite or remove the bot mid-test), `advanceClock()` (expire response URLs, refill rate buckets).
  */
 export interface SlackApiStub {
   /** Base URL ending in `/api/`. */
   url: string;
   calls: StubCall[];
+  /** Channel messages by ts (thread replies included). */
   messages: Map<string, StubMessage>;
+  /** Ephemeral messages (chat.postEphemeral or response URLs), visible to one user each. */
+  ephemerals: StubEphemeral[];
+  /** Files shared into channels. */
   uploads: StubUpload[];
+  /** Every file ever uploaded, shared or not. */
+  files: StubFile[];
+  responseUrls: StubResponseUrl[];
+  /** Calls answered 429, per method. */
+  rateLimited: StubCall[];
   failNext(method: string, failure: StubFailure, times?: number): void;
-  /** Token validity (i13-front): from now on every call with `token` answers `error`, as Slack does for a revoked one. */
-  setTokenError(token: string, error: TokenError): void;
+  /** Runs before the normal handling of every Web API call; a returned reply is sent instead. */
+  intercept(fn: Interceptor): void;
+  /** Makes every later call with this token fail like Slack does for a dead token. */
+  setTokenState(token: string, error: 'invalid_auth' | 'token_revoked' | 'account_inactive' | 'token_expired'): void;
+  setConversation(id: string, conversation: StubConversation): void;
+  /** A response URL as Slack puts in a slash command or `block_actions` payload. */
+  issueResponseUrl(opts: {
+    kind: 'command' | 'action';
+    channel: string;
+    user: string;
+    messageTs?: string;
+    ephemeralId?: string;
+  }): string;
+  /** Files uploaded but never shared nor deleted. */
+  orphanFiles(): StubFile[];
+  advanceClock(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -26,179 +76,140 @@ export interface StubCall {
   at: number;
 }
 
-export interface StubMessage {
-  channel: string;
-  text: string;
-  blocks: unknown[];
-  threadTs: string | undefined;
-  updates: number;
-}
-
-export interface StubUpload {
-  filename: string;
-  bytes: number;
-  channel: string;
-  threadTs: string | undefined;
-}
-
 export type StubFailure = { status: 429; retryAfterS: number } | { status: 500 } | { error: string };
 
+export type Interceptor = (call: StubCall) => StubReply | undefined;
+
 export interface SlackApiStubOptions {
-  /** Channels that exist; others answer `channel_not_found`. Default: every channel exists. */
+  /** Public channels the bot is in; any other conversation answers `channel_not_found`. */
   channels?: string[];
+  /** Conversations by id with type and membership. Without these and `channels`, every `C…` id is a public channel the bot is in. */
+  conversations?: Record<string, StubConversation>;
   /** The only accepted token. Default: any `xoxb-` token. */
   token?: string;
+  /** Bot scopes granted. Default: the manifest's `commands`, `chat:write`, `files:write`. */
+  scopes?: string[];
+  /** Enforce rate tiers. @defaultValue true */
+  rateLimits?: boolean;
 }
 
-interface Reply {
-  status?: number;
-  headers?: Record<string, string>;
-  body: Record<string, unknown>;
-}
+/** The scopes deploy/slack-app-manifest.yaml requests. */
+export const MANIFEST_SCOPES = ['commands', 'chat:write', 'files:write'];
 
-type Handler = (body: Record<string, unknown>) => Reply;
-
-interface PendingFile {
-  filename: string;
-  length: number;
-  bytes?: number;
-}
-
-/** Starts the stub on a free port. Close it in `afterAll`/`afterEach`. */
+/** Starts the stand-in on a free port. Close it in `afterAll`/`afterEach`. */
 export async function startSlackApiStub(opts: SlackApiStubOptions = {}): Promise<SlackApiStub> {
   const calls: StubCall[] = [];
+  const rateLimited: StubCall[] = [];
   const messages = new Map<string, StubMessage>();
-  const uploads: StubUpload[] = [];
-  const failures = new Map<string, StubFailure[]>();
-  const pendingFiles = new Map<string, PendingFile>();
-  const tokenErrors = new Map<string, TokenError>();
+  const ephemerals: StubEphemeral[] = [];
+  const interceptors: Interceptor[] = [];
+  const tokenStates = new Map<string, string>();
+  const scopes = new Set(opts.scopes ?? MANIFEST_SCOPES);
+  const conversations: Conversations = createConversations(opts.conversations, opts.channels);
+  let clockOffsetMs = 0;
+  const nowMs = () => Date.now() + clockOffsetMs;
+  const rate = createRateTiers(nowMs, opts.rateLimits ?? true);
+  const files = createStubFiles();
   let seq = 0;
-  let baseUrl = '';
+  let origin = '';
 
   const nextTs = () => {
     seq += 1;
     return `${1_700_000_000 + Math.floor(seq / 10_000)}.${String((seq % 10_000) * 100).padStart(6, '0')}`;
   };
-  const ok = (body: Record<string, unknown> = {}): Reply => ({ body: { ok: true, ...body } });
-  const fail = (error: string): Reply => ({ body: { ok: false, error } });
-  const channelExists = (channel: unknown) =>
-    typeof channel === 'string' && channel !== '' && (!opts.channels || opts.channels.includes(channel));
-
-  const handlers: Record<string, Handler> = {
-    'auth.test': () =>
-      ok({
-        url: 'https://stub.slack.com/',
-        team: 'stub',
-        user: 'netops',
-        team_id: 'T0001',
-        user_id: 'U0BOT',
-        bot_id: 'B0BOT',
-        is_enterprise_install: false,
-      }),
-    'chat.postMessage': (body) => {
-      if (!channelExists(body.channel)) return fail('channel_not_found');
-      if (body.text === undefined && body.blocks === undefined) return fail('no_text');
+  const nextEphemeralId = () => `E${randomBytes(5).toString('hex').toUpperCase()}`;
+  const handlers = createMethodHandlers({
+    conversations,
+    scopes,
+    messages,
+    ephemerals,
+    files,
+    baseUrl: () => `${origin}/api/`,
+    nextTs,
+    nextEphemeralId,
+  });
+  const responses = createResponseUrls(() => `${origin}/`, {
+    nowMs,
+    rate,
+    ephemerals,
+    postChannelMessage(channel, text, blocks) {
       const ts = nextTs();
-      const threadTs = typeof body.thread_ts === 'string' ? body.thread_ts : undefined;
-      messages.set(ts, {
-        channel: String(body.channel),
-        text: String(body.text ?? ''),
-        blocks: Array.isArray(body.blocks) ? body.blocks : [],
-        threadTs,
-        updates: 0,
-      });
-      return ok({
-        channel: body.channel,
-        ts,
-        message: { text: body.text, ts, ...(threadTs ? { thread_ts: threadTs } : {}) },
-      });
+      messages.set(ts, { channel, text, blocks, threadTs: undefined, updates: 0 });
+      return ts;
     },
-    'chat.update': (body) => {
-      if (!channelExists(body.channel)) return fail('channel_not_found');
-      const message = messages.get(String(body.ts));
-      if (!message || message.channel !== body.channel) return fail('message_not_found');
-      if (body.text !== undefined) message.text = String(body.text);
-      if (Array.isArray(body.blocks)) message.blocks = body.blocks;
-      message.updates += 1;
-      return ok({ channel: body.channel, ts: body.ts, text: message.text });
+    replaceChannelMessage(ts, text, blocks) {
+      const m = messages.get(ts);
+      if (!m || m.deleted) return false;
+      Object.assign(m, { text, blocks, updates: m.updates + 1 });
+      return true;
     },
-    'chat.postEphemeral': (body) => {
-      if (!channelExists(body.channel)) return fail('channel_not_found');
-      if (typeof body.user !== 'string') return fail('user_not_found');
-      return ok({ message_ts: nextTs() });
+    deleteChannelMessage(ts) {
+      const m = messages.get(ts);
+      if (m) m.deleted = true;
     },
-    'files.getUploadURLExternal': (body) => {
-      const length = Number(body.length);
-      if (typeof body.filename !== 'string' || !Number.isInteger(length) || length <= 0)
-        return fail('invalid_arguments');
-      const fileId = `F${randomBytes(5).toString('hex').toUpperCase()}`;
-      pendingFiles.set(fileId, { filename: body.filename, length });
-      return ok({ upload_url: `${baseUrl}upload/${fileId}`, file_id: fileId });
-    },
-    'files.completeUploadExternal': (body) => {
-      const files = Array.isArray(body.files) ? (body.files as Array<{ id?: unknown; title?: unknown }>) : [];
-      if (files.length === 0) return fail('invalid_arguments');
-      if (body.channel_id !== undefined && !channelExists(body.channel_id)) return fail('channel_not_found');
-      const pending = files.map((f) => pendingFiles.get(String(f.id)));
-      if (pending.some((p) => p?.bytes === undefined)) return fail('file_not_found');
-      for (const p of pending) {
-        uploads.push({
-          filename: p!.filename,
-          bytes: p!.bytes!,
-          channel: String(body.channel_id ?? ''),
-          threadTs: typeof body.thread_ts === 'string' ? body.thread_ts : undefined,
-        });
-      }
-      return ok({ files: files.map((f) => ({ id: f.id, title: f.title })) });
-    },
-    'users.info': (body) =>
-      typeof body.user === 'string'
-        ? ok({ user: { id: body.user, name: body.user.toLowerCase(), real_name: `User ${body.user}`, is_bot: false } })
-        : fail('user_not_found'),
-    'conversations.info': (body) =>
-      channelExists(body.channel)
-        ? ok({ channel: { id: body.channel, name: `chan-${String(body.channel).toLowerCase()}`, is_channel: true } })
-        : fail('channel_not_found'),
-  };
+  });
 
-  const handleUpload = (fileId: string, req: IncomingMessage, raw: Buffer): Reply => {
-    const pending = pendingFiles.get(fileId);
-    if (!pending) return { status: 404, body: { ok: false, error: 'file_not_found' } };
-    pending.bytes = extractUploadBytes(req.headers['content-type'] ?? '', raw);
-    return { body: { ok: true } };
-  };
+  function answerApi(method: string, req: IncomingMessage, call: StubCall): StubReply {
+    const auth = checkToken(tokenOf(req, call.body), opts.token, tokenStates);
+    if (auth) return fail(auth);
+    const needed = METHOD_SCOPES[method];
+    if (needed && !scopes.has(needed)) return { body: { ok: false, error: 'missing_scope', needed } };
+    const handler = handlers[method];
+    if (!handler) return fail('unknown_method');
+    const channel = typeof call.body.channel === 'string' ? call.body.channel : undefined;
+    const waitS = rate.take(method, channel);
+    if (waitS !== undefined) {
+      rateLimited.push(call);
+      return { status: 429, headers: { 'retry-after': String(waitS) }, body: { ok: false, error: 'ratelimited' } };
+    }
+    return handler(call.body);
+  }
 
   const server = createServer(async (req, res) => {
     const raw = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://stub').pathname;
+    const contentType = req.headers['content-type'] ?? '';
     const upload = /^\/api\/upload\/([A-Z0-9]+)$/.exec(path);
-    const method = upload ? 'upload' : path.replace(/^\/api\//, '');
-    const body = upload ? { bytes: raw.length } : parseBody(req.headers['content-type'] ?? '', raw);
-    calls.push({ method, body, headers: flattenHeaders(req), at: Date.now() });
-    const queued = failures.get(method);
-    const failure = queued?.shift();
-    if (failure) return send(res, failureReply(failure));
-    if (upload) return send(res, handleUpload(upload[1]!, req, raw));
-    const tokenError = checkToken(req, body, opts.token, tokenErrors);
-    if (tokenError) return send(res, fail(tokenError));
-    const handler = handlers[method];
-    send(res, handler ? handler(body) : fail('unknown_method'));
+    const response = /^\/response\/([0-9a-f]+)$/.exec(path);
+    const method = upload ? 'upload' : response ? 'response_url' : path.replace(/^\/api\//, '');
+    const body = upload ? { bytes: raw.length } : response ? safeJson(raw) : parseBody(contentType, raw);
+    const call: StubCall = { method, body, headers: flattenHeaders(req), at: Date.now() };
+    calls.push(call);
+    for (const fn of interceptors) {
+      const reply = fn(call);
+      if (reply) return send(res, reply);
+    }
+    if (upload) return send(res, files.receiveBytes(upload[1]!, extractUploadBytes(contentType, raw)));
+    if (response) return send(res, responses.handle(response[1]!, raw.toString('utf8')));
+    send(res, answerApi(method, req, call));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    url: baseUrl,
+    url: `${origin}/api/`,
     calls,
     messages,
-    uploads,
+    ephemerals,
+    uploads: files.uploads,
+    files: files.files,
+    responseUrls: responses.list,
+    rateLimited,
     failNext(method, failure, times = 1) {
-      const queued = failures.get(method) ?? [];
-      queued.push(...Array.from({ length: times }, () => failure));
-      failures.set(method, queued);
+      let left = times;
+      interceptors.push((call) => {
+        if (call.method !== method || left <= 0) return undefined;
+        left -= 1;
+        return failureReply(failure);
+      });
     },
-    setTokenError(token, error) {
-      tokenErrors.set(token, error);
+    intercept: (fn) => interceptors.push(fn),
+    setTokenState: (token, error) => tokenStates.set(token, error),
+    setConversation: (id, conversation) => conversations.set(id, conversation),
+    issueResponseUrl: (o) => responses.issue(o),
+    orphanFiles: () => files.orphans(),
+    advanceClock(ms) {
+      clockOffsetMs += ms;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -208,8 +219,8 @@ export async function startSlackApiStub(opts: SlackApiStubOptions = {}): Promise
   };
 }
 
-function failureReply(failure: StubFailure): Reply {
-  if ('error' in failure) return { body: { ok: false, error: failure.error } };
+function failureReply(failure: StubFailure): StubReply {
+  if ('error' in failure) return fail(failure.error);
   if (failure.status === 429) {
     return {
       status: 429,
@@ -220,79 +231,24 @@ function failureReply(failure: StubFailure): Reply {
   return { status: failure.status, body: { ok: false, error: 'internal_error' } };
 }
 
-// ---- Token validity (i13-front) -------------------------------------------------------------------------------
-// Every Web API method checks the token first and answers HTTP 200 with ok:false (slack-ruby/slack-api-ref
-// methods/auth/auth.test.json @f4837c0c lists the same errors on every method): not_authed without a token,
-// invalid_auth for one Slack does not know, token_revoked / account_inactive / token_expired for one that stopped
-// working.
-
-/** The errors Slack gives for a token that is not (or no longer) accepted. */
-export type TokenError = 'invalid_auth' | 'token_revoked' | 'account_inactive' | 'token_expired';
-
-/** The token error of a request, or undefined when its token is accepted. */
-function checkToken(
-  req: IncomingMessage,
-  body: Record<string, unknown>,
-  expected: string | undefined,
-  tokenErrors: Map<string, TokenError>,
-): string | undefined {
-  const header = req.headers.authorization ?? '';
-  const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : String(body.token ?? '');
-  if (token === '') return 'not_authed';
-  const stopped = tokenErrors.get(token);
-  if (stopped) return stopped;
+/**
+ * Token checks as Slack answers them (docs.slack.dev/authentication/token-types, method pages' errors):
+ * `not_authed` when no token was sent, `invalid_auth` for a token Slack does not know, and the state of a known
+ * token that was revoked or whose account was deactivated.
+ */
+function checkToken(token: string | undefined, expected: string | undefined, states: Map<string, string>) {
+  if (!token) return 'not_authed';
+  const state = states.get(token);
+  if (state) return state;
   const known = expected ? token === expected : /^xoxb-[\w-]+$/.test(token);
   return known ? undefined : 'invalid_auth';
 }
-// ---- end of token validity -------------------------------------------------------------------------------------
 
-function send(res: ServerResponse, reply: Reply): void {
-  res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
-  res.end(JSON.stringify(reply.body));
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** WebClient sends form-encoded bodies whose object fields (blocks, files) are JSON strings; others send JSON. */
-function parseBody(contentType: string, raw: Buffer): Record<string, unknown> {
-  const text = raw.toString('utf8');
-  if (text === '') return {};
-  if (contentType.includes('application/json')) return JSON.parse(text) as Record<string, unknown>;
-  const body: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(text)) body[key] = decodeJsonField(value);
-  return body;
-}
-
-function decodeJsonField(value: string): unknown {
-  if (!/^[[{]/.test(value)) return value;
+function safeJson(raw: Buffer): Record<string, unknown> {
   try {
-    return JSON.parse(value);
+    const v = JSON.parse(raw.toString('utf8')) as unknown;
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
   } catch {
-    // Not JSON after all (a text that starts with a bracket): keep it as sent.
-    return value;
+    return {};
   }
-}
-
-/** The file's bytes: the first part of a multipart body (WebClient's upload), or the raw body otherwise. */
-function extractUploadBytes(contentType: string, raw: Buffer): number {
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
-  if (!boundary) return raw.length;
-  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
-  const start = raw.indexOf(delimiter);
-  const headerEnd = raw.indexOf('\r\n\r\n', start);
-  const end = raw.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd);
-  if (start < 0 || headerEnd < 0 || end < 0) return raw.length;
-  return end - (headerEnd + 4);
-}
-
-function flattenHeaders(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
 }

@@ -17,6 +17,8 @@ export function slashCommandBody(fields: {
   triggerId: string;
   userId?: string;
   channelId?: string;
+  /** The command's response_url (the Slack stand-in issues live ones); default: one nobody answers. */
+  responseUrl?: string;
 }): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
@@ -29,7 +31,7 @@ export function slashCommandBody(fields: {
     command: fields.command,
     text: fields.text,
     api_app_id: 'A0NETOPS',
-    response_url: 'https://hooks.slack.invalid/commands/T0001/1/abc',
+    response_url: fields.responseUrl ?? 'https://hooks.slack.invalid/commands/T0001/1/abc',
     trigger_id: fields.triggerId,
   }).toString();
 }

@@ -235,8 +235,12 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
         slashCommandBody({ command, text: rest.join(' '), triggerId: `lab.${++trigger}`, userId }),
       );
     };
-    const press = (actionId: string, value: string, userId: string) =>
-      post('/slack/events', blockActionBody({ actionId, value, userId }));
+    /** A press on the plan message of `jobId`, with a live response_url of the stand-in as Slack sends one. */
+    const press = async (actionId: string, value: string, userId: string, jobId: string) => {
+      const messageTs = (await probe.hget(`netops:job:${jobId}`, 'messageTs')) ?? undefined;
+      const responseUrl = slack.issueResponseUrl({ kind: 'action', channel: 'C0OPS', user: userId, messageTs });
+      return post('/slack/events', blockActionBody({ actionId, value, userId, responseUrl, messageTs }));
+    };
     const waitFor = async <T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 180_000) => {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
@@ -268,7 +272,7 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
       const id = await buttonOf(jobId);
       const ts = await probe.hget(`netops:job:${jobId}`, 'messageTs');
       expect(JSON.stringify(slack.messages.get(ts ?? '')?.blocks)).toContain('"action_id":"netops_reject"');
-      expect((await press('netops_approve', id, 'U0APPROVER')).status).toBe(200);
+      expect((await press('netops_approve', id, 'U0APPROVER', jobId)).status).toBe(200);
       expect(await finalState(`apply-${id}`)).toBe('succeeded');
       expect(await groupCount()).toBe(1);
       // The plan's message no longer offers the buttons: it says who approved.
@@ -292,7 +296,7 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
       job.Meta = { ...(job.Meta ?? {}), changed: 'behind the bot' };
       const changed = await fetch(`${nomadUrl}/v1/job/${JOB}`, { method: 'POST', body: JSON.stringify({ Job: job }) });
       expect(changed.status).toBe(200);
-      expect((await press('netops_approve', id, 'U0APPROVER')).status).toBe(200);
+      expect((await press('netops_approve', id, 'U0APPROVER', jobId)).status).toBe(200);
       expect(await finalState(`apply-${id}`)).toBe('failed');
       expect(await probe.hget(`netops:job:apply-${id}`, 'errorText')).toMatch(
         /changed in Nomad since the approved plan .*nothing was applied \(fail closed\)/,

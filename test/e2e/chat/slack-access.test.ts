@@ -77,11 +77,18 @@ async function press(body: string, headers = signSlackRequest(SECRET, body, now(
   return res.status;
 }
 
+/** A press as Slack sends it, with a live response_url of the stand-in (the bot answers the presser through it). */
+function pressBody(actionId: string, value: string, userId: string): string {
+  const responseUrl = slack.issueResponseUrl({ kind: 'action', channel: 'C0OPS', user: userId, messageTs: '1.000001' });
+  return blockActionBody({ actionId, value, userId, responseUrl });
+}
+
+/** The ephemeral answer the presser got after `after` (ephemerals so far), through the press's response_url. */
 async function ephemeralFor(userId: string, after: number): Promise<string> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    const call = slack.calls.slice(after).find((c) => c.method === 'chat.postEphemeral' && c.body.user === userId);
-    if (call) return String(call.body.text);
+    const answer = slack.ephemerals.slice(after).find((e) => e.user === userId && e.via === 'response_url');
+    if (answer) return answer.text;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no ephemeral answer for ${userId}:\n${bot.output().slice(-2000)}`);
@@ -173,32 +180,35 @@ describe('access over the real Slack HTTP path (deny by default, example policy)
       createdAt: Date.now(),
     };
     const a = await approvals.save({ ...base, expiresAt: Date.now() + 60_000 });
-    let mark = slack.calls.length;
-    const self = blockActionBody({ actionId: 'netops_approve', value: a.id, userId: 'U0OPERATOR' });
+    let mark = slack.ephemerals.length;
+    const self = pressBody('netops_approve', a.id, 'U0OPERATOR');
     expect(await press(self)).toBe(200);
     expect(await ephemeralFor('U0OPERATOR', mark)).toMatch(/a different user with the approver role must approve/);
-    mark = slack.calls.length;
-    const viewer = blockActionBody({ actionId: 'netops_approve', value: a.id, userId: 'U0VIEWER' });
+    mark = slack.ephemerals.length;
+    const viewer = pressBody('netops_approve', a.id, 'U0VIEWER');
     expect(await press(viewer)).toBe(200);
     expect(await ephemeralFor('U0VIEWER', mark)).toMatch(/needs the approver role/);
     expect((await approvals.get(a.id))?.status).toBe('pending');
 
     const old = await approvals.save({ ...base, expiresAt: Date.now() - 1_000 });
-    mark = slack.calls.length;
-    const late = blockActionBody({ actionId: 'netops_approve', value: old.id, userId: 'U0APPROVER' });
+    mark = slack.ephemerals.length;
+    const late = pressBody('netops_approve', old.id, 'U0APPROVER');
     expect(await press(late)).toBe(200);
     expect(await ephemeralFor('U0APPROVER', mark)).toMatch(/expired at .*nothing was applied/);
     expect((await approvals.get(old.id))?.status).toBe('pending');
     expect(await probe.exists(`netops:job:apply-${old.id}`)).toBe(0);
 
-    mark = slack.calls.length;
-    const reject = blockActionBody({ actionId: 'netops_reject', value: a.id, userId: 'U0APPROVER' });
+    mark = slack.ephemerals.length;
+    const reject = pressBody('netops_reject', a.id, 'U0APPROVER');
     expect(await press(reject)).toBe(200);
+    // No plan message exists for this hand-made approval, so the decision is told to the presser alone.
     expect(await ephemeralFor('U0APPROVER', mark)).toMatch(/Rejected by <@U0APPROVER>/);
     expect(await approvals.get(a.id)).toMatchObject({ status: 'rejected', decidedBy: 'U0APPROVER' });
-    mark = slack.calls.length;
-    const replay = blockActionBody({ actionId: 'netops_approve', value: a.id, userId: 'U0APPROVER' });
+    mark = slack.ephemerals.length;
+    const replay = pressBody('netops_approve', a.id, 'U0APPROVER');
     expect(await press(replay)).toBe(200);
     expect(await ephemeralFor('U0APPROVER', mark)).toMatch(/already rejected/);
+    // Never through chat.postEphemeral, which needs the bot in the channel.
+    expect(slack.calls.filter((c) => c.method === 'chat.postEphemeral')).toEqual([]);
   });
 });

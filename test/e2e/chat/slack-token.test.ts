@@ -53,7 +53,7 @@ describe('Slack token health of a real bot process (HTTP receiver) against the W
     expect(await readyz(port)).toEqual({ status: 200, text: 'ready\n' });
     expect(slack.calls.filter((c) => c.method === 'auth.test').length).toBeGreaterThan(0);
 
-    slack.setTokenError(BOT_TOKEN, 'token_revoked');
+    slack.setTokenState(BOT_TOKEN, 'token_revoked');
     const first = await postSlashCommand(port, { command: '/cni-bench', text: 'history weave', triggerId: 'tok.1' });
     expect(first.text).toContain('as job `tok.1`');
     await waitUntil(

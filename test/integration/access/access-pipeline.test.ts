@@ -289,6 +289,8 @@ describe('approval decisions (atomic in Redis)', () => {
       ok: true,
       message: expect.stringMatching(/Approved by <@U0APP>/),
       applyJobId: `apply-${a.id}`,
+      // This approval was saved by the test, without a plan job: no message to update, the presser is told.
+      planUpdated: false,
     });
     const replay = await runtime.decideApproval(press(a.id, 'U0ADMIN'));
     expect(replay).toMatchObject({ ok: false, message: expect.stringMatching(/already approved by <@U0APP>/) });

@@ -20,7 +20,7 @@ describe('createConsoleNotifier', () => {
     const done = { ...running, state: 'succeeded' as const, finishedAt: 21_000 };
     await notifier.update(ref, done, report);
     await notifier.update(ref, done, report);
-    await notifier.postThread(ref, report);
+    expect(notifier.detailParts(ref, report)).toEqual([]);
     expect(out).toEqual([
       '[1] /cni-bench weave\n',
       '[1] Queued\n',

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Notifier } from '../../../src/chat/notifier.js';
+import type { Notifier, PartContext } from '../../../src/chat/notifier.js';
 import {
   createSlackNotifier,
   createSlackWebClient,
@@ -12,6 +12,7 @@ import {
 import { ErrorCode, UpstreamHttpError } from '../../../src/errors.js';
 import { createSilentLogger } from '../../../src/logging.js';
 import type { Report, StatusView } from '../../../src/report/model.js';
+import { deliveryProblemOf } from '../../../src/report/notifier.js';
 import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-stub.js';
 
 const running: StatusView = {
@@ -22,6 +23,26 @@ const running: StatusView = {
   step: 'placing 1/2',
   history: ['planned', 'registered'],
   startedAt: 1_000,
+};
+
+const noState = (): PartContext & { saved?: string } => {
+  const state: PartContext & { saved?: string } = {
+    save: async (value) => {
+      state.saved = value;
+    },
+  };
+  return state;
+};
+
+// Renders a section with empty text, which Slack refuses (invalid_blocks): the fallback must not need the blocks.
+const hugeReport: Report = {
+  command: 'status',
+  ok: true,
+  title: 'huge',
+  blocks: [
+    { kind: 'code', text: 'xxxx' },
+    { kind: 'text', text: '' },
+  ],
 };
 
 const report: Report = {
@@ -78,33 +99,84 @@ describe('createSlackNotifier against the Slack API stub', () => {
     expect(stub.messages.get(ref.ts)?.threadTs).toBe('1699999999.000001');
   });
 
-  it('posts thread detail under the message', async () => {
+  it('posts thread detail under the message as one part per thread message', async () => {
     const ref = await notifier.post({ channel: 'C1', userId: 'U123' }, running);
-    await notifier.postThread(ref, report);
+    const parts = notifier.detailParts(ref, report);
+    expect(parts.map((p) => [p.key, p.label, p.posts])).toEqual([['thread-0', 'detail message', true]]);
+    await parts[0]?.send(noState());
     const replies = [...stub.messages.values()].filter((m) => m.threadTs === ref.ts);
     expect(replies).toHaveLength(1);
     expect(JSON.stringify(replies[0]?.blocks)).toContain('task events');
   });
 
-  it('uploads a PNG into the thread via the external upload flow', async () => {
+  it('uploads a PNG into the thread step by step, keeping the file id for a retry of the last step', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'netops-upload-'));
     try {
       const path = join(dir, 'bench.png');
       await writeFile(path, pngBytes);
       const ref = await notifier.post({ channel: 'C1', userId: 'U123' }, running);
-      await notifier.uploadFiles(ref, [{ path, title: 'weave vs bare metal' }]);
+      const [part] = notifier.detailParts(ref, {
+        ...report,
+        thread: [],
+        files: [{ path, title: 'weave vs bare metal' }],
+      });
+      expect(part?.label).toBe('chart `bench.png`');
+      stub.failNext('files.completeUploadExternal', { status: 500 });
+      const state = noState();
+      const err = await part?.send(state).catch((e: unknown) => e);
+      expect((err as UpstreamHttpError).retryable).toBe(true);
+      expect(state.saved).toMatch(/^F/);
+      await part?.send(state);
       expect(stub.uploads).toEqual([
         { filename: 'bench.png', bytes: pngBytes.length, channel: 'C1', threadTs: ref.ts },
       ]);
+      // One upload, two completions: the retry did not upload the bytes again.
       expect(stub.calls.map((c) => c.method)).toEqual([
         'chat.postMessage',
         'files.getUploadURLExternal',
         'upload',
         'files.completeUploadExternal',
+        'files.completeUploadExternal',
       ]);
+      expect(stub.orphanFiles()).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('answers through a response URL, replacing its own last answer, and maps Slack refusals', async () => {
+    const url = stub.issueResponseUrl({ kind: 'command', channel: 'C1', user: 'U123' });
+    // Slack posts at most about one message per second per channel: the stand-in's clock moves on between answers.
+    const respond: NonNullable<Notifier['respond']> = (...args) => {
+      stub.advanceClock(2_000);
+      return notifier.respond!(...args);
+    };
+    await respond({ url, kind: 'command' }, running, undefined, { replaceOriginal: true });
+    await respond({ url, kind: 'command' }, { ...running, step: 'placing 2/2' }, undefined, { replaceOriginal: true });
+    const mine = stub.ephemerals.filter((e) => e.user === 'U123');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.text).toContain('placing 2/2');
+    expect(stub.messages.size).toBe(0);
+    const bad = await respond({ url, kind: 'command' }, running, hugeReport, { replaceOriginal: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(deliveryProblemOf(bad)).toBe('content_rejected');
+    await respond({ url, kind: 'command' }, running, hugeReport, { replaceOriginal: true, plain: true });
+    await respond({ url, kind: 'command' }, running, undefined, { replaceOriginal: true });
+    const spent = await respond({ url, kind: 'command' }, running, undefined, { replaceOriginal: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(deliveryProblemOf(spent)).toBe('url_spent');
+    expect(JSON.stringify(spent)).not.toContain(url);
+  });
+
+  it('renders a plain message (status and title only) when asked', async () => {
+    const ref = await notifier.post({ channel: 'C1', userId: 'U123' }, running);
+    await notifier.update(ref, { ...running, state: 'succeeded', notes: ['too big'] }, hugeReport, { plain: true });
+    const shown = JSON.stringify(stub.messages.get(ref.ts)?.blocks);
+    expect(shown).toContain(':warning: too big');
+    expect(shown).toContain('*huge*');
+    expect(shown).not.toContain('xxxx');
   });
 
   it('turns a 429 into a rate-limit error carrying the wait, without retrying in the client', async () => {
@@ -150,68 +222,6 @@ describe('createSlackNotifier against the Slack API stub', () => {
     const client = createSlackWebClient({ token: 'not-a-bot-token', slackApiUrl: stub.url });
     const bad = createSlackNotifier({ client, logger: createSilentLogger() });
     const err = await bad.post({ channel: 'C1', userId: 'U123' }, running).catch((e: unknown) => e);
-    // A token Slack does not know is invalid_auth; not_authed is for a request with no token at all.
     expect((err as UpstreamHttpError).body).toBe('invalid_auth');
-  });
-});
-
-describe('the Slack API stub itself', () => {
-  let stub: SlackApiStub;
-
-  beforeEach(async () => {
-    stub = await startSlackApiStub();
-  });
-
-  afterEach(async () => {
-    await stub.close();
-  });
-
-  it('answers the read methods and ephemeral posts with Slack-shaped bodies', async () => {
-    const client = createSlackWebClient({ token: 'xoxb-1', slackApiUrl: stub.url });
-    expect(await client.auth.test()).toMatchObject({ ok: true, user_id: 'U0BOT' });
-    expect(await client.users.info({ user: 'U9' })).toMatchObject({ ok: true, user: { id: 'U9' } });
-    expect(await client.conversations.info({ channel: 'C7' })).toMatchObject({ ok: true, channel: { id: 'C7' } });
-    expect(await client.chat.postEphemeral({ channel: 'C7', user: 'U9', text: 'hi' })).toMatchObject({ ok: true });
-    expect(stub.calls.map((c) => c.method)).toEqual([
-      'auth.test',
-      'users.info',
-      'conversations.info',
-      'chat.postEphemeral',
-    ]);
-  });
-
-  it('parses JSON bodies as well as form bodies, and hands out increasing ts values', async () => {
-    const post = (body: unknown, auth = 'Bearer xoxb-2') =>
-      fetch(`${stub.url}chat.postMessage`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: auth },
-        body: JSON.stringify(body),
-      }).then((r) => r.json() as Promise<{ ok: boolean; ts?: string; error?: string }>);
-    const first = await post({ channel: 'C1', text: 'a', blocks: [{ type: 'divider' }] });
-    const second = await post({ channel: 'C1', text: 'b' });
-    expect(first.ts).toBe('1700000000.000100');
-    expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
-    expect(stub.messages.get(first.ts!)?.blocks).toEqual([{ type: 'divider' }]);
-    expect(await post({ channel: 'C1', text: 'c' }, 'Bearer xoxp-user')).toEqual({ ok: false, error: 'invalid_auth' });
-    expect(await post({ channel: 'C1', text: 'c' }, '')).toEqual({ ok: false, error: 'not_authed' });
-  });
-
-  it('answers every call of a token that stopped working with its error, other tokens unaffected', async () => {
-    const revoked = createSlackWebClient({ token: 'xoxb-revoked', slackApiUrl: stub.url });
-    const other = createSlackWebClient({ token: 'xoxb-other', slackApiUrl: stub.url });
-    stub.setTokenError('xoxb-revoked', 'token_revoked');
-    await expect(revoked.auth.test()).rejects.toMatchObject({ data: { error: 'token_revoked' } });
-    await expect(revoked.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
-      data: { error: 'token_revoked' },
-    });
-    expect(await other.auth.test()).toMatchObject({ ok: true, bot_id: 'B0BOT' });
-  });
-
-  it('fails the next calls of a method as many times as asked, then recovers', async () => {
-    stub.failNext('auth.test', { error: 'invalid_auth' }, 2);
-    const client = createSlackWebClient({ token: 'xoxb-1', slackApiUrl: stub.url });
-    await expect(client.auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
-    await expect(client.auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
-    await expect(client.auth.test()).resolves.toMatchObject({ ok: true });
   });
 });

@@ -31,7 +31,7 @@ describe('Slack token health against the Web API stand-in', () => {
     const typo = healthFor('xoxb-typo');
     expect(await typo.check()).toBeUndefined();
     expect(typo.problem()?.error).toBe('invalid_auth');
-    stub.setTokenError(TOKEN, 'token_revoked');
+    stub.setTokenState(TOKEN, 'token_revoked');
     await good.check();
     expect(good.problem()?.error).toBe('token_revoked');
   });
@@ -50,7 +50,7 @@ describe('Slack token health against the Web API stand-in', () => {
     stub.failNext('chat.postMessage', { error: 'channel_not_found' });
     await expect(client.chat.postMessage({ channel: 'C1', text: 'a' })).rejects.toThrow();
     expect(health.problem()).toBeUndefined();
-    stub.setTokenError(TOKEN, 'account_inactive');
+    stub.setTokenState(TOKEN, 'account_inactive');
     await expect(client.chat.postMessage({ channel: 'C1', text: 'b' })).rejects.toThrow();
     expect(health.problem()?.error).toBe('account_inactive');
   });

@@ -116,3 +116,18 @@ describe('secret redaction', () => {
     expect(err.message).not.toContain('SeCrEt');
   });
 });
+
+describe('response URL masking', () => {
+  it('masks Slack response URLs wherever they appear in a log line, keeping what was called', () => {
+    const out = captureLines();
+    const logger = createLogger({ level: 'info', destination: out.stream });
+    const command = 'https://hooks.slack.com/commands/T0001/5551234/Abc123SecretPart';
+    const action = 'https://hooks.slack.com/actions/T0001/5551235/Def456SecretPart';
+    logger.info({ reply: { kind: 'slack', channel: 'C1', respond: { url: command } } }, 'queued');
+    logger.warn({ err: new Error(`POST ${action} failed`) }, `could not answer ${action}`);
+    const text = out.text();
+    expect(text).not.toContain('SecretPart');
+    expect(text).toContain('https://hooks.slack.com/commands/[REDACTED]');
+    expect(text).toContain('https://hooks.slack.com/actions/[REDACTED]');
+  });
+});

@@ -104,6 +104,7 @@ describe('parseCommand: valid forms', () => {
     ['/netops help status', 'help', { command: 'status' }, '/netops-help status'],
     ['/jobs', 'jobs', { limit: 10 }, '/jobs'],
     ['/jobs limit=1', 'jobs', { limit: 1 }, '/jobs limit=1'],
+    ['/jobs status.1', 'jobs', { limit: 10, jobId: 'status.1' }, '/jobs status.1'],
     ['/cancel 1732886400-a1b2c3', 'cancel', { jobId: '1732886400-a1b2c3' }, '/cancel 1732886400-a1b2c3'],
     ['/cancel Job.42_x', 'cancel', { jobId: 'Job.42_x' }, '/cancel Job.42_x'],
   ])('%s', (input, name, args, text) => {
