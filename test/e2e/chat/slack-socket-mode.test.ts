@@ -135,7 +135,8 @@ describe('Socket Mode end to end: the real bot process against a Socket Mode sta
       (m) => JSON.stringify(m.blocks).includes('sm.4') || m.text.includes('history weave'),
     );
     expect(replies.length).toBeGreaterThan(0);
-    const jobKeys = (await probe.keys('netops:job:sm.*')).filter((k) => !k.endsWith(':report')).sort();
+    // Job records only (the notifier keeps per-job delivery keys beside them).
+    const jobKeys = (await probe.keys('netops:job:sm.*')).filter((k) => /^netops:job:sm\.\d+$/.test(k)).sort();
     expect(jobKeys).toEqual(['netops:job:sm.1', 'netops:job:sm.2', 'netops:job:sm.4']);
   });
 });
