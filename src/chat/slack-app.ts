@@ -4,6 +4,7 @@ import type { Logger } from '../logging.js';
 import type { ApprovalRequest, ApprovalResult } from './approval-actions.js';
 import { toBoltLogger } from './bolt-logger.js';
 import type { Intake } from './intake.js';
+import { guardSlackRequests, RECEIVER_SERVER_OPTIONS, SLACK_BODY_LIMIT_BYTES } from './receiver-guard.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './render-slack-blocks.js';
 import { toAckResponse } from './slack-ack.js';
 import { describeRespondFailure, toRespondTarget } from './slack-response-url.js';
@@ -64,13 +65,19 @@ export function createSlackApp(opts: SlackAppOptions) {
   let app: App;
   if (opts.mode === 'http') {
     if (!opts.signingSecret) throw new Error('HTTP mode needs a signing secret');
+    const endpoints = ['/slack/events', '/slack/commands'];
     receiver = new HTTPReceiver({
       signingSecret: opts.signingSecret,
-      endpoints: ['/slack/events', '/slack/commands'],
+      endpoints,
       logger,
       logLevel: LogLevel.INFO,
+      bodyLimit: SLACK_BODY_LIMIT_BYTES,
+      // The signature of the signed body names a request without trigger_id (see requestIdOf).
+      customPropertiesExtractor: (req) => ({ slackSignature: req.headers['x-slack-signature'] }),
       ...(opts.customRoutes ? { customRoutes: opts.customRoutes } : {}),
     });
+    // Unsigned, oversized or out-of-time requests are refused from their headers, before the body is read.
+    receiver.requestListener = guardSlackRequests(receiver.requestListener, { paths: endpoints, logger: opts.logger });
     app = new App({ ...identity, receiver, logger, clientOptions });
   } else {
     if (!opts.appToken) throw new Error('Socket Mode needs an app token');
@@ -169,7 +176,7 @@ export function createSlackApp(opts: SlackAppOptions) {
     async start(): Promise<number | undefined> {
       if (opts.mode === 'http') {
         const port = opts.port ?? 3000;
-        await app.start(port);
+        await app.start(port, RECEIVER_SERVER_OPTIONS);
         return port;
       }
       await app.start();
