@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { App, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { FetchFunction } from '@slack/web-api';
 import type { Logger } from '../logging.js';
@@ -35,6 +36,18 @@ export interface SlackAppOptions {
    * could not (the connection was closing): Slack then shows the user the command failed, and it never runs.
    */
   heldJobs?: HeldJobs;
+}
+
+/**
+ * The id of a slash command delivery: its trigger_id (unique per invocation, the same on a replay). Without one, a
+ * digest of what identifies the delivery, so a replay still maps to the same job: the signature in HTTP mode
+ * (an HMAC of the timestamp and the whole signed body), else the payload itself (its response_url is unique to
+ * the invocation).
+ */
+export function requestIdOf(command: Readonly<Record<string, unknown>>, signature: unknown): string {
+  if (typeof command.trigger_id === 'string' && command.trigger_id !== '') return command.trigger_id;
+  const basis = typeof signature === 'string' && signature !== '' ? signature : JSON.stringify(command);
+  return `req-${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
 }
 
 /** Release or withdraw a job queued with `holdMs` (see Producer.releaseHeld / withdrawHeld). */
@@ -91,7 +104,7 @@ export function createSlackApp(opts: SlackAppOptions) {
   }
 
   const held = opts.mode === 'socket' ? opts.heldJobs : undefined;
-  app.command(/^\/[a-z0-9-]+$/, async ({ command, ack }) => {
+  app.command(/^\/[a-z0-9-]+$/, async ({ command, ack, context }) => {
     const result = await opts.intake({
       ...(held ? { holdMs: held.holdMs } : {}),
       text: `${command.command} ${command.text ?? ''}`,
@@ -99,8 +112,7 @@ export function createSlackApp(opts: SlackAppOptions) {
       channelId: command.channel_id,
       ...(command.team_id ? { teamId: command.team_id } : {}),
       ...(command.enterprise_id ? { enterpriseId: command.enterprise_id } : {}),
-      // trigger_id is unique per invocation and identical on redelivery: the job id derives from it.
-      requestId: command.trigger_id || `${command.team_id}-${command.user_id}-${Date.now()}`,
+      requestId: requestIdOf(command, context.slackSignature),
       // The response_url answers where the bot is not a member (private channels, DMs): kept with the job.
       reply: {
         kind: 'slack',

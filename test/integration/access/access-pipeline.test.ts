@@ -183,7 +183,11 @@ describe('access through the intake (real redis-server): denials enqueue nothing
     expect(rec.state).toBe('failed');
     expect(rec.errorText).toMatch(/<@U0VIEW> has no role in netops-bot/);
     expect(ran).toBe(0);
-    const types = (await auditOf(worker)).map((r) => r.type);
+    // The job's last audit record follows its final state by a moment.
+    const types = await waitFor(async () => {
+      const t = (await auditOf(worker)).map((r) => r.type);
+      return t.includes('job.failed') ? t : undefined;
+    }, 'audit');
     expect(types).toEqual(['command', 'job.running', 'job.failed']);
   });
 
