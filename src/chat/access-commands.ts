@@ -16,11 +16,15 @@ export interface AccessCommandDeps {
 
 /** `/audit [N] [user=] [command=]`: the newest matching records, newest first. Authorized (admins) before. */
 export async function answerAudit(deps: AccessCommandDeps, args: AuditArgs): Promise<Report> {
-  const records = await deps.auditLog.listRecent({
-    count: args.count,
-    ...(args.user ? { user: args.user } : {}),
-    ...(args.command ? { command: args.command } : {}),
-  });
+  const stats = { skipped: 0 };
+  const records = await deps.auditLog.listRecent(
+    {
+      count: args.count,
+      ...(args.user ? { user: args.user } : {}),
+      ...(args.command ? { command: args.command } : {}),
+    },
+    stats,
+  );
   const rows = records.map((r) => [
     r.at.replace('T', ' ').slice(0, 19),
     r.type,
@@ -35,6 +39,15 @@ export async function answerAudit(deps: AccessCommandDeps, args: AuditArgs): Pro
     title: `audit: ${records.length} record${records.length === 1 ? '' : 's'}`,
     blocks: [
       { kind: 'table', columns: ['time (UTC)', 'event', 'user', 'command', 'job', 'detail'], rows },
+      ...(stats.skipped > 0
+        ? [
+            {
+              kind: 'alert' as const,
+              level: 'warning' as const,
+              text: `${stats.skipped} malformed audit record(s) skipped.`,
+            },
+          ]
+        : []),
       { kind: 'text', text: 'Everything as JSON Lines: `npm run netops -- audit export [--since 24h]`.' },
     ],
     records,

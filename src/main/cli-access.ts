@@ -4,7 +4,7 @@ import { renderConsole } from '../chat/render-console.js';
 import { watchJob } from '../chat/watch-job.js';
 import { parseDurationMs } from '../commands/durations.js';
 import { UsageError } from '../errors.js';
-import type { AuditLog } from '../queue/audit-log.js';
+import type { AuditLog, AuditReadStats } from '../queue/audit-log.js';
 import { type JobStore, toStatusView } from '../queue/job-store.js';
 
 /** `approve <id>` / `reject <id>` / `audit export`, recognised from the CLI's words. */
@@ -35,10 +35,18 @@ export function parseSinceMs(since: string | undefined, nowMs: number): number {
   }
 }
 
-/** Writes every audit record since `sinceMs` as JSON Lines, oldest first; returns how many. */
-export async function exportAudit(log: Pick<AuditLog, 'readSince'>, sinceMs: number, write: (line: string) => void) {
+/**
+ * Writes every audit record since `sinceMs` as JSON Lines, oldest first; returns how many. A malformed record is
+ * skipped and counted (`stats.skipped`), never the end of the export.
+ */
+export async function exportAudit(
+  log: Pick<AuditLog, 'readSince'>,
+  sinceMs: number,
+  write: (line: string) => void,
+  stats: AuditReadStats = { skipped: 0 },
+) {
   let count = 0;
-  for await (const record of log.readSince(sinceMs)) {
+  for await (const record of log.readSince(sinceMs, 500, stats)) {
     write(`${JSON.stringify(record)}\n`);
     count++;
   }

@@ -67,7 +67,9 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
   try {
     if (accessCli?.kind === 'audit-export') {
-      await exportAudit(runtime.auditLog, parseSinceMs(args.since, Date.now()), (l) => process.stdout.write(l));
+      const stats = { skipped: 0 };
+      await exportAudit(runtime.auditLog, parseSinceMs(args.since, Date.now()), (l) => process.stdout.write(l), stats);
+      if (stats.skipped > 0) process.stderr.write(`audit export: skipped ${stats.skipped} malformed record(s)\n`);
       return 0;
     }
     if (accessCli?.kind === 'decide') {

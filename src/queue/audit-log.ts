@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging.js';
+import { parseAuditRecord, toStorableEvent } from './audit-record.js';
 import { DEFAULT_PREFIX } from './names.js';
 
 /**
@@ -54,6 +55,11 @@ export interface AuditLogOptions {
 
 const TRIM_EVERY = 200;
 
+/** Counts what a reader skipped: records that are not valid audit records (see audit-record.ts). */
+export interface AuditReadStats {
+  skipped: number;
+}
+
 /** The append-only audit trail: one Redis Stream, `<prefix>:audit`. */
 export function createAuditLog(redis: Redis, opts: AuditLogOptions) {
   const key = `${opts.prefix ?? DEFAULT_PREFIX}:audit`;
@@ -67,7 +73,11 @@ export function createAuditLog(redis: Redis, opts: AuditLogOptions) {
 
   const append: AuditSink = async (event) => {
     try {
-      const fields = Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined));
+      const fields = toStorableEvent(event);
+      if (!fields) {
+        opts.logger.error({ type: String(event.type).slice(0, 80) }, 'malformed audit record not written');
+        return;
+      }
       await redis.xadd(
         key,
         'MAXLEN',
@@ -86,24 +96,39 @@ export function createAuditLog(redis: Redis, opts: AuditLogOptions) {
   };
 
   /** Records from `sinceMs` on, oldest first, in pages (for export). */
-  async function* readSince(sinceMs = 0, pageSize = 500): AsyncGenerator<AuditRecord> {
+  async function* readSince(
+    sinceMs = 0,
+    pageSize = 500,
+    stats: AuditReadStats = { skipped: 0 },
+  ): AsyncGenerator<AuditRecord> {
     let start = String(sinceMs);
     for (;;) {
       const page = await redis.xrange(key, start, '+', 'COUNT', pageSize);
-      for (const [id, fields] of page) yield toRecord(id, fields);
+      for (const [id, fields] of page) {
+        const rec = parseAuditRecord(id, fields);
+        if (rec) yield rec;
+        else stats.skipped++;
+      }
       if (page.length < pageSize) return;
       start = `(${page.at(-1)?.[0]}`;
     }
   }
 
   /** The newest `count` records matching the filters, newest first (for /audit). */
-  async function listRecent(filter: { count: number; user?: string; command?: string }): Promise<AuditRecord[]> {
+  async function listRecent(
+    filter: { count: number; user?: string; command?: string },
+    stats: AuditReadStats = { skipped: 0 },
+  ): Promise<AuditRecord[]> {
     const found: AuditRecord[] = [];
     let end = '+';
     while (found.length < filter.count) {
       const page = await redis.xrevrange(key, end, '-', 'COUNT', 500);
       for (const [id, fields] of page) {
-        const rec = toRecord(id, fields);
+        const rec = parseAuditRecord(id, fields);
+        if (!rec) {
+          stats.skipped++;
+          continue;
+        }
         if (filter.user && rec.user !== filter.user && rec.approver !== filter.user) continue;
         if (filter.command && rec.command !== filter.command) continue;
         found.push(rec);
@@ -119,15 +144,3 @@ export function createAuditLog(redis: Redis, opts: AuditLogOptions) {
 }
 
 export type AuditLog = ReturnType<typeof createAuditLog>;
-
-function toRecord(id: string, fields: string[]): AuditRecord {
-  const map: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) map[fields[i] as string] = fields[i + 1] as string;
-  let data: AuditEvent = { type: map.type ?? 'unknown' };
-  try {
-    data = { ...(JSON.parse(map.data ?? '{}') as AuditEvent), type: map.type ?? 'unknown' };
-  } catch {
-    // A record written by hand or a future version: keep its type, drop the unreadable rest.
-  }
-  return { id, at: new Date(Number(id.split('-')[0])).toISOString(), ...data };
-}

@@ -1,8 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerAudit } from '../../../src/chat/access-commands.js';
 import { createSilentLogger } from '../../../src/logging.js';
 import { exportAudit, parseSinceMs } from '../../../src/main/cli-access.js';
 import { createAuditLog } from '../../../src/queue/audit-log.js';
+import { AUDIT_TEXT_MAX } from '../../../src/queue/audit-record.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
@@ -36,6 +38,39 @@ describe('audit stream (real redis-server)', () => {
     expect(Date.parse(parsed[0]?.at ?? '')).toBeGreaterThan(Date.now() - 60_000);
     const none: string[] = [];
     expect(await exportAudit(log, Date.now() + 60_000, (l) => none.push(l))).toBe(0);
+  });
+
+  it('caps and validates records when written; /audit and export skip and count malformed ones', async () => {
+    const log = createAuditLog(conn, { prefix: 'a3', maxLen: 1000, retentionDays: 30, logger: createSilentLogger() });
+    await log.append({ type: 'command', user: 'U1', command: 'status', text: 'x'.repeat(100_000) });
+    await log.append({ type: 'command', user: 'U1', command: 'deploy', args: { blob: 'y'.repeat(10_000) } });
+    // A wrong-typed field is dropped, the record kept; a malformed type writes nothing.
+    await log.append({ type: 'command', user: 'U1', durationMs: 'soon' as unknown as number });
+    await log.append({ type: 'NOT A TYPE\nforged' });
+    // Records no version of the bot writes: by hand, corrupted, another program.
+    await conn.xadd('a3:audit', '*', 'type', 'command', 'data', '{not json');
+    await conn.xadd('a3:audit', '*', 'type', 'command', 'data', '["an", "array"]');
+    await conn.xadd('a3:audit', '*', 'type', 'command', 'data', JSON.stringify({ type: 'command', user: 42 }));
+    await conn.xadd('a3:audit', '*', 'junk', 'only');
+    await log.append({ type: 'command', user: 'U2', command: 'status' });
+
+    const lines: string[] = [];
+    const stats = { skipped: 0 };
+    expect(await exportAudit(log, 0, (l) => lines.push(l), stats)).toBe(4);
+    expect(stats.skipped).toBe(4);
+    const recs = lines.map(
+      (l) => JSON.parse(l) as { text?: string; args?: Record<string, unknown>; durationMs?: unknown },
+    );
+    expect(recs[0]?.text?.length).toBeLessThanOrEqual(AUDIT_TEXT_MAX + 10);
+    expect(recs[1]?.args).toEqual({ note: expect.stringMatching(/not recorded/) });
+    expect(recs[2]).not.toHaveProperty('durationMs');
+    expect(lines.every((l) => l.length < 3_000)).toBe(true);
+
+    const report = await answerAudit({ auditLog: log, locks: {} as never, audit: async () => {}, tenants: () => [] }, {
+      count: 20,
+    } as never);
+    expect(report.title).toBe('audit: 4 records');
+    expect(JSON.stringify(report.blocks)).toContain('4 malformed audit record(s) skipped');
   });
 
   it('trims records older than the retention (XTRIM MINID) and keeps newer ones', async () => {
