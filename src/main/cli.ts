@@ -8,6 +8,7 @@ import { createLogger } from '../logging.js';
 import type { Report } from '../report/model.js';
 import { exportAudit, parseAccessCli, parseSinceMs, runDecisionCli } from './cli-access.js';
 import { CLI_USAGE, parseCliArgs } from './cli-args.js';
+import { describeRedisUrl, probeRedis } from './cli-redis-check.js';
 import { loggerOptionsFor } from './logger-options.js';
 import { createPolicySource, createWriteGuards } from './policy-source.js';
 import { createProcessors } from './processors.js';
@@ -54,6 +55,16 @@ async function main(): Promise<number> {
     redis: () => runtime.connect('worker'),
     guards: createWriteGuards(access, () => runtime),
   });
+  // A configured Redis that does not answer is said at once: the workers would otherwise wait for it forever.
+  const redisUrl = config.redis?.url;
+  const redisProblem = redisUrl ? await probeRedis(redisUrl) : undefined;
+  if (redisUrl && redisProblem) {
+    process.stderr.write(
+      `Redis at ${describeRedisUrl(redisUrl)} is unreachable (${redisProblem}): nothing was run. Start Redis, or unset REDIS_URL to use a private embedded one.\n`,
+    );
+    await processors.close();
+    return 1;
+  }
   const runtime = await startRuntime({
     redisUrl: config.redis?.url,
     logger,
