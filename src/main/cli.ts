@@ -56,12 +56,7 @@ async function main(): Promise<number> {
     guards: createWriteGuards(access, () => runtime),
   });
   // A configured Redis that does not answer is said at once: the workers would otherwise wait for it forever.
-  const redisUrl = config.redis?.url;
-  const redisProblem = redisUrl ? await probeRedis(redisUrl) : undefined;
-  if (redisUrl && redisProblem) {
-    process.stderr.write(
-      `Redis at ${describeRedisUrl(redisUrl)} is unreachable (${redisProblem}): nothing was run. Start Redis, or unset REDIS_URL to use a private embedded one.\n`,
-    );
+  if (await reportUnreachableRedis(config.redis?.url)) {
     await processors.close();
     return 1;
   }
@@ -142,6 +137,16 @@ function answerHelp(text: string, config: Config, userId: string): ConsoleRunRes
   } catch (err) {
     return { intake: { kind: 'refused', message: describeForUser(err, 'help') }, exitCode: 1 };
   }
+}
+
+/** True (after saying so on stderr) when a configured Redis does not answer. */
+async function reportUnreachableRedis(url: string | undefined): Promise<boolean> {
+  const problem = url ? await probeRedis(url) : undefined;
+  if (!url || !problem) return false;
+  process.stderr.write(
+    `Redis at ${describeRedisUrl(url)} is unreachable (${problem}): nothing was run. Start Redis, or unset REDIS_URL to use a private embedded one.\n`,
+  );
+  return true;
 }
 
 main().then(

@@ -129,8 +129,7 @@ export function createAuditLog(redis: Redis, opts: AuditLogOptions) {
           stats.skipped++;
           continue;
         }
-        if (filter.user && rec.user !== filter.user && rec.approver !== filter.user) continue;
-        if (filter.command && rec.command !== filter.command) continue;
+        if (!matchesFilter(rec, filter)) continue;
         found.push(rec);
         if (found.length >= filter.count) break;
       }
@@ -144,3 +143,8 @@ export function createAuditLog(redis: Redis, opts: AuditLogOptions) {
 }
 
 export type AuditLog = ReturnType<typeof createAuditLog>;
+
+function matchesFilter(rec: AuditRecord, filter: { user?: string; command?: string }): boolean {
+  if (filter.user && rec.user !== filter.user && rec.approver !== filter.user) return false;
+  return !filter.command || rec.command === filter.command;
+}
