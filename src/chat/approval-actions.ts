@@ -66,6 +66,17 @@ const approvalApplySpec: CommandSpec = {
  */
 export function createApprovalDecider(deps: ApprovalDeciderDeps) {
   return async function decide(req: ApprovalRequest): Promise<ApprovalResult> {
+    // A button value or a typed id comes from outside: anything but an id of ours is refused without echoing it.
+    if (!isApprovalId(req.approvalId)) {
+      const shown = `${req.approvalId.length} characters`;
+      await deps.audit({
+        type: 'approval.refused',
+        user: req.userId,
+        channel: req.channelId,
+        detail: `malformed approval id (${shown})`,
+      });
+      return { ok: false, message: `That is not an approval id (${shown}): nothing was done.` };
+    }
     const approval = await deps.approvals.get(req.approvalId);
     const base = { approvalId: req.approvalId, user: req.userId, channel: req.channelId };
     if (!approval) {
@@ -189,6 +200,11 @@ export function createApprovalDecider(deps: ApprovalDeciderDeps) {
 }
 
 export type ApprovalDecider = ReturnType<typeof createApprovalDecider>;
+
+/** Approval ids are 12 hex digits (approval-store.ts: randomBytes(6)); button values are nothing else. */
+export function isApprovalId(value: string): boolean {
+  return /^[0-9a-f]{12}$/.test(value);
+}
 
 function describeRefusal(kind: 'missing' | 'expired' | 'self' | 'decided', a: StoredApproval): string {
   const at = (ms?: number) => (ms ? `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '?');

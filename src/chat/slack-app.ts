@@ -173,7 +173,7 @@ export function createSlackApp(opts: SlackAppOptions) {
         // notify worker); a refusal, or a decision without a plan message to show it, is told to the presser.
         if (!result.ok || !result.planUpdated) await answer(result.message);
       } catch (err) {
-        opts.logger.error({ err, approvalId: action.value }, 'approval decision failed');
+        opts.logger.error({ err, approvalId: action.value?.slice(0, 40) }, 'approval decision failed');
         await answer('The approval could not be recorded (queue unavailable?): nothing was applied. Try again.');
       }
     });

@@ -272,6 +272,18 @@ describe('approval decisions (atomic in Redis)', () => {
     reply: { kind: 'slack' as const, channel: channelId },
   });
 
+  it('a button value that is not an approval id is refused without being echoed or stored in full', async () => {
+    const { runtime } = await newRuntime({ prefix: `acc-${randomUUID()}` });
+    for (const value of ['x'.repeat(200_000), '<!channel> *bold* `tick` <https://evil|click>', '../../etc', '']) {
+      const res = await runtime.decideApproval(press(value, 'U0APP'));
+      expect(res.ok).toBe(false);
+      expect(res.message).toMatch(/^That is not an approval id \(\d+ characters\): nothing was done\.$/);
+    }
+    const refused = (await auditOf(runtime)).filter((r) => r.type === 'approval.refused');
+    expect(refused).toHaveLength(4);
+    expect(JSON.stringify(refused).length).toBeLessThan(2_000);
+  });
+
   it('a press follows the channel rules of the command: unlisted channel, command or tenant not allowed there', async () => {
     const prefix = `acc-${randomUUID()}`;
     let ran = 0;
