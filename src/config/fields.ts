@@ -21,18 +21,51 @@ export function entityName() {
   return z.string({ error }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { error });
 }
 
-/** A non-empty string without surrounding whitespace. */
-export function text() {
-  const error = 'must be a non-empty string';
-  return z.string({ error }).trim().min(1, { error });
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL_CHAR = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+
+/**
+ * Why a value holds a control character (NUL, a newline, DEL…), naming the code point and position but not the
+ * value (it may be a secret); undefined when it holds none. Such a value passed on to SSH, a path or an HTTP
+ * header means something other than what the config shows.
+ */
+export function explainControlChar(value: string): string | undefined {
+  const at = value.search(CONTROL_CHAR);
+  if (at < 0) return undefined;
+  const code = (value.codePointAt(at) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+  return `contains the control character U+${code} at position ${at + 1}`;
 }
 
-/** An IPv4 network in CIDR form with no host bits set. */
+/** A non-empty string without surrounding whitespace or control characters. */
+export function text() {
+  const error = 'must be a non-empty string';
+  return z
+    .string({ error })
+    .trim()
+    .min(1, { error })
+    .superRefine((value, ctx) => {
+      const problem = explainControlChar(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { fix: 'remove it' } });
+    });
+}
+
+/**
+ * An IPv4 network in CIDR form with no host bits set, from /8 to /30: a /0../7 network (0.0.0.0/0 above all)
+ * takes in the underlay, the docker bridge and the internet, and a /31 or /32 has no address left for a
+ * container next to the network and broadcast addresses the overlay reserves.
+ */
 export function cidr() {
   return z.string({ error: 'must be an IPv4 network in CIDR form like 10.32.0.0/24' }).superRefine((value, ctx) => {
-    const problem = explainCidrProblem(value);
+    const problem = explainCidrProblem(value) ?? explainCidrSize(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
+}
+
+function explainCidrSize(value: string): string | undefined {
+  const bits = Number(value.split('/')[1]);
+  if (bits < 8) return `is a /${bits}: too wide to isolate anything (it covers other networks); use /8 to /30`;
+  if (bits > 30) return `is a /${bits}: no address is left for a container; use /8 to /30`;
+  return undefined;
 }
 
 /** An absolute http(s) URL. */
@@ -41,14 +74,22 @@ export function httpUrl() {
   return z.url({ error, protocol: /^https?$/ });
 }
 
-/** An IP address or a DNS host name. */
+/**
+ * An IPv4 address or a DNS host name. IPv6 addresses are refused at load: the probes, the overlay address
+ * discovery and the Consul registrations handle IPv4 only, so an IPv6 host would fail after a job is registered.
+ */
 export function hostAddress() {
-  const error = 'must be an IP address or a host name';
-  return z
-    .string({ error })
-    .refine((v) => isIP(v) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(v), {
-      error,
-    });
+  const error = 'must be an IPv4 address or a host name';
+  return z.string({ error }).superRefine((v, ctx) => {
+    if (isIP(v) === 6)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is an IPv6 address, which netops-bot does not support',
+        params: { fix: 'use the host’s IPv4 address or a host name' },
+      });
+    else if (isIP(v) !== 4 && !/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(v))
+      ctx.addIssue({ code: 'custom', message: error });
+  });
 }
 
 /** Why a line is not an OpenSSH public key (`<type> <base64> [comment]`), or undefined when it is. */

@@ -5,10 +5,32 @@ export type YamlResult = { ok: true; value: unknown } | { ok: false; problems: s
 
 /** Parses YAML text; syntax errors (and duplicate keys) are reported as `file:line:col` problems. */
 export function readYaml(text: string, file: string): YamlResult {
+  // A file that is not UTF-8 arrives with U+FFFD in place of each broken sequence: refused, not guessed at.
+  const broken = text.indexOf('\uFFFD');
+  if (broken >= 0) {
+    const line = text.slice(0, broken).split('\n').length;
+    return { ok: false, problems: [`${file}:${line}: invalid UTF-8 (or U+FFFD) — save the file as UTF-8`] };
+  }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // yaml only warns about tags it does not know (`!include`, `!!python/object`) and loads them as plain strings.
+  const tagProblems = doc.warnings.map((w) => {
+    const pos = w.linePos?.[0];
+    const reason = (w.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    return `${pos ? `${file}:${pos.line}:${pos.col}` : file}: ${reason} — remove the tag`;
+  });
+  if (doc.errors.length === 0 && tagProblems.length > 0) return { ok: false, problems: tagProblems };
   if (doc.errors.length === 0) {
     try {
-      return { ok: true, value: doc.toJS() };
+      const value: unknown = doc.toJS();
+      const keys = findPrototypeKeys(value, '');
+      if (keys.length > 0)
+        return {
+          ok: false,
+          problems: keys.map(
+            (k) => `${file}: key ${k} is refused (it names an object prototype) — rename or remove it`,
+          ),
+        };
+      return { ok: true, value };
     } catch (err) {
       // yaml refuses alias bombs ("billion laughs") while building values; report it like a syntax error.
       const reason = err instanceof Error ? err.message : String(err);
@@ -24,4 +46,17 @@ export function readYaml(text: string, file: string): YamlResult {
     return `${where}: YAML syntax error: ${reason} — fix the YAML${at}`;
   });
   return { ok: false, problems };
+}
+
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Paths of keys that would reach or replace an object's prototype, anywhere in the document. */
+function findPrototypeKeys(value: unknown, path: string, found: string[] = []): string[] {
+  if (found.length >= 10 || value === null || typeof value !== 'object') return found;
+  for (const key of Object.keys(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (PROTOTYPE_KEYS.has(key)) found.push(at);
+    else findPrototypeKeys((value as Record<string, unknown>)[key], at, found);
+  }
+  return found;
 }

@@ -4,8 +4,18 @@ import { intInRange } from './fields.js';
 
 const imageRef = () => {
   const error = 'must be an image reference like networkstatic/iperf3 or registry.example/nginx:1.27';
-  return z.string({ error }).regex(new RegExp(`^(?:${IMAGE.source})$`), { error });
+  return z
+    .string({ error })
+    .regex(new RegExp(`^(?:${IMAGE.source})$`), { error })
+    .refine((ref) => registryPortOk(ref), { error: 'names a registry port above 65535; use a port from 1 to 65535' });
 };
+
+/** The registry port of `host:port/name…`, when there is one, is a real port (docker refuses others at pull). */
+function registryPortOk(ref: string): boolean {
+  const first = ref.split('/')[0] ?? '';
+  const m = ref.includes('/') ? /:(\d+)$/.exec(first) : null;
+  return !m || (Number(m[1]) >= 1 && Number(m[1]) <= 65535);
+}
 
 /**
  * What /cni-bench runs: its images (registries and mirrors differ between sites) and the HTTP payload it creates

@@ -40,7 +40,8 @@ export function createPolicySchema() {
         commands: z.record(entityName(), requirement).default({}),
         expiryMinutes: z
           .number({ error: 'must be a number of minutes' })
-          .positive({ error: 'must be more than 0' })
+          // Under a minute nobody can press Approve in time (1e-9 was accepted): from 1 minute to a week.
+          .min(1, { error: 'must be at least 1 minute' })
           .max(7 * 24 * 60, { error: 'must be at most a week' })
           .default(30),
       })

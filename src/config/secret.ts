@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { explainControlChar } from './fields.js';
 import { describeReadFailure, type LoadIo } from './load-io.js';
 import { markSecret } from './secret-registry.js';
 
@@ -88,6 +89,14 @@ export function secret(value: z.ZodType<string>, io: LoadIo, opts: SecretFieldOp
   const resolver = z.unknown().transform((input, ctx): string | undefined => {
     const resolved = resolveRef(input, io, ctx);
     if (resolved === undefined) return undefined;
+    // A NUL or a newline inside a token becomes a different header or argument downstream; the secret is not shown.
+    const control = explainControlChar(resolved);
+    if (control)
+      return addProblem(
+        ctx,
+        `the value of ${describeSource(input as Record<string, unknown>)} ${control}`,
+        'write the secret without it',
+      );
     const checked = value.safeParse(resolved);
     if (checked.success) return checked.data;
     const source = describeSource(input as Record<string, unknown>);
