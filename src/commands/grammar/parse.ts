@@ -6,6 +6,7 @@ import type { ParsedCommand } from '../types.js';
 import { bindArgs } from './bind-args.js';
 import { formatIssues } from './format-issues.js';
 import { resolveCommand } from './resolve-command.js';
+import { refuseInvisible } from './invisible.js';
 import { sanitizeText } from './sanitize.js';
 import { type Token, tokenize } from './tokenize.js';
 
@@ -30,6 +31,7 @@ export function parseCommand(text: string, opts: ParseOptions = {}): ParsedComma
   const maxLength = opts.maxLength ?? DEFAULT_MAX_COMMAND_CHARS;
   const registry = opts.registry ?? commandRegistry;
   if (text.length > maxLength * RAW_SLACK_FACTOR) throw tooLong(text.length, maxLength);
+  refuseInvisible(text);
   const clean = sanitizeText(text);
   const length = [...clean].length;
   if (length > maxLength) throw tooLong(length, maxLength);

@@ -136,7 +136,13 @@ describe('parseCommand: invalid arguments', () => {
 
   it.each<[string, string]>([
     ['', 'empty command: type `/netops-help`'],
-    ['   \u00A0\u200B ', 'empty command: type `/netops-help`'],
+    ['   \u00A0\u2003 ', 'empty command: type `/netops-help`'],
+    // Issue 17 item 9: invisible characters are refused and shown, not stripped (what runs is what was seen).
+    ['/isolation-check a\u200B1 b1', 'invisible characters (U+200B ZERO WIDTH SPACE)'],
+    ['/isolation-check a\u200B1 b1', '/isolation-check a[U+200B]1 b1 — retype it without them'],
+    ['/deploy web subnet=tenant-\u202Eb', 'U+202E RIGHT-TO-LEFT OVERRIDE'],
+    ['/lock tenant-b\u2066x\u2069', '[U+2066]x[U+2069]'],
+    ['/jobs\uFEFF', 'U+FEFF ZERO WIDTH NO-BREAK SPACE'],
     ['/', 'unknown command `/`'],
     [
       '/foo',
