@@ -9,11 +9,12 @@ import { findLabSuites } from './test/lab/lab-suites.js';
 // - `unit`: everything else (unit, integration with its own redis-server on a free port, Slack stand-ins on
 //   free ports, property tests). Files run in parallel in forked workers.
 // The two projects use different pools (threads vs forks), so vitest runs them at the same time: the lab's
-// waits overlap the CPU-bound unit files. NETOPS_TEST_WORKERS sets the parallel workers (default: cores + 1,
-// at least 2, as most integration files wait on child processes).
+// waits overlap the CPU-bound unit files. NETOPS_TEST_WORKERS sets the parallel workers (default: one per core,
+// at least 2). More than the cores starves the bot processes the e2e files start (tsx compiles on start), which
+// then miss their start-up deadlines on a busy machine.
 const labSuites = findLabSuites(import.meta.dirname);
 const envWorkers = Number(process.env.NETOPS_TEST_WORKERS);
-const workers = Number.isInteger(envWorkers) && envWorkers > 0 ? envWorkers : Math.max(2, availableParallelism() + 1);
+const workers = Number.isInteger(envWorkers) && envWorkers > 0 ? envWorkers : Math.max(2, availableParallelism());
 
 export default defineConfig({
   test: {

@@ -183,6 +183,11 @@ describe('access through the intake (real redis-server): denials enqueue nothing
     expect(rec.state).toBe('failed');
     expect(rec.errorText).toMatch(/<@U0VIEW> has no role in netops-bot/);
     expect(ran).toBe(0);
+    // The audit record of the end is written after the job record turns final: wait for it (as below).
+    await waitFor(
+      async () => ((await auditOf(worker)).some((r) => r.type === 'job.failed') ? true : undefined),
+      'job.failed audit',
+    );
     const types = (await auditOf(worker)).map((r) => r.type);
     expect(types).toEqual(['command', 'job.running', 'job.failed']);
   });
