@@ -25,6 +25,11 @@ function spread(f: Figure): string {
   return f.p10 !== undefined && f.p90 !== undefined ? `${range} (p10–p90 ${f.p10}–${f.p90})` : range;
 }
 
+function headline(f: Figure): string {
+  if (f.pooled === undefined) return `${f.median} ${f.unit} median`;
+  return `${f.pooled} ${f.unit} pooled (median of rounds ${f.median})`;
+}
+
 function target(f: Figure): string {
   if (f.target === undefined) return '';
   return `${f.better === 'lower' ? '≤' : '≥'} ${f.target} ${f.pass ? 'met' : '**not met**'}`;
@@ -39,7 +44,7 @@ function load(m: MachineState | undefined): string {
 /** The markdown table for these result files (name → parsed JSON), benchmarks sorted by name. */
 export function renderTable(results: Record<string, ResultFile>): string {
   const rows = [
-    '| benchmark | figure | median | spread: min–max (p10–p90) | n | target | load 1 min before → after | measured |',
+    '| benchmark | figure | headline | spread: min–max (p10–p90) | n | target | load 1 min before → after | measured |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const name of Object.keys(results).sort()) {
@@ -53,7 +58,7 @@ export function renderTable(results: Record<string, ResultFile>): string {
     }
     for (const [fig, f] of Object.entries(r.summary)) {
       rows.push(
-        `| ${name} | ${fig} | ${f.median} ${f.unit} | ${spread(f)} | ${f.n} | ${target(f)} | ${load(r.machineState)} | ${when} |`,
+        `| ${name} | ${fig} | ${headline(f)} | ${spread(f)} | ${f.n} | ${target(f)} | ${load(r.machineState)} | ${when} |`,
       );
     }
   }

@@ -25,8 +25,15 @@ describe('bench README table', () => {
       },
     });
     expect(table).toContain(
-      '| ack-latency | p50 ratio (pooled) | 1.3 × | 1.2–1.4 | 3 | ≤ 1.3 met | 0.4 → 1.6 **high** | 2026-12-01 22:01 |',
+      '| ack-latency | p50 ratio (pooled) | 1.3 × median | 1.2–1.4 | 3 | ≤ 1.3 met | 0.4 → 1.6 **high** | 2026-12-01 22:01 |',
     );
+  });
+
+  it('shows a pooled headline beside the median of rounds and judges the target on it', () => {
+    const f = figure([1.2, 1.25, 1.3], { unit: '×', better: 'lower', target: 1.2, pooled: 1.27 });
+    expect(f.pass).toBe(false);
+    const table = renderTable({ a: { summary: { r: f }, machineState: state } });
+    expect(table).toContain('| 1.27 × pooled (median of rounds 1.25) | 1.2–1.3 | 3 | ≤ 1.2 **not met** |');
   });
 
   it('shows p10–p90 when there are enough samples, and says when a file has no per-round figures', () => {
