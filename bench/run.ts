@@ -84,9 +84,14 @@ export async function runAll(opts: RunOptions): Promise<Record<string, Record<st
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const opts = parseArgs(process.argv.slice(2));
+  let failed: unknown;
   try {
     await runAll(opts);
-  } finally {
-    writeReadmeTable();
+  } catch (err) {
+    failed = err;
+    console.error(err);
   }
+  // The table always follows the result files, including after a refusal or a failed benchmark.
+  writeReadmeTable();
+  if (failed !== undefined) process.exitCode = 1;
 }
