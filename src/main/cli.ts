@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { type ConsoleRunResult, formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
 import { mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
-import { buildHelpReport, commandRegistry, parseCommand } from '../commands/index.js';
+import { buildHelpReport, commandRegistry, isCommand, parseCommand } from '../commands/index.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger } from '../logging.js';
@@ -116,14 +116,14 @@ function answerUsageError(text: string): ConsoleRunResult | undefined {
 /** `/help` for the CLI user: only the commands the policy lets them run, and why when there are none. */
 function answerHelp(text: string, config: Config, userId: string): ConsoleRunResult | undefined {
   const parsed = parseCommand(text);
-  if (parsed.name !== 'help') return undefined;
-  const command = (parsed.args as { command?: string }).command;
+  if (!isCommand(parsed, 'help')) return undefined;
+  const { command } = parsed.args;
   const who = { userId };
   try {
     const report = buildHelpReport(commandRegistry, {
       ...(command ? { command } : {}),
       allowed: (spec) => mayRun(config.policy as Parameters<typeof mayRun>[0], spec, who),
-    }) as unknown as Report;
+    });
     if (!config.policy) report.blocks.push({ kind: 'alert', level: 'info', text: NO_POLICY_MESSAGE });
     return { intake: { kind: 'answer', report }, report, exitCode: 0 };
   } catch (err) {

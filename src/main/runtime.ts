@@ -139,7 +139,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     producer,
     store,
     cancel,
-    buildHelp: (o) => buildHelpReport(commandRegistry, o) as unknown as Report,
+    buildHelp: (o) => buildHelpReport(commandRegistry, o),
     audit: auditLog.append,
     access: { auditLog, locks, audit: auditLog.append, tenants: () => access?.tenants() ?? [] },
     ...(access

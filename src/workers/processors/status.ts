@@ -1,5 +1,6 @@
 import type { JobListStub, NomadClient } from '../../clients/nomad/index.js';
 import { buildCommand } from '../../clients/ssh/index.js';
+import type { StatusArgs } from '../../commands/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
 import { checkNomadCluster, type NomadClusterCheck } from '../../net/deploy/nomad-support.js';
 import { parseWeaveStatus } from '../../net/weave-status.js';
@@ -87,7 +88,7 @@ export function createStatusProcessor(deps: {
   config: TenantConfigView;
   nomadCheck?: StatusNomadCheck;
   tenantNomads?: ReadonlyArray<{ tenant: string; namespace: string; nomad: NomadClient }>;
-}): Processor {
+}): Processor<StatusArgs> {
   return async (ctx) => {
     const { cluster } = deps;
     const [check, nodes, members, jobs, weave] = await Promise.all([
