@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setBoundarySecrets } from '../redaction.js';
 import { ConfigFileError } from './config-file-error.js';
 import { chooseConfigPath } from './config-path.js';
 import { crossCheckConfig } from './cross-check.js';
@@ -10,7 +11,7 @@ import { describeReadFailure, type LoadIo } from './load-io.js';
 import { checkFrontEnd } from './lookup.js';
 import { readYaml } from './read-yaml.js';
 import { type Config, createConfigSchema } from './schema.js';
-import { secretPaths } from './secrets.js';
+import { collectSecretValues, secretPaths } from './secrets.js';
 
 /** Options of loadConfig; everything defaults to the real process. */
 export interface LoadConfigOptions {
@@ -79,5 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
   if (!yaml.ok) throw new ConfigFileError(file, yaml.problems);
   const { config, problems } = validateDocument(yaml.value, { env, readFile, configDir: dirname(file), cwd });
   if (problems.length > 0 || !config) throw new ConfigFileError(file, problems);
+  // Every error made from now on masks this config's secrets where it is created (issue 17 item 1).
+  setBoundarySecrets(collectSecretValues(config));
   return deepFreeze(config);
 }
