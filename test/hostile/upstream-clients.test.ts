@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackWebClient } from '../../src/chat/slack-notifier.js';
 import { createConsulClient } from '../../src/clients/consul/client.js';
 import { createNomadClient } from '../../src/clients/nomad/client.js';
 import { ErrorCode, type NetopsError } from '../../src/errors.js';
@@ -127,5 +128,27 @@ describe('hostile upstream: deadlines and caps', () => {
     expect(err.code).toBe(ErrorCode.UpstreamHttp);
     expect(err.message.length).toBeLessThan(600);
     expect(textsOf(err)).not.toContain(CONSUL_TOKEN);
+  });
+});
+
+describe('hostile upstream: the Slack Web API client', () => {
+  const slack = (timeoutMs = 2_000) =>
+    createSlackWebClient({ token: 'xoxb-1111-2222-hostiletokenvalue', slackApiUrl: `${up.url}/api/`, timeoutMs });
+  const chain = (err: unknown): string => {
+    const parts: string[] = [];
+    for (let e = err as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+      parts.push(String(e.message));
+    return parts.join(' <- ');
+  };
+  it('an endless body is cut at the cap', async () => {
+    up.mode = 'flood';
+    const err = await failure(slack(30_000).auth.test());
+    expect(chain(err)).toContain('larger than');
+  });
+  it('a dripping body ends at the client timeout', async () => {
+    up.mode = 'drip';
+    up.dripMs = 50;
+    const err = await failure(slack(600).auth.test());
+    expect(chain(err)).toMatch(/abort|timeout|timed out/i);
   });
 });
