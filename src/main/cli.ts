@@ -2,7 +2,7 @@ import pino from 'pino';
 import { type ConsoleRunResult, formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
 import { mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
 import { buildHelpReport, commandRegistry, isCommand, parseCommand } from '../commands/index.js';
-import { type Config, loadConfig } from '../config/index.js';
+import { type Config, loadConfigAsync } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger } from '../logging.js';
 import type { Report } from '../report/model.js';
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify(toJsonOutput(usage), null, 2)}\n` : formatConsoleResult(usage));
     return usage.exitCode;
   }
-  const config = loadConfig(process.env, args.config ? { path: args.config } : {});
+  const config = await loadConfigAsync(process.env, args.config ? { path: args.config } : {});
   const userId = args.as ?? config.policy?.console.user ?? 'console';
   // /help needs the policy (it lists what this user may run) but no queue.
   const help = accessCli ? undefined : answerHelp(args.text, config, userId);

@@ -2,6 +2,7 @@ import Consul from 'consul';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { type AgentServicesApi, createAgentServicesApi } from './agent-services.js';
+import { createCappedAgent } from './capped-agent.js';
 import { type CatalogHealthApi, createCatalogHealthApi } from './catalog-health.js';
 
 /** What main/ wires from config into the Consul client. */
@@ -11,8 +12,10 @@ export interface ConsulClientOptions {
   datacenter: string;
   /** ACL token, sent as `X-Consul-Token` on every call. */
   token?: string;
-  /** Per-request timeout. */
+  /** Per-request timeout: papi's is absolute (connect, headers and body together). */
   timeoutMs: number;
+  /** Largest response body read; a longer one is cut and the call fails. @defaultValue 64 MiB */
+  maxResponseBytes?: number;
   logger: Logger;
 }
 
@@ -26,6 +29,9 @@ export interface ConsulClient extends AgentServicesApi, CatalogHealthApi {
   forAgent(address: string): ConsulClient;
 }
 
+/** Default response cap: a catalog of tens of thousands of service instances still fits. */
+export const DEFAULT_CONSUL_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 /** Creates a Consul client; one node-consul instance per agent address. */
 export function createConsulClient(opts: ConsulClientOptions): ConsulClient {
   const url = parseAgentAddress(opts.address);
@@ -38,8 +44,9 @@ export function createConsulClient(opts: ConsulClientOptions): ConsulClient {
     secure,
     defaults: { ...(opts.token ? { token: opts.token } : {}), dc: opts.datacenter },
     timeout: opts.timeoutMs,
+    agent: createCappedAgent(secure, opts.maxResponseBytes ?? DEFAULT_CONSUL_MAX_RESPONSE_BYTES),
   } as ConstructorParameters<typeof Consul>[0]);
-  const target = { address, timeoutMs: opts.timeoutMs };
+  const target = { address, timeoutMs: opts.timeoutMs, ...(opts.token ? { token: opts.token } : {}) };
   opts.logger.debug({ upstream: 'consul', address }, 'consul client created');
   return {
     address,
