@@ -93,8 +93,10 @@ export class Scheduler {
     const index = state.touch();
     const stopped: Job = { ...job, Stop: true, Status: 'dead', ModifyIndex: index, JobModifyIndex: index };
     stopped.Version = (job.Version ?? 0) + (job.Stop ? 0 : 1);
-    if (purge) state.jobs.delete(jobKey(namespace, jobId));
-    else state.jobs.set(jobKey(namespace, jobId), stopped);
+    if (purge) {
+      state.jobs.delete(jobKey(namespace, jobId));
+      state.markDeleted('jobs', index);
+    } else state.jobs.set(jobKey(namespace, jobId), stopped);
     const evaluation = this.#createEval(stopped, 'job-deregister', index);
     const reply = { ...zero, EvalID: evaluation.ID, EvalCreateIndex: index, JobModifyIndex: index, Index: index };
     return pickFields({ ...reply, ...queryMeta }, profile.fields.deregister);
