@@ -29,6 +29,8 @@ export class NomadState {
   readonly evals = new Map<string, Evaluation>();
   readonly allocs = new Map<string, Allocation>();
   readonly deployments = new Map<string, Deployment>();
+  /** Lab-only switches that make the server produce rarer real states (set by tests). */
+  readonly options = { deploymentsStartInitializing: false };
   /** Namespaces that exist (`default` always). */
   readonly namespaces: Set<string>;
 

@@ -266,7 +266,7 @@ export class Scheduler {
   #openDeployment(job: Job) {
     const { state } = this.deps;
     for (const d of state.deploymentsOfJob(job.Namespace ?? 'default', job.ID ?? '')) {
-      if (d.Status === 'running') {
+      if (d.Status === 'running' || d.Status === 'initializing' || d.Status === 'pending') {
         if (d.JobVersion === job.Version) return d;
         d.Status = 'cancelled';
         d.StatusDescription = 'Cancelled due to newer version of job';
@@ -274,6 +274,14 @@ export class Scheduler {
       }
     }
     const deployment = makeDeployment(job, state.touch());
+    // A multiregion deployment (Enterprise, 1.5+) starts `initializing`; the reconciler then marks it `pending`
+    // (HEAD scheduler/reconciler/reconcile_cluster.go:646-652) until the peer regions let it run. The lab can
+    // start deployments that way (`state.options.deploymentsStartInitializing`) where the release has the status.
+    if (state.options.deploymentsStartInitializing && this.deps.profile.statuses.deployment.includes('initializing')) {
+      deployment.Status = 'initializing';
+      // OSS defines no description for it (nomad/structs/deployment.go:41-58).
+      deployment.StatusDescription = '';
+    }
     state.deployments.set(deployment.ID, deployment);
     return deployment;
   }
