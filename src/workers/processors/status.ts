@@ -20,6 +20,8 @@ const settle = async <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: 
 export interface StatusNomadCheck {
   region: string;
   namespace: string;
+  /** When configured, it must have nodes (named with the real ones otherwise). */
+  datacenter?: string | undefined;
 }
 
 /** Lists the jobs of the cluster's namespace and of every tenant namespace (each job once). */
@@ -68,13 +70,22 @@ function describeNomadCheck(
   address: string,
   nodes: ReadonlyArray<{ Datacenter?: string | null }>,
 ): ReportBlock {
-  const datacenters = [...new Set(nodes.map((n) => n.Datacenter ?? '?'))].sort();
+  const datacenters = check.datacenters.length
+    ? check.datacenters
+    : [...new Set(nodes.map((n) => n.Datacenter ?? '?'))].sort();
   return {
     kind: 'fields',
     fields: [
       { label: 'Nomad', value: `${check.version} at ${address}` },
       { label: 'region', value: `${check.region} (cluster: ${check.regions.join(', ')})` },
-      ...(datacenters.length ? [{ label: 'datacenters', value: datacenters.join(', ') }] : []),
+      ...(datacenters.length
+        ? [
+            {
+              label: 'datacenters',
+              value: `${datacenters.join(', ')}${check.datacenter ? ` (configured: ${check.datacenter})` : ''}`,
+            },
+          ]
+        : []),
     ],
   };
 }
