@@ -6,6 +6,7 @@ import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOnHostOk } fr
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'lab docker/weave CLI formats');
 
+const WEAVE_PROXY = 'unix:///var/run/weave/weave.sock';
 const docker = (...args: string[]) => runOnHost('u1', ['docker', ...args]);
 const weave = (...args: string[]) => runOnHost('u1', ['weave', ...args]);
 
@@ -33,6 +34,8 @@ describe.skipIf(skipLab)('lab docker and weave CLIs', () => {
   beforeAll(async () => {
     teardown = await bringUpLabForTests({ withoutEmulators: true });
     const run = await docker(
+      '-H',
+      WEAVE_PROXY,
       'run',
       '-d',
       '--name',
@@ -52,6 +55,25 @@ describe.skipIf(skipLab)('lab docker and weave CLIs', () => {
   afterAll(async () => {
     await teardown();
   }, LAB_LOCK_WAIT_MS);
+
+  it("attaches WEAVE_CIDR only through the proxy socket (-H or DOCKER_HOST), never through Docker's own", async () => {
+    expect((await docker('run', '-d', '--name', 'direct', '-e', 'WEAVE_CIDR=net:10.32.1.0/24', 'busybox')).code).toBe(
+      0,
+    );
+    expect(await weave('ps', 'direct')).toMatchObject({ code: 0, stdout: '' });
+    const links = await runOnHostOk('u1', ['docker', 'exec', 'direct', 'ip', '-o', 'link']);
+    expect(links).not.toContain('ethwe');
+    const viaEnv = await runOnHostOk('u1', [
+      'sh',
+      '-c',
+      'eval $(weave env) && docker run -d --name envd -e WEAVE_CIDR=net:10.32.1.0/24 busybox >/dev/null && weave ps envd',
+    ]);
+    expect(viaEnv).toMatch(/^envd [0-9a-f:]{17} 10\.32\.1\.\d+\/24\n$/);
+    const elsewhere = await docker('-H', 'tcp://127.0.0.1:2375', 'ps');
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain('Cannot connect to the Docker daemon at tcp://127.0.0.1:2375');
+    await docker('rm', '-f', 'direct', 'envd');
+  });
 
   it('prints a 64-hex id from docker run -d and lists it in docker ps with the real table header', async () => {
     expect(proxyId).toMatch(/^[0-9a-f]{64}$/);
