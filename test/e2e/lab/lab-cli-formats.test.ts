@@ -224,9 +224,45 @@ describe.skipIf(skipLab)('lab docker and weave CLIs', () => {
     expect((await runOnHostOk('u1', ['docker', 'rm', '-f', 'web'])).trim()).toBe('web');
     expect((await runOnHostOk('u1', ['ip', 'netns', 'list'])).includes(ns)).toBe(false);
     expect((await runOnHostOk('u1', ['weave', 'ps'])).includes(proxyId.slice(0, 12))).toBe(false);
-    const again = await docker('run', '-d', '--name', 'web', '-e', 'WEAVE_CIDR=10.32.1.1/24', 'busybox');
+    const again = await docker(
+      '-H',
+      WEAVE_PROXY,
+      'run',
+      '-d',
+      '--name',
+      'web',
+      '-e',
+      'WEAVE_CIDR=10.32.1.1/24',
+      'busybox',
+    );
     expect(again.stderr).toBe('');
     expect((await runOnHostOk('u1', ['weave', 'ps', 'web'])).trim()).toMatch(/ 10\.32\.1\.1\/24$/);
+  });
+
+  it('prints weave ps as the real script: 12-character names, nothing for unknown containers, no bridge no line', async () => {
+    expect((await docker('-H', WEAVE_PROXY, 'run', '-d', '--name', 'a-rather-long-name', 'busybox')).code).toBe(0);
+    expect(await runOnHostOk('u1', ['weave', 'ps', 'a-rather-long-name'])).toMatch(
+      /^a-rather-lon [0-9a-f:]{17} 10\.32\.0\.\d+\/24\n$/,
+    );
+    expect(await weave('ps', 'no-such-container')).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    // Without a weave bridge (Weave not launched) container-addrs prints nothing, weave:expose included.
+    await runOnHostOk('u1', ['sh', '-c', 'ip link set weave down && ip link set weave name weave-off']);
+    try {
+      expect(await weave('ps')).toMatchObject({ code: 0, stdout: '' });
+    } finally {
+      await runOnHostOk('u1', ['sh', '-c', 'ip link set weave-off name weave && ip link set weave up']);
+    }
+    expect((await runOnHostOk('u1', ['weave', 'ps'])).split('\n')[0]).toMatch(/^weave:expose [0-9a-f:]{17}/);
+    await docker('rm', '-f', 'a-rather-long-name');
+  });
+
+  it('refuses a subnet outside the ipalloc range as Weave IPAM does', async () => {
+    const r = await docker('-H', WEAVE_PROXY, 'run', '-d', '-e', 'WEAVE_CIDR=net:10.99.0.0/24', 'busybox');
+    expect(r.code).toBe(125);
+    expect(r.stderr).toContain('for "net:10.99.0.0/24": range 10.99.0.0/24 out of bounds: 10.32.0.0/16');
+    const expose = await weave('expose', 'net:10.99.0.0/24');
+    expect(expose.code).toBe(1);
+    expect(expose.stderr).toContain('range 10.99.0.0/24 out of bounds: 10.32.0.0/16');
   });
 
   it('prints weave status blocks with peers, connections and the IPAM range', async () => {
