@@ -57,7 +57,9 @@ async function runUp(args: string[]): Promise<void> {
     ...(args.includes('--sleeve') ? { sleeve: true } : {}),
     ...(args.includes('--weave-password') ? { weavePassword: true } : {}),
     ...optionalLaunch(readOption(args, '--weave-launch')),
-    ...(readOption(args, '--weave-call-ms') === undefined ? {} : { weaveCallMs: Number(readOption(args, '--weave-call-ms')) }),
+    ...(readOption(args, '--weave-call-ms') === undefined
+      ? {}
+      : { weaveCallMs: Number(readOption(args, '--weave-call-ms')) }),
   });
   const lines = [
     `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu}, weave ${state.weaveDatapath ?? 'fastdp'} ${state.weaveLaunch ?? 'multi-tenant'} launch${state.weaveEncrypted ? ', encrypted' : ''})`,

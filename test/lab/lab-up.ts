@@ -16,7 +16,6 @@ import {
   getHostVethName,
   getWeaveEncryptedOverhead,
   LAB_HOSTS,
-  type WeaveLaunch,
   SSH_USER,
   STATE_DIR,
   UNDERLAY_BRIDGE,
@@ -27,6 +26,7 @@ import {
   WEAVE_SLEEVE_ENCRYPTED_OVERHEAD_BYTES,
   WEAVE_SLEEVE_MTU,
   WEAVE_SLEEVE_OVERHEAD_BYTES,
+  type WeaveLaunch,
 } from './topology.js';
 
 export interface UpOptions {
