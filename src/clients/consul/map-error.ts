@@ -1,4 +1,11 @@
-import { CancelledError, ErrorCode, NetopsError, TimeoutError, UpstreamHttpError } from '../../errors.js';
+import {
+  CancelledError,
+  ErrorCode,
+  isNetopsError,
+  NetopsError,
+  TimeoutError,
+  UpstreamHttpError,
+} from '../../errors.js';
 import {
   createUnreachableError,
   findErrorCode,
@@ -30,6 +37,9 @@ export function readPapiBody(err: unknown): string {
 /** Maps a node-consul rejection to a NetopsError for the named request against `address`. */
 export function mapConsulError(err: unknown, requestName: string, address: string, timeoutMs: number): NetopsError {
   const e = (err ?? {}) as PapiLikeError;
+  // The connector's own failure (an SSH forward refused, the host's SSH down) already says where and why.
+  const fromConnector = [err, (err as { cause?: unknown })?.cause].find(isNetopsError);
+  if (fromConnector) return fromConnector;
   if (e.isAbort) return new CancelledError(`${requestName} aborted`);
   if (e.isTimeout) {
     return new TimeoutError(requestName, timeoutMs, {
