@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,13 @@ describe('lab suites', () => {
     expect(suites).not.toContain('test/unit/lab/lab-gate.test.ts');
     expect(suites).not.toContain('test/unit/lab/nomad/blocking-query.test.ts');
     expect(reachesLab(join(repo, 'test/faults/redis-outage.test.ts'), repo)).toBe(false);
+    // Every e2e or fault file that gates itself on the lab is found, whatever helper it goes through.
+    const gated = (readdirSync(join(repo, 'test'), { recursive: true }) as string[])
+      .map((f) => `test/${f}`)
+      .filter((f) => /^test\/(e2e|faults)\/.*\.test\.ts$/.test(f))
+      .filter((f) => readFileSync(join(repo, f), 'utf8').includes('gateLabSuite'));
+    expect(gated.length).toBeGreaterThan(10);
+    for (const f of gated) expect(suites).toContain(f);
   });
 
   it('vitest runs the lab suites in one thread, one file at a time, and no lab suite in the parallel project', () => {
