@@ -63,7 +63,15 @@ export interface IsolationMatrixResult {
   /** Like-for-like sequential total / bot median: the figure the 20× target applies to. */
   likeForLikeSpeedup: number;
   /** Bot time per size: containers over 3 hosts, directed pairs, seconds (median of rounds), pairs per second. */
-  scale: Array<{ containers: number; pairs: number; seconds: number; pairsPerSecond: number; rounds: number[] }>;
+  scale: Array<{
+    containers: number;
+    pairs: number;
+    seconds: number;
+    pairsPerSecond: number;
+    /** Most pairs in one round whose verdict was not `pass` (0 expected). */
+    notPassed: number;
+    rounds: number[];
+  }>;
   summary: Record<string, Figure>;
   targetSpeedup: number;
   /** Two probe timeouts plus 2 s. */
@@ -188,15 +196,17 @@ async function runScale(alreadyStarted: number): Promise<IsolationMatrixResult['
     }
     const rounds: number[] = [];
     let pairs = 0;
+    let wrong = 0;
     for (let i = 0; i < SCALE_ROUNDS; i++) {
       const r = await runBot();
-      const wrong = r.pairs.filter((p) => p.verdict !== 'pass').length;
-      if (wrong > 0) throw new Error(`scale ${size}: ${wrong} pairs not as expected`);
+      // Recorded, not thrown: a slow machine that makes probes miss their deadline is a finding of the run.
+      wrong = Math.max(wrong, r.pairs.filter((p) => p.verdict !== 'pass').length);
       pairs = r.pairs.length;
       rounds.push(secs(r.resolveMs + r.probeMs));
     }
     const seconds = figure(rounds, { unit: 's', better: 'lower' }).median;
-    scale.push({ containers: size, pairs, seconds, pairsPerSecond: Math.round((pairs / seconds) * 10) / 10, rounds });
+    const pairsPerSecond = Math.round((pairs / seconds) * 10) / 10;
+    scale.push({ containers: size, pairs, seconds, pairsPerSecond, notPassed: wrong, rounds });
     console.error(`scale ${size} containers, ${pairs} pairs: ${rounds.join(', ')} s`);
   }
   return scale;
@@ -289,6 +299,7 @@ export async function run(): Promise<IsolationMatrixResult> {
         disagreements.length === 0 &&
         bot.pairs.length === CONTAINERS * (CONTAINERS - 1) &&
         (verdicts.pass ?? 0) === bot.pairs.length &&
+        scale.every((x) => x.notPassed === 0) &&
         (largest === undefined || largest.pairs < 2_256 || largest.seconds <= TARGET_SCALE_S),
       machine: { node: process.version, cpus: cpus().length, loadavg1: Math.round((loadavg()[0] ?? 0) * 100) / 100 },
     };
