@@ -343,7 +343,11 @@ function namespaceOf(ctx: RequestContext): string {
   return ctx.query.get('namespace') || 'default';
 }
 
-/** Reads are forwarded by the literal `?region=` (HEAD nomad/rpc.go:700-731 → "No path to region", a 500). */
+/**
+ * Reads are forwarded by the literal `?region=`; a region the server has no path to is `structs.ErrNoRegionPath`,
+ * "No path to region", a 500 (HEAD nomad/rpc.go:700-731, nomad/structs/errors.go:16; v0.9.7 nomad/rpc.go:514,
+ * nomad/structs/errors.go:11).
+ */
 function checkReadRegion(ctx: RequestContext, agentRegion: string) {
   const region = ctx.query.get('region');
   if (region && region !== agentRegion) throw new HttpError(500, 'No path to region');
