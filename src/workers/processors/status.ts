@@ -1,7 +1,9 @@
 import type { JobListStub, NomadClient } from '../../clients/nomad/index.js';
 import { buildCommand } from '../../clients/ssh/index.js';
+import type { StatusArgs } from '../../commands/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
 import { checkNomadCluster, type NomadClusterCheck } from '../../net/deploy/nomad-support.js';
+import { checkWeaveStatusOutput, WEAVE_STATUS_TIMEOUT_MS } from '../../net/weave-launch.js';
 import { parseWeaveStatus } from '../../net/weave-status.js';
 import type { Report, ReportBlock } from '../../report/model.js';
 import type { Processor } from '../processor.js';
@@ -89,6 +91,21 @@ function describeNomadCheck(
   };
 }
 
+/** Tenant subnets against each host's Weave launch (Range/DefaultSubnet of `weave status`), for hosts that answered. */
+function checkWeaveLaunchOf(
+  weave: ReadonlyArray<{
+    host: string;
+    status: { ok: true; value: { code: number | null; stdout: string } } | { ok: false };
+  }>,
+  config: TenantConfigView,
+): string[] {
+  return weave.flatMap((w) =>
+    w.status.ok && w.status.value.code === 0
+      ? checkWeaveStatusOutput(w.host, w.status.value.stdout, config).map((p) => p.text)
+      : [],
+  );
+}
+
 /**
  * `/status`: the Nomad release and region check, Nomad nodes, Consul members, Weave peers and connections per
  * host, jobs per tenant (tenant namespaces included). Partial answers are shown.
@@ -98,7 +115,7 @@ export function createStatusProcessor(deps: {
   config: TenantConfigView;
   nomadCheck?: StatusNomadCheck;
   tenantNomads?: ReadonlyArray<{ tenant: string; namespace: string; nomad: NomadClient }>;
-}): Processor {
+}): Processor<StatusArgs> {
   return async (ctx) => {
     const { cluster } = deps;
     const [check, nodes, members, jobs, weave] = await Promise.all([
@@ -111,12 +128,15 @@ export function createStatusProcessor(deps: {
       Promise.all(
         cluster.hosts.map(async (h) => {
           const status = await settle(
-            cluster.ssh.run(h.name, buildCommand('weave.status'), { signal: ctx.signal, timeoutMs: 10_000 }),
+            cluster.ssh.run(h.name, buildCommand('weave.status'), {
+              signal: ctx.signal,
+              timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
+            }),
           );
           const conns = await settle(
             cluster.ssh.run(h.name, buildCommand('weave.status.connections'), {
               signal: ctx.signal,
-              timeoutMs: 10_000,
+              timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
             }),
           );
           return { host: h.name, status, conns };
@@ -160,6 +180,7 @@ export function createStatusProcessor(deps: {
       ];
     });
     blocks.push({ kind: 'table', columns: ['host', 'address', 'nomad', 'consul', 'weave'], rows });
+    problems.push(...checkWeaveLaunchOf(weave, deps.config));
     if (!nodes.ok && !(check && !check.ok)) problems.push(`Nomad: ${nodes.error}`);
     if (!members.ok) problems.push(`Consul: ${members.error}`);
     if (jobs.ok) blocks.push(describeJobsByTenant(jobs.value, deps.config));
