@@ -6,7 +6,6 @@ import { readNetopsEnv } from '../config/env.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger } from '../logging.js';
-import type { Report } from '../report/model.js';
 import { exportAudit, parseAccessCli, parseSinceMs, runDecisionCli } from './cli-access.js';
 import { CLI_USAGE, parseCliArgs } from './cli-args.js';
 import { loggerOptionsFor } from './logger-options.js';

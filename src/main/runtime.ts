@@ -24,7 +24,6 @@ import { createLockStore, type LockStore } from '../queue/lock-store.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
 import { createProducer, type Producer, withQueueErrors } from '../queue/producer.js';
 import { createQueues, type Queues } from '../queue/queues.js';
-import type { Report } from '../report/model.js';
 import type { Notifier } from '../report/notifier.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
 import { type RunningWorkers, runWorkers, settlesWithin } from '../workers/run-workers.js';
