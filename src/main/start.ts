@@ -1,3 +1,4 @@
+import type { FetchFunction } from '@slack/web-api';
 import pino from 'pino';
 import { runConsoleRepl } from '../chat/console-repl.js';
 import { resolveRateLimit } from '../chat/rate-limit.js';
@@ -5,7 +6,7 @@ import { createSlackApp } from '../chat/slack-app.js';
 import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifier.js';
 import type { BotIdentity } from '../chat/slack-token-health.js';
 import { createTokenGatedIntake } from '../chat/token-gated-intake.js';
-import { readNetopsEnv } from '../config/env.js';
+import { type NetopsEnv, readNetopsEnv } from '../config/env.js';
 import { type Config, chooseFrontEnd, loadConfig, type ProcessRole } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
@@ -33,15 +34,7 @@ export async function start(roleArg?: Role): Promise<void> {
   const config = loadConfig(process.env);
   const slack = config.slack;
   const mode = chooseFrontEnd(config, { role, env: process.env });
-  // The console REPL owns stdout: its logs go to stderr and only warnings and worse unless LOG_LEVEL says more.
-  const logger =
-    mode === 'console' && role !== 'worker'
-      ? createLogger({
-          ...loggerOptionsFor(config),
-          level: env.LOG_LEVEL ?? 'warn',
-          destination: pino.destination({ dest: 2, sync: true }),
-        })
-      : createLogger({ ...loggerOptionsFor(config), level: env.LOG_LEVEL ?? 'info' });
+  const logger = createStartLogger(config, env, mode === 'console' && role !== 'worker');
   // A bot-only process runs no command processors but still delivers replies (the notify queue).
   // Bench locks and history share the runtime's Redis; the factory is only called once a job runs.
   // Deny by default: the policy of the moment (re-read when the config file changes) guards ack and worker.
@@ -58,37 +51,17 @@ export async function start(roleArg?: Role): Promise<void> {
   if (processors.sshStats) metrics.setSource('sshStats', processors.sshStats);
   // auth.test before anything is taken: a bad token stops here with the fix; later token errors make /readyz 503.
   const token = mode === 'console' ? undefined : await checkSlackToken(config, logger, env.NETOPS_SLACK_AUTH_CHECK_MS);
-  const tokenProblem = () => {
-    const problem = token?.health.problem();
-    return problem ? `Slack refuses the bot token (${problem.error})` : undefined;
-  };
-  const ops = { metrics, ready: () => runtime.ready(), notReadyReason: tokenProblem };
+  const ops = { metrics, ready: () => runtime.ready(), notReadyReason: () => describeTokenRefusal(token) };
   const slackApp =
     mode === 'console' || mode === 'none'
       ? undefined
-      : createSlackApp({
+      : createFrontEnd(
           mode,
-          ...slackOptions(config, token?.identity),
-          ...(token ? { fetch: token.fetch } : {}),
-          intake: token ? createTokenGatedIntake((t) => runtime.intake(t), token.health) : (t) => runtime.intake(t),
-          decideApproval: (req) => runtime.decideApproval(req),
-          ...(mode === 'socket' ? socketOptions(() => runtime, env.NETOPS_SOCKET_CONNECTIONS) : {}),
-          logger,
-          ...(mode === 'http' ? { customRoutes: createOpsRoutes(ops) } : {}),
-        });
-  // The notifier gets its own fail-fast client: a 429 goes back to the notify queue instead of blocking here.
-  // Workers deliver replies when they have the bot token; without it the bot processes deliver them.
-  const notifier =
-    mode === 'console' || !slack.botToken
-      ? undefined
-      : createSlackNotifier({
-          client: createSlackWebClient({
-            token: slack?.botToken ?? '',
-            ...(slack?.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-            ...(token ? { fetch: token.fetch } : {}),
-          }),
-          logger,
-        });
+          config,
+          { token, ops, logger, socketConnections: env.NETOPS_SOCKET_CONNECTIONS },
+          () => runtime,
+        );
+  const notifier = mode === 'console' ? undefined : createNotifier(slack, logger, token?.fetch);
   const rateLimit = resolveRateLimit(env.NETOPS_RATE_LIMIT);
   const runtime = await startRuntime({
     redisUrl: config.redis?.url,
@@ -133,6 +106,63 @@ export async function start(roleArg?: Role): Promise<void> {
     userId: env.NETOPS_USER ?? config.policy?.console.user ?? 'console',
   });
   await stop();
+}
+
+/** The Slack front end (HTTP receiver or Socket Mode); `runtime` is called only once commands arrive. */
+function createFrontEnd(
+  mode: 'http' | 'socket',
+  config: Config,
+  opts: {
+    token: Awaited<ReturnType<typeof checkSlackToken>>;
+    ops: Parameters<typeof createOpsRoutes>[0];
+    logger: Logger;
+    socketConnections: number | undefined;
+  },
+  runtime: () => Pick<Awaited<ReturnType<typeof startRuntime>>, 'intake' | 'decideApproval' | 'producer'>,
+) {
+  const { token } = opts;
+  return createSlackApp({
+    mode,
+    ...slackOptions(config, token?.identity),
+    ...(token ? { fetch: token.fetch } : {}),
+    intake: token ? createTokenGatedIntake((t) => runtime().intake(t), token.health) : (t) => runtime().intake(t),
+    decideApproval: (req) => runtime().decideApproval(req),
+    ...(mode === 'socket' ? socketOptions(runtime, opts.socketConnections) : {}),
+    logger: opts.logger,
+    ...(mode === 'http' ? { customRoutes: createOpsRoutes(opts.ops) } : {}),
+  });
+}
+
+/** Why /readyz says not ready: Slack refuses the bot token (checked again while running). */
+function describeTokenRefusal(token: { health: { problem(): { error: string } | undefined } } | undefined) {
+  const problem = token?.health.problem();
+  return problem ? `Slack refuses the bot token (${problem.error})` : undefined;
+}
+
+/** The console REPL owns stdout: its logs go to stderr and only warnings and worse unless LOG_LEVEL says more. */
+function createStartLogger(config: Config, env: NetopsEnv, console: boolean): Logger {
+  if (!console) return createLogger({ ...loggerOptionsFor(config), level: env.LOG_LEVEL ?? 'info' });
+  return createLogger({
+    ...loggerOptionsFor(config),
+    level: env.LOG_LEVEL ?? 'warn',
+    destination: pino.destination({ dest: 2, sync: true }),
+  });
+}
+
+/**
+ * The notifier gets its own fail-fast client: a 429 goes back to the notify queue instead of blocking here.
+ * Workers deliver replies when they have the bot token; without it the bot processes deliver them.
+ */
+function createNotifier(slack: Config['slack'], logger: Logger, fetch?: FetchFunction) {
+  if (!slack.botToken) return undefined;
+  return createSlackNotifier({
+    client: createSlackWebClient({
+      token: slack.botToken,
+      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+      ...(fetch ? { fetch } : {}),
+    }),
+    logger,
+  });
 }
 
 /** Processes without the HTTP receiver (workers, Socket Mode bots) serve /metrics on NETOPS_METRICS_PORT. */
