@@ -7,7 +7,7 @@ export {
   type FrontEndOptions,
   type ProcessRole,
 } from './front-end.js';
-export { type LoadConfigOptions, loadConfig } from './load.js';
+export { type LoadConfigOptions, loadConfig, loadConfigAsync } from './load.js';
 export {
   clusterFor,
   findHost,

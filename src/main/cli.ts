@@ -3,7 +3,7 @@ import { type ConsoleRunResult, formatConsoleResult, runConsoleCommand, toJsonOu
 import { mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
 import { buildHelpReport, commandRegistry, isCommand, parseCommand } from '../commands/index.js';
 import { readNetopsEnv } from '../config/env.js';
-import { type Config, loadConfig } from '../config/index.js';
+import { type Config, loadConfigAsync } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger } from '../logging.js';
 import { exportAudit, parseAccessCli, parseSinceMs, runDecisionCli } from './cli-access.js';
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     return usage.exitCode;
   }
   const env = readNetopsEnv(process.env);
-  const config = loadConfig(process.env, args.config ? { path: args.config } : {});
+  const config = await loadConfigAsync(process.env, args.config ? { path: args.config } : {});
   const userId = args.as ?? config.policy?.console.user ?? 'console';
   // /help needs the policy (it lists what this user may run) but no queue.
   const help = accessCli ? undefined : answerHelp(args.text, config, userId);

@@ -7,7 +7,7 @@ import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifie
 import type { BotIdentity } from '../chat/slack-token-health.js';
 import { createTokenGatedIntake } from '../chat/token-gated-intake.js';
 import { type NetopsEnv, readNetopsEnv } from '../config/env.js';
-import { type Config, chooseFrontEnd, loadConfig, type ProcessRole } from '../config/index.js';
+import { type Config, chooseFrontEnd, loadConfigAsync, type ProcessRole } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createOpsRoutes, startOpsServer } from '../observability/http-routes.js';
@@ -31,7 +31,7 @@ export async function start(roleArg?: Role): Promise<void> {
   // Every NETOPS_* variable checked before anything starts: a typo is an error naming the variable.
   const env = readNetopsEnv(process.env);
   const role = roleArg ?? env.NETOPS_ROLE ?? 'all';
-  const config = loadConfig(process.env);
+  const config = await loadConfigAsync(process.env);
   const slack = config.slack;
   const mode = chooseFrontEnd(config, { role, env: process.env });
   const logger = createStartLogger(config, env, mode === 'console' && role !== 'worker');

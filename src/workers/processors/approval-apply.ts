@@ -19,7 +19,7 @@ import { checkTenantFreeze, type WriteGuards, withDeployLock } from './write-gua
  * Runs under the same tenant freeze and deploy lock as a direct write.
  */
 export function createApprovalApplyProcessor(
-  deps: Pick<DeployDeps, 'deploymentTimeoutMs' | 'consulTimeoutMs' | 'ensureNomad'> & {
+  deps: Pick<DeployDeps, 'deploymentTimeoutMs' | 'consulTimeoutMs' | 'ensureNomad' | 'ensureWeave'> & {
     cluster: ClusterContext;
     config: TenantConfigView;
     guards: WriteGuards;
@@ -61,6 +61,7 @@ export function createApprovalApplyProcessor(
       const start = startDeployResult(String(a.args.job), a.nomadJobId, a.tenant, placement.subnet, a.planLines);
       await auditInScope({ type: 'apply', approvalId: a.id, planHash: a.planHash, tenant: a.tenant });
       await deps.ensureNomad?.(ctx.signal);
+      await deps.ensureWeave?.(a.tenant, ctx.signal);
       const net = deployDepsOf(ctx, deps, clusterForTenant(deps.cluster, a.tenant));
       const result = await applyDeploy(
         net,

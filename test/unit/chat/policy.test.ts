@@ -129,3 +129,18 @@ describe('help filtering and approvals', () => {
     expect(refusal(() => authorizeApproval(policy, 'U0OPS', 'tenant-b'))).toMatch(/needs the approver role/);
   });
 });
+
+describe('look-ups by user-typed keys reach only the policy’s own entries', () => {
+  const keys = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+  it.each(keys)('user or channel %s is refused as unknown, never an internal error', (key) => {
+    expect(() => authorize(policy, statusSpec, {}, { userId: key, channelId: 'C0OPS' })).toThrow(ForbiddenError);
+    expect(() => authorize(policy, statusSpec, {}, { userId: 'U0ADMIN', channelId: key })).toThrow(
+      /is not configured for netops-bot/,
+    );
+    expect(() => authorize(policy, deploySpec, { tenant: key }, { userId: 'U0OPS' })).toThrow(ForbiddenError);
+    expect(listRoles(policy, key)).toEqual([]);
+    expect(mayRun(policy, statusSpec, { userId: 'U0ADMIN', channelId: key })).toBe(false);
+    expect(isApprovalRequired(policy, key, key)).toBe(false);
+    expect(() => authorizeApproval(policy, key, 'tenant-b')).toThrow(ForbiddenError);
+  });
+});
