@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { readNetopsEnv } from './env.js';
 import type { Config } from './schema.js';
 import { FRONT_ENDS } from './schema-slack.js';
 
@@ -42,13 +43,8 @@ export function chooseFrontEnd(config: Config, opts: FrontEndOptions = {}): Fron
 }
 
 function readExplicit(config: Config, env: NodeJS.ProcessEnv): { frontEnd: FrontEnd; source: string } | undefined {
-  const fromEnv = env.NETOPS_FRONTEND?.trim();
-  if (fromEnv) {
-    if (!(FRONT_ENDS as readonly string[]).includes(fromEnv)) {
-      throw new ConfigError([`NETOPS_FRONTEND: must be http, socket or console, got ${JSON.stringify(fromEnv)}`]);
-    }
-    return { frontEnd: fromEnv as FrontEnd, source: 'NETOPS_FRONTEND' };
-  }
+  const fromEnv = readNetopsEnv(env).NETOPS_FRONTEND;
+  if (fromEnv) return { frontEnd: fromEnv, source: 'NETOPS_FRONTEND' };
   return config.slack.frontend ? { frontEnd: config.slack.frontend, source: 'slack.frontend' } : undefined;
 }
 

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { type ConsoleRunResult, formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
 import { mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
 import { buildHelpReport, commandRegistry, isCommand, parseCommand } from '../commands/index.js';
+import { readNetopsEnv } from '../config/env.js';
 import { type Config, loadConfigAsync } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger } from '../logging.js';
@@ -29,6 +30,7 @@ async function main(): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify(toJsonOutput(usage), null, 2)}\n` : formatConsoleResult(usage));
     return usage.exitCode;
   }
+  const env = readNetopsEnv(process.env);
   const config = await loadConfigAsync(process.env, args.config ? { path: args.config } : {});
   const userId = args.as ?? config.policy?.console.user ?? 'console';
   // /help needs the policy (it lists what this user may run) but no queue.
@@ -40,7 +42,7 @@ async function main(): Promise<number> {
   // stdout carries the result only; logs go to stderr and stay quiet unless LOG_LEVEL asks for more.
   const logger = createLogger({
     ...loggerOptionsFor(config),
-    level: process.env.LOG_LEVEL ?? 'error',
+    level: env.LOG_LEVEL ?? 'error',
     destination: pino.destination({ dest: 2, sync: true }),
   });
   // Bench locks and history share the runtime's Redis; the factory is only called once a job runs.
@@ -52,9 +54,11 @@ async function main(): Promise<number> {
   const processors = await createProcessors(config, logger, {
     redis: () => runtime.connect('worker'),
     guards: createWriteGuards(access, () => runtime),
+    ...(env.NETOPS_CHARTS_DIR ? { chartsDir: env.NETOPS_CHARTS_DIR } : {}),
   });
   const runtime = await startRuntime({
     redisUrl: config.redis?.url,
+    ...(env.NETOPS_REDIS_DIR ? { embeddedDataDir: env.NETOPS_REDIS_DIR } : {}),
     logger,
     access,
     // Reading the audit trail runs no command: no workers for it.

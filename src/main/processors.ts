@@ -35,7 +35,7 @@ export interface ProcessorDeps {
    * processors are built; it is first called when a bench job runs.
    */
   redis?: () => Redis;
-  /** Where chart PNGs are written. @defaultValue `.netops/charts` (or NETOPS_CHARTS_DIR) */
+  /** Where chart PNGs are written (start passes NETOPS_CHARTS_DIR). @defaultValue `.netops/charts` */
   chartsDir?: string;
   /** Approvals, tenant freezes and deploy locks for /deploy and /deploy stop (and the approved apply). */
   guards?: WriteGuards;
@@ -67,7 +67,7 @@ export async function createProcessors(
     const nomad = cluster.nomadForTenant?.(t.name);
     return nomad && t.nomad?.namespace ? [{ tenant: t.name, namespace: t.nomad.namespace, nomad }] : [];
   });
-  const chartsDir = resolve(deps.chartsDir ?? process.env.NETOPS_CHARTS_DIR ?? '.netops/charts');
+  const chartsDir = resolve(deps.chartsDir ?? '.netops/charts');
   let redis: Redis | undefined;
   // One shared connection for every bench job of this process, made on first use.
   const connectRedis = deps.redis;

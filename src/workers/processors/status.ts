@@ -9,6 +9,8 @@ import type { Report, ReportBlock } from '../../report/model.js';
 import type { Processor } from '../processor.js';
 import type { TenantConfigView } from './tenant-context.js';
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: string };
+
 const settle = async <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> =>
   p
     .then((value) => ({ ok: true as const, value }))
@@ -151,32 +153,14 @@ export function createStatusProcessor(deps: {
     } else if (check) problems.push(`Nomad: ${check.error}`);
     const memberByAddr = new Map((members.ok ? members.value : []).map((m) => [m.Addr, m]));
     const rows = cluster.hosts.map((h) => {
-      // A node's name is its hostname, often not the config's host name: match by address first.
-      const node = nodes.ok
-        ? (nodes.value.find((n) => n.Address === h.address) ?? nodes.value.find((n) => n.Name === h.name))
-        : undefined;
-      const member = memberByAddr.get(h.address);
-      const w = weave.find((x) => x.host === h.name);
-      const ws =
-        w?.status.ok && w.status.value.code === 0
-          ? parseWeaveStatus(w.status.value.stdout, w.conns.ok ? w.conns.value.stdout : '')
-          : undefined;
-      if (w && !ws)
-        problems.push(
-          `weave on ${h.name}: ${w.status.ok ? w.status.value.stderr.trim() || `exit ${w.status.value.code}` : w.status.error}`,
-        );
+      const weaveCell = describeWeaveCell(weave.find((x) => x.host === h.name));
+      if (weaveCell.problem) problems.push(`weave on ${h.name}: ${weaveCell.problem}`);
       return [
         h.name,
         h.address,
-        node
-          ? `${node.Status}${node.SchedulingEligibility === 'ineligible' ? ' (ineligible)' : ''}`
-          : nodes.ok
-            ? 'not a node'
-            : '?',
-        member ? (member.Status === 1 ? 'alive' : `status ${member.Status}`) : members.ok ? 'not a member' : '?',
-        ws
-          ? `${ws.peers ?? '?'} peers, ${ws.established ?? '?'}/${ws.connections ?? '?'} established${ws.modes.length ? ` (${ws.modes.join(', ')})` : ''}`
-          : '?',
+        describeNodeCell(nodes, h),
+        describeMemberCell(members, h, memberByAddr),
+        weaveCell.text,
       ];
     });
     blocks.push({ kind: 'table', columns: ['host', 'address', 'nomad', 'consul', 'weave'], rows });
@@ -205,4 +189,42 @@ export function createStatusProcessor(deps: {
     };
     return report;
   };
+}
+
+type HostRef = { name: string; address: string };
+type NodeList = Awaited<ReturnType<NomadClient['listNodes']>>;
+type MemberList = Awaited<ReturnType<ClusterContext['consul']['members']>>;
+type SshResult = Awaited<ReturnType<ClusterContext['ssh']['run']>>;
+
+/** The Nomad column: the node's status (a node's name is its hostname, so it is matched by address first). */
+function describeNodeCell(nodes: Settled<NodeList>, host: HostRef): string {
+  if (!nodes.ok) return '?';
+  const node = nodes.value.find((n) => n.Address === host.address) ?? nodes.value.find((n) => n.Name === host.name);
+  if (!node) return 'not a node';
+  return `${node.Status}${node.SchedulingEligibility === 'ineligible' ? ' (ineligible)' : ''}`;
+}
+
+/** The Consul column: the member's Serf status (1 is alive). */
+function describeMemberCell(
+  members: Settled<MemberList>,
+  host: HostRef,
+  byAddr: Map<string, MemberList[number]>,
+): string {
+  const member = byAddr.get(host.address);
+  if (member) return member.Status === 1 ? 'alive' : `status ${member.Status}`;
+  return members.ok ? 'not a member' : '?';
+}
+
+/** The Weave column from `weave status` and `weave status connections`, and the problem when it failed. */
+function describeWeaveCell(weave: { status: Settled<SshResult>; conns: Settled<SshResult> } | undefined): {
+  text: string;
+  problem?: string;
+} {
+  if (!weave) return { text: '?' };
+  const { status, conns } = weave;
+  if (!status.ok) return { text: '?', problem: status.error };
+  if (status.value.code !== 0) return { text: '?', problem: status.value.stderr.trim() || `exit ${status.value.code}` };
+  const ws = parseWeaveStatus(status.value.stdout, conns.ok ? conns.value.stdout : '');
+  const modes = ws.modes.length ? ` (${ws.modes.join(', ')})` : '';
+  return { text: `${ws.peers ?? '?'} peers, ${ws.established ?? '?'}/${ws.connections ?? '?'} established${modes}` };
 }
