@@ -54,7 +54,10 @@ export async function createProcessors(
   // Refuses an unsupported Nomad release or an unknown region before a deploy plans anything; checked once at
   // start too, so an operator sees the problem in the log before the first command.
   const nomadConfig = clusterFor(config).nomad;
-  const ensureNomad = createNomadGate(cluster.nomad, { region: nomadConfig.region });
+  const ensureNomad = createNomadGate(cluster.nomad, {
+    region: nomadConfig.region,
+    datacenter: nomadConfig.datacenter,
+  });
   ensureNomad().then(
     (check) => logger.info({ version: check.version, region: check.region }, 'Nomad cluster checked'),
     (err: unknown) => logger.error({ err }, 'Nomad cluster check failed: /deploy will refuse until it passes'),
@@ -109,7 +112,11 @@ export async function createProcessors(
     status: createStatusProcessor({
       cluster,
       config: view,
-      nomadCheck: { region: nomadConfig.region, namespace: nomadConfig.namespace },
+      nomadCheck: {
+        region: nomadConfig.region,
+        namespace: nomadConfig.namespace,
+        datacenter: nomadConfig.datacenter,
+      },
       tenantNomads,
       checkDocker: (signal) => dockerGate.check(cluster.hosts, signal),
     }),

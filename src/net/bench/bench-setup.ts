@@ -16,6 +16,7 @@ import type { BenchLeg, NetworkKind } from './bench-types.js';
 import { createHttpPayload } from './http-payload.js';
 import { parseIpAddrs, parseIpLinks } from './ip-output.js';
 import { findDirectInterface, parseProcNetRoute } from './proc-net-route.js';
+import type { TransferTarget } from './transfer-run.js';
 
 /** The network under test, as the bench needs it from config. */
 export interface BenchNetwork {
@@ -37,6 +38,8 @@ export interface BenchSetup {
   http: Record<BenchLeg, { target: string; client: BenchContainer }>;
   /** The payload file below the HTTP servers' web root. */
   httpFile: string;
+  /** FTP and SCP, when the run measures them (see transfer-setup.ts). */
+  transfer?: Partial<Record<'ftp' | 'scp', Record<BenchLeg, TransferTarget>>>;
 }
 
 /** How containers join the network under test. */
@@ -101,6 +104,10 @@ export async function startBenchContainers(input: {
     'iperf-client': 'iperf3',
     'http-server': 'the HTTP server',
     'http-client': 'curl',
+    'ftp-server': 'vsftpd',
+    'ftp-client': 'curl',
+    'scp-server': 'sshd',
+    'scp-client': 'scp',
   };
   const startAll = async (list: BenchContainer[]) => {
     for (const c of list) await startBenchContainer(ssh, runId, c, tools[c.role], signal);

@@ -1,5 +1,6 @@
 import type { JobListStub, NomadClient } from '../../clients/nomad/index.js';
 import { buildCommand } from '../../clients/ssh/index.js';
+import type { StatusArgs } from '../../commands/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
 import { checkNomadCluster, type NomadClusterCheck } from '../../net/deploy/nomad-support.js';
 import { checkWeaveStatusOutput, WEAVE_STATUS_TIMEOUT_MS } from '../../net/weave-launch.js';
@@ -20,6 +21,8 @@ const settle = async <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: 
 export interface StatusNomadCheck {
   region: string;
   namespace: string;
+  /** When configured, it must have nodes (named with the real ones otherwise). */
+  datacenter?: string | undefined;
 }
 
 /** Lists the jobs of the cluster's namespace and of every tenant namespace (each job once). */
@@ -68,13 +71,22 @@ function describeNomadCheck(
   address: string,
   nodes: ReadonlyArray<{ Datacenter?: string | null }>,
 ): ReportBlock {
-  const datacenters = [...new Set(nodes.map((n) => n.Datacenter ?? '?'))].sort();
+  const datacenters = check.datacenters.length
+    ? check.datacenters
+    : [...new Set(nodes.map((n) => n.Datacenter ?? '?'))].sort();
   return {
     kind: 'fields',
     fields: [
       { label: 'Nomad', value: `${check.version} at ${address}` },
       { label: 'region', value: `${check.region} (cluster: ${check.regions.join(', ')})` },
-      ...(datacenters.length ? [{ label: 'datacenters', value: datacenters.join(', ') }] : []),
+      ...(datacenters.length
+        ? [
+            {
+              label: 'datacenters',
+              value: `${datacenters.join(', ')}${check.datacenter ? ` (configured: ${check.datacenter})` : ''}`,
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -114,7 +126,7 @@ export function createStatusProcessor(deps: {
   tenantNomads?: ReadonlyArray<{ tenant: string; namespace: string; nomad: NomadClient }>;
   /** Each host's Docker against the supported window (net/docker-version.ts): problems, empty when fine. */
   checkDocker?: (signal: AbortSignal) => Promise<string[]>;
-}): Processor {
+}): Processor<StatusArgs> {
   return async (ctx) => {
     const { cluster } = deps;
     const [check, nodes, members, jobs, weave, docker] = await Promise.all([
