@@ -1,6 +1,7 @@
 # Docker's version as the lab models it (sourced by bin/docker and bin/weave). LAB_DOCKER_VERSION (lab.env, `up
 # --docker-version`) is both the CLI's and the Engine's release; each release speaks the API version it shipped with.
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # sourced: the variables set here are read by the scripts that source it
 
 # API version of a Docker release (docker/cli vendor/github.com/docker/docker/api/common.go DefaultVersion per tag:
 # v19.03 1.40, v20.10 1.41, v23.0 1.42, v24.0 1.43, v25.0 1.44, v26.0 1.45, v27.0 1.46).
