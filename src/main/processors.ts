@@ -2,7 +2,9 @@ import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { type Config, clusterFor } from '../config/index.js';
 import type { Logger } from '../logging.js';
+import type { ClusterHost } from '../net/cluster.js';
 import { createNomadGate } from '../net/deploy/nomad-support.js';
+import { createDockerVersionGate } from '../net/docker-version.js';
 import { createWeaveLaunchGate } from '../net/weave-launch.js';
 import type { SshPoolStats } from '../observability/metrics.js';
 import { APPROVAL_APPLY_COMMAND } from '../queue/approval-store.js';
@@ -61,7 +63,14 @@ export async function createProcessors(
     (err: unknown) => logger.error({ err }, 'Nomad cluster check failed: /deploy will refuse until it passes'),
   );
   // Tenant subnets against how Weave was launched (Range/DefaultSubnet), on every host before each deploy.
-  const ensureWeave = createWeaveLaunchGate(cluster.ssh, cluster.hosts, view);
+  const weaveGate = createWeaveLaunchGate(cluster.ssh, cluster.hosts, view);
+  // Each host's Docker release, read once per host: CLI 20.10+, and Engine 24.x or earlier where Weave 2.8.1 runs.
+  const dockerGate = createDockerVersionGate(cluster.ssh, { weave: config.networks.some((n) => n.kind === 'weave') });
+  const ensureDocker = (hosts: readonly ClusterHost[], signal: AbortSignal) => dockerGate.ensure(hosts, signal);
+  const ensureWeave = async (tenant: string, signal: AbortSignal) => {
+    await ensureDocker(cluster.hosts, signal);
+    await weaveGate(tenant, signal);
+  };
   // Tenants with their own Nomad namespace: /status and /isolation-check look there too.
   const tenantNomads = config.tenants.flatMap((t) => {
     const nomad = cluster.nomadForTenant?.(t.name);
@@ -109,8 +118,9 @@ export async function createProcessors(
         datacenter: nomadConfig.datacenter,
       },
       tenantNomads,
+      checkDocker: (signal) => dockerGate.check(cluster.hosts, signal),
     }),
-    'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench, bench: config.bench }),
+    'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench, bench: config.bench, ensureDocker }),
     'cni-bench-history': createCniBenchHistoryProcessor(bench),
     'cni-bench-compare': createCniBenchCompareProcessor(bench),
     'isolation-check': createIsolationCheckProcessor({

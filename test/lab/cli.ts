@@ -17,6 +17,8 @@ const USAGE = `usage: npm run lab -- <command>
                                           10.32.0.0/16 --ipalloc-default-subnet 10.32.0.0/24; default = a plain
                                           'weave launch' (range 10.32.0.0/12, default subnet = the range)
      [--weave-call-ms N]                  time one 'weave' call takes (default 1000: the real script runs a container)
+     [--docker-version V]                 Docker release of the hosts (default 24.0.7): 19.03.x has no ps {{.State}},
+                                          25+ refuses API 1.18 (Weave 2.8.1's proxy and weave ps)
   down                                    remove everything the lab made
   status [--json]                         hosts, sshd, containers, addresses, config path
   exec <host> <command…>                  run a command on u1|u2|u3 over SSH, as the bot does`;
@@ -57,6 +59,7 @@ async function runUp(args: string[]): Promise<void> {
     ...(args.includes('--sleeve') ? { sleeve: true } : {}),
     ...(args.includes('--weave-password') ? { weavePassword: true } : {}),
     ...optionalLaunch(readOption(args, '--weave-launch')),
+    ...optional('dockerVersion', readOption(args, '--docker-version')),
     ...(readOption(args, '--weave-call-ms') === undefined
       ? {}
       : { weaveCallMs: Number(readOption(args, '--weave-call-ms')) }),

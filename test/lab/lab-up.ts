@@ -42,6 +42,8 @@ export interface UpOptions {
   weavePassword?: boolean;
   /** How Weave was launched (ipalloc range and default subnet, topology.ts). @defaultValue multi-tenant */
   weaveLaunch?: WeaveLaunch;
+  /** Docker release the hosts' CLI and Engine report and behave as (bin/lab-docker-version.sh). @defaultValue 24.0.7 */
+  dockerVersion?: string;
   /** How long one `weave` CLI call takes (the real script runs a weaveexec container). @defaultValue 1000 */
   weaveCallMs?: number;
   /** Skip the Nomad/Consul emulators (network-only tests). */
@@ -92,6 +94,7 @@ interface LabEnvInput {
   rootPid: number;
   weaveLaunch: WeaveLaunch;
   weaveCallMs: number;
+  dockerVersion: string;
 }
 
 /** Values the bash CLIs read (bin/lab-lib.sh sources it). */
@@ -106,6 +109,7 @@ function writeLabEnv(input: LabEnvInput): void {
     LAB_WEAVE_RANGE: WEAVE_LAUNCHES[input.weaveLaunch].range,
     LAB_WEAVE_DEFAULT_SUBNET: WEAVE_LAUNCHES[input.weaveLaunch].defaultSubnet,
     LAB_WEAVE_CALL_MS: input.weaveCallMs,
+    LAB_DOCKER_VERSION: input.dockerVersion,
     LAB_PEERS: peers,
     LAB_ROOT_PID: input.rootPid,
   };
@@ -126,6 +130,8 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   checkOverlayMtu(overlayMtu);
   const nomad = selectNomadProfile(opts.nomadVersion);
   const weaveLaunch = opts.weaveLaunch ?? 'multi-tenant';
+  const dockerVersion = opts.dockerVersion ?? '24.0.7';
+  if (!/^\d{2}\.\d{1,2}\.\d{1,2}$/.test(dockerVersion)) throw new Error('--docker-version must look like 24.0.7');
   if (!(weaveLaunch in WEAVE_LAUNCHES)) throw new Error(`--weave-launch must be one of ${Object.keys(WEAVE_LAUNCHES)}`);
   const datapath = getWeaveDatapath({
     overlayMtu,
@@ -169,6 +175,7 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
     rootPid: anchorPid,
     weaveLaunch,
     weaveCallMs: opts.weaveCallMs ?? 1000,
+    dockerVersion,
   });
   await createClientKey();
   addLabAccount(LAB_HOME);

@@ -68,6 +68,13 @@ defineTemplate({
   params: { container: value(CONTAINER) },
 });
 
+defineTemplate({
+  name: 'docker.version',
+  purpose: 'Docker CLI and Engine release and API version of the host (the supported window is checked once per host)',
+  argv: ['docker', 'version', '--format', '{{.Client.Version}} {{.Server.Version}} {{.Server.APIVersion}}'],
+  params: {},
+});
+
 // --- weave --------------------------------------------------------------------------------------------
 defineTemplate({
   name: 'weave.ps',

@@ -13,7 +13,7 @@ import {
 import { saveBenchRun } from '../../net/bench/bench-history.js';
 import { acquireHostPairLock, type HeldBenchLock } from '../../net/bench/bench-lock.js';
 import { isRunAlive, keepRunAlive } from '../../net/bench/run-liveness.js';
-import type { ClusterContext } from '../../net/cluster.js';
+import type { ClusterContext, ClusterHost } from '../../net/cluster.js';
 import { buildBenchChartSpec } from '../../report/charts/bench-charts.js';
 import { renderPngFile } from '../../report/charts/render-png.js';
 import { buildCniBenchReport, type CniBenchOutcome, summarizeResources } from '../../report/cni-bench-report.js';
@@ -39,6 +39,8 @@ export interface CniBenchDeps {
   lockTtlMs?: number;
   logger?: Logger;
   now?: () => number;
+  /** Refuses hosts whose Docker is outside the supported window (net/docker-version.ts) before anything starts. */
+  ensureDocker?: (hosts: readonly ClusterHost[], signal: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -59,6 +61,7 @@ export function createCniBenchProcessor(deps: CniBenchDeps): Processor<CniBenchA
     const args = ctx.command.args;
     const network = resolveBenchNetwork(deps.config, args.network);
     const { client, server } = resolveBenchHosts(deps.cluster.hosts, args.from, args.to);
+    await deps.ensureDocker?.([client, server], ctx.signal);
     const ssh = deps.cluster.ssh;
     const redis = deps.redis?.();
     const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;

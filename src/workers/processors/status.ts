@@ -108,6 +108,15 @@ function checkWeaveLaunchOf(
   );
 }
 
+/** The Docker version problems of every host; a check that failed is one problem itself. */
+async function readDockerProblems(
+  checkDocker: ((signal: AbortSignal) => Promise<string[]>) | undefined,
+  signal: AbortSignal,
+): Promise<string[]> {
+  const docker = await settle(checkDocker?.(signal) ?? Promise.resolve([]));
+  return docker.ok ? docker.value : [`Docker: ${docker.error}`];
+}
+
 /**
  * `/status`: the Nomad release and region check, Nomad nodes, Consul members, Weave peers and connections per
  * host, jobs per tenant (tenant namespaces included). Partial answers are shown.
@@ -117,10 +126,12 @@ export function createStatusProcessor(deps: {
   config: TenantConfigView;
   nomadCheck?: StatusNomadCheck;
   tenantNomads?: ReadonlyArray<{ tenant: string; namespace: string; nomad: NomadClient }>;
+  /** Each host's Docker against the supported window (net/docker-version.ts): problems, empty when fine. */
+  checkDocker?: (signal: AbortSignal) => Promise<string[]>;
 }): Processor<StatusArgs> {
   return async (ctx) => {
     const { cluster } = deps;
-    const [check, nodes, members, jobs, weave] = await Promise.all([
+    const [check, nodes, members, jobs, weave, docker] = await Promise.all([
       deps.nomadCheck
         ? settle(checkNomadCluster(cluster.nomad, deps.nomadCheck, ctx.signal))
         : Promise.resolve(undefined),
@@ -144,6 +155,7 @@ export function createStatusProcessor(deps: {
           return { host: h.name, status, conns };
         }),
       ),
+      readDockerProblems(deps.checkDocker, ctx.signal),
     ]);
     const blocks: ReportBlock[] = [];
     const problems: string[] = [];
@@ -164,7 +176,7 @@ export function createStatusProcessor(deps: {
       ];
     });
     blocks.push({ kind: 'table', columns: ['host', 'address', 'nomad', 'consul', 'weave'], rows });
-    problems.push(...checkWeaveLaunchOf(weave, deps.config));
+    problems.push(...checkWeaveLaunchOf(weave, deps.config), ...docker);
     if (!nodes.ok && !(check && !check.ok)) problems.push(`Nomad: ${nodes.error}`);
     if (!members.ok) problems.push(`Consul: ${members.error}`);
     if (jobs.ok) blocks.push(describeJobsByTenant(jobs.value, deps.config));

@@ -5,6 +5,7 @@
 # <root>/overlays: "<dir in root> <target>"), each in the container's own mount namespace with its own writable
 # layer. The targets (/etc/vsftpd, /home/vsftpd, /var/log/vsftpd, /config) are created empty on the machine
 # when missing: an overlay needs a mount point.
+# shellcheck disable=SC2034 # sourced: the variables set here are read by the scripts that source it
 
 image_resolve_transfer() {
   case $1 in
@@ -28,6 +29,24 @@ image_resolve_transfer() {
     return 1
     ;;
   esac
+}
+
+image_vsftpd_pam() { # <root>: the login check of the vsftpd image
+  # The image's /etc/pam.d/vsftpd_virtual checks the user and password against the Berkeley DB run-vsftpd.sh
+  # builds with db_load from virtual_users.txt (pam_userdb). The lab has no db_load: pam_exec checks the same
+  # virtual_users.txt (user line, password line) instead; a wrong user or password fails the login as there.
+  cat >"$1/etc-pam.d/vsftpd_virtual" <<'PAM'
+auth required pam_exec.so expose_authtok quiet /etc/vsftpd/lab-check-virtual-user
+account required pam_permit.so
+PAM
+  cat >"$1/etc-vsftpd/lab-check-virtual-user" <<'SH'
+#!/bin/bash
+# pam_exec: PAM_USER in the environment, the password on stdin (NUL-terminated).
+IFS= read -r -d '' pass
+{ IFS= read -r user && IFS= read -r want; } </etc/vsftpd/virtual_users.txt || exit 1
+[[ -n $user && $PAM_USER == "$user" && $pass == "$want" ]]
+SH
+  chmod 755 "$1/etc-vsftpd/lab-check-virtual-user"
 }
 
 image_build_vsftpd() { # <root>
@@ -58,21 +77,7 @@ port_enable=YES
 connect_from_port_20=YES
 ftp_data_port=20
 CONF
-  # The image's /etc/pam.d/vsftpd_virtual checks the user and password against the Berkeley DB run-vsftpd.sh
-  # builds with db_load from virtual_users.txt (pam_userdb). The lab has no db_load: pam_exec checks the same
-  # virtual_users.txt (user line, password line) instead; a wrong user or password fails the login as there.
-  cat >"$1/etc-pam.d/vsftpd_virtual" <<'PAM'
-auth required pam_exec.so expose_authtok quiet /etc/vsftpd/lab-check-virtual-user
-account required pam_permit.so
-PAM
-  cat >"$1/etc-vsftpd/lab-check-virtual-user" <<'SH'
-#!/bin/bash
-# pam_exec: PAM_USER in the environment, the password on stdin (NUL-terminated).
-IFS= read -r -d '' pass
-{ IFS= read -r user && IFS= read -r want; } </etc/vsftpd/virtual_users.txt || exit 1
-[[ -n $user && $PAM_USER == "$user" && $pass == "$want" ]]
-SH
-  chmod 755 "$1/etc-vsftpd/lab-check-virtual-user"
+  image_vsftpd_pam "$1"
   # run-vsftpd.sh of fauria/docker-vsftpd (4230da4), the steps that matter: defaults for FTP_USER (admin) and
   # FTP_PASS (16 random characters), mkdir /home/vsftpd/$FTP_USER, the virtual user file, PASV_ADDRESS = the
   # default gateway when unset, the pasv_* settings appended to vsftpd.conf, then vsftpd in the foreground.

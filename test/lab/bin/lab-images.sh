@@ -10,6 +10,7 @@
 #   usr-share/  files the image adds under /usr/share; mounted over the machine's /usr/share with overlayfs in the
 #               container's own mount namespace (bin/lab-image-mount), so writes stay in the container
 # An empty IMAGE_ROOT keeps the older model (the machine's PATH): the app images of the Nomad jobs.
+# shellcheck disable=SC2034 # sourced: the variables set here are read by the scripts that source it
 
 image_resolve() {
   local ref=$1 dir=$2 repo tag

@@ -1,5 +1,6 @@
 # Shared helpers of the lab CLIs (docker, weave). Sourced, not run. State lives in files under the lab state
 # directory so every invocation is a cheap bash start; allocations are serialised with flock.
+# shellcheck disable=SC2034 # sourced: the variables set here are read by the scripts that source it
 
 LAB_BIN=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_STATE=${NETOPS_LAB_STATE:-$(cd "$LAB_BIN/.." && pwd)/.state}
