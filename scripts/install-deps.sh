@@ -25,6 +25,10 @@ have flock || need+=(util-linux)
 have pgrep || need+=(procps)
 have curl || need+=(curl)
 have socat || need+=(socat)
+# `npm run lint` checks the lab's bash with shellcheck; the lab's isolation rules (Weave's FORWARD rules, docker0
+# --icc) use iptables inside the host namespaces.
+have shellcheck || need+=(shellcheck)
+have iptables || need+=(iptables)
 # Chart PNGs (resvg) draw text only with a system font; the chart specs name DejaVu Sans.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then

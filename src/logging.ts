@@ -27,7 +27,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   return pino(
     {
       name: opts.name ?? 'netops',
-      level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
+      level: opts.level ?? 'info',
       redact: { paths: opts.redactPaths ?? [], censor: '[REDACTED]' },
     },
     destination,

@@ -8,8 +8,9 @@ import type { DeliveryStore } from '../queue/delivery-store.js';
 import type { ReplyTarget, RespondTarget } from '../queue/job-data.js';
 import type { JobStore } from '../queue/job-store.js';
 import type { Producer } from '../queue/producer.js';
+import { describeUser } from '../report/mention.js';
 import type { ReportBlock } from '../report/model.js';
-import { type AccessPolicy, authorizeApproval, authorizeApprovalChannel, describeUser } from './policy.js';
+import { type AccessPolicy, authorizeApproval, authorizeApprovalChannel } from './policy.js';
 
 /** A button press (Slack) or `npm run netops -- approve|reject <id>` (console). */
 export interface ApprovalRequest {

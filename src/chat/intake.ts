@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditArgs, LockArgs, UnlockArgs } from '../commands/index.js';
+import { type HelpArgs, isCommand } from '../commands/index.js';
 import type { CommandRegistry } from '../commands/registry.js';
 import type { CommandSpec, ParsedCommand } from '../commands/types.js';
 import { describeForUser, ErrorCode, isNetopsError, NetopsError } from '../errors.js';
@@ -166,38 +166,32 @@ export function createIntake(deps: IntakeDeps) {
   }
 
   async function answerLocally(parsed: ParsedCommand, who: { userId: string; channelId?: string }): Promise<Report> {
-    const args = parsed.args as Record<string, unknown>;
-    switch (parsed.name) {
-      case 'help': {
-        const allowed = deps.allowed;
-        const report = deps.buildHelp({
-          ...(typeof args.command === 'string' ? { command: args.command } : {}),
-          ...(allowed ? { allowed: (spec: CommandSpec) => allowed(spec, who) } : {}),
-        });
-        const note = deps.describeAccess?.(who);
-        return note ? { ...report, blocks: [...report.blocks, { kind: 'alert', level: 'info', text: note }] } : report;
-      }
-      case 'jobs': {
-        if (typeof args.jobId === 'string') return answerJobResult(args.jobId, who);
-        const limit = typeof args.limit === 'number' ? args.limit : 10;
-        return buildJobsReport(await withQueueErrors(() => deps.store.listForUser(who.userId, limit)), Date.now());
-      }
-      case 'cancel':
-        return buildCancelReport(
-          String(args.jobId),
-          await withQueueErrors(() =>
-            deps.cancel(String(args.jobId), who.userId, { admin: deps.isAdmin?.(who) ?? false }),
-          ),
-        );
-      case 'audit':
-        return answerAudit(requireAccess(), args as unknown as AuditArgs);
-      case 'lock':
-        return answerLock(requireAccess(), args as unknown as LockArgs, who);
-      case 'unlock':
-        return answerUnlock(requireAccess(), args as unknown as UnlockArgs, who);
-      default:
-        throw new Error(`local command ${parsed.name} has no handler`);
+    // isCommand narrows args to the spec's own type: the grammar parsed them with that spec's schema.
+    if (isCommand(parsed, 'help')) return answerHelp(parsed.args, who);
+    if (isCommand(parsed, 'jobs')) {
+      const { jobId, limit } = parsed.args;
+      if (jobId !== undefined) return answerJobResult(jobId, who);
+      return buildJobsReport(await withQueueErrors(() => deps.store.listForUser(who.userId, limit)), Date.now());
     }
+    if (isCommand(parsed, 'cancel')) {
+      const { jobId } = parsed.args;
+      const admin = deps.isAdmin?.(who) ?? false;
+      return buildCancelReport(jobId, await withQueueErrors(() => deps.cancel(jobId, who.userId, { admin })));
+    }
+    if (isCommand(parsed, 'audit')) return answerAudit(requireAccess(), parsed.args);
+    if (isCommand(parsed, 'lock')) return answerLock(requireAccess(), parsed.args, who);
+    if (isCommand(parsed, 'unlock')) return answerUnlock(requireAccess(), parsed.args, who);
+    throw new Error(`local command ${parsed.name} has no handler`);
+  }
+
+  function answerHelp(args: HelpArgs, who: { userId: string; channelId?: string }): Report {
+    const allowed = deps.allowed;
+    const report = deps.buildHelp({
+      ...(args.command !== undefined ? { command: args.command } : {}),
+      ...(allowed ? { allowed: (spec: CommandSpec) => allowed(spec, who) } : {}),
+    });
+    const note = deps.describeAccess?.(who);
+    return note ? { ...report, blocks: [...report.blocks, { kind: 'alert', level: 'info', text: note }] } : report;
   }
 
   async function answerJobResult(jobId: string, who: { userId: string; channelId?: string }): Promise<Report> {

@@ -1,6 +1,7 @@
 import { slashTextOf } from '../commands/slash-names.js';
 import type { CommandSpec } from '../commands/types.js';
 import { ForbiddenError } from '../errors.js';
+import { describeUser } from '../report/mention.js';
 
 /** One grant: commands (spec names or `*`) in tenants (names or `*`). */
 export interface PolicyGrant {
@@ -174,9 +175,4 @@ export function own<T>(record: Readonly<Record<string, T>>, key: string): T | un
 
 function matches(list: readonly string[], value: string): boolean {
   return list.includes('*') || list.includes(value);
-}
-
-/** Slack user ids become mentions; console identities stay plain. */
-export function describeUser(userId: string): string {
-  return /^[UW][A-Z0-9]{2,20}$/.test(userId) ? `<@${userId}>` : userId;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { RateLimitSetting } from '../config/env.js';
 import type { IncomingCommand, Intake, IntakeResult } from './intake.js';
 
 /** Limits applied before a command reaches the intake. */
@@ -139,20 +140,15 @@ export function createMemoryBucket(opts: RateLimitOptions, nowMs: () => number):
 }
 
 /**
- * Reads NETOPS_RATE_LIMIT (`<perUserPerMinute>,<burst>,<maxTextBytes>`, any part may be empty) over the defaults;
- * `off` disables the limiter.
+ * The limiter's options from NETOPS_RATE_LIMIT as config/env.ts checked it: each given part over the defaults;
+ * `off` disables the limiter; unset keeps the defaults.
  */
-export function rateLimitFromEnv(env: Record<string, string | undefined>): RateLimitOptions | undefined {
-  const raw = env.NETOPS_RATE_LIMIT?.trim();
-  if (raw === 'off') return undefined;
-  if (!raw) return DEFAULT_RATE_LIMIT;
-  const [perMinute, burst, maxBytes] = raw.split(',').map((p) => (p.trim() === '' ? undefined : Number(p)));
-  const pick = (v: number | undefined, fallback: number) =>
-    v !== undefined && Number.isFinite(v) && v > 0 ? v : fallback;
+export function resolveRateLimit(setting: RateLimitSetting | undefined): RateLimitOptions | undefined {
+  if (setting === 'off') return undefined;
   return {
-    perUserPerMinute: pick(perMinute, DEFAULT_RATE_LIMIT.perUserPerMinute),
-    burst: pick(burst, DEFAULT_RATE_LIMIT.burst),
-    maxTextBytes: pick(maxBytes, DEFAULT_RATE_LIMIT.maxTextBytes),
+    perUserPerMinute: setting?.perUserPerMinute ?? DEFAULT_RATE_LIMIT.perUserPerMinute,
+    burst: setting?.burst ?? DEFAULT_RATE_LIMIT.burst,
+    maxTextBytes: setting?.maxTextBytes ?? DEFAULT_RATE_LIMIT.maxTextBytes,
   };
 }
 

@@ -6,7 +6,9 @@ import type { ApprovalRequest, ApprovalResult } from './approval-actions.js';
 import { toBoltLogger } from './bolt-logger.js';
 import type { Intake } from './intake.js';
 import { guardSlackRequests, RECEIVER_SERVER_OPTIONS, SLACK_BODY_LIMIT_BYTES } from './receiver-guard.js';
+import { linkMentions } from './render-mentions.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './render-slack-blocks.js';
+import { escapeMrkdwn } from './render-text.js';
 import { toAckResponse } from './slack-ack.js';
 import { describeRespondFailure, toRespondTarget } from './slack-response-url.js';
 import { createSocketModeReceivers } from './socket-mode-receivers.js';
@@ -151,7 +153,11 @@ export function createSlackApp(opts: SlackAppOptions) {
         // Bolt provides respond() only when the payload carried a response_url.
         const send = respond as typeof respond | undefined;
         if (!send) return opts.logger.warn('approval button without a response_url: the presser gets no answer');
-        await send({ response_type: 'ephemeral', replace_original: false, text }).catch((err: unknown) =>
+        await send({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: linkMentions(escapeMrkdwn(text)),
+        }).catch((err: unknown) =>
           opts.logger.warn({ err: describeRespondFailure(err) }, 'could not answer an approval button'),
         );
       };

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { readNetopsEnv } from './env.js';
 import type { Config } from './schema.js';
 import { FRONT_ENDS } from './schema-slack.js';
 
@@ -42,13 +43,8 @@ export function chooseFrontEnd(config: Config, opts: FrontEndOptions = {}): Fron
 }
 
 function readExplicit(config: Config, env: NodeJS.ProcessEnv): { frontEnd: FrontEnd; source: string } | undefined {
-  const fromEnv = env.NETOPS_FRONTEND?.trim();
-  if (fromEnv) {
-    if (!(FRONT_ENDS as readonly string[]).includes(fromEnv)) {
-      throw new ConfigError([`NETOPS_FRONTEND: must be http, socket or console, got ${JSON.stringify(fromEnv)}`]);
-    }
-    return { frontEnd: fromEnv as FrontEnd, source: 'NETOPS_FRONTEND' };
-  }
+  const fromEnv = readNetopsEnv(env).NETOPS_FRONTEND;
+  if (fromEnv) return { frontEnd: fromEnv, source: 'NETOPS_FRONTEND' };
   return config.slack.frontend ? { frontEnd: config.slack.frontend, source: 'slack.frontend' } : undefined;
 }
 
@@ -69,4 +65,14 @@ function checkExplicit(frontEnd: FrontEnd, slack: Config['slack']): string[] {
           ]
         : [];
   return need.filter(([value]) => !value).map(([, problem]) => problem);
+}
+
+/** Problems with the combination of Slack secrets that was set (checked once they are resolved). */
+export function checkFrontEnd(config: Config): string[] {
+  const { botToken, signingSecret, appToken } = config.slack;
+  if (!botToken && (signingSecret || appToken)) {
+    const which = appToken ? 'slack.appToken' : 'slack.signingSecret';
+    return [`slack.botToken: is required with ${which} — export SLACK_BOT_TOKEN or set slack.botToken`];
+  }
+  return [];
 }

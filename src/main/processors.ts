@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { type Config, clusterFor } from '../config/index.js';
 import type { Logger } from '../logging.js';
+import type { ClusterHost } from '../net/cluster.js';
 import { createNomadGate } from '../net/deploy/nomad-support.js';
+import { createDockerVersionGate } from '../net/docker-version.js';
+import { createWeaveLaunchGate } from '../net/weave-launch.js';
 import type { SshPoolStats } from '../observability/metrics.js';
 import { APPROVAL_APPLY_COMMAND } from '../queue/approval-store.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
@@ -34,7 +37,7 @@ export interface ProcessorDeps {
    * processors are built; it is first called when a bench job runs.
    */
   redis?: () => Redis;
-  /** Where chart PNGs are written. @defaultValue `.netops/charts` (or NETOPS_CHARTS_DIR) */
+  /** Where chart PNGs are written (start passes NETOPS_CHARTS_DIR). @defaultValue `.netops/charts` */
   chartsDir?: string;
   /** Approvals, tenant freezes and deploy locks for /deploy and /deploy stop (and the approved apply). */
   guards?: WriteGuards;
@@ -51,17 +54,29 @@ export async function createProcessors(
   // Refuses an unsupported Nomad release or an unknown region before a deploy plans anything; checked once at
   // start too, so an operator sees the problem in the log before the first command.
   const nomadConfig = clusterFor(config).nomad;
-  const ensureNomad = createNomadGate(cluster.nomad, { region: nomadConfig.region });
+  const ensureNomad = createNomadGate(cluster.nomad, {
+    region: nomadConfig.region,
+    datacenter: nomadConfig.datacenter,
+  });
   ensureNomad().then(
     (check) => logger.info({ version: check.version, region: check.region }, 'Nomad cluster checked'),
     (err: unknown) => logger.error({ err }, 'Nomad cluster check failed: /deploy will refuse until it passes'),
   );
+  // Tenant subnets against how Weave was launched (Range/DefaultSubnet), on every host before each deploy.
+  const weaveGate = createWeaveLaunchGate(cluster.ssh, cluster.hosts, view);
+  // Each host's Docker release, read once per host: CLI 20.10+, and Engine 24.x or earlier where Weave 2.8.1 runs.
+  const dockerGate = createDockerVersionGate(cluster.ssh, { weave: config.networks.some((n) => n.kind === 'weave') });
+  const ensureDocker = (hosts: readonly ClusterHost[], signal: AbortSignal) => dockerGate.ensure(hosts, signal);
+  const ensureWeave = async (tenant: string, signal: AbortSignal) => {
+    await ensureDocker(cluster.hosts, signal);
+    await weaveGate(tenant, signal);
+  };
   // Tenants with their own Nomad namespace: /status and /isolation-check look there too.
   const tenantNomads = config.tenants.flatMap((t) => {
     const nomad = cluster.nomadForTenant?.(t.name);
     return nomad && t.nomad?.namespace ? [{ tenant: t.name, namespace: t.nomad.namespace, nomad }] : [];
   });
-  const chartsDir = resolve(deps.chartsDir ?? process.env.NETOPS_CHARTS_DIR ?? '.netops/charts');
+  const chartsDir = resolve(deps.chartsDir ?? '.netops/charts');
   let redis: Redis | undefined;
   // One shared connection for every bench job of this process, made on first use.
   const connectRedis = deps.redis;
@@ -74,7 +89,14 @@ export async function createProcessors(
   const guards = deps.guards ? { guards: deps.guards } : {};
   const bench = { config: view, ...(benchRedis ? { redis: benchRedis } : {}), chartsDir };
   const registry: ProcessorRegistry = {
-    deploy: createDeployProcessor({ cluster, config: view, jobsDir: config.jobs.dir, ensureNomad, ...guards }),
+    deploy: createDeployProcessor({
+      cluster,
+      config: view,
+      jobsDir: config.jobs.dir,
+      ensureNomad,
+      ensureWeave,
+      ...guards,
+    }),
     'deploy-stop': createDeployStopProcessor({ cluster, config: view, ...guards }),
     ...(deps.guards
       ? {
@@ -83,16 +105,22 @@ export async function createProcessors(
             config: view,
             guards: deps.guards,
             ensureNomad,
+            ensureWeave,
           }),
         }
       : {}),
     status: createStatusProcessor({
       cluster,
       config: view,
-      nomadCheck: { region: nomadConfig.region, namespace: nomadConfig.namespace },
+      nomadCheck: {
+        region: nomadConfig.region,
+        namespace: nomadConfig.namespace,
+        datacenter: nomadConfig.datacenter,
+      },
       tenantNomads,
+      checkDocker: (signal) => dockerGate.check(cluster.hosts, signal),
     }),
-    'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench, bench: config.bench }),
+    'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench, bench: config.bench, ensureDocker }),
     'cni-bench-history': createCniBenchHistoryProcessor(bench),
     'cni-bench-compare': createCniBenchCompareProcessor(bench),
     'isolation-check': createIsolationCheckProcessor({

@@ -29,7 +29,7 @@ export interface SlackTokenCheck {
 export async function checkSlackToken(
   config: Config,
   logger: Logger,
-  env: NodeJS.ProcessEnv,
+  authCheckMs = DEFAULT_AUTH_CHECK_MS,
 ): Promise<SlackTokenCheck | undefined> {
   const token = config.slack.botToken;
   if (!token) return undefined;
@@ -39,8 +39,6 @@ export async function checkSlackToken(
   const identity = await health.check();
   const problem = health.problem();
   if (problem) throw new ConfigError([`SLACK_BOT_TOKEN: ${describeTokenProblem(problem.error)}`]);
-  health.start(
-    Number(env.NETOPS_SLACK_AUTH_CHECK_MS) > 0 ? Number(env.NETOPS_SLACK_AUTH_CHECK_MS) : DEFAULT_AUTH_CHECK_MS,
-  );
+  health.start(authCheckMs);
   return { health, identity, fetch: health.watch(globalThis.fetch as unknown as FetchFunction) };
 }

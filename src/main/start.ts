@@ -1,11 +1,13 @@
+import type { FetchFunction } from '@slack/web-api';
 import pino from 'pino';
 import { runConsoleRepl } from '../chat/console-repl.js';
-import { rateLimitFromEnv } from '../chat/rate-limit.js';
+import { resolveRateLimit } from '../chat/rate-limit.js';
 import { createSlackApp } from '../chat/slack-app.js';
 import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifier.js';
 import type { BotIdentity } from '../chat/slack-token-health.js';
 import { createTokenGatedIntake } from '../chat/token-gated-intake.js';
-import { type Config, chooseFrontEnd, loadConfig, type ProcessRole } from '../config/index.js';
+import { type NetopsEnv, readNetopsEnv } from '../config/env.js';
+import { type Config, chooseFrontEnd, loadConfigAsync, type ProcessRole } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createOpsRoutes, startOpsServer } from '../observability/http-routes.js';
@@ -25,19 +27,14 @@ type Role = ProcessRole;
  * chooseFrontEnd); workers run none and only need the bot token to post replies. REDIS_URL unset starts the
  * embedded redis-server.
  */
-export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'all'): Promise<void> {
-  const config = loadConfig(process.env);
+export async function start(roleArg?: Role): Promise<void> {
+  // Every NETOPS_* variable checked before anything starts: a typo is an error naming the variable.
+  const env = readNetopsEnv(process.env);
+  const role = roleArg ?? env.NETOPS_ROLE ?? 'all';
+  const config = await loadConfigAsync(process.env);
   const slack = config.slack;
   const mode = chooseFrontEnd(config, { role, env: process.env });
-  // The console REPL owns stdout: its logs go to stderr and only warnings and worse unless LOG_LEVEL says more.
-  const logger =
-    mode === 'console' && role !== 'worker'
-      ? createLogger({
-          ...loggerOptionsFor(config),
-          level: process.env.LOG_LEVEL ?? 'warn',
-          destination: pino.destination({ dest: 2, sync: true }),
-        })
-      : createLogger(loggerOptionsFor(config));
+  const logger = createStartLogger(config, env, mode === 'console' && role !== 'worker');
   // A bot-only process runs no command processors but still delivers replies (the notify queue).
   // Bench locks and history share the runtime's Redis; the factory is only called once a job runs.
   // Deny by default: the policy of the moment (re-read when the config file changes) guards ack and worker.
@@ -47,61 +44,42 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
       ? { registry: {}, close: async () => {} }
       : await createProcessors(config, logger, {
           redis: () => runtime.connect('worker'),
+          ...(env.NETOPS_CHARTS_DIR ? { chartsDir: env.NETOPS_CHARTS_DIR } : {}),
           guards: createWriteGuards(access, () => runtime),
         });
   const metrics = createMetrics({ role });
   if (processors.sshStats) metrics.setSource('sshStats', processors.sshStats);
   // auth.test before anything is taken: a bad token stops here with the fix; later token errors make /readyz 503.
-  const token = mode === 'console' ? undefined : await checkSlackToken(config, logger, process.env);
-  const tokenProblem = () => {
-    const problem = token?.health.problem();
-    return problem ? `Slack refuses the bot token (${problem.error})` : undefined;
-  };
-  const ops = { metrics, ready: () => runtime.ready(), notReadyReason: tokenProblem };
+  const token = mode === 'console' ? undefined : await checkSlackToken(config, logger, env.NETOPS_SLACK_AUTH_CHECK_MS);
+  const ops = { metrics, ready: () => runtime.ready(), notReadyReason: () => describeTokenRefusal(token) };
   const slackApp =
     mode === 'console' || mode === 'none'
       ? undefined
-      : createSlackApp({
+      : createFrontEnd(
           mode,
-          ...slackOptions(config, token?.identity),
-          ...(token ? { fetch: token.fetch } : {}),
-          intake: token ? createTokenGatedIntake((t) => runtime.intake(t), token.health) : (t) => runtime.intake(t),
-          decideApproval: (req) => runtime.decideApproval(req),
-          ...(mode === 'socket' ? socketOptions(() => runtime, process.env) : {}),
-          logger,
-          ...(mode === 'http' ? { customRoutes: createOpsRoutes(ops) } : {}),
-        });
-  // The notifier gets its own fail-fast client: a 429 goes back to the notify queue instead of blocking here.
-  // Workers deliver replies when they have the bot token; without it the bot processes deliver them.
-  const notifier =
-    mode === 'console' || !slack.botToken
-      ? undefined
-      : createSlackNotifier({
-          client: createSlackWebClient({
-            token: slack?.botToken ?? '',
-            ...(slack?.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-            ...(token ? { fetch: token.fetch } : {}),
-          }),
-          logger,
-        });
-  const rateLimit = rateLimitFromEnv(process.env);
+          config,
+          { token, ops, logger, socketConnections: env.NETOPS_SOCKET_CONNECTIONS },
+          () => runtime,
+        );
+  const notifier = mode === 'console' ? undefined : createNotifier(slack, logger, token?.fetch);
+  const rateLimit = resolveRateLimit(env.NETOPS_RATE_LIMIT);
   const runtime = await startRuntime({
     redisUrl: config.redis?.url,
+    ...(env.NETOPS_REDIS_DIR ? { embeddedDataDir: env.NETOPS_REDIS_DIR } : {}),
     logger,
     workers: {
       processors: processors.registry,
       commandQueues: role !== 'bot',
       ...(notifier ? { notifier } : {}),
       // How soon a job of a dead worker is taken over (or failed, on the ssh queue); BullMQ's default is 30 s.
-      ...(Number(process.env.NETOPS_LOCK_DURATION_MS) > 0
-        ? { lockDurationMs: Number(process.env.NETOPS_LOCK_DURATION_MS) }
-        : {}),
+      ...(env.NETOPS_LOCK_DURATION_MS ? { lockDurationMs: env.NETOPS_LOCK_DURATION_MS } : {}),
     },
     ...(rateLimit ? { rateLimit } : {}),
     metrics,
     access,
   });
-  const opsServer = slackApp && mode === 'http' ? undefined : await startOwnOpsServer(ops, logger);
+  const opsServer =
+    slackApp && mode === 'http' ? undefined : await startOwnOpsServer(ops, logger, env.NETOPS_METRICS_PORT);
   const stop = once(async () => {
     logger.info('shutting down');
     token?.health.stop();
@@ -125,14 +103,70 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
     store: runtime.store,
     subscriber: () => runtime.connect('subscriber'),
     write: (t) => process.stdout.write(t),
-    userId: process.env.NETOPS_USER ?? config.policy?.console.user ?? 'console',
+    userId: env.NETOPS_USER ?? config.policy?.console.user ?? 'console',
   });
   await stop();
 }
 
+/** The Slack front end (HTTP receiver or Socket Mode); `runtime` is called only once commands arrive. */
+function createFrontEnd(
+  mode: 'http' | 'socket',
+  config: Config,
+  opts: {
+    token: Awaited<ReturnType<typeof checkSlackToken>>;
+    ops: Parameters<typeof createOpsRoutes>[0];
+    logger: Logger;
+    socketConnections: number | undefined;
+  },
+  runtime: () => Pick<Awaited<ReturnType<typeof startRuntime>>, 'intake' | 'decideApproval' | 'producer'>,
+) {
+  const { token } = opts;
+  return createSlackApp({
+    mode,
+    ...slackOptions(config, token?.identity),
+    ...(token ? { fetch: token.fetch } : {}),
+    intake: token ? createTokenGatedIntake((t) => runtime().intake(t), token.health) : (t) => runtime().intake(t),
+    decideApproval: (req) => runtime().decideApproval(req),
+    ...(mode === 'socket' ? socketOptions(runtime, opts.socketConnections) : {}),
+    logger: opts.logger,
+    ...(mode === 'http' ? { customRoutes: createOpsRoutes(opts.ops) } : {}),
+  });
+}
+
+/** Why /readyz says not ready: Slack refuses the bot token (checked again while running). */
+function describeTokenRefusal(token: { health: { problem(): { error: string } | undefined } } | undefined) {
+  const problem = token?.health.problem();
+  return problem ? `Slack refuses the bot token (${problem.error})` : undefined;
+}
+
+/** The console REPL owns stdout: its logs go to stderr and only warnings and worse unless LOG_LEVEL says more. */
+function createStartLogger(config: Config, env: NetopsEnv, console: boolean): Logger {
+  if (!console) return createLogger({ ...loggerOptionsFor(config), level: env.LOG_LEVEL ?? 'info' });
+  return createLogger({
+    ...loggerOptionsFor(config),
+    level: env.LOG_LEVEL ?? 'warn',
+    destination: pino.destination({ dest: 2, sync: true }),
+  });
+}
+
+/**
+ * The notifier gets its own fail-fast client: a 429 goes back to the notify queue instead of blocking here.
+ * Workers deliver replies when they have the bot token; without it the bot processes deliver them.
+ */
+function createNotifier(slack: Config['slack'], logger: Logger, fetch?: FetchFunction) {
+  if (!slack.botToken) return undefined;
+  return createSlackNotifier({
+    client: createSlackWebClient({
+      token: slack.botToken,
+      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+      ...(fetch ? { fetch } : {}),
+    }),
+    logger,
+  });
+}
+
 /** Processes without the HTTP receiver (workers, Socket Mode bots) serve /metrics on NETOPS_METRICS_PORT. */
-async function startOwnOpsServer(ops: Parameters<typeof startOpsServer>[0], logger: Logger) {
-  const port = Number(process.env.NETOPS_METRICS_PORT) || undefined;
+async function startOwnOpsServer(ops: Parameters<typeof startOpsServer>[0], logger: Logger, port?: number) {
   if (!port) return undefined;
   const server = await startOpsServer(ops, port);
   logger.info({ port }, 'metrics server started');
@@ -159,10 +193,9 @@ function slackOptions(config: Config, identity: BotIdentity | undefined) {
  * Socket Mode: NETOPS_SOCKET_CONNECTIONS connections (default 2, at most Slack's 10), and commands held until their
  * acknowledgement went out (10 s at most: a process that dies in between still runs what it queued).
  */
-function socketOptions(runtime: () => { producer: Producer }, env: NodeJS.ProcessEnv) {
-  const connections = Number(env.NETOPS_SOCKET_CONNECTIONS);
+function socketOptions(runtime: () => { producer: Producer }, connections = 2) {
   return {
-    socketConnections: Number.isInteger(connections) && connections >= 1 && connections <= 10 ? connections : 2,
+    socketConnections: connections,
     heldJobs: {
       holdMs: 10_000,
       release: (jobId: string) => runtime().producer.releaseHeld(jobId),

@@ -106,33 +106,35 @@ export interface OverlayServiceSpec {
 
 /** Reads the template's task services; their numeric port and check become the bot's overlay registration. */
 export function overlayServices(job: JsonObject, tenant: string): OverlayServiceSpec[] {
-  const specs: OverlayServiceSpec[] = [];
-  for (const group of (job.TaskGroups as JsonObject[] | undefined) ?? []) {
-    for (const task of (group.Tasks as JsonObject[] | undefined) ?? []) {
-      for (const svc of (task.Services as JsonObject[] | undefined) ?? []) {
-        const port = Number(svc.PortLabel);
-        if (!Number.isInteger(port) || port <= 0) continue;
-        const check = ((svc.Checks as JsonObject[] | undefined) ?? [])[0];
-        const type = check?.Type === 'http' || check?.Type === 'tcp' ? check.Type : undefined;
-        specs.push({
-          task: String(task.Name),
-          templateName: String(svc.Name),
-          name: `${String(svc.Name)}-${tenant}`,
-          port,
-          tags: [...((svc.Tags as string[] | undefined) ?? []), 'netops', 'overlay', `tenant-${tenant}`],
-          check: type
-            ? {
-                type,
-                path: String(check?.Path ?? '/'),
-                intervalMs: nsToMsOr(check?.Interval, 5_000),
-                timeoutMs: nsToMsOr(check?.Timeout, 2_000),
-              }
-            : undefined,
-        });
-      }
-    }
-  }
-  return specs;
+  const groups = (job.TaskGroups as JsonObject[] | undefined) ?? [];
+  return groups.flatMap((group) =>
+    ((group.Tasks as JsonObject[] | undefined) ?? []).flatMap((task) =>
+      ((task.Services as JsonObject[] | undefined) ?? []).flatMap((svc) => toOverlayService(task, svc, tenant) ?? []),
+    ),
+  );
+}
+
+/** One task service as the bot registers it on the overlay; undefined when its port is not a number. */
+function toOverlayService(task: JsonObject, svc: JsonObject, tenant: string): OverlayServiceSpec | undefined {
+  const port = Number(svc.PortLabel);
+  if (!Number.isInteger(port) || port <= 0) return undefined;
+  const check = ((svc.Checks as JsonObject[] | undefined) ?? [])[0];
+  const type = check?.Type === 'http' || check?.Type === 'tcp' ? check.Type : undefined;
+  return {
+    task: String(task.Name),
+    templateName: String(svc.Name),
+    name: `${String(svc.Name)}-${tenant}`,
+    port,
+    tags: [...((svc.Tags as string[] | undefined) ?? []), 'netops', 'overlay', `tenant-${tenant}`],
+    check: type
+      ? {
+          type,
+          path: String(check?.Path ?? '/'),
+          intervalMs: nsToMsOr(check?.Interval, 5_000),
+          timeoutMs: nsToMsOr(check?.Timeout, 2_000),
+        }
+      : undefined,
+  };
 }
 
 function nsToMsOr(ns: unknown, fallbackMs: number): number {

@@ -27,7 +27,7 @@ export interface EmbeddedRedisOptions {
 export async function startEmbeddedRedis(
   opts: EmbeddedRedisOptions = {},
 ): Promise<EmbeddedRedis & { persistent: boolean }> {
-  const wanted = resolve(opts.dataDir ?? process.env.NETOPS_REDIS_DIR ?? '.netops/redis');
+  const wanted = resolve(opts.dataDir ?? '.netops/redis');
   mkdirSync(wanted, { recursive: true });
   // Two redis-servers must never share an append-only file. A second process (e.g. two one-shot CLIs at once)
   // gets a private, non-persistent folder instead of corrupting the first one's data.

@@ -5,17 +5,22 @@ import {
   CIDR,
   CONTAINER,
   CONTAINER_ID,
+  DOCKER_HOST,
   DURATION_SECONDS,
+  ENV_ASSIGNMENT,
+  FTP_CREDENTIALS,
   HTTP_TARGET,
   IMAGE,
   IMAGE_ARG,
   INTERFACE,
+  IP_PORT,
   IPV4,
   LABEL_KEY,
   LABEL_VALUE,
   NETWORK,
   PORT,
   RUN_ID,
+  SCP_SOURCE,
   SMALL_SECONDS,
   STREAMS,
   TOOL,
@@ -61,6 +66,13 @@ defineTemplate({
   purpose: 'PID of a container init process (for nsenter-free checks and debugging)',
   argv: ['docker', 'inspect', '-f', '{{.State.Pid}}', '{container}'],
   params: { container: value(CONTAINER) },
+});
+
+defineTemplate({
+  name: 'docker.version',
+  purpose: 'Docker CLI and Engine release and API version of the host (the supported window is checked once per host)',
+  argv: ['docker', 'version', '--format', '{{.Client.Version}} {{.Server.Version}} {{.Server.APIVersion}}'],
+  params: {},
 });
 
 // --- weave --------------------------------------------------------------------------------------------
@@ -136,9 +148,11 @@ defineTemplate({
 // --- benchmarks ---------------------------------------------------------------------------------------
 defineTemplate({
   name: 'docker.run',
-  purpose: 'start a labelled bench container, on the overlay via WEAVE_CIDR (proxy) or --net (plugin/host)',
+  purpose:
+    'start a labelled bench container, on the overlay via WEAVE_CIDR through the Weave proxy socket (-H) or --net (plugin/host)',
   argv: [
     'docker',
+    { if: 'host', argv: ['-H', '{host}'] },
     'run',
     '-d',
     '--name',
@@ -153,8 +167,44 @@ defineTemplate({
   params: {
     name: value(CONTAINER),
     runId: value(RUN_ID),
+    host: value(DOCKER_HOST, true),
     cidr: value(CIDR, true),
     net: value(NETWORK, true),
+    image: value(IMAGE),
+    args: list(IMAGE_ARG, 16),
+  },
+});
+defineTemplate({
+  name: 'docker.run.env',
+  purpose: 'start a labelled bench server with its settings in the environment (FTP user, SCP public key, ports)',
+  argv: [
+    'docker',
+    'run',
+    '-d',
+    '--name',
+    '{name}',
+    '-l',
+    'netops.bench={runId}',
+    { if: 'cidr', argv: ['-e', 'WEAVE_CIDR=net:{cidr}'] },
+    { if: 'net', argv: ['--net={net}'] },
+    { if: 'env1', argv: ['-e', '{env1}'] },
+    { if: 'env2', argv: ['-e', '{env2}'] },
+    { if: 'env3', argv: ['-e', '{env3}'] },
+    { if: 'env4', argv: ['-e', '{env4}'] },
+    { if: 'env5', argv: ['-e', '{env5}'] },
+    '{image}',
+    '{args...}',
+  ],
+  params: {
+    name: value(CONTAINER),
+    runId: value(RUN_ID),
+    cidr: value(CIDR, true),
+    net: value(NETWORK, true),
+    env1: value(ENV_ASSIGNMENT, true),
+    env2: value(ENV_ASSIGNMENT, true),
+    env3: value(ENV_ASSIGNMENT, true),
+    env4: value(ENV_ASSIGNMENT, true),
+    env5: value(ENV_ASSIGNMENT, true),
     image: value(IMAGE),
     args: list(IMAGE_ARG, 16),
   },
@@ -270,6 +320,97 @@ defineTemplate({
     'http://{target}/{file}',
   ],
   params: { container: value(CONTAINER), target: value(HTTP_TARGET), file: value(URL_PATH) },
+});
+defineTemplate({
+  name: 'docker.exec.bench.file',
+  purpose: 'create an FTP/SCP bench file (random bytes) inside a server container, making its directory first',
+  argv: [
+    'docker',
+    'exec',
+    '{container}',
+    'sh',
+    '-c',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a JS template
+    'mkdir -p "${2%/*}" && head -c "$1" /dev/urandom > "$2" && chmod 644 "$2"',
+    'netops-payload',
+    '{bytes}',
+    '{path}',
+  ],
+  params: { container: value(CONTAINER), bytes: value(BYTE_COUNT), path: value(ABS_PATH) },
+});
+defineTemplate({
+  name: 'docker.exec.curl.ftp',
+  purpose: 'FTP download from a container with curl, timed inside it: "<last reply> <bytes> <pretransfer s> <total s>"',
+  argv: [
+    'docker',
+    'exec',
+    '{container}',
+    'curl',
+    '-sS',
+    '-o',
+    '/dev/null',
+    '-u',
+    '{credentials}',
+    '-w',
+    '%{response_code} %{size_download} %{time_pretransfer} %{time_total}\\n',
+    'ftp://{target}/{file}',
+  ],
+  params: {
+    container: value(CONTAINER),
+    credentials: value(FTP_CREDENTIALS),
+    target: value(IP_PORT),
+    file: value(URL_PATH),
+  },
+});
+defineTemplate({
+  name: 'docker.exec.ssh-keygen',
+  purpose: 'a per-run ed25519 key pair in the SCP client container (no passphrase; removed with the container)',
+  argv: [
+    'docker',
+    'exec',
+    '{container}',
+    'ssh-keygen',
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    'netops-bench',
+    '-f',
+    '{path}',
+  ],
+  params: { container: value(CONTAINER), path: value(ABS_PATH) },
+});
+defineTemplate({
+  name: 'docker.exec.cat.file',
+  purpose: 'read a small file inside a bench container (the SCP client public key)',
+  argv: ['docker', 'exec', '{container}', 'cat', '{path}'],
+  params: { container: value(CONTAINER), path: value(ABS_PATH) },
+});
+defineTemplate({
+  name: 'docker.exec.scp',
+  purpose: 'copy a file from a container to another with scp -v (ssh prints the transfer rate at exit) into /dev/null',
+  argv: [
+    'docker',
+    'exec',
+    '{container}',
+    'scp',
+    '-v',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-i',
+    '{key}',
+    '-P',
+    '{port}',
+    '{source}',
+    '/dev/null',
+  ],
+  params: { container: value(CONTAINER), key: value(ABS_PATH), port: value(PORT), source: value(SCP_SOURCE) },
 });
 defineTemplate({
   name: 'docker.exec.iperf3.version',

@@ -70,7 +70,7 @@ export function interpretProbeResult(spec: ProbeSpec, res: SshResult, deadlineS:
       const rtt = /time[=<]\s*([\d.]+)\s*ms/.exec(res.stdout);
       return { ok: true, outcome: 'reachable', rttMs: rtt ? Number(rtt[1]) : measured, detail: 'echo reply' };
     }
-    return { ok: false, outcome: 'isolated', rttMs: null, detail: err || `no reply within ${deadlineS} s` };
+    return interpretPingFailure(res, err, deadlineS);
   }
   if (spec.proto === 'tcp') {
     if (res.code === 0) return { ok: true, outcome: 'reachable', rttMs: measured, detail: 'connected' };
@@ -94,6 +94,21 @@ export function interpretProbeResult(spec: ProbeSpec, res: SshResult, deadlineS:
     };
   }
   return { ok: false, outcome: 'isolated', rttMs: null, detail: err || `exit ${res.code}` };
+}
+
+/**
+ * A ping that exited non-zero means isolation only when it really sent: iputils and busybox both print their
+ * "N packets transmitted" summary then (iputils ping/ping_common.c finish(), busybox networking/ping.c
+ * print_stats_and_exit), or report the route as unreachable. One that could not run at all (no NET_RAW in a
+ * `--cap-drop net_raw` container, as Weave's isolation guide asks; "permission denied", "Operation not permitted")
+ * proves nothing: `unknown`, never `isolated`.
+ */
+function interpretPingFailure(res: SshResult, err: string, deadlineS: number): Attempt {
+  const sent = /\d+ packets transmitted/.test(res.stdout) || /unreachable/i.test(`${res.stdout}\n${res.stderr}`);
+  if (sent || (res.code === 1 && !err)) {
+    return { ok: false, outcome: 'isolated', rttMs: null, detail: err || `no reply within ${deadlineS} s` };
+  }
+  return { ok: false, outcome: 'unknown', rttMs: null, detail: `ping could not run: ${err || `exit ${res.code}`}` };
 }
 
 /** Decides whether a first attempt gets its one retry. */

@@ -13,7 +13,7 @@ import {
 import { saveBenchRun } from '../../net/bench/bench-history.js';
 import { acquireHostPairLock, type HeldBenchLock } from '../../net/bench/bench-lock.js';
 import { isRunAlive, keepRunAlive } from '../../net/bench/run-liveness.js';
-import type { ClusterContext } from '../../net/cluster.js';
+import type { ClusterContext, ClusterHost } from '../../net/cluster.js';
 import { buildBenchChartSpec } from '../../report/charts/bench-charts.js';
 import { renderPngFile } from '../../report/charts/render-png.js';
 import { buildCniBenchReport, type CniBenchOutcome, summarizeResources } from '../../report/cni-bench-report.js';
@@ -21,6 +21,9 @@ import type { Report } from '../../report/model.js';
 import type { Processor } from '../processor.js';
 import { type BenchConfigView, resolveBenchHosts, resolveBenchNetwork } from './cni-bench-plan.js';
 import { runBenchSession } from './cni-bench-session.js';
+
+/** Size of the FTP/SCP file unless bench.transfer.payloadMB says otherwise, MiB. */
+export const DEFAULT_TRANSFER_PAYLOAD_MB = 100;
 
 /** What /cni-bench needs injected. */
 export interface CniBenchDeps {
@@ -31,11 +34,13 @@ export interface CniBenchDeps {
   /** Where chart PNGs go. */
   chartsDir: string;
   /** Config `bench`: images and the HTTP payload; defaults are the published images. */
-  bench?: { images?: Partial<BenchImages>; http?: Partial<BenchHttp> };
+  bench?: { images?: Partial<BenchImages>; http?: Partial<BenchHttp>; transfer?: { payloadMB?: number } };
   /** Host-pair lock and run liveness TTL (refreshed every third). @defaultValue 15000 */
   lockTtlMs?: number;
   logger?: Logger;
   now?: () => number;
+  /** Refuses hosts whose Docker is outside the supported window (net/docker-version.ts) before anything starts. */
+  ensureDocker?: (hosts: readonly ClusterHost[], signal: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -56,6 +61,7 @@ export function createCniBenchProcessor(deps: CniBenchDeps): Processor<CniBenchA
     const args = ctx.command.args;
     const network = resolveBenchNetwork(deps.config, args.network);
     const { client, server } = resolveBenchHosts(deps.cluster.hosts, args.from, args.to);
+    await deps.ensureDocker?.([client, server], ctx.signal);
     const ssh = deps.cluster.ssh;
     const redis = deps.redis?.();
     const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -85,6 +91,7 @@ export function createCniBenchProcessor(deps: CniBenchDeps): Processor<CniBenchA
           server,
           images,
           http,
+          transferPayloadMB: deps.bench?.transfer?.payloadMB ?? DEFAULT_TRANSFER_PAYLOAD_MB,
           args,
           ...(redis ? { isRunAlive: (id: string) => isRunAlive(redis, id) } : {}),
           ctx,

@@ -1,11 +1,15 @@
 import type { JobListStub, NomadClient } from '../../clients/nomad/index.js';
 import { buildCommand } from '../../clients/ssh/index.js';
+import type { StatusArgs } from '../../commands/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
 import { checkNomadCluster, type NomadClusterCheck } from '../../net/deploy/nomad-support.js';
+import { checkWeaveStatusOutput, WEAVE_STATUS_TIMEOUT_MS } from '../../net/weave-launch.js';
 import { parseWeaveStatus } from '../../net/weave-status.js';
 import type { Report, ReportBlock } from '../../report/model.js';
 import type { Processor } from '../processor.js';
 import type { TenantConfigView } from './tenant-context.js';
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const settle = async <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> =>
   p
@@ -19,6 +23,8 @@ const settle = async <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: 
 export interface StatusNomadCheck {
   region: string;
   namespace: string;
+  /** When configured, it must have nodes (named with the real ones otherwise). */
+  datacenter?: string | undefined;
 }
 
 /** Lists the jobs of the cluster's namespace and of every tenant namespace (each job once). */
@@ -67,15 +73,48 @@ function describeNomadCheck(
   address: string,
   nodes: ReadonlyArray<{ Datacenter?: string | null }>,
 ): ReportBlock {
-  const datacenters = [...new Set(nodes.map((n) => n.Datacenter ?? '?'))].sort();
+  const datacenters = check.datacenters.length
+    ? check.datacenters
+    : [...new Set(nodes.map((n) => n.Datacenter ?? '?'))].sort();
   return {
     kind: 'fields',
     fields: [
       { label: 'Nomad', value: `${check.version} at ${address}` },
       { label: 'region', value: `${check.region} (cluster: ${check.regions.join(', ')})` },
-      ...(datacenters.length ? [{ label: 'datacenters', value: datacenters.join(', ') }] : []),
+      ...(datacenters.length
+        ? [
+            {
+              label: 'datacenters',
+              value: `${datacenters.join(', ')}${check.datacenter ? ` (configured: ${check.datacenter})` : ''}`,
+            },
+          ]
+        : []),
     ],
   };
+}
+
+/** Tenant subnets against each host's Weave launch (Range/DefaultSubnet of `weave status`), for hosts that answered. */
+function checkWeaveLaunchOf(
+  weave: ReadonlyArray<{
+    host: string;
+    status: { ok: true; value: { code: number | null; stdout: string } } | { ok: false };
+  }>,
+  config: TenantConfigView,
+): string[] {
+  return weave.flatMap((w) =>
+    w.status.ok && w.status.value.code === 0
+      ? checkWeaveStatusOutput(w.host, w.status.value.stdout, config).map((p) => p.text)
+      : [],
+  );
+}
+
+/** The Docker version problems of every host; a check that failed is one problem itself. */
+async function readDockerProblems(
+  checkDocker: ((signal: AbortSignal) => Promise<string[]>) | undefined,
+  signal: AbortSignal,
+): Promise<string[]> {
+  const docker = await settle(checkDocker?.(signal) ?? Promise.resolve([]));
+  return docker.ok ? docker.value : [`Docker: ${docker.error}`];
 }
 
 /**
@@ -87,10 +126,12 @@ export function createStatusProcessor(deps: {
   config: TenantConfigView;
   nomadCheck?: StatusNomadCheck;
   tenantNomads?: ReadonlyArray<{ tenant: string; namespace: string; nomad: NomadClient }>;
-}): Processor {
+  /** Each host's Docker against the supported window (net/docker-version.ts): problems, empty when fine. */
+  checkDocker?: (signal: AbortSignal) => Promise<string[]>;
+}): Processor<StatusArgs> {
   return async (ctx) => {
     const { cluster } = deps;
-    const [check, nodes, members, jobs, weave] = await Promise.all([
+    const [check, nodes, members, jobs, weave, docker] = await Promise.all([
       deps.nomadCheck
         ? settle(checkNomadCluster(cluster.nomad, deps.nomadCheck, ctx.signal))
         : Promise.resolve(undefined),
@@ -100,17 +141,21 @@ export function createStatusProcessor(deps: {
       Promise.all(
         cluster.hosts.map(async (h) => {
           const status = await settle(
-            cluster.ssh.run(h.name, buildCommand('weave.status'), { signal: ctx.signal, timeoutMs: 10_000 }),
+            cluster.ssh.run(h.name, buildCommand('weave.status'), {
+              signal: ctx.signal,
+              timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
+            }),
           );
           const conns = await settle(
             cluster.ssh.run(h.name, buildCommand('weave.status.connections'), {
               signal: ctx.signal,
-              timeoutMs: 10_000,
+              timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
             }),
           );
           return { host: h.name, status, conns };
         }),
       ),
+      readDockerProblems(deps.checkDocker, ctx.signal),
     ]);
     const blocks: ReportBlock[] = [];
     const problems: string[] = [];
@@ -120,35 +165,18 @@ export function createStatusProcessor(deps: {
     } else if (check) problems.push(`Nomad: ${check.error}`);
     const memberByAddr = new Map((members.ok ? members.value : []).map((m) => [m.Addr, m]));
     const rows = cluster.hosts.map((h) => {
-      // A node's name is its hostname, often not the config's host name: match by address first.
-      const node = nodes.ok
-        ? (nodes.value.find((n) => n.Address === h.address) ?? nodes.value.find((n) => n.Name === h.name))
-        : undefined;
-      const member = memberByAddr.get(h.address);
-      const w = weave.find((x) => x.host === h.name);
-      const ws =
-        w?.status.ok && w.status.value.code === 0
-          ? parseWeaveStatus(w.status.value.stdout, w.conns.ok ? w.conns.value.stdout : '')
-          : undefined;
-      if (w && !ws)
-        problems.push(
-          `weave on ${h.name}: ${w.status.ok ? w.status.value.stderr.trim() || `exit ${w.status.value.code}` : w.status.error}`,
-        );
+      const weaveCell = describeWeaveCell(weave.find((x) => x.host === h.name));
+      if (weaveCell.problem) problems.push(`weave on ${h.name}: ${weaveCell.problem}`);
       return [
         h.name,
         h.address,
-        node
-          ? `${node.Status}${node.SchedulingEligibility === 'ineligible' ? ' (ineligible)' : ''}`
-          : nodes.ok
-            ? 'not a node'
-            : '?',
-        member ? (member.Status === 1 ? 'alive' : `status ${member.Status}`) : members.ok ? 'not a member' : '?',
-        ws
-          ? `${ws.peers ?? '?'} peers, ${ws.established ?? '?'}/${ws.connections ?? '?'} established${ws.modes.length ? ` (${ws.modes.join(', ')})` : ''}`
-          : '?',
+        describeNodeCell(nodes, h),
+        describeMemberCell(members, h, memberByAddr),
+        weaveCell.text,
       ];
     });
     blocks.push({ kind: 'table', columns: ['host', 'address', 'nomad', 'consul', 'weave'], rows });
+    problems.push(...checkWeaveLaunchOf(weave, deps.config), ...docker);
     if (!nodes.ok && !(check && !check.ok)) problems.push(`Nomad: ${nodes.error}`);
     if (!members.ok) problems.push(`Consul: ${members.error}`);
     if (jobs.ok) blocks.push(describeJobsByTenant(jobs.value, deps.config));
@@ -173,4 +201,42 @@ export function createStatusProcessor(deps: {
     };
     return report;
   };
+}
+
+type HostRef = { name: string; address: string };
+type NodeList = Awaited<ReturnType<NomadClient['listNodes']>>;
+type MemberList = Awaited<ReturnType<ClusterContext['consul']['members']>>;
+type SshResult = Awaited<ReturnType<ClusterContext['ssh']['run']>>;
+
+/** The Nomad column: the node's status (a node's name is its hostname, so it is matched by address first). */
+function describeNodeCell(nodes: Settled<NodeList>, host: HostRef): string {
+  if (!nodes.ok) return '?';
+  const node = nodes.value.find((n) => n.Address === host.address) ?? nodes.value.find((n) => n.Name === host.name);
+  if (!node) return 'not a node';
+  return `${node.Status}${node.SchedulingEligibility === 'ineligible' ? ' (ineligible)' : ''}`;
+}
+
+/** The Consul column: the member's Serf status (1 is alive). */
+function describeMemberCell(
+  members: Settled<MemberList>,
+  host: HostRef,
+  byAddr: Map<string, MemberList[number]>,
+): string {
+  const member = byAddr.get(host.address);
+  if (member) return member.Status === 1 ? 'alive' : `status ${member.Status}`;
+  return members.ok ? 'not a member' : '?';
+}
+
+/** The Weave column from `weave status` and `weave status connections`, and the problem when it failed. */
+function describeWeaveCell(weave: { status: Settled<SshResult>; conns: Settled<SshResult> } | undefined): {
+  text: string;
+  problem?: string;
+} {
+  if (!weave) return { text: '?' };
+  const { status, conns } = weave;
+  if (!status.ok) return { text: '?', problem: status.error };
+  if (status.value.code !== 0) return { text: '?', problem: status.value.stderr.trim() || `exit ${status.value.code}` };
+  const ws = parseWeaveStatus(status.value.stdout, conns.ok ? conns.value.stdout : '');
+  const modes = ws.modes.length ? ` (${ws.modes.join(', ')})` : '';
+  return { text: `${ws.peers ?? '?'} peers, ${ws.established ?? '?'}/${ws.connections ?? '?'} established${modes}` };
 }

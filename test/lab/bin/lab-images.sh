@@ -10,6 +10,7 @@
 #   usr-share/  files the image adds under /usr/share; mounted over the machine's /usr/share with overlayfs in the
 #               container's own mount namespace (bin/lab-image-mount), so writes stay in the container
 # An empty IMAGE_ROOT keeps the older model (the machine's PATH): the app images of the Nomad jobs.
+# shellcheck disable=SC2034 # sourced: the variables set here are read by the scripts that source it
 
 image_resolve() {
   local ref=$1 dir=$2 repo tag
@@ -62,10 +63,13 @@ image_resolve() {
     IMAGE_CMD=(nginx -g 'daemon off;')
     ;;
   *)
-    return 1
+    image_resolve_transfer "$repo:$tag" "$dir" || return 1
     ;;
   esac
 }
+
+# shellcheck source=lab-images-transfer.sh
+source "$LAB_BIN/lab-images-transfer.sh"
 
 # Prints the root of an image, building it first (once per lab, atomically: concurrent `docker run`s race).
 image_root() { # <key> <build function>

@@ -1,5 +1,6 @@
 # Shared helpers of the lab CLIs (docker, weave). Sourced, not run. State lives in files under the lab state
 # directory so every invocation is a cheap bash start; allocations are serialised with flock.
+# shellcheck disable=SC2034 # sourced: the variables set here are read by the scripts that source it
 
 LAB_BIN=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_STATE=${NETOPS_LAB_STATE:-$(cd "$LAB_BIN/.." && pwd)/.state}
@@ -53,6 +54,23 @@ cidr_network() {
   local len=${1#*/}
   local mask=$(((0xffffffff << (32 - len)) & 0xffffffff))
   echo "$(int2ip $(($(ip2int "${1%/*}") & mask)))/$len"
+}
+
+# True when two CIDRs share an address (the IPAM test Weave applies to a requested subnet: it must overlap the
+# allocation range, weaveworks/weave v2.8.1 ipam/allocate.go:37-38).
+cidr_overlaps() { # <cidr> <cidr>
+  local a b as ae bs be
+  a=$(cidr_network "$1") b=$(cidr_network "$2")
+  as=$(ip2int "${a%/*}") bs=$(ip2int "${b%/*}")
+  ae=$((as + (1 << (32 - ${a#*/})) - 1)) be=$((bs + (1 << (32 - ${b#*/})) - 1))
+  ((as <= be && bs <= ae))
+}
+
+# Weave's answer for a subnet outside its allocation range (ipam/allocate.go:37-38, wrapped by the proxy as
+# `for "<spec>": …`, proxy/proxy.go:541); empty when the subnet is fine.
+weave_range_error() { # <spec> <cidr>
+  cidr_overlaps "$2" "$LAB_WEAVE_RANGE" && return 0
+  echo "for \"$1\": range $(cidr_network "$2") out of bounds: $LAB_WEAVE_RANGE"
 }
 
 # Allocates the next free address of a pool (caller holds the lock). Prints the address.

@@ -60,6 +60,20 @@ describe('interpretProbeResult', () => {
     expect(interpretProbeResult(icmp, busybox, 1)).toMatchObject({ ok: true, rttMs: 1.234 });
   });
 
+  it('counts a ping that could not run (no NET_RAW) as unknown, never isolated', () => {
+    const noRaw = result({ code: 1, stderr: 'ping: permission denied (are you root?)\n' });
+    expect(interpretProbeResult(icmp, noRaw, 1)).toMatchObject({
+      outcome: 'unknown',
+      detail: 'ping could not run: ping: permission denied (are you root?)',
+    });
+    const iputils = result({ code: 2, stderr: 'ping: socket: Operation not permitted\n' });
+    expect(interpretProbeResult(icmp, iputils, 1).outcome).toBe('unknown');
+    const sent = result({ code: 1, stdout: '1 packets transmitted, 0 packets received, 100% packet loss\n' });
+    expect(interpretProbeResult(icmp, sent, 1).outcome).toBe('isolated');
+    const noRoute = result({ code: 2, stderr: 'ping: connect: Network is unreachable\n' });
+    expect(interpretProbeResult(icmp, noRoute, 1).outcome).toBe('isolated');
+  });
+
   it('counts no reply as isolated and docker failures as unknown', () => {
     expect(interpretProbeResult(icmp, result({ code: 1 }), 1)).toMatchObject({
       outcome: 'isolated',
