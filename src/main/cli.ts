@@ -12,7 +12,7 @@ import { describeRedisUrl, probeRedis } from './cli-redis-check.js';
 import { loggerOptionsFor } from './logger-options.js';
 import { createPolicySource, createWriteGuards } from './policy-source.js';
 import { createProcessors } from './processors.js';
-import { startRuntime } from './runtime.js';
+import { type Runtime, startRuntime } from './runtime.js';
 
 /**
  * One-shot CLI: parse, enqueue, run (workers in this process), print the rendered reply or the Report JSON.
@@ -75,12 +75,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    if (accessCli?.kind === 'audit-export') {
-      const stats = { skipped: 0 };
-      await exportAudit(runtime.auditLog, parseSinceMs(args.since, Date.now()), (l) => process.stdout.write(l), stats);
-      if (stats.skipped > 0) process.stderr.write(`audit export: skipped ${stats.skipped} malformed record(s)\n`);
-      return 0;
-    }
+    if (accessCli?.kind === 'audit-export') return await writeAuditExport(runtime.auditLog, args.since);
     if (accessCli?.kind === 'decide') {
       return await runDecisionCli(
         {
@@ -140,6 +135,14 @@ function answerHelp(text: string, config: Config, userId: string): ConsoleRunRes
   } catch (err) {
     return { intake: { kind: 'refused', message: describeForUser(err, 'help') }, exitCode: 1 };
   }
+}
+
+/** `audit export`: JSON Lines on stdout; malformed records are skipped and counted on stderr. */
+async function writeAuditExport(log: Runtime['auditLog'], since: string | undefined): Promise<number> {
+  const stats = { skipped: 0 };
+  await exportAudit(log, parseSinceMs(since, Date.now()), (l) => process.stdout.write(l), stats);
+  if (stats.skipped > 0) process.stderr.write(`audit export: skipped ${stats.skipped} malformed record(s)\n`);
+  return 0;
 }
 
 /** True (after saying so on stderr) when a configured Redis does not answer. */

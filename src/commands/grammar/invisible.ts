@@ -4,22 +4,22 @@ import { UsageError } from '../../errors.js';
 // text the user saw (Trojan Source, CVE-2021-42574). Refused and shown, never silently stripped.
 const INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
-const NAMES: Record<number, string> = {
-  0x200b: 'ZERO WIDTH SPACE',
-  0x200c: 'ZERO WIDTH NON-JOINER',
-  0x200d: 'ZERO WIDTH JOINER',
-  0x200e: 'LEFT-TO-RIGHT MARK',
-  0x200f: 'RIGHT-TO-LEFT MARK',
-  0x202a: 'LEFT-TO-RIGHT EMBEDDING',
-  0x202b: 'RIGHT-TO-LEFT EMBEDDING',
-  0x202c: 'POP DIRECTIONAL FORMATTING',
-  0x202d: 'LEFT-TO-RIGHT OVERRIDE',
-  0x202e: 'RIGHT-TO-LEFT OVERRIDE',
-  0x2066: 'LEFT-TO-RIGHT ISOLATE',
-  0x2067: 'RIGHT-TO-LEFT ISOLATE',
-  0x2068: 'FIRST STRONG ISOLATE',
-  0x2069: 'POP DIRECTIONAL ISOLATE',
-  0xfeff: 'ZERO WIDTH NO-BREAK SPACE',
+const NAMES: Record<string, string> = {
+  'U+200B': 'ZERO WIDTH SPACE',
+  'U+200C': 'ZERO WIDTH NON-JOINER',
+  'U+200D': 'ZERO WIDTH JOINER',
+  'U+200E': 'LEFT-TO-RIGHT MARK',
+  'U+200F': 'RIGHT-TO-LEFT MARK',
+  'U+202A': 'LEFT-TO-RIGHT EMBEDDING',
+  'U+202B': 'RIGHT-TO-LEFT EMBEDDING',
+  'U+202C': 'POP DIRECTIONAL FORMATTING',
+  'U+202D': 'LEFT-TO-RIGHT OVERRIDE',
+  'U+202E': 'RIGHT-TO-LEFT OVERRIDE',
+  'U+2066': 'LEFT-TO-RIGHT ISOLATE',
+  'U+2067': 'RIGHT-TO-LEFT ISOLATE',
+  'U+2068': 'FIRST STRONG ISOLATE',
+  'U+2069': 'POP DIRECTIONAL ISOLATE',
+  'U+FEFF': 'ZERO WIDTH NO-BREAK SPACE',
 };
 
 /**
@@ -34,7 +34,7 @@ export function refuseInvisible(text: string): void {
   const shown = text.slice(0, 200).replace(INVISIBLE, (ch) => `[${label(ch.codePointAt(0) ?? 0)}]`);
   const names = codes
     .slice(0, 5)
-    .map((c) => `${label(c)}${NAMES[c] ? ` ${NAMES[c]}` : ''}`)
+    .map((c) => `${label(c)}${NAMES[label(c)] ? ` ${NAMES[label(c)]}` : ''}`)
     .join(', ');
   throw new UsageError(
     `the command contains invisible characters (${names}), so what would run is not what you see: ${shown} — retype it without them`,

@@ -5,8 +5,8 @@ import { slashTextOf } from '../slash-names.js';
 import type { ParsedCommand } from '../types.js';
 import { bindArgs } from './bind-args.js';
 import { formatIssues } from './format-issues.js';
-import { resolveCommand } from './resolve-command.js';
 import { refuseInvisible } from './invisible.js';
+import { resolveCommand } from './resolve-command.js';
 import { sanitizeText } from './sanitize.js';
 import { type Token, tokenize } from './tokenize.js';
 
