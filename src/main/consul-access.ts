@@ -70,7 +70,10 @@ export function createConsulAccess(
     // A host name is fine here: the TCP dial resolves it (node's Resolver.setServers took IP addresses only).
     dnsTargets = [{ connect: dialTcp(agentHost, c.dnsPort), where: `${agentHost}:${c.dnsPort}` }];
   }
-  const consul = createFailoverConsulClient(clusterAgents);
+  const consul = createFailoverConsulClient(
+    clusterAgents,
+    'Consul is reached through the hosts (consul.access: ssh) and no host is configured for this cluster',
+  );
   return {
     consul,
     consulAgent(host) {
