@@ -18,6 +18,8 @@ export interface ConsulClientOptions {
   connect?: TcpConnector;
   /** How errors name this agent, e.g. `http://127.0.0.1:8500 on u1 (via SSH)`. @defaultValue the address */
   label?: string;
+  /** Appended to "unreachable" errors: what the operator can change. */
+  unreachableHint?: string;
   /** ACL token, sent as `X-Consul-Token` on every call. */
   token?: string;
   /** Per-request timeout. */
@@ -54,7 +56,11 @@ export function createConsulClient(opts: ConsulClientOptions): ConsulClient {
     timeout: opts.timeoutMs,
     ...(opts.connect ? { agent: new TunnelAgent(opts.connect) } : {}),
   } as ConstructorParameters<typeof Consul>[0]);
-  const target = { address: opts.label ?? address, timeoutMs: opts.timeoutMs };
+  const target = {
+    address: opts.label ?? address,
+    timeoutMs: opts.timeoutMs,
+    ...(opts.unreachableHint ? { unreachableHint: opts.unreachableHint } : {}),
+  };
   opts.logger.debug({ upstream: 'consul', address }, 'consul client created');
   return {
     address,
