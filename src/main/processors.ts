@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { type Config, clusterFor } from '../config/index.js';
 import type { Logger } from '../logging.js';
+import { checkConsulDatacenter } from '../net/deploy/consul-datacenter.js';
 import { createNomadGate } from '../net/deploy/nomad-support.js';
 import type { SshPoolStats } from '../observability/metrics.js';
 import { APPROVAL_APPLY_COMMAND } from '../queue/approval-store.js';
@@ -56,6 +57,15 @@ export async function createProcessors(
     (check) => logger.info({ version: check.version, region: check.region }, 'Nomad cluster checked'),
     (err: unknown) => logger.error({ err }, 'Nomad cluster check failed: /deploy will refuse until it passes'),
   );
+  // The configured Consul datacenter must exist; logged at start with the real ones, and shown in /status.
+  const consulDatacenter = clusterFor(config).consul.datacenter;
+  checkConsulDatacenter(cluster.consul, consulDatacenter).then(
+    (check) =>
+      check.problems.length
+        ? logger.error({ problems: check.problems, datacenters: check.datacenters }, 'Consul datacenter check failed')
+        : logger.info({ datacenter: consulDatacenter ?? check.agentDatacenter }, 'Consul datacenter checked'),
+    (err: unknown) => logger.error({ err }, 'Consul datacenter check could not run'),
+  );
   // Tenants with their own Nomad namespace: /status and /isolation-check look there too.
   const tenantNomads = config.tenants.flatMap((t) => {
     const nomad = cluster.nomadForTenant?.(t.name);
@@ -90,6 +100,7 @@ export async function createProcessors(
       cluster,
       config: view,
       nomadCheck: { region: nomadConfig.region, namespace: nomadConfig.namespace },
+      consulCheck: consulDatacenter ? { datacenter: consulDatacenter } : {},
       tenantNomads,
     }),
     'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench, bench: config.bench }),

@@ -1,6 +1,7 @@
 import type { JobListStub, NomadClient } from '../../clients/nomad/index.js';
 import { buildCommand } from '../../clients/ssh/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
+import { checkConsulDatacenter } from '../../net/deploy/consul-datacenter.js';
 import { checkNomadCluster, type NomadClusterCheck } from '../../net/deploy/nomad-support.js';
 import { parseWeaveStatus } from '../../net/weave-status.js';
 import type { Report, ReportBlock } from '../../report/model.js';
@@ -86,11 +87,16 @@ export function createStatusProcessor(deps: {
   cluster: ClusterContext;
   config: TenantConfigView;
   nomadCheck?: StatusNomadCheck;
+  /** The configured Consul datacenter (absent: the agent's own), checked against GET /v1/catalog/datacenters. */
+  consulCheck?: { datacenter?: string };
   tenantNomads?: ReadonlyArray<{ tenant: string; namespace: string; nomad: NomadClient }>;
 }): Processor {
   return async (ctx) => {
     const { cluster } = deps;
-    const [check, nodes, members, jobs, weave] = await Promise.all([
+    const [dcCheck, check, nodes, members, jobs, weave] = await Promise.all([
+      deps.consulCheck
+        ? settle(checkConsulDatacenter(cluster.consul, deps.consulCheck.datacenter, ctx.signal))
+        : Promise.resolve(undefined),
       deps.nomadCheck
         ? settle(checkNomadCluster(cluster.nomad, deps.nomadCheck, ctx.signal))
         : Promise.resolve(undefined),
@@ -118,6 +124,8 @@ export function createStatusProcessor(deps: {
       blocks.push(describeNomadCheck(check.value, cluster.nomad.address, nodes.ok ? nodes.value : []));
       problems.push(...check.value.problems);
     } else if (check) problems.push(`Nomad: ${check.error}`);
+    if (dcCheck?.ok) problems.push(...dcCheck.value.problems);
+    else if (dcCheck) problems.push(`Consul: ${dcCheck.error}`);
     const memberByAddr = new Map((members.ok ? members.value : []).map((m) => [m.Addr, m]));
     const rows = cluster.hosts.map((h) => {
       // A node's name is its hostname, often not the config's host name: match by address first.

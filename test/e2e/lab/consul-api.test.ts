@@ -169,7 +169,9 @@ describe.skipIf(skipLab)('lab Consul API', { timeout: 60_000 }, () => {
     expect([badWait.status, badWait.text]).toEqual([400, 'Invalid wait time']);
   });
 
-  it('reaps a service that stays critical past DeregisterCriticalServiceAfter (snake_case body)', { timeout: 150_000 }, async () => {
+  it('reaps a service that stays critical past DeregisterCriticalServiceAfter (snake_case body)', {
+    timeout: 150_000,
+  }, async () => {
     const res = await callApi(`${agentU1}/v1/agent/service/register`, {
       method: 'PUT',
       body: {
