@@ -11,6 +11,9 @@ export function createClusterSchema(io: LoadIo) {
     address: httpUrl().describe('the Nomad HTTP API address of cluster {name}, e.g. http://127.0.0.1:4646'),
     region: text().default('global').describe('the Nomad region of cluster {name}'),
     namespace: text().default('default').describe('the Nomad namespace of cluster {name}'),
+    datacenter: text()
+      .optional()
+      .describe('the Nomad datacenter of cluster {name} (checked at start and in /status: it must have nodes)'),
     token: secret(aclToken, io, { what: 'a Nomad ACL token secret id' }),
     timeoutMs: intInRange(100, 600_000).default(10_000).describe('the Nomad request timeout of cluster {name} in ms'),
   });

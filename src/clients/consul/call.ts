@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { z } from 'zod';
 import { CancelledError, ErrorCode, NetopsError } from '../../errors.js';
+import { redactExternal } from '../../redaction.js';
+import { summarizeShapeError } from '../upstream-body.js';
 import { mapConsulError } from './map-error.js';
 
 /** Per-call options every Consul method takes. */
@@ -25,6 +27,8 @@ export interface CallTarget {
   timeoutMs: number;
   /** Appended to the message when the agent cannot be reached (what to change), e.g. for `access: direct`. */
   unreachableHint?: string;
+  /** The ACL token sent on every call: masked in any error text even when it is not a configured secret. */
+  token?: string;
 }
 
 /**
@@ -46,7 +50,7 @@ export async function runConsulCall<S extends z.ZodType>(
   try {
     raw = await invoke({ ctx, timeout: target.timeoutMs });
   } catch (err) {
-    const mapped = mapConsulError(err, requestName, target.address, target.timeoutMs);
+    const mapped = mapConsulError(err, requestName, target.address, target.timeoutMs, target.token);
     if (target.unreachableHint && mapped.code === ErrorCode.UpstreamUnreachable) {
       throw new NetopsError(mapped.code, `${mapped.message}: ${target.unreachableHint}`, {
         userMessage: `${mapped.userMessage ?? mapped.message} — ${target.unreachableHint}`,
@@ -60,7 +64,9 @@ export async function runConsulCall<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new NetopsError(ErrorCode.UpstreamHttp, `${requestName}: unexpected response shape: ${parsed.error.message}`);
+    // A short summary only (issue 17 item 6): the full issue list of a large wrong-shaped answer is huge.
+    const summary = redactExternal(summarizeShapeError(parsed.error), { sent: [target.token] });
+    throw new NetopsError(ErrorCode.UpstreamHttp, `${requestName}: unexpected response shape: ${summary}`);
   }
   return parsed.data;
 }

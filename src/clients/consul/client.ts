@@ -2,6 +2,7 @@ import Consul from 'consul';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { type AgentServicesApi, createAgentServicesApi } from './agent-services.js';
+import { capResponseBodies, createCappedAgent } from './capped-agent.js';
 import { type CatalogHealthApi, createCatalogHealthApi } from './catalog-health.js';
 import { type TcpConnector, TunnelAgent } from './tunnel-agent.js';
 
@@ -22,8 +23,10 @@ export interface ConsulClientOptions {
   unreachableHint?: string;
   /** ACL token, sent as `X-Consul-Token` on every call. */
   token?: string;
-  /** Per-request timeout. */
+  /** Per-request timeout: papi's is absolute (connect, headers and body together). */
   timeoutMs: number;
+  /** Largest response body read; a longer one is cut and the call fails. @defaultValue 64 MiB */
+  maxResponseBytes?: number;
   logger: Logger;
 }
 
@@ -37,11 +40,15 @@ export interface ConsulClient extends AgentServicesApi, CatalogHealthApi {
   forAgent(address: string): ConsulClient;
 }
 
+/** Default response cap: a catalog of tens of thousands of service instances still fits. */
+export const DEFAULT_CONSUL_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 /** Creates a Consul client; one node-consul instance per agent address. */
 export function createConsulClient(opts: ConsulClientOptions): ConsulClient {
   const url = parseAgentAddress(opts.address);
   const address = `${url.protocol}//${url.host}`;
   const secure = url.protocol === 'https:';
+  const maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_CONSUL_MAX_RESPONSE_BYTES;
   if (secure && opts.connect) {
     throw new ConfigError([
       `consul address "${opts.address}": https through SSH is not supported; use http or access: direct`,
@@ -54,12 +61,16 @@ export function createConsulClient(opts: ConsulClientOptions): ConsulClient {
     secure,
     defaults: { ...(opts.token ? { token: opts.token } : {}), ...(opts.datacenter ? { dc: opts.datacenter } : {}) },
     timeout: opts.timeoutMs,
-    ...(opts.connect ? { agent: new TunnelAgent(opts.connect) } : {}),
+    // Every response is capped (issue 17), whether the agent is dialled or reached through an SSH channel.
+    agent: opts.connect
+      ? capResponseBodies(new TunnelAgent(opts.connect), maxResponseBytes)
+      : createCappedAgent(secure, maxResponseBytes),
   } as ConstructorParameters<typeof Consul>[0]);
   const target = {
     address: opts.label ?? address,
     timeoutMs: opts.timeoutMs,
     ...(opts.unreachableHint ? { unreachableHint: opts.unreachableHint } : {}),
+    ...(opts.token ? { token: opts.token } : {}),
   };
   opts.logger.debug({ upstream: 'consul', address }, 'consul client created');
   return {
