@@ -19,7 +19,8 @@ import {
 export interface LabConfigInput {
   overlayMtu: number;
   nomadAddress: string;
-  consulAddress: string;
+  /** How the bot reaches the agents: through SSH to each host's loopback agent, or directly (`--consul-bind host`). */
+  consul: { access: 'ssh' | 'direct'; address: string };
   /** The emulated Nomad's region (`npm run lab -- up --region`). @defaultValue global */
   nomadRegion?: string;
 }
@@ -31,7 +32,7 @@ export function buildLabConfig(input: LabConfigInput): Record<string, unknown> {
       {
         name: 'lab',
         nomad: { address: input.nomadAddress, ...(input.nomadRegion ? { region: input.nomadRegion } : {}) },
-        consul: { address: input.consulAddress },
+        consul: { ...input.consul },
       },
     ],
     hosts: LAB_HOSTS.map((name) => ({

@@ -2,6 +2,7 @@ import type { JobListStub, NomadClient } from '../../clients/nomad/index.js';
 import { buildCommand } from '../../clients/ssh/index.js';
 import type { StatusArgs } from '../../commands/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
+import { checkConsulDatacenter } from '../../net/deploy/consul-datacenter.js';
 import { checkNomadCluster, type NomadClusterCheck } from '../../net/deploy/nomad-support.js';
 import { checkWeaveStatusOutput, WEAVE_STATUS_TIMEOUT_MS } from '../../net/weave-launch.js';
 import { parseWeaveStatus } from '../../net/weave-status.js';
@@ -125,13 +126,18 @@ export function createStatusProcessor(deps: {
   cluster: ClusterContext;
   config: TenantConfigView;
   nomadCheck?: StatusNomadCheck;
+  /** The configured Consul datacenter (absent: the agent's own), checked against GET /v1/catalog/datacenters. */
+  consulCheck?: { datacenter?: string };
   tenantNomads?: ReadonlyArray<{ tenant: string; namespace: string; nomad: NomadClient }>;
   /** Each host's Docker against the supported window (net/docker-version.ts): problems, empty when fine. */
   checkDocker?: (signal: AbortSignal) => Promise<string[]>;
 }): Processor<StatusArgs> {
   return async (ctx) => {
     const { cluster } = deps;
-    const [check, nodes, members, jobs, weave, docker] = await Promise.all([
+    const [dcCheck, check, nodes, members, jobs, weave, docker] = await Promise.all([
+      deps.consulCheck
+        ? settle(checkConsulDatacenter(cluster.consul, deps.consulCheck.datacenter, ctx.signal))
+        : Promise.resolve(undefined),
       deps.nomadCheck
         ? settle(checkNomadCluster(cluster.nomad, deps.nomadCheck, ctx.signal))
         : Promise.resolve(undefined),
@@ -163,6 +169,8 @@ export function createStatusProcessor(deps: {
       blocks.push(describeNomadCheck(check.value, cluster.nomad.address, nodes.ok ? nodes.value : []));
       problems.push(...check.value.problems);
     } else if (check) problems.push(`Nomad: ${check.error}`);
+    if (dcCheck?.ok) problems.push(...dcCheck.value.problems);
+    else if (dcCheck) problems.push(`Consul: ${dcCheck.error}`);
     const memberByAddr = new Map((members.ok ? members.value : []).map((m) => [m.Addr, m]));
     const rows = cluster.hosts.map((h) => {
       const weaveCell = describeWeaveCell(weave.find((x) => x.host === h.name));
