@@ -3,6 +3,7 @@ import { buildCommand } from '../../clients/ssh/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
 import { checkNomadCluster, type NomadClusterCheck } from '../../net/deploy/nomad-support.js';
 import { parseWeaveStatus } from '../../net/weave-status.js';
+import { redactedMessage } from '../../redaction.js';
 import type { Report, ReportBlock } from '../../report/model.js';
 import type { Processor } from '../processor.js';
 import type { TenantConfigView } from './tenant-context.js';
@@ -33,7 +34,7 @@ async function listJobsEverywhere(
       try {
         return await t.nomad.listJobs({ signal });
       } catch (err) {
-        throw new Error(`namespace ${t.namespace}: ${(err as Error).message}`);
+        throw new Error(`namespace ${t.namespace}: ${redactedMessage(err)}`);
       }
     }),
   ]);
@@ -46,18 +47,36 @@ async function listJobsEverywhere(
   });
 }
 
-/** Jobs per tenant (a job belongs to the tenant whose name ends its ID). */
-function describeJobsByTenant(jobs: readonly JobListStub[], config: TenantConfigView): ReportBlock {
+/**
+ * Jobs listed by name per tenant in /status; the rest are counted. A 40,000-job cluster once gave one table cell
+ * of 40,000 names (and quadratic work building it, issue 17 item 7); a reply cannot show that anyway.
+ */
+export const STATUS_JOBS_LISTED_PER_TENANT = 50;
+
+/**
+ * Jobs per tenant (a job belongs to the tenant whose name ends its ID). Linear in the number of jobs: each job is
+ * matched against the (few) tenant names once and appended in place.
+ */
+export function describeJobsByTenant(jobs: readonly JobListStub[], config: TenantConfigView): ReportBlock {
   const tenants = [...config.tenants.map((t) => t.name)].sort((a, b) => b.length - a.length);
-  const byTenant = new Map<string, string[]>();
+  const byTenant = new Map<string, { listed: string[]; total: number; states: Map<string, number> }>();
   for (const job of jobs) {
     const tenant = tenants.find((t) => job.ID.endsWith(`-${t}`)) ?? '(none)';
-    byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), `${job.ID} (${job.Status})`]);
+    let entry = byTenant.get(tenant);
+    if (!entry) byTenant.set(tenant, (entry = { listed: [], total: 0, states: new Map() }));
+    entry.total++;
+    entry.states.set(job.Status, (entry.states.get(job.Status) ?? 0) + 1);
+    if (entry.listed.length < STATUS_JOBS_LISTED_PER_TENANT) entry.listed.push(`${job.ID} (${job.Status})`);
   }
+  const describe = (e: { listed: string[]; total: number; states: Map<string, number> }) => {
+    if (e.total <= e.listed.length) return e.listed.join(', ');
+    const states = [...e.states.entries()].map(([state, n]) => `${n} ${state}`).join(', ');
+    return `${e.listed.join(', ')}, … and ${e.total - e.listed.length} more (${e.total} jobs: ${states})`;
+  };
   return {
     kind: 'table',
     columns: ['tenant', 'jobs'],
-    rows: [...byTenant.entries()].map(([t, js]) => [t, js.join(', ')]),
+    rows: [...byTenant.entries()].map(([t, e]) => [t, describe(e)]),
   };
 }
 
@@ -119,13 +138,21 @@ export function createStatusProcessor(deps: {
       problems.push(...check.value.problems);
     } else if (check) problems.push(`Nomad: ${check.error}`);
     const memberByAddr = new Map((members.ok ? members.value : []).map((m) => [m.Addr, m]));
+    // Maps, not a scan of every node per host: linear in cluster size (issue 17 item 7). The first node of an
+    // address or name wins, as `find` did.
+    const nodeList = nodes.ok ? nodes.value : [];
+    const nodeByAddr = new Map<string, (typeof nodeList)[number]>();
+    const nodeByName = new Map<string, (typeof nodeList)[number]>();
+    for (const n of nodeList) {
+      if (n.Address !== undefined && !nodeByAddr.has(n.Address)) nodeByAddr.set(n.Address, n);
+      if (!nodeByName.has(n.Name)) nodeByName.set(n.Name, n);
+    }
+    const weaveByHost = new Map(weave.map((x) => [x.host, x]));
     const rows = cluster.hosts.map((h) => {
       // A node's name is its hostname, often not the config's host name: match by address first.
-      const node = nodes.ok
-        ? (nodes.value.find((n) => n.Address === h.address) ?? nodes.value.find((n) => n.Name === h.name))
-        : undefined;
+      const node = nodes.ok ? (nodeByAddr.get(h.address) ?? nodeByName.get(h.name)) : undefined;
       const member = memberByAddr.get(h.address);
-      const w = weave.find((x) => x.host === h.name);
+      const w = weaveByHost.get(h.name);
       const ws =
         w?.status.ok && w.status.value.code === 0
           ? parseWeaveStatus(w.status.value.stdout, w.conns.ok ? w.conns.value.stdout : '')
