@@ -1,5 +1,6 @@
 export { ConfigFileError } from './config-file-error.js';
 export { chooseFrontEnd, FRONT_ENDS, type FrontEnd, type FrontEndOptions, type ProcessRole } from './front-end.js';
+export { deploymentIdentity } from './identity.js';
 export { type LoadConfigOptions, loadConfig, loadConfigAsync } from './load.js';
 export {
   checkFrontEnd,

@@ -5,7 +5,7 @@ import { createSlackApp } from '../chat/slack-app.js';
 import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifier.js';
 import type { BotIdentity } from '../chat/slack-token-health.js';
 import { createTokenGatedIntake } from '../chat/token-gated-intake.js';
-import { type Config, chooseFrontEnd, loadConfigAsync, type ProcessRole } from '../config/index.js';
+import { type Config, chooseFrontEnd, deploymentIdentity, loadConfigAsync, type ProcessRole } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createOpsRoutes, startOpsServer } from '../observability/http-routes.js';
@@ -88,6 +88,8 @@ export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'a
   const runtime = await startRuntime({
     redisUrl: config.redis?.url,
     logger,
+    // Jobs carry this config's identity; workers of another config on the same Redis never run them.
+    deployment: deploymentIdentity(config),
     workers: {
       processors: processors.registry,
       commandQueues: role !== 'bot',
