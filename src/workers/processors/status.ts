@@ -63,7 +63,10 @@ export function describeJobsByTenant(jobs: readonly JobListStub[], config: Tenan
   for (const job of jobs) {
     const tenant = tenants.find((t) => job.ID.endsWith(`-${t}`)) ?? '(none)';
     let entry = byTenant.get(tenant);
-    if (!entry) byTenant.set(tenant, (entry = { listed: [], total: 0, states: new Map() }));
+    if (!entry) {
+      entry = { listed: [], total: 0, states: new Map() };
+      byTenant.set(tenant, entry);
+    }
     entry.total++;
     entry.states.set(job.Status, (entry.states.get(job.Status) ?? 0) + 1);
     if (entry.listed.length < STATUS_JOBS_LISTED_PER_TENANT) entry.listed.push(`${job.ID} (${job.Status})`);
@@ -78,6 +81,17 @@ export function describeJobsByTenant(jobs: readonly JobListStub[], config: Tenan
     columns: ['tenant', 'jobs'],
     rows: [...byTenant.entries()].map(([t, e]) => [t, describe(e)]),
   };
+}
+
+/** Nodes by address and by name; the first node of an address or name wins, as a `find` would. */
+function indexNodes<N extends { Address: string; Name: string }>(nodes: readonly N[]) {
+  const nodeByAddr = new Map<string, N>();
+  const nodeByName = new Map<string, N>();
+  for (const n of nodes) {
+    if (!nodeByAddr.has(n.Address)) nodeByAddr.set(n.Address, n);
+    if (!nodeByName.has(n.Name)) nodeByName.set(n.Name, n);
+  }
+  return { nodeByAddr, nodeByName };
 }
 
 /** The Nomad line of /status: release, region (and the cluster's regions), the nodes' datacenters. */
@@ -140,13 +154,7 @@ export function createStatusProcessor(deps: {
     const memberByAddr = new Map((members.ok ? members.value : []).map((m) => [m.Addr, m]));
     // Maps, not a scan of every node per host: linear in cluster size (issue 17 item 7). The first node of an
     // address or name wins, as `find` did.
-    const nodeList = nodes.ok ? nodes.value : [];
-    const nodeByAddr = new Map<string, (typeof nodeList)[number]>();
-    const nodeByName = new Map<string, (typeof nodeList)[number]>();
-    for (const n of nodeList) {
-      if (n.Address !== undefined && !nodeByAddr.has(n.Address)) nodeByAddr.set(n.Address, n);
-      if (!nodeByName.has(n.Name)) nodeByName.set(n.Name, n);
-    }
+    const { nodeByAddr, nodeByName } = indexNodes(nodes.ok ? nodes.value : []);
     const weaveByHost = new Map(weave.map((x) => [x.host, x]));
     const rows = cluster.hosts.map((h) => {
       // A node's name is its hostname, often not the config's host name: match by address first.
