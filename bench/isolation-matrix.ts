@@ -71,7 +71,10 @@ async function startContainers(list: Container[]): Promise<void> {
     LAB_HOSTS.map(async (host) => {
       for (const c of list.filter((x) => x.host === host)) {
         const cidr = c.tenant === 'tenant-b' ? ' -e WEAVE_CIDR=net:10.32.1.0/24' : '';
-        const r = await runOverSsh(host, `docker run -d --name ${c.name}${cidr} busybox`);
+        const r = await runOverSsh(
+          host,
+          `docker -H unix:///var/run/weave/weave.sock run -d --name ${c.name}${cidr} busybox`,
+        );
         if (r.code !== 0) throw new Error(`docker run ${c.name} on ${host}: ${r.stderr}`);
       }
     }),

@@ -1,9 +1,15 @@
 export { ConfigFileError } from './config-file-error.js';
-export { chooseFrontEnd, FRONT_ENDS, type FrontEnd, type FrontEndOptions, type ProcessRole } from './front-end.js';
+export {
+  checkFrontEnd,
+  chooseFrontEnd,
+  FRONT_ENDS,
+  type FrontEnd,
+  type FrontEndOptions,
+  type ProcessRole,
+} from './front-end.js';
 export { deploymentIdentity } from './identity.js';
 export { type LoadConfigOptions, loadConfig, loadConfigAsync } from './load.js';
 export {
-  checkFrontEnd,
   clusterFor,
   findHost,
   findNetwork,

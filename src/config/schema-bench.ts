@@ -21,6 +21,18 @@ export function createBenchSchema() {
       iperf3Client: imageRef().optional().describe('the iperf3 image of the client side, when it differs'),
       httpServer: imageRef().default('nginx').describe('the HTTP server image (serves webRoot on port 80)'),
       httpClient: imageRef().default('nginx').describe('the HTTP client image (needs curl; nginx has it)'),
+      ftpServer: imageRef()
+        .default('fauria/vsftpd')
+        .describe('the FTP server image, configured like fauria/vsftpd (FTP_USER, FTP_PASS, LISTEN_PORT, PASV_*)'),
+      ftpClient: imageRef().default('nginx').describe('the FTP client image (needs curl; nginx has it)'),
+      scpServer: imageRef()
+        .default('linuxserver/openssh-server')
+        .describe(
+          'the SSH server image, configured like linuxserver/openssh-server (USER_NAME, PUBLIC_KEY, LISTEN_PORT)',
+        ),
+      scpClient: imageRef()
+        .default('linuxserver/openssh-server')
+        .describe('the SCP client image (needs scp and ssh-keygen; linuxserver/openssh-server has them)'),
     })
     .prefault({});
   const http = z
@@ -37,10 +49,18 @@ export function createBenchSchema() {
         .describe("the HTTP server image's document root"),
     })
     .prefault({});
+  const transfer = z
+    .strictObject({
+      payloadMB: intInRange(1, 10_000)
+        .default(100)
+        .describe('the size in MiB of the file the FTP and SCP tests fetch (created in each server container)'),
+    })
+    .prefault({});
   return z
     .strictObject({
       images: images.describe('the images section of bench'),
       http: http.describe('the http section of bench'),
+      transfer: transfer.describe('the transfer section of bench (FTP and SCP)'),
     })
     .prefault({});
 }

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { type ConsoleRunResult, formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
 import { mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
-import { buildHelpReport, commandRegistry, parseCommand } from '../commands/index.js';
+import { buildHelpReport, commandRegistry, isCommand, parseCommand } from '../commands/index.js';
 import { type Config, deploymentIdentity, loadConfigAsync } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger } from '../logging.js';
-import type { Report } from '../report/model.js';
 import { exportAudit, parseAccessCli, parseSinceMs, runDecisionCli } from './cli-access.js';
 import { CLI_USAGE, parseCliArgs } from './cli-args.js';
 import { loggerOptionsFor } from './logger-options.js';
@@ -121,14 +120,14 @@ function answerUsageError(text: string): ConsoleRunResult | undefined {
 /** `/help` for the CLI user: only the commands the policy lets them run, and why when there are none. */
 function answerHelp(text: string, config: Config, userId: string): ConsoleRunResult | undefined {
   const parsed = parseCommand(text);
-  if (parsed.name !== 'help') return undefined;
-  const command = (parsed.args as { command?: string }).command;
+  if (!isCommand(parsed, 'help')) return undefined;
+  const { command } = parsed.args;
   const who = { userId };
   try {
     const report = buildHelpReport(commandRegistry, {
       ...(command ? { command } : {}),
       allowed: (spec) => mayRun(config.policy as Parameters<typeof mayRun>[0], spec, who),
-    }) as unknown as Report;
+    });
     if (!config.policy) report.blocks.push({ kind: 'alert', level: 'info', text: NO_POLICY_MESSAGE });
     return { intake: { kind: 'answer', report }, report, exitCode: 0 };
   } catch (err) {

@@ -56,6 +56,21 @@ export function detailBlocks(o: CniBenchOutcome, byTest: Record<string, TestResu
       });
     }
   }
+  const ms = (v: number | null | undefined) => (v === null || v === undefined ? '?' : `${Math.round(v)} ms`);
+  const ftp = byTest.ftp;
+  if (ftp) {
+    blocks.push({
+      kind: 'text',
+      text: `FTP: a ${o.transferPayloadMB ?? '?'} MiB file of random bytes in a vsftpd container, fetched with curl (request to last byte, as HTTP); median fetch bare metal ${ms(ftp.fetchMs?.bare)}, ${o.network} ${ms(ftp.fetchMs?.overlay)}.`,
+    });
+  }
+  const scp = byTest.scp;
+  if (scp) {
+    blocks.push({
+      kind: 'text',
+      text: `SCP: the same size copied with scp between two OpenSSH containers, rate from ssh -v ("Bytes per second", as the 2019 benchmark); SSH encryption is inside the figure on both legs; median copy bare metal ${ms(scp.fetchMs?.bare)}, ${o.network} ${ms(scp.fetchMs?.overlay)}.`,
+    });
+  }
   return blocks;
 }
 

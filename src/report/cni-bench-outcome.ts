@@ -24,6 +24,8 @@ export interface CniBenchOutcome {
   udpWithoutOmit?: boolean;
   /** Size of the HTTP payload, MiB. */
   httpPayloadMB?: number;
+  /** Size of the FTP/SCP file, MiB, when those tests ran. */
+  transferPayloadMB?: number;
   idle: PairUsage;
   tests: TestResult[];
   chart?: string;

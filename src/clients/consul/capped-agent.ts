@@ -10,7 +10,11 @@ import { ResponseTooLargeError } from '../upstream-body.js';
  * (lib/client.js: "set request and absolute timeout", a setTimeout that aborts the request).
  */
 export function createCappedAgent(secure: boolean, limit: number): http.Agent {
-  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  return capResponseBodies(secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true }), limit);
+}
+
+/** Hooks `agent` (a plain one, or a tunnel through SSH) so that every response it carries is cut at `limit`. */
+export function capResponseBodies<A extends http.Agent>(agent: A, limit: number): A {
   // addRequest is Node's per-request hook (lib/_http_agent.js), not in @types/node.
   const hooked = agent as unknown as { addRequest: (req: http.ClientRequest, options: unknown) => void };
   const addRequest = hooked.addRequest.bind(agent);

@@ -1,4 +1,11 @@
-import { CancelledError, ErrorCode, NetopsError, TimeoutError, UpstreamHttpError } from '../../errors.js';
+import {
+  CancelledError,
+  ErrorCode,
+  isNetopsError,
+  NetopsError,
+  TimeoutError,
+  UpstreamHttpError,
+} from '../../errors.js';
 import { redactExternal, redactedMessage } from '../../redaction.js';
 import { ResponseTooLargeError } from '../upstream-body.js';
 import {
@@ -38,6 +45,9 @@ export function mapConsulError(
   token?: string,
 ): NetopsError {
   const e = (err ?? {}) as PapiLikeError;
+  // The connector's own failure (an SSH forward refused, the host's SSH down) already says where and why.
+  const fromConnector = [err, (err as { cause?: unknown })?.cause].find(isNetopsError);
+  if (fromConnector) return fromConnector;
   if (e.isAbort) return new CancelledError(`${requestName} aborted`);
   if (err instanceof ResponseTooLargeError) {
     return new NetopsError(ErrorCode.UpstreamHttp, `${requestName}: ${err.message}`, {

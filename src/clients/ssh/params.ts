@@ -20,6 +20,8 @@ export const LABEL_KEY = /[a-zA-Z0-9][a-zA-Z0-9_./-]{0,127}/;
 export const LABEL_VALUE = /[a-zA-Z0-9_.:/@+-]{1,128}/;
 /** Docker network name. */
 export const NETWORK = /[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}/;
+/** A Docker daemon address for `docker -H`: a Unix socket path or tcp://host:port. */
+export const DOCKER_HOST = /(?:unix:\/\/\/[A-Za-z0-9._/-]{1,200}|tcp:\/\/[A-Za-z0-9.-]{1,200}:[0-9]{1,5})/;
 /** Image reference with optional tag or digest. */
 export const IMAGE = /[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,255}/;
 /** Bench run ID. */
@@ -44,3 +46,11 @@ export const URL_PATH = /(?:[a-zA-Z0-9_-][a-zA-Z0-9_.-]*)(?:\/[a-zA-Z0-9_-][a-zA
 export const ABS_PATH = /(?:\/[a-zA-Z0-9_-][a-zA-Z0-9_.-]*){1,16}/;
 /** A byte count (1 B – 99 GB). */
 export const BYTE_COUNT = /[1-9][0-9]{0,10}/;
+/** `NAME=value` for `docker run -e` (bench server settings; an ssh public key has spaces, `+`, `/` and `=`). */
+export const ENV_ASSIGNMENT = /[A-Z_][A-Z0-9_]{0,63}=[a-zA-Z0-9 +/=@._:-]{0,1024}/;
+/** `user:password` of a per-run FTP virtual user (no `@`, `/` or `:` inside the parts). */
+export const FTP_CREDENTIALS = /[a-zA-Z0-9_.-]{1,32}:[a-zA-Z0-9]{8,64}/;
+/** `user@ip:/absolute/path` for scp. */
+export const SCP_SOURCE = new RegExp(`[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,31}@${IPV4.source}:${ABS_PATH.source}`);
+/** `ip:port` of a bench server. */
+export const IP_PORT = new RegExp(`${IPV4.source}:${PORT.source}`);

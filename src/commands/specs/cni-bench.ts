@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BENCH_TESTS, type BenchTest, DEFAULT_BENCH_TESTS } from '../../net/bench/bench-types.js';
 import { durationSchema, hostSchema, intSchema, networkSchema } from '../names.js';
 import { describeRatings } from '../ratings.js';
 import { defineCommand } from './define-command.js';
@@ -23,30 +24,54 @@ export interface CniBenchArgs {
   streams: number;
   /** Runs per measurement; the report shows the median. */
   repeat: number;
+  /** The tests to run, in the report's order; undefined: DEFAULT_BENCH_TESTS. */
+  tests?: readonly BenchTest[];
 }
+
+/** `tcp,udp,ftp` → the known tests, or an error naming the unknown ones and listing the known ones. */
+export const benchTestsSchema = z.string().transform((text, ctx) => {
+  const names = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(BENCH_TESTS as readonly string[]).includes(n));
+  if (unknown.length || names.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${unknown.length ? `unknown test ${unknown.map((u) => `\`${u}\``).join(', ')}` : 'no test named'}; known tests: ${BENCH_TESTS.join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return BENCH_TESTS.filter((t) => names.includes(t));
+});
 
 const { duration, streams, repeat } = CNI_BENCH_LIMITS;
 
-/** `/cni-bench <network> [from=HOST] [to=HOST] [duration=10s] [streams=N] [repeat=N]` */
+/** `/cni-bench <network> [from=HOST] [to=HOST] [duration=10s] [streams=N] [repeat=N] [tests=a,b]` */
 export const cniBenchSpec = defineCommand<CniBenchArgs>({
   name: 'cni-bench',
   words: ['cni-bench'],
-  summary: 'Benchmark an overlay network against bare metal (TCP, UDP, HTTP, MTU, CPU and memory cost)',
-  usage: '/cni-bench <network> [from=HOST] [to=HOST] [duration=10s] [streams=N] [repeat=N]',
+  summary: 'Benchmark an overlay network against bare metal (TCP, UDP, HTTP, FTP, SCP, MTU, CPU and memory cost)',
+  usage: '/cni-bench <network> [from=HOST] [to=HOST] [duration=10s] [streams=N] [repeat=N] [tests=tcp,udp,…]',
   details: [
     '<network>: a configured network (weave, flannel, …). Networks named `history` or `compare` cannot be benched: those words are sub-commands.',
     'from=HOST, to=HOST: the client and server hosts; default: the configured bench pair. Must differ.',
     `duration=…: each run, ${duration.minMs / 1000}s to ${duration.maxMs / 1000}s; default ${duration.defaultMs / 1000}s.`,
     `streams=N: parallel streams, ${streams.min} to ${streams.max}; default ${streams.default}.`,
     `repeat=N: runs per measurement (median reported), ${repeat.min} to ${repeat.max}; default ${repeat.default}.`,
+    `tests=…: comma-separated, of ${BENCH_TESTS.join(', ')}; default ${DEFAULT_BENCH_TESTS.join(',')}. ftp fetches a file from a vsftpd container with curl, scp copies one between two OpenSSH containers (the cost of SSH encryption on top of the network); size: bench.transfer.payloadMB.`,
     'Ratings of overlay/bare-metal throughput:',
     ...describeRatings(),
   ],
-  examples: ['/cni-bench weave', '/cni-bench flannel from=u1 to=u2 duration=30s streams=4 repeat=5'],
+  examples: [
+    '/cni-bench weave',
+    '/cni-bench flannel from=u1 to=u2 duration=30s streams=4 repeat=5',
+    '/cni-bench weave tests=tcp,udp,http,ftp,scp',
+  ],
   execution: 'ssh',
   writes: false,
   positional: ['network'],
-  options: ['from', 'to', 'duration', 'streams', 'repeat'],
+  options: ['from', 'to', 'duration', 'streams', 'repeat', 'tests'],
   args: z
     .object({
       network: networkSchema,
@@ -55,9 +80,14 @@ export const cniBenchSpec = defineCommand<CniBenchArgs>({
       duration: durationSchema(duration).default(duration.defaultMs),
       streams: intSchema(streams.min, streams.max).default(streams.default),
       repeat: intSchema(repeat.min, repeat.max).default(repeat.default),
+      tests: benchTestsSchema.optional(),
     })
     .refine(({ from, to }) => from === undefined || from !== to, {
       error: 'from and to are the same host: a benchmark needs two hosts',
     })
-    .transform(({ duration: durationMs, ...rest }) => ({ ...rest, durationMs })),
+    .transform(({ duration: durationMs, tests, ...rest }) => ({
+      ...rest,
+      durationMs,
+      tests: tests ?? DEFAULT_BENCH_TESTS,
+    })),
 });

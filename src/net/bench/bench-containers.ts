@@ -16,6 +16,14 @@ export interface BenchImages {
   httpServer: string;
   /** HTTP client with `curl` (times each fetch inside the container) and `cat` (reads the overlay MTU). */
   httpClient: string;
+  /** FTP server configured like fauria/vsftpd: FTP_USER, FTP_PASS, LISTEN_PORT, PASV_MIN_PORT/PASV_MAX_PORT. */
+  ftpServer: string;
+  /** FTP client with `curl` (an idle `sleep` container; each fetch via `docker exec … curl ftp://…`). */
+  ftpClient: string;
+  /** SSH server configured like linuxserver/openssh-server: USER_NAME, PUBLIC_KEY, LISTEN_PORT, home /config. */
+  scpServer: string;
+  /** SCP client with `scp` and `ssh-keygen`, started with its own ENTRYPOINT (an idle server, like iperf3's). */
+  scpClient: string;
 }
 
 /** The HTTP test's payload (config `bench.http`). */
@@ -26,25 +34,46 @@ export interface BenchHttp {
   webRoot: string;
 }
 
-/** Docker Hub's published images: networkstatic/iperf3 and nginx (which carries curl for the client side). */
+/**
+ * Docker Hub's published images: networkstatic/iperf3; nginx (which carries curl for the HTTP and FTP clients);
+ * fauria/vsftpd (vsftpd with one virtual user from FTP_USER/FTP_PASS, the 2019 benchmark's FTP server);
+ * linuxserver/openssh-server (OpenSSH on port 2222 for USER_NAME with PUBLIC_KEY; it carries scp too).
+ */
 export const DEFAULT_BENCH_IMAGES: BenchImages = Object.freeze({
   iperf3: 'networkstatic/iperf3',
   iperf3Client: 'networkstatic/iperf3',
   httpServer: 'nginx',
   httpClient: 'nginx',
+  ftpServer: 'fauria/vsftpd',
+  ftpClient: 'nginx',
+  scpServer: 'linuxserver/openssh-server',
+  scpClient: 'linuxserver/openssh-server',
 });
 
 /** nginx's document root in the official image (its default.conf). */
 export const DEFAULT_BENCH_HTTP: BenchHttp = Object.freeze({ payloadMB: 100, webRoot: '/usr/share/nginx/html' });
 
-/** How containers join a network: `-e WEAVE_CIDR=net:<cidr>` (Weave proxy) or `--net=<name>`. */
+/**
+ * How containers join a network: through the Weave proxy socket (`-H <proxySocket>`, optionally with
+ * `-e WEAVE_CIDR=net:<cidr>`), or `--net=<name>`.
+ */
 export interface NetworkAttachment {
+  /** The Docker host the container is created through: the Weave proxy socket in proxy mode. */
+  proxySocket?: string;
   cidr?: string;
   net?: string;
 }
 
-/** Roles of the eight containers of a run (four per leg). */
-export type BenchRole = 'iperf-server' | 'iperf-client' | 'http-server' | 'http-client';
+/** Roles of the containers of a run (four per leg, four more per leg with FTP and SCP). */
+export type BenchRole =
+  | 'iperf-server'
+  | 'iperf-client'
+  | 'http-server'
+  | 'http-client'
+  | 'ftp-server'
+  | 'ftp-client'
+  | 'scp-server'
+  | 'scp-client';
 
 /** One bench container as started. */
 export interface BenchContainer {
@@ -55,6 +84,8 @@ export interface BenchContainer {
   image: string;
   args: string[];
   attach: NetworkAttachment;
+  /** `NAME=value` settings of the image (at most five), e.g. FTP_USER. */
+  env?: string[];
 }
 
 /** `nb-<runId>-<role>-<leg>`: unique per run, readable in `docker ps`. */
@@ -77,11 +108,14 @@ export async function startBenchContainer(
   tool: string,
   signal: AbortSignal,
 ): Promise<void> {
-  const cmd = buildCommand('docker.run', {
+  const env = Object.fromEntries((c.env ?? []).map((e, i) => [`env${i + 1}`, e]));
+  const cmd = buildCommand(c.env?.length ? 'docker.run.env' : 'docker.run', {
     name: c.name,
     runId,
+    ...(c.attach.proxySocket ? { host: c.attach.proxySocket } : {}),
     ...(c.attach.cidr ? { cidr: c.attach.cidr } : {}),
     ...(c.attach.net ? { net: c.attach.net } : {}),
+    ...env,
     image: c.image,
     args: c.args,
   });

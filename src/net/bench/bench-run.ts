@@ -8,6 +8,7 @@ import {
   BENCH_TESTS,
   type BenchLeg,
   type BenchTest,
+  DEFAULT_BENCH_TESTS,
   type HostUsage,
   type PairUsage,
   type TestResult,
@@ -17,6 +18,7 @@ import { runHttpFetches } from './http-run.js';
 import { runIperfClient } from './iperf-run.js';
 import { averageUsage, meanUsage } from './proc-usage.js';
 import { medianOf } from './stats.js';
+import { runTransfers } from './transfer-run.js';
 
 /** Options of one measurement series. */
 export interface BenchRunInput {
@@ -38,7 +40,7 @@ export interface BenchRunInput {
    * (esnet/iperf PR #1498). @defaultValue true
    */
   udpOmit?: boolean;
-  /** Run only these tests (the accuracy benchmark needs TCP and UDP only). @defaultValue all */
+  /** Run only these tests (the accuracy benchmark needs TCP and UDP only). @defaultValue DEFAULT_BENCH_TESTS */
   only?: readonly BenchTest[];
   now?: () => number;
 }
@@ -72,7 +74,8 @@ export async function measureIdle(input: BenchRunInput): Promise<PairUsage> {
  */
 export async function runBenchTests(input: BenchRunInput): Promise<TestResult[]> {
   const results: TestResult[] = [];
-  for (const test of BENCH_TESTS.filter((t) => !input.only || input.only.includes(t))) {
+  const only = input.only ?? DEFAULT_BENCH_TESTS;
+  for (const test of BENCH_TESTS.filter((t) => only.includes(t))) {
     const samples: Record<BenchLeg, Sample[]> = { overlay: [], bare: [] };
     for (let i = 1; i <= input.repeat; i++) {
       for (const leg of LEGS) {
@@ -99,6 +102,11 @@ async function measure(input: BenchRunInput, test: BenchTest, leg: BenchLeg, sam
       | { ok: true; mbps: number; lostPercent?: number; blksize?: number; medianFetchMs?: number }
       | { ok: false; error: string; containerGone?: boolean }
     > => {
+      if (test === 'ftp' || test === 'scp') {
+        const target = input.setup.transfer?.[test]?.[leg];
+        if (!target) return { ok: false, error: `no ${test.toUpperCase()} containers were started` };
+        return runTransfers(input.ssh, test, target, input.durationMs, input.signal, input.now);
+      }
       if (test === 'http') {
         const h = input.setup.http[leg];
         return runHttpFetches(
@@ -176,6 +184,8 @@ async function withUsage<T>(
 }
 
 async function restartClient(input: BenchRunInput, test: BenchTest, leg: BenchLeg): Promise<void> {
+  // An FTP or SCP client comes with per-run state (the SCP key pair): its failure is reported, not repaired.
+  if (test === 'ftp' || test === 'scp') return;
   const c: BenchContainer = test === 'http' ? input.setup.http[leg].client : input.setup.iperf[leg].client;
   await input.ssh.run(c.host, buildCommand('docker.rm', { name: c.name }), { signal: input.signal });
   await startBenchContainer(input.ssh, input.runId, c, test === 'http' ? 'curl' : 'iperf3', input.signal).catch(() => {
@@ -213,7 +223,7 @@ export function summarize(test: BenchTest, samples: Record<BenchLeg, Sample[]>):
     rating: ratio === undefined ? null : rateRatio(ratio),
     samples: { overlay: mbps('overlay'), bare: mbps('bare') },
     ...(test === 'udp' ? { lostPercent: perLeg('lostPercent'), datagramBytes: perLeg('datagramBytes') } : {}),
-    ...(test === 'http' ? { fetchMs: perLeg('fetchMs') } : {}),
+    ...(test === 'http' || test === 'ftp' || test === 'scp' ? { fetchMs: perLeg('fetchMs') } : {}),
     usage: { overlay: usage('overlay'), bare: usage('bare') },
     errors,
   };

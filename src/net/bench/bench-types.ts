@@ -4,8 +4,14 @@ import type { Rating } from '../../commands/ratings.js';
 export type NetworkKind = 'weave' | 'flannel' | 'host' | 'docker-network';
 
 /** The measurements of one run, in the order they run. */
-export const BENCH_TESTS = ['tcp', 'tcpMulti', 'udp', 'http'] as const;
+export const BENCH_TESTS = ['tcp', 'tcpMulti', 'udp', 'http', 'ftp', 'scp'] as const;
 export type BenchTest = (typeof BENCH_TESTS)[number];
+
+/**
+ * What a run measures unless `tests=` says otherwise: the quick set. FTP and SCP (the 2019 CNI benchmark's file
+ * transfers) start four more containers and move a file per repeat, so they run when asked for.
+ */
+export const DEFAULT_BENCH_TESTS: readonly BenchTest[] = ['tcp', 'tcpMulti', 'udp', 'http'];
 
 /** Human labels for tables and charts. */
 export const BENCH_TEST_LABELS: Record<BenchTest, string> = {
@@ -13,6 +19,8 @@ export const BENCH_TEST_LABELS: Record<BenchTest, string> = {
   tcpMulti: 'TCP multi-stream',
   udp: 'UDP',
   http: 'HTTP',
+  ftp: 'FTP',
+  scp: 'SCP',
 };
 
 /** The two sides of every comparison: the named network and the hosts' own network. */
@@ -46,7 +54,7 @@ export interface TestResult {
   lostPercent?: Record<BenchLeg, number | null>;
   /** UDP: datagram payload size per leg (iperf3's blksize: with -b 0 the control connection's MSS). */
   datagramBytes?: Record<BenchLeg, number | null>;
-  /** HTTP: median time of one fetch per leg, ms (a payload fetched in a few ms measures start-up, not the link). */
+  /** HTTP, FTP, SCP: median time of one fetch per leg, ms (a payload fetched in a few ms measures start-up, not the link). */
   fetchMs?: Record<BenchLeg, number | null>;
   /** Host usage during this test, per leg (averaged over repeats). */
   usage: Record<BenchLeg, PairUsage>;

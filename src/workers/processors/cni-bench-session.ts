@@ -5,8 +5,10 @@ import { type BenchHttp, type BenchImages, sweepStaleBenchContainers } from '../
 import { readIperf3Versions, readWeaveLinks } from '../../net/bench/bench-facts.js';
 import { measureIdle, runBenchTests } from '../../net/bench/bench-run.js';
 import { type BenchNetwork, readMtus, startBenchContainers } from '../../net/bench/bench-setup.js';
+import { DEFAULT_BENCH_TESTS } from '../../net/bench/bench-types.js';
 import { compareVersions } from '../../net/bench/iperf3-version.js';
 import { analyzeMtu, summarizeDatapath } from '../../net/bench/mtu-advice.js';
+import { startTransferContainers } from '../../net/bench/transfer-setup.js';
 import type { ClusterHost } from '../../net/cluster.js';
 import type { CniBenchOutcome } from '../../report/cni-bench-report.js';
 import type { ProcessorContext } from '../processor.js';
@@ -20,6 +22,8 @@ export interface BenchSessionInput {
   server: ClusterHost;
   images: BenchImages;
   http: BenchHttp;
+  /** Size of the FTP/SCP file, MiB (config bench.transfer.payloadMB). */
+  transferPayloadMB: number;
   args: CniBenchArgs;
   /** Whether a bench container's run is still alive; without it no sweep happens. */
   isRunAlive?: (runId: string) => Promise<boolean>;
@@ -55,6 +59,26 @@ export async function runBenchSession(input: BenchSessionInput): Promise<CniBenc
     ports: { bareServer, bareClient: bareServer + 1 },
     signal: ctx.signal,
   });
+  const selected = args.tests ?? DEFAULT_BENCH_TESTS;
+  const transferTests = selected.filter((t): t is 'ftp' | 'scp' => t === 'ftp' || t === 'scp');
+  if (transferTests.length) {
+    await ctx.progress(`starting ${transferTests.map((t) => t.toUpperCase()).join(' and ')} containers`);
+    // A failure half-way leaves its containers to the caller's cleanup, which removes the run's label.
+    const transfer = await startTransferContainers({
+      ssh,
+      runId,
+      network,
+      client,
+      server,
+      images,
+      payloadMB: input.transferPayloadMB,
+      tests: transferTests,
+      bareBase: bareServer + 2,
+      signal: ctx.signal,
+    });
+    setup.containers.push(...transfer.containers);
+    setup.transfer = transfer.targets;
+  }
   await ctx.progress('reading MTUs, datapath and iperf3 versions');
   const warnings: string[] = [];
   const [weave, iperf3] = await Promise.all([
@@ -90,6 +114,7 @@ export async function runBenchSession(input: BenchSessionInput): Promise<CniBenc
     streams: args.streams,
     repeat: args.repeat,
     udpOmit,
+    only: selected,
     signal: ctx.signal,
     progress: (s: string) => ctx.progress(s),
     ...(input.now ? { now: input.now } : {}),
@@ -112,6 +137,7 @@ export async function runBenchSession(input: BenchSessionInput): Promise<CniBenc
     iperf3,
     ...(udpOmit ? {} : { udpWithoutOmit: true }),
     httpPayloadMB: input.http.payloadMB,
+    ...(transferTests.length ? { transferPayloadMB: input.transferPayloadMB } : {}),
     idle,
     tests,
     warnings,

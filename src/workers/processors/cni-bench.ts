@@ -22,6 +22,9 @@ import type { Processor } from '../processor.js';
 import { type BenchConfigView, resolveBenchHosts, resolveBenchNetwork } from './cni-bench-plan.js';
 import { runBenchSession } from './cni-bench-session.js';
 
+/** Size of the FTP/SCP file unless bench.transfer.payloadMB says otherwise, MiB. */
+export const DEFAULT_TRANSFER_PAYLOAD_MB = 100;
+
 /** What /cni-bench needs injected. */
 export interface CniBenchDeps {
   cluster: Pick<ClusterContext, 'ssh' | 'hosts'>;
@@ -31,7 +34,7 @@ export interface CniBenchDeps {
   /** Where chart PNGs go. */
   chartsDir: string;
   /** Config `bench`: images and the HTTP payload; defaults are the published images. */
-  bench?: { images?: Partial<BenchImages>; http?: Partial<BenchHttp> };
+  bench?: { images?: Partial<BenchImages>; http?: Partial<BenchHttp>; transfer?: { payloadMB?: number } };
   /** Host-pair lock and run liveness TTL (refreshed every third). @defaultValue 15000 */
   lockTtlMs?: number;
   logger?: Logger;
@@ -85,6 +88,7 @@ export function createCniBenchProcessor(deps: CniBenchDeps): Processor<CniBenchA
           server,
           images,
           http,
+          transferPayloadMB: deps.bench?.transfer?.payloadMB ?? DEFAULT_TRANSFER_PAYLOAD_MB,
           args,
           ...(redis ? { isRunAlive: (id: string) => isRunAlive(redis, id) } : {}),
           ctx,

@@ -62,10 +62,13 @@ image_resolve() {
     IMAGE_CMD=(nginx -g 'daemon off;')
     ;;
   *)
-    return 1
+    image_resolve_transfer "$repo:$tag" "$dir" || return 1
     ;;
   esac
 }
+
+# shellcheck source=lab-images-transfer.sh
+source "$LAB_BIN/lab-images-transfer.sh"
 
 # Prints the root of an image, building it first (once per lab, atomically: concurrent `docker run`s race).
 image_root() { # <key> <build function>

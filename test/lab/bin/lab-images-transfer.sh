@@ -1,0 +1,145 @@
+# The lab's FTP and SCP server images for /cni-bench (the 2019 CNI benchmark's FTP and SCP tests). Sourced by
+# bin/lab-images.sh; image_resolve_transfer <repo:tag> <container dir> sets the same variables as image_resolve.
+#
+# Their files live in directories of the image root that bin/lab-image-mount lays over the machine's (listed in
+# <root>/overlays: "<dir in root> <target>"), each in the container's own mount namespace with its own writable
+# layer. The targets (/etc/vsftpd, /home/vsftpd, /var/log/vsftpd, /config) are created empty on the machine
+# when missing: an overlay needs a mount point.
+
+image_resolve_transfer() {
+  case $1 in
+  fauria/vsftpd:latest)
+    # fauria/docker-vsftpd Dockerfile (14d8a2a): FROM centos stream8; yum install vsftpd db4-utils db4 iproute;
+    # ENV FTP_USER **String**, FTP_PASS **Random**, PASV_ADDRESS **IPv4**, PASV_MIN_PORT 21100,
+    # PASV_MAX_PORT 21110, …; COPY vsftpd.conf /etc/vsftpd/, vsftpd_virtual /etc/pam.d/, run-vsftpd.sh
+    # /usr/sbin/; CMD ["/usr/sbin/run-vsftpd.sh"] (here by name: the lab resolves commands on the image's bin/).
+    # No curl in it: an FTP client needs another image.
+    IMAGE_CMD=(run-vsftpd.sh)
+    IMAGE_ROOT=$(image_root vsftpd image_build_vsftpd)
+    ;;
+  linuxserver/openssh-server:latest)
+    # linuxserver/docker-openssh-server Dockerfile (93fb9ee): FROM baseimage-alpine:3.23 (ENTRYPOINT /init,
+    # s6-overlay); apk add openssh-client openssh-server-pam openssh-sftp-server netcat-openbsd sudo; EXPOSE 2222;
+    # VOLUME /config. So it carries scp and ssh-keygen and serves as the SCP client too.
+    IMAGE_ENTRY=(init)
+    IMAGE_ROOT=$(image_root openssh-server image_build_openssh_server)
+    ;;
+  *)
+    return 1
+    ;;
+  esac
+}
+
+image_build_vsftpd() { # <root>
+  image_link_packages "$1/bin" "${DEBIAN_SLIM_PACKAGES[@]}" vsftpd iproute2
+  mkdir -p "$1/etc-vsftpd" "$1/home-vsftpd" "$1/var-log-vsftpd" "$1/etc-pam.d"
+  printf '%s\n' 'etc-vsftpd /etc/vsftpd' 'home-vsftpd /home/vsftpd' 'var-log-vsftpd /var/log/vsftpd' \
+    'etc-pam.d /etc/pam.d' >"$1/overlays"
+  # fauria/docker-vsftpd vsftpd.conf (0177430), verbatim settings.
+  cat >"$1/etc-vsftpd/vsftpd.conf" <<'CONF'
+background=NO
+anonymous_enable=NO
+local_enable=YES
+guest_enable=YES
+virtual_use_local_privs=YES
+write_enable=YES
+pam_service_name=vsftpd_virtual
+user_sub_token=$USER
+local_root=/home/vsftpd/$USER
+chroot_local_user=YES
+allow_writeable_chroot=YES
+hide_ids=YES
+pasv_enable=YES
+pasv_max_port=21110
+pasv_min_port=21100
+xferlog_enable=YES
+xferlog_file=/var/log/vsftpd/vsftpd.log
+port_enable=YES
+connect_from_port_20=YES
+ftp_data_port=20
+CONF
+  # The image's /etc/pam.d/vsftpd_virtual checks the user and password against the Berkeley DB run-vsftpd.sh
+  # builds with db_load from virtual_users.txt (pam_userdb). The lab has no db_load: pam_exec checks the same
+  # virtual_users.txt (user line, password line) instead; a wrong user or password fails the login as there.
+  cat >"$1/etc-pam.d/vsftpd_virtual" <<'PAM'
+auth required pam_exec.so expose_authtok quiet /etc/vsftpd/lab-check-virtual-user
+account required pam_permit.so
+PAM
+  cat >"$1/etc-vsftpd/lab-check-virtual-user" <<'SH'
+#!/bin/bash
+# pam_exec: PAM_USER in the environment, the password on stdin (NUL-terminated).
+IFS= read -r -d '' pass
+{ IFS= read -r user && IFS= read -r want; } </etc/vsftpd/virtual_users.txt || exit 1
+[[ -n $user && $PAM_USER == "$user" && $pass == "$want" ]]
+SH
+  chmod 755 "$1/etc-vsftpd/lab-check-virtual-user"
+  # run-vsftpd.sh of fauria/docker-vsftpd (4230da4), the steps that matter: defaults for FTP_USER (admin) and
+  # FTP_PASS (16 random characters), mkdir /home/vsftpd/$FTP_USER, the virtual user file, PASV_ADDRESS = the
+  # default gateway when unset, the pasv_* settings appended to vsftpd.conf, then vsftpd in the foreground.
+  cat >"$1/bin/run-vsftpd.sh" <<'SH'
+#!/bin/bash
+[[ ${FTP_USER:-**String**} == '**String**' ]] && FTP_USER=admin
+[[ ${FTP_PASS:-**Random**} == '**Random**' ]] && FTP_PASS=$(tr -dc A-Z-a-z-0-9 </dev/urandom | head -c16)
+mkdir -p "/home/vsftpd/$FTP_USER"
+chown -R ftp:ftp /home/vsftpd/
+printf '%s\n%s\n' "$FTP_USER" "$FTP_PASS" >/etc/vsftpd/virtual_users.txt
+[[ ${PASV_ADDRESS:-**IPv4**} == '**IPv4**' ]] && PASV_ADDRESS=$(ip route | awk '/default/ { print $3 }')
+{
+  echo "pasv_address=${PASV_ADDRESS}"
+  echo "pasv_max_port=${PASV_MAX_PORT:-21110}"
+  echo "pasv_min_port=${PASV_MIN_PORT:-21100}"
+  echo "pasv_addr_resolve=${PASV_ADDR_RESOLVE:-NO}"
+  echo "pasv_enable=${PASV_ENABLE:-YES}"
+  echo "listen_port=${LISTEN_PORT:-21}"
+} >>/etc/vsftpd/vsftpd.conf
+# CentOS's vsftpd runs standalone with this file (the image's documented `docker run -p 21:21` serves);
+# Debian's build defaults to inetd mode (listen=NO), so the lab says listen=YES on the command line.
+exec vsftpd /etc/vsftpd/vsftpd.conf -olisten=YES
+SH
+  chmod 755 "$1/bin/run-vsftpd.sh"
+}
+
+image_build_openssh_server() { # <root>
+  image_link_packages "$1/bin" "${DEBIAN_SLIM_PACKAGES[@]}" openssh-client openssh-server netcat-openbsd
+  mkdir -p "$1/config"
+  echo 'config /config' >"$1/overlays"
+  # The image's init (s6 init-openssh-server-config/run and svc-openssh-server/run, 93fb9ee): USER_NAME
+  # (default linuxserver.io) with home /config; host keys under /config/ssh_host_keys; Port LISTEN_PORT or
+  # 2222; PasswordAuthentication no unless PASSWORD_ACCESS=true; PUBLIC_KEY appended to
+  # /config/.ssh/authorized_keys (700/600, owned by the user); sshd -D -e -f /config/sshd/sshd_config.
+  # The image runs sshd as that user (s6-setuidgid), so no one else can log in; the lab's sshd runs as root with
+  # AllowUsers set to the same single user.
+  cat >"$1/bin/init" <<'SH'
+#!/bin/bash
+user=${USER_NAME:-linuxserver.io}
+mkdir -p /config/.ssh /config/logs/openssh /config/sshd /config/ssh_host_keys /run/sshd
+# The user (uid 911 as the base image's abc) exists in this container only: passwd and group bound over the
+# machine's inside the container's mount namespace.
+cp /etc/passwd /config/.lab-passwd && echo "$user:x:911:911::/config:/bin/bash" >>/config/.lab-passwd
+cp /etc/group /config/.lab-group && echo "$user:x:911:" >>/config/.lab-group
+mount --bind /config/.lab-passwd /etc/passwd && mount --bind /config/.lab-group /etc/group
+[[ -f /config/ssh_host_keys/ssh_host_ed25519_key ]] ||
+  ssh-keygen -q -t ed25519 -N '' -f /config/ssh_host_keys/ssh_host_ed25519_key
+pw=no
+[[ ${PASSWORD_ACCESS:-} == true ]] && pw=yes
+cat >/config/sshd/sshd_config <<CONF
+Port ${LISTEN_PORT:-2222}
+PasswordAuthentication $pw
+KbdInteractiveAuthentication no
+UsePAM no
+AllowUsers $user
+PidFile /config/sshd.pid
+Subsystem sftp internal-sftp
+CONF
+touch /config/.ssh/authorized_keys
+if [[ -n ${PUBLIC_KEY:-} ]] && ! grep -qF "$PUBLIC_KEY" /config/.ssh/authorized_keys; then
+  echo "$PUBLIC_KEY" >>/config/.ssh/authorized_keys
+fi
+chown -R 911:911 /config
+chmod go-w /config
+chmod 700 /config/.ssh
+chmod 600 /config/.ssh/authorized_keys
+exec "$(command -v sshd)" -D -e -f /config/sshd/sshd_config -h /config/ssh_host_keys/ssh_host_ed25519_key
+SH
+  chmod 755 "$1/bin/init"
+}
