@@ -1,4 +1,11 @@
-import { toAllocation, toAllocStub, toDeploymentView, toEvaluationView, toNodeStub } from './api-views.js';
+import {
+  toAllocation,
+  toAllocStub,
+  toDeploymentView,
+  toEvaluationView,
+  toNodeDetail,
+  toNodeStub,
+} from './api-views.js';
 import { canonicalizeJob } from './canonicalize-job.js';
 import { nomadMaxWaitMs, parseBlockingQuery } from './http/blocking-query.js';
 import { HttpError } from './http/http-error.js';
@@ -235,6 +242,7 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent
           toAllocation(
             alloc,
             state.nodes.find((n) => n.ID === alloc.NodeID),
+            profile,
           ),
         ),
       ),
@@ -282,16 +290,7 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent
       handler: blocking((ctx) => {
         const found = state.nodes.find((n) => n.ID === ctx.params.id);
         const node = found && { ...found, ModifyIndex: BOOT_INDEX };
-        return one(node, 'nodes', 'node', (node) => ({
-          ...toNodeStub(node, BOOT_INDEX, profile),
-          HTTPAddr: `${node.Address}:4646`,
-          Attributes: {
-            'unique.network.ip-address': node.Address,
-            'unique.hostname': node.Name,
-            'os.name': 'debian',
-            'nomad.version': profile.reported ?? profile.version,
-          },
-        }));
+        return one(node, 'nodes', 'node', (node) => toNodeDetail(node, BOOT_INDEX, profile));
       }),
     },
   ];
@@ -344,7 +343,11 @@ function namespaceOf(ctx: RequestContext): string {
   return ctx.query.get('namespace') || 'default';
 }
 
-/** Reads are forwarded by the literal `?region=` (HEAD nomad/rpc.go:700-731 → "No path to region", a 500). */
+/**
+ * Reads are forwarded by the literal `?region=`; a region the server has no path to is `structs.ErrNoRegionPath`,
+ * "No path to region", a 500 (HEAD nomad/rpc.go:700-731, nomad/structs/errors.go:16; v0.9.7 nomad/rpc.go:514,
+ * nomad/structs/errors.go:11).
+ */
 function checkReadRegion(ctx: RequestContext, agentRegion: string) {
   const region = ctx.query.get('region');
   if (region && region !== agentRegion) throw new HttpError(500, 'No path to region');

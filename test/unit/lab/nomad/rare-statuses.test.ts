@@ -63,8 +63,8 @@ describe('deployments that start initializing (multiregion, 1.5+)', () => {
     ['2.0.6', ['initializing', 'pending', 'running', 'successful']],
     ['0.9.7', ['running', 'successful']],
   ])('on %s the bot follows them through to successful', async (version, expected) => {
-    // Half a second a step, so the bot's blocking reads see each status.
-    const { server, client } = await start(version, 500);
+    // A second a step, so the bot's blocking reads see each status.
+    const { server, client } = await start(version, 1_000);
     server.state.options.deploymentsStartInitializing = true;
     const reg = await client.registerJob(jobWith() as never);
     const evaluation = await followEvaluation(client, reg.EvalID, { signal, pacing: { minIntervalMs: 20 } });
