@@ -104,7 +104,8 @@ async function runStatus(family: string, mode: HostileMode, via: 'slack' | 'cli'
   up.mode = mode;
   up.echoExtra = `${SECRETS.slackBotToken} http://admin:${SECRETS.tenantToken}@10.0.0.1:4646`;
   const before = up.requests;
-  const entry = (counts[family] ??= { runs: 0, failed: 0, requests: 0 });
+  counts[family] ??= { runs: 0, failed: 0, requests: 0 };
+  const entry = counts[family];
   if (via === 'cli') {
     const res = await runConsoleCommand(
       {
