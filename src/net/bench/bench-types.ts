@@ -1,7 +1,7 @@
 import type { Rating } from '../../commands/ratings.js';
 
 /** Kinds of network config (see config/schema-network.ts). */
-export type NetworkKind = 'weave' | 'flannel' | 'host' | 'docker-network';
+export type NetworkKind = 'weave' | 'flannel' | 'routed' | 'host' | 'docker-network';
 
 /** The measurements of one run, in the order they run. */
 export const BENCH_TESTS = ['tcp', 'tcpMulti', 'udp', 'http', 'ftp', 'scp'] as const;
