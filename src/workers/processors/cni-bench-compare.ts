@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { CniBenchCompareArgs } from '../../commands/specs/cni-bench-compare.js';
 import { UsageError } from '../../errors.js';
 import { listBenchRuns } from '../../net/bench/bench-history.js';
-import { BENCH_TEST_LABELS, BENCH_TESTS, type NetworkKind } from '../../net/bench/bench-types.js';
+import { BENCH_TEST_LABELS, BENCH_TESTS, type BenchTest, type NetworkKind } from '../../net/bench/bench-types.js';
 import { PUBLISHED_CONDITIONS, publishedFiguresFor } from '../../net/bench/published-figures.js';
 import { buildCompareChartSpec, type CompareSeries } from '../../report/charts/bench-charts.js';
 import { renderPngFile } from '../../report/charts/render-png.js';
@@ -63,40 +63,10 @@ export function createCniBenchCompareProcessor(deps: {
     }));
     const publishedJson: unknown[] = [];
     if (published) {
-      const rows: string[][] = [];
-      for (const name of names) {
-        const kind = deps.config.networks.find((n) => n.name === name)?.kind as NetworkKind;
-        const study = publishedFiguresFor(kind);
-        if (!study) continue;
-        if (study.figures.length === 0) {
-          rows.push([name, study.cni, '–', '–', 'no figure in the published text (rated "very good" for FTP in 2019)']);
-          continue;
-        }
-        for (const f of study.figures) {
-          rows.push([
-            name,
-            `${f.cni} (${f.year}, published)`,
-            BENCH_TEST_LABELS[f.test],
-            f.ratio !== undefined ? f.ratio.toFixed(2) : `${f.mbps} Mbit/s`,
-            `${f.note}${f.mtu ? `, MTU ${f.mtu}` : ''}`,
-          ]);
-          publishedJson.push({ network: name, ...f, conditions: PUBLISHED_CONDITIONS, published: true });
-        }
-        const ratios = study.figures.filter((f) => f.ratio !== undefined && tests.includes(f.test));
-        for (const year of [...new Set(ratios.map((f) => f.year))]) {
-          const ofYear = ratios.filter((f) => f.year === year);
-          series.push({
-            label: `${ofYear[0]?.cni} ${year} (published)`,
-            ratios: Object.fromEntries(ofYear.map((f) => [f.test, f.ratio ?? null])),
-          });
-        }
-      }
-      blocks.push({
-        kind: 'table',
-        columns: ['network', 'study CNI', 'test', 'figure', 'as published'],
-        rows,
-        caption: `Published by the CNI benchmark study (Ducastel, ITNEXT 2019/2020), not measured here: ${PUBLISHED_CONDITIONS}. 2020 TCP figures are Mbit/s without a bare-metal row.`,
-      });
+      const p = publishedBlock(deps.config, names, tests);
+      series.push(...p.series);
+      publishedJson.push(...p.json);
+      blocks.push(p.block);
     }
     const at = (deps.now ?? Date.now)();
     const path = join(deps.chartsDir, `bench-compare-${names.join('-')}-${at.toString(36)}.png`);
@@ -119,5 +89,52 @@ export function createCniBenchCompareProcessor(deps: {
       chart,
     };
     return report;
+  };
+}
+
+/** The study's figures for the compared networks: a table, chart series (ratios only) and the JSON entries. */
+function publishedBlock(
+  config: BenchConfigView,
+  names: readonly string[],
+  tests: readonly BenchTest[],
+): { block: ReportBlock; series: CompareSeries[]; json: unknown[] } {
+  const rows: string[][] = [];
+  const series: CompareSeries[] = [];
+  const json: unknown[] = [];
+  for (const name of names) {
+    const study = publishedFiguresFor(config.networks.find((n) => n.name === name)?.kind as NetworkKind);
+    if (!study) continue;
+    if (study.figures.length === 0) {
+      rows.push([name, study.cni, '–', '–', 'no figure in the published text (rated "very good" for FTP in 2019)']);
+      continue;
+    }
+    for (const f of study.figures) {
+      rows.push([
+        name,
+        `${f.cni} (${f.year}, published)`,
+        BENCH_TEST_LABELS[f.test],
+        f.ratio !== undefined ? f.ratio.toFixed(2) : `${f.mbps} Mbit/s`,
+        `${f.note}${f.mtu ? `, MTU ${f.mtu}` : ''}`,
+      ]);
+      json.push({ network: name, ...f, conditions: PUBLISHED_CONDITIONS, published: true });
+    }
+    const ratios = study.figures.filter((f) => f.ratio !== undefined && tests.includes(f.test));
+    for (const year of [...new Set(ratios.map((f) => f.year))]) {
+      const ofYear = ratios.filter((f) => f.year === year);
+      series.push({
+        label: `${ofYear[0]?.cni} ${year} (published)`,
+        ratios: Object.fromEntries(ofYear.map((f) => [f.test, f.ratio ?? null])),
+      });
+    }
+  }
+  return {
+    block: {
+      kind: 'table',
+      columns: ['network', 'study CNI', 'test', 'figure', 'as published'],
+      rows,
+      caption: `Published by the CNI benchmark study (Ducastel, ITNEXT 2019/2020), not measured here: ${PUBLISHED_CONDITIONS}. 2020 TCP figures are Mbit/s without a bare-metal row.`,
+    },
+    series,
+    json,
   };
 }
