@@ -14,9 +14,19 @@ import { buildSshArgv } from '../test/lab/lab-sshd.js';
 import { bringUpLabForTests, runOverSsh } from '../test/lab/lab-support.js';
 import { runProcess } from '../test/lab/run-process.js';
 import { CONFIG_PATH, LAB_HOSTS, type LabHost } from '../test/lab/topology.js';
+import { type Figure, figure } from './_stats.js';
 
 const CONTAINERS = 12;
 const TARGET_SPEEDUP = 20;
+/** Bot rounds at 12 containers (a fresh SSH pool each, so connection set-up is in every figure). */
+const BOT_ROUNDS = Number(process.env.ISOLATION_BENCH_ROUNDS) || 5;
+/** Container counts of the scale runs (over the three hosts); 48 gives 2,256 directed pairs. */
+const SCALE_SIZES = (process.env.ISOLATION_BENCH_SCALE ?? '12,24,48').split(',').filter(Boolean).map(Number);
+const SCALE_ROUNDS = Number(process.env.ISOLATION_BENCH_SCALE_ROUNDS) || 3;
+/** Target for the largest scale run: 2,256 pairs in this many seconds. */
+const TARGET_SCALE_S = 30;
+/** The article's method takes ~17 minutes at 132 pairs; ISOLATION_BENCH_ARTICLE=0 leaves it out (recorded). */
+const RUN_ARTICLE = process.env.ISOLATION_BENCH_ARTICLE !== '0';
 const RESULT_FILE = new URL('./results/isolation-matrix.json', import.meta.url);
 
 /** Summary written to bench/results/isolation-matrix.json. */
@@ -37,11 +47,32 @@ export interface IsolationMatrixResult {
   probeDeadlineS: number;
   probeTimeoutMs: number;
   sshConcurrencyPerHost: number;
-  /** The article's method: one `ssh` process per pair running `docker exec <c> ping -c 3 <ip>`, one after another. */
-  naiveTotalMs: number;
-  naiveReachableMedianMs: number;
-  naiveIsolatedMedianMs: number;
-  speedup: number;
+  /**
+   * The article's method: one `ssh` process per pair running `docker exec <c> ping -c 3 <ip>` (no deadline, so an
+   * isolated pair waits out ping's own 10 s linger), one after another. Null when left out (ISOLATION_BENCH_ARTICLE=0).
+   */
+  naiveTotalMs: number | null;
+  naiveReachableMedianMs: number | null;
+  naiveIsolatedMedianMs: number | null;
+  /** Article's method / bot median. Not like for like: the bot waits at most 1 s per unanswered probe. */
+  speedup: number | null;
+  /** Like for like: one `ssh` process per pair running `ping -c 1 -W 1` (the bot's probe), one after another. */
+  likeForLikeTotalMs: number;
+  likeForLikeReachableMedianMs: number;
+  likeForLikeIsolatedMedianMs: number;
+  /** Like-for-like sequential total / bot median: the figure the 20× target applies to. */
+  likeForLikeSpeedup: number;
+  /** Bot time per size: containers over 3 hosts, directed pairs, seconds (median of rounds), pairs per second. */
+  scale: Array<{
+    containers: number;
+    pairs: number;
+    seconds: number;
+    pairsPerSecond: number;
+    /** Most pairs in one round whose verdict was not `pass` (0 expected). */
+    notPassed: number;
+    rounds: number[];
+  }>;
+  summary: Record<string, Figure>;
   targetSpeedup: number;
   /** Two probe timeouts plus 2 s. */
   budgetMs: number;
@@ -57,8 +88,8 @@ interface Container {
   tenant: 'default' | 'tenant-b';
 }
 
-function planContainers(): Container[] {
-  return Array.from({ length: CONTAINERS }, (_, i) => ({
+function planContainers(from: number, to: number): Container[] {
+  return Array.from({ length: to - from }, (_, k) => from + k).map((i) => ({
     name: `im${String(i).padStart(2, '0')}`,
     host: LAB_HOSTS[i % LAB_HOSTS.length]!,
     // i % 2 and i % 3 differ in phase, so each host gets both tenants.
@@ -71,7 +102,10 @@ async function startContainers(list: Container[]): Promise<void> {
     LAB_HOSTS.map(async (host) => {
       for (const c of list.filter((x) => x.host === host)) {
         const cidr = c.tenant === 'tenant-b' ? ' -e WEAVE_CIDR=net:10.32.1.0/24' : '';
-        const r = await runOverSsh(host, `docker run -d --name ${c.name}${cidr} busybox`);
+        const r = await runOverSsh(
+          host,
+          `docker -H unix:///var/run/weave/weave.sock run -d --name ${c.name}${cidr} busybox`,
+        );
         if (r.code !== 0) throw new Error(`docker run ${c.name} on ${host}: ${r.stderr}`);
       }
     }),
@@ -122,21 +156,22 @@ async function runBot(): Promise<{
   }
 }
 
-/** The article's way: a new ssh process per pair, `ping -c 3`, strictly one after another. */
-async function runNaive(
+/**
+ * A sequential ssh process per pair, strictly one after another: the article's way with `ping -c 3`, like for
+ * like with the bot's own probe `ping -c 1 -W 1`.
+ */
+async function runSequential(
   endpoints: Endpoint[],
+  ping: string,
 ): Promise<Array<{ from: string; to: string; ms: number; reachable: boolean }>> {
   const out: Array<{ from: string; to: string; ms: number; reachable: boolean }> = [];
   for (const from of endpoints) {
     for (const to of endpoints) {
       if (from === to) continue;
       const t = performance.now();
-      const r = await runProcess(
-        buildSshArgv(from.host as LabHost, `docker exec ${from.container} ping -c 3 ${to.ip}`),
-        {
-          timeoutMs: 60_000,
-        },
-      );
+      const r = await runProcess(buildSshArgv(from.host as LabHost, `docker exec ${from.container} ${ping} ${to.ip}`), {
+        timeoutMs: 60_000,
+      });
       out.push({ from: from.label, to: to.label, ms: performance.now() - t, reachable: r.code === 0 });
     }
   }
@@ -148,31 +183,87 @@ const median = (xs: number[]) => {
   return s.length ? s[Math.floor(s.length / 2)]! : 0;
 };
 const round = (x: number) => Math.round(x);
+const secs = (ms: number) => Math.round(ms / 10) / 100;
+
+/** Scale: adds containers (same host and tenant pattern) and times the bot's whole matrix at each size. */
+async function runScale(alreadyStarted: number): Promise<IsolationMatrixResult['scale']> {
+  const scale: IsolationMatrixResult['scale'] = [];
+  let started = alreadyStarted;
+  for (const size of SCALE_SIZES) {
+    if (size > started) {
+      await startContainers(planContainers(started, size));
+      started = size;
+    }
+    const rounds: number[] = [];
+    let pairs = 0;
+    let wrong = 0;
+    for (let i = 0; i < SCALE_ROUNDS; i++) {
+      const r = await runBot();
+      // Recorded, not thrown: a slow machine that makes probes miss their deadline is a finding of the run.
+      wrong = Math.max(wrong, r.pairs.filter((p) => p.verdict !== 'pass').length);
+      pairs = r.pairs.length;
+      rounds.push(secs(r.resolveMs + r.probeMs));
+    }
+    const seconds = figure(rounds, { unit: 's', better: 'lower' }).median;
+    const pairsPerSecond = Math.round((pairs / seconds) * 10) / 10;
+    scale.push({ containers: size, pairs, seconds, pairsPerSecond, notPassed: wrong, rounds });
+    console.error(`scale ${size} containers, ${pairs} pairs: ${rounds.join(', ')} s`);
+  }
+  return scale;
+}
 
 /**
  * On the lab: 12 busybox containers in two tenants over three hosts (132 directed pairs), the bot's ICMP matrix
- * against the article's sequential ssh + `ping -c 3` per pair, in the same run. Owns the lab while it runs.
+ * (BOT_ROUNDS rounds) against a like-for-like sequential ssh + `ping -c 1 -W 1` per pair and the article's
+ * sequential ssh + `ping -c 3` per pair, in the same run; then the bot at each scale size. Owns the lab while it runs.
  */
 export async function run(): Promise<IsolationMatrixResult> {
   const teardown = await bringUpLabForTests({ withoutEmulators: true });
   try {
-    const containers = planContainers();
+    const containers = planContainers(0, CONTAINERS);
     await startContainers(containers);
-    const bot = await runBot();
-    console.error(
-      `bot: resolve ${round(bot.resolveMs)} ms, probe ${round(bot.probeMs)} ms; naive method next (minutes) …`,
-    );
-    const naive = await runNaive(bot.endpoints);
-    const naiveTotalMs = naive.reduce((s, p) => s + p.ms, 0);
+    const bots = [];
+    for (let i = 0; i < BOT_ROUNDS; i++) bots.push(await runBot());
+    const bot = bots[0]!;
+    const botMs = bots.map((b) => b.resolveMs + b.probeMs);
+    const botMedianMs = figure(botMs, { unit: 'ms', better: 'lower' }).median;
+    console.error(`bot: ${botMs.map(round).join(', ')} ms; like-for-like sequential baseline next …`);
+    const lfl = await runSequential(bot.endpoints, 'ping -c 1 -W 1');
+    const lflTotalMs = lfl.reduce((s, p) => s + p.ms, 0);
+    const naive = RUN_ARTICLE ? await runSequential(bot.endpoints, 'ping -c 3') : null;
+    const naiveTotalMs = naive === null ? null : naive.reduce((s, p) => s + p.ms, 0);
     const observed = new Map(bot.pairs.map((p) => [`${p.from}>${p.to}`, p.observed]));
-    const disagreements = naive
+    const disagreements = [...lfl, ...(naive ?? [])]
       .filter((n) => (observed.get(`${n.from}>${n.to}`) === 'reachable') !== n.reachable)
       .map((n) => `${n.from}>${n.to}`);
     const verdicts: Record<string, number> = {};
     for (const p of bot.pairs) verdicts[p.verdict] = (verdicts[p.verdict] ?? 0) + 1;
-    const botTotalMs = bot.resolveMs + bot.probeMs;
     const budgetMs = 2 * DEFAULT_ISOLATION_TIMING.probeTimeoutMs + 2_000;
-    const speedup = Math.round((naiveTotalMs / botTotalMs) * 10) / 10;
+    const likeForLikeSpeedup = Math.round((lflTotalMs / botMedianMs) * 10) / 10;
+    const speedup = naiveTotalMs === null ? null : Math.round((naiveTotalMs / botMedianMs) * 10) / 10;
+
+    const scale = await runScale(CONTAINERS);
+    const largest = scale[scale.length - 1];
+    const summary: Record<string, Figure> = {
+      [`bot, ${bot.pairs.length} pairs`]: figure(botMs.map(secs), { unit: 's', better: 'lower' }),
+      'like-for-like speed-up (sequential ssh + ping -c 1 -W 1 / bot)': figure(
+        botMs.map((ms) => lflTotalMs / ms),
+        { unit: '×', better: 'higher', target: TARGET_SPEEDUP },
+      ),
+    };
+    if (naiveTotalMs !== null) {
+      summary["article's speed-up (sequential ssh + ping -c 3 / bot)"] = figure(
+        botMs.map((ms) => naiveTotalMs / ms),
+        { unit: '×', better: 'higher' },
+      );
+    }
+    for (const s of scale) {
+      summary[`bot, ${s.containers} containers, ${s.pairs} pairs`] = figure(s.rounds, {
+        unit: 's',
+        better: 'lower',
+        ...(s.pairs >= 2_256 ? { target: TARGET_SCALE_S } : {}),
+      });
+    }
     return {
       name: 'isolation-matrix',
       date: new Date().toISOString(),
@@ -181,7 +272,7 @@ export async function run(): Promise<IsolationMatrixResult> {
       pairs: bot.pairs.length,
       isolatedPairs: bot.pairs.filter((p) => p.expected === 'isolated').length,
       reachablePairs: bot.pairs.filter((p) => p.expected === 'reachable').length,
-      botTotalMs: round(botTotalMs),
+      botTotalMs: round(botMedianMs),
       botResolveMs: round(bot.resolveMs),
       botProbeMs: round(bot.probeMs),
       botProbeCommands: bot.commands,
@@ -189,19 +280,27 @@ export async function run(): Promise<IsolationMatrixResult> {
       probeDeadlineS: DEFAULT_ISOLATION_TIMING.deadlineS,
       probeTimeoutMs: DEFAULT_ISOLATION_TIMING.probeTimeoutMs,
       sshConcurrencyPerHost: bot.concurrency,
-      naiveTotalMs: round(naiveTotalMs),
-      naiveReachableMedianMs: round(median(naive.filter((n) => n.reachable).map((n) => n.ms))),
-      naiveIsolatedMedianMs: round(median(naive.filter((n) => !n.reachable).map((n) => n.ms))),
+      naiveTotalMs: naiveTotalMs === null ? null : round(naiveTotalMs),
+      naiveReachableMedianMs: naive === null ? null : round(median(naive.filter((n) => n.reachable).map((n) => n.ms))),
+      naiveIsolatedMedianMs: naive === null ? null : round(median(naive.filter((n) => !n.reachable).map((n) => n.ms))),
       speedup,
+      likeForLikeTotalMs: round(lflTotalMs),
+      likeForLikeReachableMedianMs: round(median(lfl.filter((n) => n.reachable).map((n) => n.ms))),
+      likeForLikeIsolatedMedianMs: round(median(lfl.filter((n) => !n.reachable).map((n) => n.ms))),
+      likeForLikeSpeedup,
+      scale,
+      summary,
       targetSpeedup: TARGET_SPEEDUP,
       budgetMs,
       disagreements,
       pass:
-        speedup >= TARGET_SPEEDUP &&
-        botTotalMs <= budgetMs &&
+        likeForLikeSpeedup >= TARGET_SPEEDUP &&
+        botMedianMs <= budgetMs &&
         disagreements.length === 0 &&
         bot.pairs.length === CONTAINERS * (CONTAINERS - 1) &&
-        (verdicts.pass ?? 0) === bot.pairs.length,
+        (verdicts.pass ?? 0) === bot.pairs.length &&
+        scale.every((x) => x.notPassed === 0) &&
+        (largest === undefined || largest.pairs < 2_256 || largest.seconds <= TARGET_SCALE_S),
       machine: { node: process.version, cpus: cpus().length, loadavg1: Math.round((loadavg()[0] ?? 0) * 100) / 100 },
     };
   } finally {
@@ -220,14 +319,20 @@ export function printResult(r: IsolationMatrixResult): void {
       resolveMs: r.botResolveMs,
       probeMs: r.botProbeMs,
     },
-    'naive (ssh + ping -c 3 per pair, sequential)': {
+    'like for like (ssh + ping -c 1 -W 1 per pair, sequential)': {
+      totalMs: r.likeForLikeTotalMs,
+      reachableMedianMs: r.likeForLikeReachableMedianMs,
+      isolatedMedianMs: r.likeForLikeIsolatedMedianMs,
+    },
+    "article's (ssh + ping -c 3 per pair, sequential)": {
       totalMs: r.naiveTotalMs,
       reachableMedianMs: r.naiveReachableMedianMs,
       isolatedMedianMs: r.naiveIsolatedMedianMs,
     },
   });
+  console.table(r.scale.map(({ rounds: _rounds, ...s }) => s));
   console.log(
-    `speedup ${r.speedup}x (target ${r.targetSpeedup}x), bot ${r.botTotalMs} ms vs budget ${r.budgetMs} ms, disagreements ${r.disagreements.length}: ${r.pass ? 'PASS' : 'FAIL'} (load ${r.machine.loadavg1} on ${r.machine.cpus} cpus)`,
+    `like-for-like speed-up ${r.likeForLikeSpeedup}x (target ${r.targetSpeedup}x), article's ${r.speedup}x, bot ${r.botTotalMs} ms vs budget ${r.budgetMs} ms, disagreements ${r.disagreements.length}: ${r.pass ? 'PASS' : 'FAIL'} (load ${r.machine.loadavg1} on ${r.machine.cpus} cpus)`,
   );
 }
 

@@ -1,9 +1,14 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { currentLoad, defaultMaxLoad, gate, type MachineState } from './_load-gate.js';
+import { writeReadmeTable } from './_readme-table.js';
 
-// Runs every bench/*.ts that exports `run()`, prints one row per benchmark, and writes each result to
-// bench/results/<file>.json. A benchmark's `run()` returns a flat-ish JSON object (its summary).
+// `npm run bench [-- names…] [--allow-load] [--max-load N]`: runs every bench/*.ts that exports `run()`, one
+// after another in this one process, checks the load average before each (refusing a busy machine unless
+// --allow-load), writes bench/results/<name>.json with the machine state beside the figures, then regenerates
+// the table in bench/README.md from every result file.
 
 const benchDir = new URL('.', import.meta.url);
 const resultsDir = new URL('./results/', import.meta.url);
@@ -13,38 +18,80 @@ interface BenchModule {
   run?: () => Promise<Record<string, unknown>>;
 }
 
-/** Runs the benchmarks whose file names (without .ts) are in `only`, or all of them. */
-export async function runAll(only: string[] = []): Promise<Record<string, Record<string, unknown>>> {
-  const files = readdirSync(benchDir)
+export interface RunOptions {
+  only: string[];
+  allowLoad: boolean;
+  maxLoad1: number;
+}
+
+export function parseArgs(argv: string[]): RunOptions {
+  const opts: RunOptions = { only: [], allowLoad: false, maxLoad1: defaultMaxLoad() };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--allow-load') opts.allowLoad = true;
+    else if (a === '--max-load') opts.maxLoad1 = Number(argv[++i]);
+    else opts.only.push(a);
+  }
+  if (!Number.isFinite(opts.maxLoad1) || opts.maxLoad1 <= 0) throw new Error('--max-load needs a positive number');
+  return opts;
+}
+
+/** Benchmark names (file names without .ts) in the order they run. */
+export function benchNames(only: string[] = []): string[] {
+  return readdirSync(benchDir)
     .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_'))
-    .filter((f) => only.length === 0 || only.includes(basename(f, '.ts')))
+    .map((f) => basename(f, '.ts'))
+    .filter((n) => only.length === 0 || only.includes(n))
     .sort();
+}
+
+/** Runs the benchmarks one after another; stops at the first one the load gate refuses. */
+export async function runAll(opts: RunOptions): Promise<Record<string, Record<string, unknown>>> {
   mkdirSync(resultsDir, { recursive: true });
+  const invocation = new Date().toISOString();
   const results: Record<string, Record<string, unknown>> = {};
-  for (const file of files) {
-    const mod = (await import(pathToFileURL(new URL(file, benchDir).pathname).href)) as BenchModule;
+  for (const name of benchNames(opts.only)) {
+    const mod = (await import(pathToFileURL(new URL(`${name}.ts`, benchDir).pathname).href)) as BenchModule;
     if (typeof mod.run !== 'function') continue;
-    const name = basename(file, '.ts');
-    console.error(`running ${name} …`);
+    const loadBefore = currentLoad();
+    const decision = gate(loadBefore[0], opts.maxLoad1, opts.allowLoad);
+    if (!decision.run) throw new Error(`not running ${name}: ${decision.reason}`);
+    console.error(`running ${name} … (load ${loadBefore.join(' ')})`);
+    const started = Date.now();
     const result = await mod.run();
-    results[name] = result;
-    writeFileSync(new URL(`${name}.json`, resultsDir), `${JSON.stringify(result, null, 2)}\n`);
+    if (typeof result.summary !== 'object' || result.summary === null) {
+      throw new Error(`${name} returned no summary (every benchmark reports its figures with their rounds)`);
+    }
+    const loadAfter = currentLoad();
+    const machineState: MachineState = {
+      invocation,
+      startedAt: new Date(started).toISOString(),
+      finishedAt: new Date().toISOString(),
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+      node: process.version,
+      cpus: cpus().length,
+      loadBefore,
+      loadAfter,
+      maxLoad1: opts.maxLoad1,
+      overridden: opts.allowLoad && loadBefore[0] > opts.maxLoad1,
+      highLoad: loadBefore[0] > opts.maxLoad1 || loadAfter[0] > opts.maxLoad1,
+    };
+    results[name] = { ...result, machineState };
+    writeFileSync(new URL(`${name}.json`, resultsDir), `${JSON.stringify(results[name], null, 2)}\n`);
   }
   return results;
 }
 
-function toRow(result: Record<string, unknown>): Record<string, string | number | boolean> {
-  const row: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(result)) {
-    if (k === 'name' || k === 'date') continue;
-    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') row[k] = v;
-  }
-  return row;
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const results = await runAll(process.argv.slice(2));
-  const table: Record<string, Record<string, string | number | boolean>> = {};
-  for (const [name, r] of Object.entries(results)) table[name] = toRow(r);
-  console.table(table);
+  const opts = parseArgs(process.argv.slice(2));
+  let failed: unknown;
+  try {
+    await runAll(opts);
+  } catch (err) {
+    failed = err;
+    console.error(err);
+  }
+  // The table always follows the result files, including after a refusal or a failed benchmark.
+  writeReadmeTable();
+  if (failed !== undefined) process.exitCode = 1;
 }

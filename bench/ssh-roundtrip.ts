@@ -8,6 +8,7 @@ import { joinShellLine } from '../src/clients/ssh/quote.js';
 import type { SshConnectFn, SshPool } from '../src/clients/ssh/types.js';
 import { createSilentLogger } from '../src/logging.js';
 import { startSshTestServer } from '../test/helpers/ssh-test-server.js';
+import { type Figure, figure } from './_stats.js';
 
 /** Sequential commands per variant. */
 const N = 100;
@@ -33,6 +34,8 @@ export interface SshRoundtripResult {
   localSpawnMedianMs: number;
   target: number;
   pass: boolean;
+  /** Every round trip (one sample per command), median and spread. */
+  summary: Record<string, Figure>;
   machine: { node: string; cpus: number; loadavg1: number };
 }
 
@@ -97,6 +100,11 @@ export async function run(): Promise<SshRoundtripResult> {
     localSpawnMedianMs: summarize(spawns).median,
     target: TARGET_MS,
     pass: f.median <= TARGET_MS,
+    summary: {
+      'ssh `true`, pool (TCP_NODELAY)': figure(times.fixed, { unit: 'ms', better: 'lower', target: TARGET_MS }),
+      'ssh `true`, ssh2 defaults (Nagle)': figure(times.defaults, { unit: 'ms', better: 'lower' }),
+      'local `bash -c true` spawn': figure(spawns, { unit: 'ms', better: 'lower' }),
+    },
     machine: { node: process.version, cpus: cpus().length, loadavg1: round(loadavg()[0] ?? 0) },
   };
 }

@@ -1,3 +1,9 @@
+import { redactExternal } from './redaction.js';
+
+/** Caps of an error's texts: generous for config problem lists, still bounded for any outside text in them. */
+const MESSAGE_MAX = 16_000;
+const USER_MESSAGE_MAX = 8_000;
+
 /**
  * Error catalogue. Every error the bot raises carries a stable code (never reused, see docs/errors.md).
  * Only errors with a `userMessage` are shown in chat; everything else is shown as a short reference that
@@ -38,10 +44,14 @@ export class NetopsError extends Error {
   readonly retryable: boolean;
 
   constructor(code: ErrorCode, message: string, opts: NetopsErrorOptions = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    // Redacted where the error is created (issue 17 item 1): whatever quotes an upstream, its message and
+    // userMessage reach replies, job records, BullMQ failure records and audit; none may carry a secret.
+    const safe = redactExternal(message, { max: MESSAGE_MAX });
+    super(safe, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.code = code;
-    this.userMessage = opts.userMessage;
+    this.userMessage =
+      opts.userMessage === undefined ? undefined : redactExternal(opts.userMessage, { max: USER_MESSAGE_MAX });
     this.retryable = opts.retryable ?? false;
   }
 
@@ -77,16 +87,19 @@ export class ConfigError extends NetopsError {
 
 /** An upstream HTTP API (Nomad, Consul, Slack) answered with a non-2xx status. */
 export class UpstreamHttpError extends NetopsError {
+  /** The upstream body, redacted and capped. */
+  readonly body: string;
   constructor(
     readonly requestName: string,
     readonly status: number,
-    readonly body: string,
+    body: string,
     opts: NetopsErrorOptions = {},
   ) {
     super(ErrorCode.UpstreamHttp, `${requestName}: HTTP ${status}: ${body.slice(0, 500)}`, {
       retryable: status >= 500 || status === 429,
       ...opts,
     });
+    this.body = redactExternal(body);
   }
 }
 

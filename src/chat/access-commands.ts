@@ -2,8 +2,9 @@ import type { AuditArgs, LockArgs, UnlockArgs } from '../commands/index.js';
 import { UsageError } from '../errors.js';
 import type { AuditLog, AuditRecord, AuditSink } from '../queue/audit-log.js';
 import type { LockStore } from '../queue/lock-store.js';
+import { describeUser } from '../report/mention.js';
 import type { Report } from '../report/model.js';
-import { type Caller, describeUser } from './policy.js';
+import type { Caller } from './policy.js';
 
 /** What the chat-side access commands (/audit, /lock, /unlock) read and write. */
 export interface AccessCommandDeps {

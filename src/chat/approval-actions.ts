@@ -8,8 +8,9 @@ import type { DeliveryStore } from '../queue/delivery-store.js';
 import type { ReplyTarget, RespondTarget } from '../queue/job-data.js';
 import type { JobStore } from '../queue/job-store.js';
 import type { Producer } from '../queue/producer.js';
+import { describeUser } from '../report/mention.js';
 import type { ReportBlock } from '../report/model.js';
-import { type AccessPolicy, authorizeApproval, describeUser } from './policy.js';
+import { type AccessPolicy, authorizeApproval, authorizeApprovalChannel } from './policy.js';
 
 /** A button press (Slack) or `npm run netops -- approve|reject <id>` (console). */
 export interface ApprovalRequest {
@@ -118,6 +119,12 @@ export function createApprovalDecider(deps: ApprovalDeciderDeps) {
 
   /** Why this user may not decide this approval (the requester approving, a non-approver), if so. */
   function checkDecider(approval: StoredApproval, req: ApprovalRequest): string | undefined {
+    // A button pressed in a channel follows that channel's rules, as typing the command there would.
+    try {
+      authorizeApprovalChannel(deps.policy(), req.channelId, approval);
+    } catch (err) {
+      return describeForUser(err, req.approvalId);
+    }
     const isRequester = approval.requester.userId === req.userId;
     // Checked again atomically in Redis; answering here first gives the clearer reason.
     if (req.decision === 'approve' && isRequester) return describeRefusal('self', approval);

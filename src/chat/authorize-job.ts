@@ -2,7 +2,7 @@ import type { CommandRegistry } from '../commands/registry.js';
 import { ForbiddenError } from '../errors.js';
 import { APPROVAL_APPLY_COMMAND, type ApprovalStore } from '../queue/approval-store.js';
 import type { CommandJobData } from '../queue/job-data.js';
-import { type AccessPolicy, authorize, authorizeApproval } from './policy.js';
+import { type AccessPolicy, authorize, authorizeApproval, authorizeApprovalChannel } from './policy.js';
 
 /**
  * The worker's second check, with the policy of the moment: the requester may still run the command here; for
@@ -21,6 +21,7 @@ export async function authorizeJob(
       throw new ForbiddenError('a change must be approved by a different user than the one who requested it.');
     }
     authorizeApproval(policy, data.requester.userId, approval.tenant);
+    authorizeApprovalChannel(policy, data.requester.channelId, approval);
     const spec = deps.registry.get(approval.commandName);
     if (!spec) throw new ForbiddenError(`unknown command ${approval.commandName}`);
     authorize(policy, spec, approval.args, approval.requester);

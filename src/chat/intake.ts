@@ -1,4 +1,5 @@
-import type { AuditArgs, LockArgs, UnlockArgs } from '../commands/index.js';
+import { createHash } from 'node:crypto';
+import { type HelpArgs, isCommand } from '../commands/index.js';
 import type { CommandRegistry } from '../commands/registry.js';
 import type { CommandSpec, ParsedCommand } from '../commands/types.js';
 import { describeForUser, ErrorCode, isNetopsError, NetopsError } from '../errors.js';
@@ -10,6 +11,7 @@ import type { JobStore } from '../queue/job-store.js';
 import { toJobId } from '../queue/names.js';
 import type { Producer } from '../queue/producer.js';
 import { withQueueErrors } from '../queue/producer.js';
+import type { ClaimOutcome, RequestClaims } from '../queue/request-claims.js';
 import type { Report } from '../report/model.js';
 import { type AccessCommandDeps, answerAudit, answerLock, answerUnlock } from './access-commands.js';
 import { buildCancelReport, buildJobResultReport, buildJobsReport } from './local-reports.js';
@@ -56,6 +58,8 @@ export interface IntakeDeps {
   access?: AccessCommandDeps;
   /** One audit record per command received, whatever the outcome. */
   audit?: AuditSink;
+  /** Who each request id belongs to: replays are recognised, equal ids of different requesters kept apart. */
+  claims?: RequestClaims;
   logger: Logger;
 }
 
@@ -84,12 +88,13 @@ export function createIntake(deps: IntakeDeps) {
   };
 
   async function handle(cmd: IncomingCommand, seen: { parsed?: ParsedCommand }): Promise<IntakeResult> {
+    const log = deps.logger.child({ user: cmd.userId, channel: cmd.channelId });
     let parsed: ParsedCommand;
     try {
       parsed = deps.parse(cmd.text);
       seen.parsed = parsed;
     } catch (err) {
-      return { kind: 'usage', message: describeForUser(err, 'usage') };
+      return refuseOrReport(err, 'usage', toJobId(cmd.requestId), log);
     }
     const spec = deps.registry.get(parsed.name);
     if (!spec) return { kind: 'usage', message: `unknown command ${parsed.text}` };
@@ -97,62 +102,96 @@ export function createIntake(deps: IntakeDeps) {
     try {
       deps.authorize?.(spec, parsed, who);
     } catch (err) {
-      return { kind: 'refused', message: describeForUser(err, 'forbidden') };
+      return refuseOrReport(err, 'refused', toJobId(cmd.requestId), log);
     }
-    const log = deps.logger.child({ user: cmd.userId, channel: cmd.channelId, command: parsed.name });
+    const commandLog = log.child({ command: parsed.name });
+    let requestId = cmd.requestId;
     try {
-      if (spec.execution === 'local') return { kind: 'answer', report: await answerLocally(parsed, who) };
-      const jobId = toJobId(cmd.requestId);
+      const claim = await claimRequest(cmd);
+      requestId = claim.requestId;
+      if (spec.execution === 'local') return await runLocally(parsed, claim.outcome, who);
+      const jobId = toJobId(requestId);
       const result = await deps.producer.enqueue(
         { jobId, spec, command: parsed, requester: toRequester(cmd), reply: cmd.reply },
         cmd.holdMs ? { holdMs: cmd.holdMs } : {},
       );
-      log.info({ jobId, duplicate: result.duplicate, text: parsed.text }, 'command queued');
+      commandLog.info({ jobId, duplicate: result.duplicate, text: parsed.text }, 'command queued');
       return { kind: 'queued', jobId, duplicate: result.duplicate, command: parsed };
     } catch (err) {
-      const ref = toJobId(cmd.requestId);
-      if (isNetopsError(err) && err.code === ErrorCode.Usage)
-        return { kind: 'usage', message: describeForUser(err, ref) };
-      if (isNetopsError(err) && err.code === ErrorCode.Forbidden)
-        return { kind: 'refused', message: describeForUser(err, ref) };
-      log.error({ err, ref }, 'intake failed');
-      return { kind: 'error', message: describeForUser(err, ref) };
+      const ref = toJobId(requestId);
+      if (isNetopsError(err) && err.code === ErrorCode.Usage) return refuseOrReport(err, 'usage', ref, commandLog);
+      return refuseOrReport(err, 'refused', ref, commandLog);
     }
   }
 
+  /**
+   * A user-safe usage or access error is shown as is; anything else is an internal error, logged with the
+   * reference the user is shown, so the reference always finds its log line.
+   */
+  function refuseOrReport(err: unknown, kind: 'usage' | 'refused', ref: string, log: Logger): IntakeResult {
+    if (isNetopsError(err) && err.isUserSafe && (err.code === ErrorCode.Usage || err.code === ErrorCode.Forbidden))
+      return { kind, message: describeForUser(err, ref) };
+    log.error({ err, ref }, 'intake failed');
+    return { kind: 'error', message: describeForUser(err, ref) };
+  }
+
+  async function runLocally(
+    parsed: ParsedCommand,
+    outcome: ClaimOutcome,
+    who: { userId: string; channelId?: string },
+  ): Promise<IntakeResult> {
+    // A replayed request that changes state (/lock, /unlock, /cancel) must not run twice, as a queued one does
+    // not: the replay (say after an /unlock) is answered, and does nothing.
+    if (outcome === 'same' && REPLAY_SENSITIVE.has(parsed.name))
+      return {
+        kind: 'refused',
+        message: `This request was already handled (\`${parsed.text}\`): it was not run again.`,
+      };
+    return { kind: 'answer', report: await answerLocally(parsed, who) };
+  }
+
+  /**
+   * The request id this requester owns: the delivered one, or, when another requester (user, workspace, Grid
+   * organisation) already presented the same id, one derived from it and the requester, so two users' equal
+   * trigger_ids never share a job.
+   */
+  async function claimRequest(cmd: IncomingCommand): Promise<{ requestId: string; outcome: ClaimOutcome }> {
+    if (!deps.claims) return { requestId: cmd.requestId, outcome: 'new' };
+    const claims = deps.claims;
+    const owner = JSON.stringify([cmd.enterpriseId ?? '', cmd.teamId ?? '', cmd.userId]);
+    const outcome = await withQueueErrors(() => claims.claim(cmd.requestId, owner));
+    if (outcome !== 'other') return { requestId: cmd.requestId, outcome };
+    const scoped = `${toJobId(cmd.requestId).slice(0, 100)}-${createHash('sha256').update(owner).digest('hex').slice(0, 12)}`;
+    return { requestId: scoped, outcome: await withQueueErrors(() => claims.claim(scoped, owner)) };
+  }
+
   async function answerLocally(parsed: ParsedCommand, who: { userId: string; channelId?: string }): Promise<Report> {
-    const args = parsed.args as Record<string, unknown>;
-    switch (parsed.name) {
-      case 'help': {
-        const allowed = deps.allowed;
-        const report = deps.buildHelp({
-          ...(typeof args.command === 'string' ? { command: args.command } : {}),
-          ...(allowed ? { allowed: (spec: CommandSpec) => allowed(spec, who) } : {}),
-        });
-        const note = deps.describeAccess?.(who);
-        return note ? { ...report, blocks: [...report.blocks, { kind: 'alert', level: 'info', text: note }] } : report;
-      }
-      case 'jobs': {
-        if (typeof args.jobId === 'string') return answerJobResult(args.jobId, who);
-        const limit = typeof args.limit === 'number' ? args.limit : 10;
-        return buildJobsReport(await withQueueErrors(() => deps.store.listForUser(who.userId, limit)), Date.now());
-      }
-      case 'cancel':
-        return buildCancelReport(
-          String(args.jobId),
-          await withQueueErrors(() =>
-            deps.cancel(String(args.jobId), who.userId, { admin: deps.isAdmin?.(who) ?? false }),
-          ),
-        );
-      case 'audit':
-        return answerAudit(requireAccess(), args as unknown as AuditArgs);
-      case 'lock':
-        return answerLock(requireAccess(), args as unknown as LockArgs, who);
-      case 'unlock':
-        return answerUnlock(requireAccess(), args as unknown as UnlockArgs, who);
-      default:
-        throw new Error(`local command ${parsed.name} has no handler`);
+    // isCommand narrows args to the spec's own type: the grammar parsed them with that spec's schema.
+    if (isCommand(parsed, 'help')) return answerHelp(parsed.args, who);
+    if (isCommand(parsed, 'jobs')) {
+      const { jobId, limit } = parsed.args;
+      if (jobId !== undefined) return answerJobResult(jobId, who);
+      return buildJobsReport(await withQueueErrors(() => deps.store.listForUser(who.userId, limit)), Date.now());
     }
+    if (isCommand(parsed, 'cancel')) {
+      const { jobId } = parsed.args;
+      const admin = deps.isAdmin?.(who) ?? false;
+      return buildCancelReport(jobId, await withQueueErrors(() => deps.cancel(jobId, who.userId, { admin })));
+    }
+    if (isCommand(parsed, 'audit')) return answerAudit(requireAccess(), parsed.args);
+    if (isCommand(parsed, 'lock')) return answerLock(requireAccess(), parsed.args, who);
+    if (isCommand(parsed, 'unlock')) return answerUnlock(requireAccess(), parsed.args, who);
+    throw new Error(`local command ${parsed.name} has no handler`);
+  }
+
+  function answerHelp(args: HelpArgs, who: { userId: string; channelId?: string }): Report {
+    const allowed = deps.allowed;
+    const report = deps.buildHelp({
+      ...(args.command !== undefined ? { command: args.command } : {}),
+      ...(allowed ? { allowed: (spec: CommandSpec) => allowed(spec, who) } : {}),
+    });
+    const note = deps.describeAccess?.(who);
+    return note ? { ...report, blocks: [...report.blocks, { kind: 'alert', level: 'info', text: note }] } : report;
   }
 
   async function answerJobResult(jobId: string, who: { userId: string; channelId?: string }): Promise<Report> {
@@ -174,6 +213,9 @@ export function createIntake(deps: IntakeDeps) {
 }
 
 export type Intake = ReturnType<typeof createIntake>;
+
+/** Local commands that change state: a replay of one is recognised and not run again. */
+const REPLAY_SENSITIVE = new Set(['lock', 'unlock', 'cancel']);
 
 /** Who asked, as job data keeps it: the user with their channel, workspace and Grid organisation. */
 function toRequester(cmd: IncomingCommand): Requester {

@@ -1,5 +1,6 @@
 import type { CancelOutcome } from '../queue/cancel.js';
 import type { JobRecord } from '../queue/job-store.js';
+import { formatElapsed } from '../report/format-elapsed.js';
 import type { Report, ReportBlock } from '../report/model.js';
 
 /** `/jobs`: the caller's recent jobs with state and duration, newest first. */
@@ -17,7 +18,7 @@ export function buildJobsReport(records: JobRecord[], nowMs: number): Report {
     r.jobId,
     r.commandText.length > 60 ? `${r.commandText.slice(0, 57)}...` : r.commandText,
     r.step && r.state === 'running' ? `running: ${r.step}` : r.state,
-    formatDuration((r.finishedAt ?? nowMs) - (r.startedAt ?? r.createdAt)),
+    formatElapsed((r.finishedAt ?? nowMs) - (r.startedAt ?? r.createdAt)),
     new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19),
   ]);
   return {
@@ -53,7 +54,7 @@ export function buildJobResultReport(
   }
   const { record: r, report } = found;
   const state = r.state === 'running' && r.step ? `running: ${r.step}` : r.state;
-  const since = formatDuration((r.finishedAt ?? nowMs) - (r.startedAt ?? r.createdAt));
+  const since = formatElapsed((r.finishedAt ?? nowMs) - (r.startedAt ?? r.createdAt));
   const blocks: ReportBlock[] = [{ kind: 'text', text: `\`${r.commandText}\` · *${state}* · ${since}` }];
   if (r.errorText) blocks.push({ kind: 'alert', level: 'danger', text: r.errorText });
   if (report) {
@@ -88,12 +89,4 @@ export function buildCancelReport(jobId: string, outcome: CancelOutcome): Report
     jobId,
     outcome: outcome.kind,
   };
-}
-
-/** `1.2 s`, `3 min 4 s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 0) return '-';
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

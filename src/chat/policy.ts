@@ -1,6 +1,7 @@
 import { slashTextOf } from '../commands/slash-names.js';
 import type { CommandSpec } from '../commands/types.js';
 import { ForbiddenError } from '../errors.js';
+import { describeUser } from '../report/mention.js';
 
 /** One grant: commands (spec names or `*`) in tenants (names or `*`). */
 export interface PolicyGrant {
@@ -37,10 +38,10 @@ export const NO_POLICY_MESSAGE =
 
 /** The roles of a user: direct ones and those of the user groups listing them. */
 export function listRoles(policy: AccessPolicy, userId: string): string[] {
-  const roles = new Set(policy.users[userId] ?? []);
+  const roles = new Set(own(policy.users, userId) ?? []);
   for (const group of Object.values(policy.groups))
     if (group.members.includes(userId)) for (const r of group.roles) roles.add(r);
-  return [...roles].filter((r) => r in policy.roles || r === 'admin' || r === 'approver');
+  return [...roles].filter((r) => Object.hasOwn(policy.roles, r) || r === 'admin' || r === 'approver');
 }
 
 /** True for users with the `admin` role (audit trail, cancelling others' jobs). */
@@ -76,7 +77,7 @@ export function authorize(
       throw new ForbiddenError(`${command} is for admins; ${user} has roles: ${roles.join(', ')}`);
     return;
   }
-  const grants = roles.map((r) => policy.roles[r]).filter((g): g is PolicyGrant => g !== undefined);
+  const grants = roles.map((r) => own(policy.roles, r)).filter((g): g is PolicyGrant => g !== undefined);
   const withCommand = grants.filter((g) => matches(g.commands, spec.name));
   if (withCommand.length === 0) {
     throw new ForbiddenError(`${user} has no role that allows ${command}; roles: ${roles.join(', ')}`);
@@ -89,7 +90,7 @@ export function authorize(
 }
 
 function checkChannel(policy: AccessPolicy, channelId: string, name: string, command: string, tenant?: string) {
-  const channel = policy.channels[channelId];
+  const channel = own(policy.channels, channelId);
   if (!channel) {
     throw new ForbiddenError(
       `this channel (${channelId}) is not configured for netops-bot, so ${command} was not run: an admin must add it to policy.channels.`,
@@ -108,9 +109,10 @@ export function mayRun(policy: AccessPolicy | undefined, spec: Pick<CommandSpec,
   if (ALWAYS_ALLOWED.has(spec.name)) return true;
   if (!policy) return false;
   const roles = listRoles(policy, who.userId);
-  if (who.channelId !== undefined && !matches(policy.channels[who.channelId]?.commands ?? [], spec.name)) return false;
+  if (who.channelId !== undefined && !matches(own(policy.channels, who.channelId)?.commands ?? [], spec.name))
+    return false;
   if (ADMIN_ONLY.has(spec.name)) return roles.includes('admin');
-  return roles.some((r) => matches(policy.roles[r]?.commands ?? [], spec.name));
+  return roles.some((r) => matches(own(policy.roles, r)?.commands ?? [], spec.name));
 }
 
 /** Spec names of the commands the caller may run here, in the order given. */
@@ -130,7 +132,7 @@ export function authorizeApproval(policy: AccessPolicy | undefined, userId: stri
   if (!policy) throw new ForbiddenError(NO_POLICY_MESSAGE);
   const roles = listRoles(policy, userId).filter((r) => r === 'approver' || r === 'admin');
   const covers = roles.some((r) => {
-    const grant = policy.roles[r];
+    const grant = own(policy.roles, r);
     return !grant || matches(grant.tenants, tenant);
   });
   if (!covers) {
@@ -143,14 +145,34 @@ export function authorizeApproval(policy: AccessPolicy | undefined, userId: stri
 /** Whether a write in this tenant needs an approver's button press (tenant or command marked `required`). */
 export function isApprovalRequired(policy: AccessPolicy | undefined, commandName: string, tenant: string): boolean {
   if (!policy) return false;
-  return policy.approvals.tenants[tenant] === 'required' || policy.approvals.commands[commandName] === 'required';
+  return (
+    own(policy.approvals.tenants, tenant) === 'required' || own(policy.approvals.commands, commandName) === 'required'
+  );
+}
+
+/**
+ * Throws ForbiddenError unless an approval decision may be taken in this channel: the same channel rules as for
+ * typing the command itself (the channel is configured, allows the command and its tenant). A press outside
+ * any channel (console, CLI) has no channel rules, as for commands.
+ */
+export function authorizeApprovalChannel(
+  policy: AccessPolicy | undefined,
+  channelId: string | undefined,
+  approval: { commandName: string; commandText: string; tenant: string },
+): void {
+  if (channelId === undefined) return;
+  if (!policy) throw new ForbiddenError(NO_POLICY_MESSAGE);
+  checkChannel(policy, channelId, approval.commandName, `a decision on \`${approval.commandText}\``, approval.tenant);
+}
+
+/**
+ * The entry of a config map for a key typed by a user (Slack ids, tenant names): only the map's own keys count,
+ * so `constructor`, `__proto__` or `toString` never reach Object.prototype.
+ */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function matches(list: readonly string[], value: string): boolean {
   return list.includes('*') || list.includes(value);
-}
-
-/** Slack user ids become mentions; console identities stay plain. */
-export function describeUser(userId: string): string {
-  return /^[UW][A-Z0-9]{2,20}$/.test(userId) ? `<@${userId}>` : userId;
 }

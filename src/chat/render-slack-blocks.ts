@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { ReportBlock } from '../report/model.js';
 import { createContext, createSection, type MrkdwnText, type SlackBlock, slackLimits } from './render-blocks.js';
+import { linkMentions } from './render-mentions.js';
 import { formatTable } from './render-table.js';
 import { escapeMrkdwn, flattenLine, stripControlChars, truncateLines } from './render-text.js';
 
@@ -12,14 +13,14 @@ export function renderReportBlock(block: ReportBlock): SlackBlock[] {
     case 'heading':
       return [renderHeading(block.text)];
     case 'text':
-      return [createSection(truncateLines(escapeMrkdwn(block.text), slackLimits.sectionTextChars))];
+      return [createSection(truncateLines(linkMentions(escapeMrkdwn(block.text)), slackLimits.sectionTextChars))];
     case 'fields':
       return renderFields(block.fields);
     case 'table':
       return renderTable(block.columns, block.rows, block.caption);
     case 'alert': {
       const prefix = `${alertPrefixes[block.level]} `;
-      const body = truncateLines(escapeMrkdwn(block.text), slackLimits.sectionTextChars - prefix.length);
+      const body = truncateLines(linkMentions(escapeMrkdwn(block.text)), slackLimits.sectionTextChars - prefix.length);
       return [createSection(`${prefix}${body}`)];
     }
     case 'code':

@@ -1,5 +1,7 @@
+import { describeUser } from '../report/mention.js';
 import type { Report, StatusView } from '../report/model.js';
 import { createContext, createSection, type SlackBlock } from './render-blocks.js';
+import { linkMentions } from './render-mentions.js';
 import { renderReportBlocks } from './render-slack-blocks.js';
 import { chunkIntoMessages, createOverflowNotice, splitForMessage } from './render-slack-budget.js';
 import { describeElapsed, describeState, type RenderOptions } from './render-status.js';
@@ -66,13 +68,14 @@ function renderStatusText(status: StatusView, opts: RenderOptions): string {
   const elapsed = describeElapsed(status, opts);
   const state = escapeMrkdwn(clip(describeState(status), commandChars));
   lines.push(elapsed ? `*${state}* · ${elapsed}` : `*${state}*`);
-  if (status.errorText) lines.push(truncateLines(escapeMrkdwn(stripControlChars(status.errorText)), errorChars));
+  if (status.errorText)
+    lines.push(truncateLines(linkMentions(escapeMrkdwn(stripControlChars(status.errorText))), errorChars));
   return lines.join('\n');
 }
 
 /** Slack user ids become mentions; anything else (console users) is shown as escaped text. */
 function renderUser(userId: string): string {
-  return /^[UW][A-Z0-9]{2,20}$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(clip(userId, 60));
+  return linkMentions(escapeMrkdwn(clip(describeUser(userId), 60)));
 }
 
 function renderHistory(history: string[]): string | undefined {

@@ -1,5 +1,5 @@
+import { formatElapsed } from '../report/format-elapsed.js';
 import type { StatusView } from '../report/model.js';
-import { formatElapsed } from './render-text.js';
 
 /** Options shared by the renderers. */
 export interface RenderOptions {

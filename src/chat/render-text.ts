@@ -48,14 +48,3 @@ export function truncateLines(text: string, maxChars: number): string {
 function describeOmitted(lines: number): string {
   return `… ${lines} ${lines === 1 ? 'line' : 'lines'} omitted`;
 }
-
-/** Formats a duration for humans: `0.4s`, `12s`, `1m 05s`, `2h 03m`. */
-export function formatElapsed(elapsedMs: number): string {
-  const ms = Math.max(0, elapsedMs);
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
-  const totalS = Math.floor(ms / 1000);
-  if (totalS < 60) return `${totalS}s`;
-  const totalM = Math.floor(totalS / 60);
-  if (totalM < 60) return `${totalM}m ${String(totalS % 60).padStart(2, '0')}s`;
-  return `${Math.floor(totalM / 60)}h ${String(totalM % 60).padStart(2, '0')}m`;
-}

@@ -1,5 +1,6 @@
 import type { IntakeResult } from './intake.js';
 import { createContext } from './render-blocks.js';
+import { linkMentions } from './render-mentions.js';
 import { renderReportBlocks } from './render-slack-blocks.js';
 import { splitForMessage } from './render-slack-budget.js';
 import { escapeMrkdwn } from './render-text.js';
@@ -21,10 +22,10 @@ export function toAckResponse(result: IntakeResult): { response_type: 'ephemeral
       return { response_type: 'ephemeral', text: escapeMrkdwn(result.report.title), blocks: [...main, ...more] };
     }
     case 'usage':
-      return { response_type: 'ephemeral', text: `:x: ${escapeMrkdwn(result.message)}` };
+      return { response_type: 'ephemeral', text: `:x: ${linkMentions(escapeMrkdwn(result.message))}` };
     case 'refused':
-      return { response_type: 'ephemeral', text: `:no_entry: ${escapeMrkdwn(result.message)}` };
+      return { response_type: 'ephemeral', text: `:no_entry: ${linkMentions(escapeMrkdwn(result.message))}` };
     case 'error':
-      return { response_type: 'ephemeral', text: `:warning: ${escapeMrkdwn(result.message)}` };
+      return { response_type: 'ephemeral', text: `:warning: ${linkMentions(escapeMrkdwn(result.message))}` };
   }
 }

@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import { App, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { FetchFunction } from '@slack/web-api';
 import type { Logger } from '../logging.js';
 import type { ApprovalRequest, ApprovalResult } from './approval-actions.js';
 import { toBoltLogger } from './bolt-logger.js';
 import type { Intake } from './intake.js';
+import { guardSlackRequests, RECEIVER_SERVER_OPTIONS, SLACK_BODY_LIMIT_BYTES } from './receiver-guard.js';
+import { linkMentions } from './render-mentions.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './render-slack-blocks.js';
+import { escapeMrkdwn } from './render-text.js';
 import { toAckResponse } from './slack-ack.js';
 import { describeRespondFailure, toRespondTarget } from './slack-response-url.js';
 import { createSocketModeReceivers } from './socket-mode-receivers.js';
@@ -36,6 +40,18 @@ export interface SlackAppOptions {
   heldJobs?: HeldJobs;
 }
 
+/**
+ * The id of a slash command delivery: its trigger_id (unique per invocation, the same on a replay). Without one, a
+ * digest of what identifies the delivery, so a replay still maps to the same job: the signature in HTTP mode
+ * (an HMAC of the timestamp and the whole signed body), else the payload itself (its response_url is unique to
+ * the invocation).
+ */
+export function requestIdOf(command: Readonly<Record<string, unknown>>, signature: unknown): string {
+  if (typeof command.trigger_id === 'string' && command.trigger_id !== '') return command.trigger_id;
+  const basis = typeof signature === 'string' && signature !== '' ? signature : JSON.stringify(command);
+  return `req-${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
+}
+
 /** Release or withdraw a job queued with `holdMs` (see Producer.releaseHeld / withdrawHeld). */
 export interface HeldJobs {
   holdMs: number;
@@ -64,13 +80,19 @@ export function createSlackApp(opts: SlackAppOptions) {
   let app: App;
   if (opts.mode === 'http') {
     if (!opts.signingSecret) throw new Error('HTTP mode needs a signing secret');
+    const endpoints = ['/slack/events', '/slack/commands'];
     receiver = new HTTPReceiver({
       signingSecret: opts.signingSecret,
-      endpoints: ['/slack/events', '/slack/commands'],
+      endpoints,
       logger,
       logLevel: LogLevel.INFO,
+      bodyLimit: SLACK_BODY_LIMIT_BYTES,
+      // The signature of the signed body names a request without trigger_id (see requestIdOf).
+      customPropertiesExtractor: (req) => ({ slackSignature: req.headers['x-slack-signature'] }),
       ...(opts.customRoutes ? { customRoutes: opts.customRoutes } : {}),
     });
+    // Unsigned, oversized or out-of-time requests are refused from their headers, before the body is read.
+    receiver.requestListener = guardSlackRequests(receiver.requestListener, { paths: endpoints, logger: opts.logger });
     app = new App({ ...identity, receiver, logger, clientOptions });
   } else {
     if (!opts.appToken) throw new Error('Socket Mode needs an app token');
@@ -84,7 +106,7 @@ export function createSlackApp(opts: SlackAppOptions) {
   }
 
   const held = opts.mode === 'socket' ? opts.heldJobs : undefined;
-  app.command(/^\/[a-z0-9-]+$/, async ({ command, ack }) => {
+  app.command(/^\/[a-z0-9-]+$/, async ({ command, ack, context }) => {
     const result = await opts.intake({
       ...(held ? { holdMs: held.holdMs } : {}),
       text: `${command.command} ${command.text ?? ''}`,
@@ -92,8 +114,7 @@ export function createSlackApp(opts: SlackAppOptions) {
       channelId: command.channel_id,
       ...(command.team_id ? { teamId: command.team_id } : {}),
       ...(command.enterprise_id ? { enterpriseId: command.enterprise_id } : {}),
-      // trigger_id is unique per invocation and identical on redelivery: the job id derives from it.
-      requestId: command.trigger_id || `${command.team_id}-${command.user_id}-${Date.now()}`,
+      requestId: requestIdOf(command, context.slackSignature),
       // The response_url answers where the bot is not a member (private channels, DMs): kept with the job.
       reply: {
         kind: 'slack',
@@ -132,7 +153,11 @@ export function createSlackApp(opts: SlackAppOptions) {
         // Bolt provides respond() only when the payload carried a response_url.
         const send = respond as typeof respond | undefined;
         if (!send) return opts.logger.warn('approval button without a response_url: the presser gets no answer');
-        await send({ response_type: 'ephemeral', replace_original: false, text }).catch((err: unknown) =>
+        await send({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: linkMentions(escapeMrkdwn(text)),
+        }).catch((err: unknown) =>
           opts.logger.warn({ err: describeRespondFailure(err) }, 'could not answer an approval button'),
         );
       };
@@ -169,7 +194,7 @@ export function createSlackApp(opts: SlackAppOptions) {
     async start(): Promise<number | undefined> {
       if (opts.mode === 'http') {
         const port = opts.port ?? 3000;
-        await app.start(port);
+        await app.start(port, RECEIVER_SERVER_OPTIONS);
         return port;
       }
       await app.start();

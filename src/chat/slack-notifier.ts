@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type FetchFunction, type KnownBlock, LogLevel, WebClient } from '@slack/web-api';
 import type { Logger } from '../logging.js';
 import type { Report, StatusView } from '../report/model.js';
+import { createCappedFetch } from './capped-fetch.js';
 import type { DeliveryLimits, DetailPart, MessageRef, Notifier, NotifyTarget, RespondRef } from './notifier.js';
 import { renderSlackMessage, renderSlackThread, type SlackBlock } from './render-slack.js';
 import { toSlackError } from './slack-notifier-errors.js';
@@ -56,7 +57,8 @@ export function createSlackWebClient(opts: {
 }): WebClient {
   return new WebClient(opts.token, {
     ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    // Every answer is read under a size cap; `timeout` below is the client's overall deadline per call.
+    fetch: createCappedFetch(opts.fetch ?? (globalThis.fetch as unknown as FetchFunction)),
     // The notifier logs every failed call itself (structured, via pino); the client's console lines would repeat it.
     logLevel: LogLevel.ERROR,
     rejectRateLimitedCalls: true,

@@ -1,15 +1,19 @@
 import { ErrorCode, NetopsError } from '../errors.js';
+import { redactExternal } from '../redaction.js';
 
 /** An upstream answered 404 for a named request: the thing asked for does not exist. */
 export class UpstreamNotFoundError extends NetopsError {
+  /** The upstream body, redacted and capped (issue 17 item 1). */
+  readonly body: string;
   constructor(
     readonly requestName: string,
-    readonly body: string,
+    body: string,
     upstream: string,
   ) {
     super(ErrorCode.NotFound, `${requestName}: HTTP 404: ${body.slice(0, 500)}`, {
-      userMessage: `${upstream}: ${firstLine(body) || 'not found'} (${requestName})`,
+      userMessage: `${upstream}: ${firstLine(body).slice(0, 300) || 'not found'} (${requestName})`,
     });
+    this.body = redactExternal(body);
   }
   readonly status = 404;
 }
@@ -19,13 +23,16 @@ export class UpstreamNotFoundError extends NetopsError {
  * upstream text so the user sees which index Nomad expected.
  */
 export class UpstreamConflictError extends NetopsError {
+  /** The upstream body, redacted and capped (issue 17 item 1). */
+  readonly body: string;
   constructor(
     readonly requestName: string,
     readonly status: number,
-    readonly body: string,
+    body: string,
     userMessage: string,
   ) {
     super(ErrorCode.Conflict, `${requestName}: HTTP ${status}: ${body.slice(0, 500)}`, { userMessage });
+    this.body = redactExternal(body);
   }
 }
 

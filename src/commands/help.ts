@@ -27,7 +27,7 @@ export function formatUsage(spec: CommandSpec): string {
  * example, or one command in full (usage, summary, details, every example).
  * @throws UsageError for an unknown command; ForbiddenError for one the asker may not run.
  */
-export function buildHelpReport(registry: CommandRegistry, opts: HelpOptions = {}): Report<HelpFields> {
+export function buildHelpReport(registry: CommandRegistry, opts: HelpOptions = {}): Report & HelpFields {
   const allowed = opts.allowed ?? (() => true);
   if (opts.command !== undefined && opts.command.trim() !== '') {
     const spec = resolveHelpTopic(registry, opts.command);
@@ -37,7 +37,7 @@ export function buildHelpReport(registry: CommandRegistry, opts: HelpOptions = {
   return buildOverview(registry.all().filter(allowed));
 }
 
-function buildOverview(specs: CommandSpec[]): Report<HelpFields> {
+function buildOverview(specs: CommandSpec[]): Report & HelpFields {
   const blocks: ReportBlock[] = [
     {
       kind: 'table',
@@ -50,7 +50,7 @@ function buildOverview(specs: CommandSpec[]): Report<HelpFields> {
   return { command: 'help', ok: true, title, blocks, commands: specs.map((spec) => spec.name) };
 }
 
-function buildCommandHelp(spec: CommandSpec): Report<HelpFields> {
+function buildCommandHelp(spec: CommandSpec): Report & HelpFields {
   const blocks: ReportBlock[] = [
     { kind: 'code', text: spec.usage },
     { kind: 'text', text: spec.summary },

@@ -35,10 +35,22 @@ export function cidr() {
   });
 }
 
-/** An absolute http(s) URL. */
+/**
+ * An absolute http(s) URL without credentials. A `user:pass@` part is refused (issue 17 item 1): addresses are
+ * not secrets, so they are shown in replies, `/status` and job records; a password inside one would go with them.
+ * The refusal is a custom issue, so the problem text never quotes the URL.
+ */
 export function httpUrl() {
   const error = 'must be an http:// or https:// URL';
-  return z.url({ error, protocol: /^https?$/ });
+  return z.url({ error, protocol: /^https?$/ }).refine((v) => !hasCredentials(v), {
+    error: 'must not carry credentials (user:password@) — addresses are shown in replies; use the token field instead',
+  });
+}
+
+function hasCredentials(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.username !== '' || url.password !== '';
 }
 
 /** An IP address or a DNS host name. */

@@ -1,8 +1,14 @@
 export { ConfigFileError } from './config-file-error.js';
-export { chooseFrontEnd, FRONT_ENDS, type FrontEnd, type FrontEndOptions, type ProcessRole } from './front-end.js';
-export { type LoadConfigOptions, loadConfig } from './load.js';
 export {
   checkFrontEnd,
+  chooseFrontEnd,
+  FRONT_ENDS,
+  type FrontEnd,
+  type FrontEndOptions,
+  type ProcessRole,
+} from './front-end.js';
+export { type LoadConfigOptions, loadConfig, loadConfigAsync } from './load.js';
+export {
   clusterFor,
   findHost,
   findNetwork,

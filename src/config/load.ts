@@ -1,16 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setBoundarySecrets } from '../redaction.js';
 import { ConfigFileError } from './config-file-error.js';
 import { chooseConfigPath } from './config-path.js';
 import { crossCheckConfig } from './cross-check.js';
 import { crossCheckPolicy } from './cross-check-policy.js';
 import { deepFreeze } from './deep-freeze.js';
 import { formatIssue } from './format-problem.js';
+import { checkFrontEnd } from './front-end.js';
 import { describeReadFailure, type LoadIo } from './load-io.js';
-import { checkFrontEnd } from './lookup.js';
 import { readYaml } from './read-yaml.js';
+import { readRegularFile, readRegularFileSync } from './safe-read.js';
 import { type Config, createConfigSchema } from './schema.js';
-import { secretPaths } from './secrets.js';
+import { collectSecretValues, secretPaths } from './secrets.js';
 
 /** Options of loadConfig; everything defaults to the real process. */
 export interface LoadConfigOptions {
@@ -57,7 +58,8 @@ function validateDocument(raw: unknown, io: LoadIo): { config?: Config; problems
  * @returns the deep-frozen config
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfigOptions = {}): Config {
-  const readFile = opts.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  // Regular files only, under a size cap, opened without blocking: a FIFO or /dev/zero is refused (issue 17 item 8).
+  const readFile = opts.readFile ?? ((p: string) => readRegularFileSync(p));
   const cwd = opts.cwd ?? process.cwd();
   const exists = (p: string) => {
     try {
@@ -79,5 +81,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
   if (!yaml.ok) throw new ConfigFileError(file, yaml.problems);
   const { config, problems } = validateDocument(yaml.value, { env, readFile, configDir: dirname(file), cwd });
   if (problems.length > 0 || !config) throw new ConfigFileError(file, problems);
+  // Every error made from now on masks this config's secrets where it is created (issue 17 item 1).
+  setBoundarySecrets(collectSecretValues(config));
   return deepFreeze(config);
+}
+
+/**
+ * loadConfig with every file read off the event loop (issue 17 item 8): for start-up, `--config` and reloads.
+ * The schema reads secret and key files synchronously inside its transforms, so the load runs in rounds: each
+ * round serves files from a cache and notes the ones it still lacks; those are read asynchronously (regular
+ * files only, size cap) and the load runs again. Paths come from the config text, so two or three rounds do.
+ */
+export async function loadConfigAsync(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: Omit<LoadConfigOptions, 'readFile'> = {},
+): Promise<Config> {
+  const cache = new Map<string, { text: string } | { err: unknown }>();
+  for (let round = 0; round < 8; round++) {
+    const missing = new Set<string>();
+    const fromCache = (p: string): string => {
+      const hit = cache.get(p);
+      if (!hit) {
+        missing.add(p);
+        throw Object.assign(new Error(`${p}: not read yet`), { code: 'ENOENT' });
+      }
+      if ('err' in hit) throw hit.err;
+      return hit.text;
+    };
+    try {
+      const config = loadConfig(env, { ...opts, readFile: fromCache });
+      if (missing.size === 0) return config;
+    } catch (err) {
+      if (missing.size === 0) throw err;
+    }
+    await Promise.all(
+      [...missing].map(async (p) => {
+        try {
+          cache.set(p, { text: await readRegularFile(p) });
+        } catch (err) {
+          cache.set(p, { err });
+        }
+      }),
+    );
+  }
+  throw new ConfigFileError(opts.path ?? '(config)', ['(top level): the config refers to files in too many rounds']);
 }

@@ -42,13 +42,3 @@ export function tenantForIp(config: Config, ip: string): TenantConfig | undefine
   }
   return best?.tenant;
 }
-
-/** Problems with the combination of Slack secrets that was set (checked once they are resolved). */
-export function checkFrontEnd(config: Config): string[] {
-  const { botToken, signingSecret, appToken } = config.slack;
-  if (!botToken && (signingSecret || appToken)) {
-    const which = appToken ? 'slack.appToken' : 'slack.signingSecret';
-    return [`slack.botToken: is required with ${which} — export SLACK_BOT_TOKEN or set slack.botToken`];
-  }
-  return [];
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEAVE_PROXY_SOCKET } from '../net/weave-proxy.js';
 import { cidr, entityName, intInRange, text } from './fields.js';
 import type { LoadIo } from './load-io.js';
 import { secret } from './secret.js';
@@ -22,6 +23,15 @@ export function createNetworkSchema() {
       .optional()
       .describe(
         'the interface name inside containers on network {name} (optional: the bench finds it from the address)',
+      ),
+    proxySocket: z
+      .string()
+      .regex(/^(unix:\/\/\/[A-Za-z0-9._/-]+|tcp:\/\/[A-Za-z0-9.-]+:[0-9]{1,5})$/, {
+        error: 'must be a Docker host address like unix:///var/run/weave/weave.sock or tcp://127.0.0.1:12375',
+      })
+      .default(WEAVE_PROXY_SOCKET)
+      .describe(
+        'the Weave proxy socket the bot starts containers of network {name} through (attach: proxy; `weave env` prints it)',
       ),
     range: cidr().optional().describe('the address range of network {name}, e.g. 10.32.0.0/16'),
     mtu: intInRange(576, 65535).describe('the expected MTU of network {name}'),

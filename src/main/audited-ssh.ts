@@ -29,6 +29,8 @@ export function withSshAudit(pool: SshPool): SshPool {
         throw err;
       }
     },
+    // A forwarded connection is a transport for an API call, audited by that call's own record.
+    forwardOut: (host, dstHost, dstPort, opts) => pool.forwardOut(host, dstHost, dstPort, opts),
     close: () => pool.close(),
     stats: () => pool.stats(),
   };

@@ -1,11 +1,10 @@
 import pino from 'pino';
 import { type ConsoleRunResult, formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
 import { mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
-import { buildHelpReport, commandRegistry, parseCommand } from '../commands/index.js';
-import { type Config, loadConfig } from '../config/index.js';
+import { buildHelpReport, commandRegistry, isCommand, parseCommand } from '../commands/index.js';
+import { type Config, loadConfigAsync } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger } from '../logging.js';
-import type { Report } from '../report/model.js';
 import { exportAudit, parseAccessCli, parseSinceMs, runDecisionCli } from './cli-access.js';
 import { CLI_USAGE, parseCliArgs } from './cli-args.js';
 import { loggerOptionsFor } from './logger-options.js';
@@ -30,7 +29,7 @@ async function main(): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify(toJsonOutput(usage), null, 2)}\n` : formatConsoleResult(usage));
     return usage.exitCode;
   }
-  const config = loadConfig(process.env, args.config ? { path: args.config } : {});
+  const config = await loadConfigAsync(process.env, args.config ? { path: args.config } : {});
   const userId = args.as ?? config.policy?.console.user ?? 'console';
   // /help needs the policy (it lists what this user may run) but no queue.
   const help = accessCli ? undefined : answerHelp(args.text, config, userId);
@@ -116,14 +115,14 @@ function answerUsageError(text: string): ConsoleRunResult | undefined {
 /** `/help` for the CLI user: only the commands the policy lets them run, and why when there are none. */
 function answerHelp(text: string, config: Config, userId: string): ConsoleRunResult | undefined {
   const parsed = parseCommand(text);
-  if (parsed.name !== 'help') return undefined;
-  const command = (parsed.args as { command?: string }).command;
+  if (!isCommand(parsed, 'help')) return undefined;
+  const { command } = parsed.args;
   const who = { userId };
   try {
     const report = buildHelpReport(commandRegistry, {
       ...(command ? { command } : {}),
       allowed: (spec) => mayRun(config.policy as Parameters<typeof mayRun>[0], spec, who),
-    }) as unknown as Report;
+    });
     if (!config.policy) report.blocks.push({ kind: 'alert', level: 'info', text: NO_POLICY_MESSAGE });
     return { intake: { kind: 'answer', report }, report, exitCode: 0 };
   } catch (err) {

@@ -1,14 +1,14 @@
-import { createConsulClient } from '../clients/consul/index.js';
 import { createNomadClient } from '../clients/nomad/index.js';
 import { createSshPool, type SshHost } from '../clients/ssh/index.js';
 import { type Config, clusterFor } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import type { ClusterContext, ClusterHost } from '../net/cluster.js';
 import { withSshAudit } from './audited-ssh.js';
+import { createConsulAccess } from './consul-access.js';
 
 /**
- * Builds the clients of the cluster commands from config: Nomad (undici), Consul (the cluster address and one
- * client per host agent), one pooled SSH connection per host with pinned keys. Nothing connects until used.
+ * Builds the clients of the cluster commands from config: Nomad (undici), Consul (as `consul.access` says: through
+ * each host's SSH connection or directly, one client per host agent), one pooled SSH connection per host with pinned keys. Nothing connects until used.
  */
 export function createClusterContext(config: Config, logger: Logger): ClusterContext & { close(): Promise<void> } {
   const cluster = clusterFor(config);
@@ -34,16 +34,6 @@ export function createClusterContext(config: Config, logger: Logger): ClusterCon
           ] as const,
       ),
   );
-  const consulOptions = {
-    address: cluster.consul.address,
-    datacenter: cluster.consul.datacenter ?? 'dc1',
-    ...(cluster.consul.token ? { token: cluster.consul.token } : {}),
-    timeoutMs: cluster.nomad.timeoutMs,
-    logger,
-  };
-  const consul = createConsulClient(consulOptions);
-  const consulUrl = new URL(cluster.consul.address);
-  const agents = new Map<string, ReturnType<typeof createConsulClient>>();
   const sshHosts: SshHost[] = [];
   for (const h of config.hosts) {
     const auth = h.privateKey ? { privateKey: h.privateKey } : { agent: process.env.SSH_AUTH_SOCK };
@@ -69,22 +59,7 @@ export function createClusterContext(config: Config, logger: Logger): ClusterCon
   const hosts: ClusterHost[] = config.hosts.map((h) => ({ name: h.name, address: h.address }));
   return {
     nomad,
-    consul,
-    consulAgent(host) {
-      const address = `${consulUrl.protocol}//${host.address}:${cluster.consul.agentPort}`;
-      let agent = agents.get(address);
-      if (!agent) {
-        agent = consul.forAgent(address);
-        agents.set(address, agent);
-      }
-      return agent;
-    },
-    consulDns: {
-      server: consulUrl.hostname,
-      port: cluster.consul.dnsPort,
-      domain: cluster.consul.domain,
-      datacenter: cluster.consul.datacenter ?? 'dc1',
-    },
+    ...createConsulAccess(cluster, hosts, ssh, logger),
     ssh,
     hosts,
     nomadForTenant: (tenant) => tenantNomads.get(tenant),

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { type AccessPolicy, isApprovalRequired } from '../chat/policy.js';
 import { chooseConfigPath } from '../config/config-path.js';
-import { type Config, loadConfig } from '../config/index.js';
+import { type Config, loadConfigAsync } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import type { WriteGuards } from '../workers/processors/write-guards.js';
 import type { Runtime, RuntimeAccess } from './runtime.js';
@@ -16,30 +16,52 @@ export interface PolicySourceOptions {
   now?: () => number;
 }
 
+/** RuntimeAccess plus a way to wait for a reload in flight (tests, and a caller that must see a change). */
+export interface PolicySource extends RuntimeAccess {
+  /** Checks the file now and resolves once any reload it starts (or one already running) has finished. */
+  reload(): Promise<void>;
+}
+
 /**
- * The access side of the config as it is now: the file is re-read when its mtime changes (checked at most once
- * a second), so the worker's second check sees a policy changed after the ack. A file that no longer loads keeps
- * the last good policy (logged), so a typo cannot open or close everything at once.
+ * The access side of the config as it is now: the file's mtime is looked at (at most once a second) when the
+ * policy is asked for, and a changed file is re-read in the background, off the event loop (issue 17 item 8:
+ * a key file replaced by a FIFO once froze the bot, `/dev/zero` grew it to 3 GB). The policy of the moment is
+ * served meanwhile; the new one applies as soon as it has loaded. A file that no longer loads keeps the last
+ * good policy (logged), so a typo cannot open or close everything at once.
  */
-export function createPolicySource(initial: Config, opts: PolicySourceOptions): RuntimeAccess {
+export function createPolicySource(initial: Config, opts: PolicySourceOptions): PolicySource {
   const now = opts.now ?? Date.now;
   const file = chooseConfigPath(opts.env, process.cwd(), exists, opts.path);
   let current = initial;
   let mtimeMs = readMtime(file);
   let checkedAt = now();
+  let inFlight: Promise<void> | undefined;
 
-  function refresh(): Config {
-    if (now() - checkedAt < (opts.checkEveryMs ?? 1000)) return current;
+  function startReload(): Promise<void> {
+    inFlight ??= loadConfigAsync(opts.env, opts.path ? { path: opts.path } : {})
+      .then((config) => {
+        current = config;
+        opts.logger.info({ file }, 'config changed: policy reloaded');
+      })
+      .catch((err) => {
+        opts.logger.error({ err, file }, 'config changed but does not load: keeping the previous policy');
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  }
+
+  function check(): Promise<void> | undefined {
     checkedAt = now();
     const mtime = readMtime(file);
-    if (mtime === mtimeMs) return current;
+    if (mtime === mtimeMs) return inFlight;
     mtimeMs = mtime;
-    try {
-      current = loadConfig(opts.env, opts.path ? { path: opts.path } : {});
-      opts.logger.info({ file }, 'config changed: policy reloaded');
-    } catch (err) {
-      opts.logger.error({ err, file }, 'config changed but does not load: keeping the previous policy');
-    }
+    return startReload();
+  }
+
+  function refresh(): Config {
+    if (now() - checkedAt >= (opts.checkEveryMs ?? 1000)) void check();
     return current;
   }
 
@@ -48,6 +70,9 @@ export function createPolicySource(initial: Config, opts: PolicySourceOptions): 
     policy: () => refresh().policy as AccessPolicy | undefined,
     tenants: () => refresh().tenants.map((t) => t.name),
     ...(policy ? { audit: { retentionDays: policy.audit.retentionDays, maxLen: policy.audit.maxLen } } : {}),
+    reload: async () => {
+      await check();
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { type Config, clusterFor } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import { createNomadGate } from '../net/deploy/nomad-support.js';
+import { createWeaveLaunchGate } from '../net/weave-launch.js';
 import type { SshPoolStats } from '../observability/metrics.js';
 import { APPROVAL_APPLY_COMMAND } from '../queue/approval-store.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
@@ -51,11 +52,16 @@ export async function createProcessors(
   // Refuses an unsupported Nomad release or an unknown region before a deploy plans anything; checked once at
   // start too, so an operator sees the problem in the log before the first command.
   const nomadConfig = clusterFor(config).nomad;
-  const ensureNomad = createNomadGate(cluster.nomad, { region: nomadConfig.region });
+  const ensureNomad = createNomadGate(cluster.nomad, {
+    region: nomadConfig.region,
+    datacenter: nomadConfig.datacenter,
+  });
   ensureNomad().then(
     (check) => logger.info({ version: check.version, region: check.region }, 'Nomad cluster checked'),
     (err: unknown) => logger.error({ err }, 'Nomad cluster check failed: /deploy will refuse until it passes'),
   );
+  // Tenant subnets against how Weave was launched (Range/DefaultSubnet), on every host before each deploy.
+  const ensureWeave = createWeaveLaunchGate(cluster.ssh, cluster.hosts, view);
   // Tenants with their own Nomad namespace: /status and /isolation-check look there too.
   const tenantNomads = config.tenants.flatMap((t) => {
     const nomad = cluster.nomadForTenant?.(t.name);
@@ -74,7 +80,14 @@ export async function createProcessors(
   const guards = deps.guards ? { guards: deps.guards } : {};
   const bench = { config: view, ...(benchRedis ? { redis: benchRedis } : {}), chartsDir };
   const registry: ProcessorRegistry = {
-    deploy: createDeployProcessor({ cluster, config: view, jobsDir: config.jobs.dir, ensureNomad, ...guards }),
+    deploy: createDeployProcessor({
+      cluster,
+      config: view,
+      jobsDir: config.jobs.dir,
+      ensureNomad,
+      ensureWeave,
+      ...guards,
+    }),
     'deploy-stop': createDeployStopProcessor({ cluster, config: view, ...guards }),
     ...(deps.guards
       ? {
@@ -83,13 +96,18 @@ export async function createProcessors(
             config: view,
             guards: deps.guards,
             ensureNomad,
+            ensureWeave,
           }),
         }
       : {}),
     status: createStatusProcessor({
       cluster,
       config: view,
-      nomadCheck: { region: nomadConfig.region, namespace: nomadConfig.namespace },
+      nomadCheck: {
+        region: nomadConfig.region,
+        namespace: nomadConfig.namespace,
+        datacenter: nomadConfig.datacenter,
+      },
       tenantNomads,
     }),
     'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench, bench: config.bench }),

@@ -24,7 +24,7 @@ import { createLockStore, type LockStore } from '../queue/lock-store.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
 import { createProducer, type Producer, withQueueErrors } from '../queue/producer.js';
 import { createQueues, type Queues } from '../queue/queues.js';
-import type { Report } from '../report/model.js';
+import { createRequestClaims } from '../queue/request-claims.js';
 import type { Notifier } from '../report/notifier.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
 import { type RunningWorkers, runWorkers, settlesWithin } from '../workers/run-workers.js';
@@ -139,8 +139,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     producer,
     store,
     cancel,
-    buildHelp: (o) => buildHelpReport(commandRegistry, o) as unknown as Report,
+    buildHelp: (o) => buildHelpReport(commandRegistry, o),
     audit: auditLog.append,
+    claims: createRequestClaims(producerConnection, { prefix }),
     access: { auditLog, locks, audit: auditLog.append, tenants: () => access?.tenants() ?? [] },
     ...(access
       ? {

@@ -5,7 +5,7 @@ import { createSlackApp } from '../chat/slack-app.js';
 import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifier.js';
 import type { BotIdentity } from '../chat/slack-token-health.js';
 import { createTokenGatedIntake } from '../chat/token-gated-intake.js';
-import { type Config, chooseFrontEnd, loadConfig, type ProcessRole } from '../config/index.js';
+import { type Config, chooseFrontEnd, loadConfigAsync, type ProcessRole } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createOpsRoutes, startOpsServer } from '../observability/http-routes.js';
@@ -26,7 +26,7 @@ type Role = ProcessRole;
  * embedded redis-server.
  */
 export async function start(role: Role = (process.env.NETOPS_ROLE as Role) || 'all'): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = await loadConfigAsync(process.env);
   const slack = config.slack;
   const mode = chooseFrontEnd(config, { role, env: process.env });
   // The console REPL owns stdout: its logs go to stderr and only warnings and worse unless LOG_LEVEL says more.

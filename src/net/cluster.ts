@@ -1,4 +1,4 @@
-import type { ConsulClient } from '../clients/consul/index.js';
+import type { ConsulClient, ConsulDnsAnswer } from '../clients/consul/index.js';
 import type { NomadClient } from '../clients/nomad/index.js';
 import type { SshPool } from '../clients/ssh/index.js';
 
@@ -17,7 +17,11 @@ export interface ClusterContext {
   consul: ConsulClient;
   /** The Consul agent on a host: agent services must be registered where the workload runs. */
   consulAgent(host: ClusterHost): ConsulClient;
-  consulDns: { server: string; port: number; domain: string; datacenter: string };
+  /**
+   * Consul DNS as clients see it: `resolve` asks an agent's DNS port over TCP (through a host's SSH connection or
+   * directly, as `consul.access` says), failing over to the next agent when one is down.
+   */
+  consulDns: { domain: string; resolve(name: string): Promise<ConsulDnsAnswer> };
   ssh: SshPool;
   hosts: ClusterHost[];
   /** The Nomad client of a tenant with its own namespace or ACL token in config; undefined: use `nomad`. */

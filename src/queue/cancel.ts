@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { describeUser } from '../report/mention.js';
 import { isFinalState, type JobRecord, type JobStore } from './job-store.js';
 import { DEFAULT_PREFIX } from './names.js';
 import type { Producer } from './producer.js';
@@ -42,7 +43,7 @@ export function createCanceller(deps: {
       await deps.store.update(jobId, {
         state: 'cancelled',
         finishedAt: Date.now(),
-        errorText: `Cancelled by <@${byUserId}> before it started.`,
+        errorText: `Cancelled by ${describeUser(byUserId)} before it started.`,
       });
       await deps.producer.requestNotify(jobId, true, record.reply);
       return { kind: 'cancelled', record: (await deps.store.get(jobId)) ?? record };

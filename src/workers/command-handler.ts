@@ -8,7 +8,7 @@ import type { JobStore } from '../queue/job-store.js';
 import type { Producer } from '../queue/producer.js';
 import type { Report } from '../report/model.js';
 import { shouldRetry, toUnrecoverable } from './classify-error.js';
-import type { ProcessorContext, ProcessorRegistry } from './processor.js';
+import { findProcessor, type ProcessorContext, type ProcessorRegistry } from './processor.js';
 
 export interface CommandHandlerDeps {
   queueKind: 'read' | 'write' | 'ssh';
@@ -53,7 +53,7 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     await deps.producer.requestNotify(data.jobId, false, data.reply);
     try {
       if (deps.authorize) await deps.authorize(data);
-      const processor = deps.processors[data.command.name];
+      const processor = findProcessor(deps.processors, data.command.name);
       if (!processor) throw notAvailable(data.command.text);
       const report = await runInAuditScope({ jobId: data.jobId, sink: audit }, () => processor(ctx));
       if (controller.signal.aborted) throw new CancelledError(reasonText(controller.signal.reason));

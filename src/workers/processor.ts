@@ -1,4 +1,6 @@
+import type { CommandArgsByName } from '../commands/index.js';
 import type { Logger } from '../logging.js';
+import type { APPROVAL_APPLY_COMMAND } from '../queue/approval-store.js';
 import type { ReplyTarget, Requester } from '../queue/job-data.js';
 import type { Report } from '../report/model.js';
 
@@ -19,8 +21,32 @@ export interface ProcessorContext<Args = Record<string, unknown>> {
 }
 
 /** Carries out one command and returns its Report. Throws NetopsError subclasses for failures. */
-// biome-ignore lint/suspicious/noExplicitAny: processors are registered by name; each validates its own args type.
-export type Processor<Args = any> = (ctx: ProcessorContext<Args>) => Promise<Report>;
+export type Processor<Args = Record<string, unknown>> = (ctx: ProcessorContext<Args>) => Promise<Report>;
 
-/** Processors by command (spec) name. A command without a processor answers "not available yet". */
-export type ProcessorRegistry = Record<string, Processor>;
+/** Args of the approved apply of a /deploy or /deploy stop plan (queued by chat/approval-actions.ts). */
+export interface ApprovalApplyArgs {
+  approvalId: string;
+}
+
+/** Args of every job a command worker can run, by job command name: each spec's args, plus the approved apply. */
+export type JobArgsByName = CommandArgsByName & { [K in typeof APPROVAL_APPLY_COMMAND]: ApprovalApplyArgs };
+
+/** Name of a job command a processor can be registered for. */
+export type JobCommandName = keyof JobArgsByName;
+
+/**
+ * Processors keyed by command spec name and typed by that spec's args (commands/specs/index.ts
+ * `CommandArgsByName`), so registering `deploy` with a processor for other args does not compile. A command
+ * without a processor answers "not available yet".
+ */
+export type ProcessorRegistry = { readonly [K in JobCommandName]?: Processor<JobArgsByName[K]> };
+
+/**
+ * The processor registered for a job's command name, or undefined. This is the one place a name read back from job
+ * data meets a typed processor: the args in that job were produced by the same spec's schema at enqueue
+ * (commands/grammar/parse.ts) or by chat/approval-actions.ts for the apply, so the widening below is sound.
+ */
+export function findProcessor(registry: ProcessorRegistry, name: string): Processor<unknown> | undefined {
+  if (!Object.hasOwn(registry, name)) return undefined;
+  return registry[name as JobCommandName] as Processor<unknown> | undefined;
+}

@@ -38,8 +38,12 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: str
   };
 }
 
-/** Waits until the process output matches, or fails with the output so far. */
-export async function waitForOutput(proc: SpawnedProcess, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+/**
+ * Waits until the process output matches, or fails with the output so far. The default is generous: a process
+ * started through tsx compiles src/ on start, which takes several seconds when test files run in parallel on a
+ * busy machine; this is a deadline for a hang, not a speed check (those live in `npm run bench`).
+ */
+export async function waitForOutput(proc: SpawnedProcess, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (pattern.test(proc.output())) return;

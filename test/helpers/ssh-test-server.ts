@@ -30,6 +30,8 @@ export interface SshTestServerOptions {
    * Written with mode 0755 into a temp bin directory.
    */
   binaries?: Record<string, string>;
+  /** Extra sshd_config lines, e.g. `AllowTcpForwarding no`. */
+  extraConfig?: string[];
 }
 
 const SSHD = '/usr/sbin/sshd';
@@ -76,6 +78,7 @@ export async function startSshTestServer(opts: SshTestServerOptions = {}): Promi
       // (~120 ms). A HOME without rc files keeps the measured time to the SSH round trip itself.
       `SetEnv HOME=${dir} PATH=${binDir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin`,
       'MaxStartups 100',
+      ...(opts.extraConfig ?? []),
       '',
     ].join('\n'),
   );

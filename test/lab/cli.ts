@@ -3,7 +3,7 @@ import { downLab, listLabNamespaces } from './lab-down.js';
 import { buildSshArgv } from './lab-sshd.js';
 import { formatLabStatus, getLabStatus } from './lab-status.js';
 import { upLab } from './lab-up.js';
-import { isLabHost, LAB_HOSTS } from './topology.js';
+import { isLabHost, LAB_HOSTS, type WeaveLaunch } from './topology.js';
 
 const USAGE = `usage: npm run lab -- <command>
   up [--overlay-mtu N] [--sleeve] [--weave-password] [--no-emulators]
@@ -13,12 +13,22 @@ const USAGE = `usage: npm run lab -- <command>
      [--nomad-version V] [--region R]     Nomad release to emulate (profiles 0.9.7, 1.11.1, 2.0.6; default 2.0.6;
      [--nomad-namespaces a,b]             releases in between follow the nearest lower profile), its region
                                           (default global) and extra namespaces (1.0+)
+     [--weave-launch multi-tenant|default] how Weave was launched: multi-tenant (default) = --ipalloc-range
+                                          10.32.0.0/16 --ipalloc-default-subnet 10.32.0.0/24; default = a plain
+                                          'weave launch' (range 10.32.0.0/12, default subnet = the range)
+     [--weave-call-ms N]                  time one 'weave' call takes (default 1000: the real script runs a container)
   down                                    remove everything the lab made
   status [--json]                         hosts, sshd, containers, addresses, config path
   exec <host> <command…>                  run a command on u1|u2|u3 over SSH, as the bot does`;
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+function optionalLaunch(value: string | undefined): { weaveLaunch?: WeaveLaunch } {
+  if (value === undefined) return {};
+  if (value !== 'default' && value !== 'multi-tenant') fail('--weave-launch must be default or multi-tenant');
+  return { weaveLaunch: value };
 }
 
 function fail(message: string, code = 2): never {
@@ -46,9 +56,13 @@ async function runUp(args: string[]): Promise<void> {
     ...(namespaces ? { nomadNamespaces: namespaces.split(',').filter(Boolean) } : {}),
     ...(args.includes('--sleeve') ? { sleeve: true } : {}),
     ...(args.includes('--weave-password') ? { weavePassword: true } : {}),
+    ...optionalLaunch(readOption(args, '--weave-launch')),
+    ...(readOption(args, '--weave-call-ms') === undefined
+      ? {}
+      : { weaveCallMs: Number(readOption(args, '--weave-call-ms')) }),
   });
   const lines = [
-    `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu}, weave ${state.weaveDatapath ?? 'fastdp'}${state.weaveEncrypted ? ', encrypted' : ''})`,
+    `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu}, weave ${state.weaveDatapath ?? 'fastdp'} ${state.weaveLaunch ?? 'multi-tenant'} launch${state.weaveEncrypted ? ', encrypted' : ''})`,
     ...state.hosts.map((h) => `  ${h.name}  ${h.address}  ns ${h.namespace}  sshd pid ${h.sshdPid}`),
     `  nomad  ${state.nomadAddress} (Nomad ${state.nomadVersion}, region ${state.nomadRegion})`,
     `  consul ${

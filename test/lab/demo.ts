@@ -49,7 +49,10 @@ async function onHost(host: 'u1' | 'u2' | 'u3', line: string): Promise<string> {
 
 async function curlByConsulName(): Promise<void> {
   banner('2. The service by its Consul DNS name, fetched from a tenant-b container on u1');
-  await onHost('u1', 'docker run -d --name demo-client -e WEAVE_CIDR=net:10.32.1.0/24 busybox');
+  await onHost(
+    'u1',
+    'docker -H unix:///var/run/weave/weave.sock run -d --name demo-client -e WEAVE_CIDR=net:10.32.1.0/24 busybox',
+  );
   // The name is resolved on the host: busybox's nslookup cannot ask another port than 53.
   const ips = await onHost('u1', 'dig +short @192.168.56.11 -p 8600 httpbackend-tenant-b.service.consul');
   const first = ips.split('\n').find((l) => /^\d+\.\d+\.\d+\.\d+$/.test(l));
@@ -62,10 +65,10 @@ async function curlByConsulName(): Promise<void> {
 
 async function isolation(): Promise<void> {
   banner("3. /isolation-check: the article's containers (a1, a2 default on u1; b1, b2 tenant-b on u2)");
-  await onHost('u1', 'docker run -d --name a1 busybox && docker run -d --name a2 busybox');
+  await onHost('u1', 'eval $(weave env) && docker run -d --name a1 busybox && docker run -d --name a2 busybox');
   await onHost(
     'u2',
-    'docker run -d --name b1 -e WEAVE_CIDR=net:10.32.1.0/24 busybox && docker run -d --name b2 -e WEAVE_CIDR=net:10.32.1.0/24 busybox',
+    'eval $(weave env) && docker run -d --name b1 -e WEAVE_CIDR=net:10.32.1.0/24 busybox && docker run -d --name b2 -e WEAVE_CIDR=net:10.32.1.0/24 busybox',
   );
   await netops('/isolation-check a1 b1');
   await netops('/isolation-check a1 a2');

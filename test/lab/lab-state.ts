@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { LAB_JSON, type LabHost, STATE_DIR } from './topology.js';
+import { LAB_JSON, type LabHost, STATE_DIR, type WeaveLaunch } from './topology.js';
 
 /** What `up` created, so `down` (and the next `up` after a crash) knows what to remove. */
 export interface LabState {
@@ -9,6 +9,8 @@ export interface LabState {
   weaveDatapath?: 'fastdp' | 'sleeve';
   /** `--weave-password`: connections report encryption. */
   weaveEncrypted?: boolean;
+  /** How Weave was launched (`--weave-launch`): its ipalloc range and default subnet. */
+  weaveLaunch?: WeaveLaunch;
   namespaces: string[];
   links: string[];
   hosts: { name: LabHost; namespace: string; address: string; sshdPid: number }[];

@@ -21,12 +21,12 @@ import {
   UNDERLAY_BRIDGE,
   UNDERLAY_MTU,
   WEAVE_DEFAULT_MTU,
-  WEAVE_DEFAULT_SUBNET,
   WEAVE_FASTDP_OVERHEAD_BYTES,
-  WEAVE_RANGE,
+  WEAVE_LAUNCHES,
   WEAVE_SLEEVE_ENCRYPTED_OVERHEAD_BYTES,
   WEAVE_SLEEVE_MTU,
   WEAVE_SLEEVE_OVERHEAD_BYTES,
+  type WeaveLaunch,
 } from './topology.js';
 
 export interface UpOptions {
@@ -40,6 +40,10 @@ export interface UpOptions {
    * fails), so the lab's packets themselves stay unencrypted: it models what the bot reads, not the cost.
    */
   weavePassword?: boolean;
+  /** How Weave was launched (ipalloc range and default subnet, topology.ts). @defaultValue multi-tenant */
+  weaveLaunch?: WeaveLaunch;
+  /** How long one `weave` CLI call takes (the real script runs a weaveexec container). @defaultValue 1000 */
+  weaveCallMs?: number;
   /** Skip the Nomad/Consul emulators (network-only tests). */
   withoutEmulators?: boolean;
   /** Nomad release the emulated server answers as (test/lab/nomad/version-profiles.ts). @defaultValue 2.0.6 */
@@ -80,18 +84,30 @@ export function getWeaveDatapath(opts: {
   return opts.sleeve || opts.overlayMtu + needed > UNDERLAY_MTU ? 'sleeve' : 'fastdp';
 }
 
+/** What lab.env carries besides the peers (bin/lab-lib.sh sources it). */
+interface LabEnvInput {
+  overlayMtu: number;
+  datapath: 'fastdp' | 'sleeve';
+  encrypted: boolean;
+  rootPid: number;
+  weaveLaunch: WeaveLaunch;
+  weaveCallMs: number;
+}
+
 /** Values the bash CLIs read (bin/lab-lib.sh sources it). */
-function writeLabEnv(overlayMtu: number, datapath: 'fastdp' | 'sleeve', encrypted: boolean, rootPid: number): void {
+function writeLabEnv(input: LabEnvInput): void {
   const peers = LAB_HOSTS.map((h) => `${h},${getHostAddress(h)},${getWeaveBridgeMac(h)}`).join(' ');
+  const { encrypted } = input;
   const env = {
-    LAB_OVERLAY_MTU: overlayMtu,
-    LAB_WEAVE_DATAPATH: datapath,
+    LAB_OVERLAY_MTU: input.overlayMtu,
+    LAB_WEAVE_DATAPATH: input.datapath,
     LAB_WEAVE_ENCRYPTED: encrypted ? 1 : 0,
     LAB_SLEEVE_MTU: UNDERLAY_MTU - (encrypted ? WEAVE_SLEEVE_ENCRYPTED_OVERHEAD_BYTES : WEAVE_SLEEVE_OVERHEAD_BYTES),
-    LAB_WEAVE_RANGE: WEAVE_RANGE,
-    LAB_WEAVE_DEFAULT_SUBNET: WEAVE_DEFAULT_SUBNET,
+    LAB_WEAVE_RANGE: WEAVE_LAUNCHES[input.weaveLaunch].range,
+    LAB_WEAVE_DEFAULT_SUBNET: WEAVE_LAUNCHES[input.weaveLaunch].defaultSubnet,
+    LAB_WEAVE_CALL_MS: input.weaveCallMs,
     LAB_PEERS: peers,
-    LAB_ROOT_PID: rootPid,
+    LAB_ROOT_PID: input.rootPid,
   };
   const lines = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
   writeFileSync(join(STATE_DIR, 'lab.env'), `${lines.join('\n')}\n`);
@@ -109,6 +125,8 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   const overlayMtu = opts.overlayMtu ?? (opts.sleeve ? WEAVE_SLEEVE_MTU : WEAVE_DEFAULT_MTU);
   checkOverlayMtu(overlayMtu);
   const nomad = selectNomadProfile(opts.nomadVersion);
+  const weaveLaunch = opts.weaveLaunch ?? 'multi-tenant';
+  if (!(weaveLaunch in WEAVE_LAUNCHES)) throw new Error(`--weave-launch must be one of ${Object.keys(WEAVE_LAUNCHES)}`);
   const datapath = getWeaveDatapath({
     overlayMtu,
     ...(opts.sleeve ? { sleeve: true } : {}),
@@ -122,6 +140,7 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
     overlayMtu,
     weaveDatapath: datapath,
     weaveEncrypted: opts.weavePassword === true,
+    weaveLaunch,
     namespaces: [],
     links: [UNDERLAY_BRIDGE],
     hosts: [],
@@ -143,7 +162,14 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   const anchorPid = startMountAnchor();
   state.pids.push(anchorPid);
   writeLabState(state);
-  writeLabEnv(overlayMtu, datapath, opts.weavePassword === true, anchorPid);
+  writeLabEnv({
+    overlayMtu,
+    datapath,
+    encrypted: opts.weavePassword === true,
+    rootPid: anchorPid,
+    weaveLaunch,
+    weaveCallMs: opts.weaveCallMs ?? 1000,
+  });
   await createClientKey();
   addLabAccount(LAB_HOME);
   state.account = SSH_USER;

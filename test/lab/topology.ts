@@ -58,8 +58,20 @@ export function getWeaveEncryptedOverhead(mtu: number): number {
 export const WEAVE_FASTDP_OVERHEAD_BYTES = 50;
 export const WEAVE_VNI = 42;
 export const WEAVE_PORT = 6784;
-export const WEAVE_RANGE = '10.32.0.0/16';
-export const WEAVE_DEFAULT_SUBNET = '10.32.0.0/24';
+/**
+ * How Weave was launched on every host. `multi-tenant` is the article's and Weave's isolation guide's
+ * `weave launch --ipalloc-range 10.32.0.0/16 --ipalloc-default-subnet 10.32.0.0/24`
+ * (site/tasks/manage/application-isolation.md); `default` is a plain `weave launch`: IPRANGE 10.32.0.0/12
+ * (weaveworks/weave v2.8.1 weave:1155) and the default subnet equal to the range (prog/weaver/main.go:646-648),
+ * so `net:default` containers share one /12 with every other subnet.
+ */
+export type WeaveLaunch = 'multi-tenant' | 'default';
+export const WEAVE_LAUNCHES: Readonly<Record<WeaveLaunch, { range: string; defaultSubnet: string }>> = {
+  'multi-tenant': { range: '10.32.0.0/16', defaultSubnet: '10.32.0.0/24' },
+  default: { range: '10.32.0.0/12', defaultSubnet: '10.32.0.0/12' },
+};
+export const WEAVE_RANGE = WEAVE_LAUNCHES['multi-tenant'].range;
+export const WEAVE_DEFAULT_SUBNET = WEAVE_LAUNCHES['multi-tenant'].defaultSubnet;
 /** flannel's VXLAN defaults: VNI 1 (flannel pkg/backend/vxlan/vxlan.go:75), port 0 = the kernel's 8472. */
 export const FLANNEL_VNI = 1;
 export const FLANNEL_PORT = 8472;

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { z } from 'zod';
 import { CancelledError, ErrorCode, NetopsError } from '../../errors.js';
+import { redactExternal } from '../../redaction.js';
+import { summarizeShapeError } from '../upstream-body.js';
 import { mapConsulError } from './map-error.js';
 
 /** Per-call options every Consul method takes. */
@@ -23,6 +25,8 @@ export interface PapiCallExtras {
 export interface CallTarget {
   address: string;
   timeoutMs: number;
+  /** The ACL token sent on every call: masked in any error text even when it is not a configured secret. */
+  token?: string;
 }
 
 /**
@@ -44,13 +48,15 @@ export async function runConsulCall<S extends z.ZodType>(
   try {
     raw = await invoke({ ctx, timeout: target.timeoutMs });
   } catch (err) {
-    throw mapConsulError(err, requestName, target.address, target.timeoutMs);
+    throw mapConsulError(err, requestName, target.address, target.timeoutMs, target.token);
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new NetopsError(ErrorCode.UpstreamHttp, `${requestName}: unexpected response shape: ${parsed.error.message}`);
+    // A short summary only (issue 17 item 6): the full issue list of a large wrong-shaped answer is huge.
+    const summary = redactExternal(summarizeShapeError(parsed.error), { sent: [target.token] });
+    throw new NetopsError(ErrorCode.UpstreamHttp, `${requestName}: unexpected response shape: ${summary}`);
   }
   return parsed.data;
 }

@@ -22,6 +22,8 @@ export interface CatalogHealthApi {
   members(opts?: ConsulCallOptions): Promise<ConsulMember[]>;
   /** `GET /v1/agent/self`: node name, datacenter, version of this agent. */
   agentSelf(opts?: ConsulCallOptions): Promise<AgentSelf>;
+  /** `GET /v1/catalog/datacenters`: every datacenter the servers know (WAN), nearest first. */
+  datacenters(opts?: ConsulCallOptions): Promise<string[]>;
 }
 
 /** Builds the catalog/health/agent reads for one node-consul instance. */
@@ -54,6 +56,11 @@ export function createCatalogHealthApi(consul: Consul, target: CallTarget): Cata
     agentSelf(opts = {}) {
       return runConsulCall(target, 'consul.agent.self', agentSelfSchema, opts.signal, (extras) =>
         consul.agent.self({ ...extras }),
+      );
+    },
+    datacenters(opts = {}) {
+      return runConsulCall(target, 'consul.catalog.datacenters', z.array(z.string()), opts.signal, (extras) =>
+        consul.catalog.datacenters({ ...extras }),
       );
     },
   };

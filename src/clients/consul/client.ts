@@ -2,17 +2,29 @@ import Consul from 'consul';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { type AgentServicesApi, createAgentServicesApi } from './agent-services.js';
+import { capResponseBodies, createCappedAgent } from './capped-agent.js';
 import { type CatalogHealthApi, createCatalogHealthApi } from './catalog-health.js';
+import { type TcpConnector, TunnelAgent } from './tunnel-agent.js';
 
 /** What main/ wires from config into the Consul client. */
 export interface ConsulClientOptions {
   /** Agent or server address, e.g. `http://127.0.0.1:8500`. */
   address: string;
-  datacenter: string;
+  /** Sent as `?dc=`; unset: the agent's own datacenter (Consul's default when `dc` is absent). */
+  datacenter?: string;
+  /**
+   * How to reach `address`: unset dials it; a connector opens each connection itself, e.g. a channel through the
+   * host's SSH connection to an agent that listens on that host's loopback.
+   */
+  connect?: TcpConnector;
+  /** How errors name this agent, e.g. `http://127.0.0.1:8500 on u1 (via SSH)`. @defaultValue the address */
+  label?: string;
   /** ACL token, sent as `X-Consul-Token` on every call. */
   token?: string;
-  /** Per-request timeout. */
+  /** Per-request timeout: papi's is absolute (connect, headers and body together). */
   timeoutMs: number;
+  /** Largest response body read; a longer one is cut and the call fails. @defaultValue 64 MiB */
+  maxResponseBytes?: number;
   logger: Logger;
 }
 
@@ -26,26 +38,43 @@ export interface ConsulClient extends AgentServicesApi, CatalogHealthApi {
   forAgent(address: string): ConsulClient;
 }
 
+/** Default response cap: a catalog of tens of thousands of service instances still fits. */
+export const DEFAULT_CONSUL_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 /** Creates a Consul client; one node-consul instance per agent address. */
 export function createConsulClient(opts: ConsulClientOptions): ConsulClient {
   const url = parseAgentAddress(opts.address);
   const address = `${url.protocol}//${url.host}`;
   const secure = url.protocol === 'https:';
+  const maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_CONSUL_MAX_RESPONSE_BYTES;
+  if (secure && opts.connect) {
+    throw new ConfigError([
+      `consul address "${opts.address}": https through SSH is not supported; use http or access: direct`,
+    ]);
+  }
   // `timeout` is a papi option that node-consul's typings omit.
   const consul = new Consul({
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: Number(url.port || (secure ? 443 : 80)),
     secure,
-    defaults: { ...(opts.token ? { token: opts.token } : {}), dc: opts.datacenter },
+    defaults: { ...(opts.token ? { token: opts.token } : {}), ...(opts.datacenter ? { dc: opts.datacenter } : {}) },
     timeout: opts.timeoutMs,
+    // Every response is capped (issue 17), whether the agent is dialled or reached through an SSH channel.
+    agent: opts.connect
+      ? capResponseBodies(new TunnelAgent(opts.connect), maxResponseBytes)
+      : createCappedAgent(secure, maxResponseBytes),
   } as ConstructorParameters<typeof Consul>[0]);
-  const target = { address, timeoutMs: opts.timeoutMs };
+  const target = {
+    address: opts.label ?? address,
+    timeoutMs: opts.timeoutMs,
+    ...(opts.token ? { token: opts.token } : {}),
+  };
   opts.logger.debug({ upstream: 'consul', address }, 'consul client created');
   return {
     address,
     ...createAgentServicesApi(consul, target),
     ...createCatalogHealthApi(consul, target),
-    forAgent: (agentAddress) => createConsulClient({ ...opts, address: agentAddress }),
+    forAgent: (agentAddress) => createConsulClient({ ...opts, address: agentAddress, label: agentAddress }),
   };
 }
 

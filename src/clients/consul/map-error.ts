@@ -1,4 +1,13 @@
-import { CancelledError, ErrorCode, NetopsError, TimeoutError, UpstreamHttpError } from '../../errors.js';
+import {
+  CancelledError,
+  ErrorCode,
+  isNetopsError,
+  NetopsError,
+  TimeoutError,
+  UpstreamHttpError,
+} from '../../errors.js';
+import { redactExternal, redactedMessage } from '../../redaction.js';
+import { ResponseTooLargeError } from '../upstream-body.js';
 import {
   createUnreachableError,
   findErrorCode,
@@ -28,9 +37,23 @@ export function readPapiBody(err: unknown): string {
 }
 
 /** Maps a node-consul rejection to a NetopsError for the named request against `address`. */
-export function mapConsulError(err: unknown, requestName: string, address: string, timeoutMs: number): NetopsError {
+export function mapConsulError(
+  err: unknown,
+  requestName: string,
+  address: string,
+  timeoutMs: number,
+  token?: string,
+): NetopsError {
   const e = (err ?? {}) as PapiLikeError;
+  // The connector's own failure (an SSH forward refused, the host's SSH down) already says where and why.
+  const fromConnector = [err, (err as { cause?: unknown })?.cause].find(isNetopsError);
+  if (fromConnector) return fromConnector;
   if (e.isAbort) return new CancelledError(`${requestName} aborted`);
+  if (err instanceof ResponseTooLargeError) {
+    return new NetopsError(ErrorCode.UpstreamHttp, `${requestName}: ${err.message}`, {
+      userMessage: `Consul at ${address} sent more than ${err.limit} bytes for ${requestName}: answer refused`,
+    });
+  }
   if (e.isTimeout) {
     return new TimeoutError(requestName, timeoutMs, {
       cause: err,
@@ -39,7 +62,8 @@ export function mapConsulError(err: unknown, requestName: string, address: strin
   }
   const status = e.response?.statusCode ?? e.statusCode;
   if (e.isPapi && typeof status === 'number') {
-    const body = readPapiBody(err).trim();
+    // Redacted of the token sent on this call (and every configured secret) before any error quotes it.
+    const body = redactExternal(readPapiBody(err).trim(), { sent: [token], max: 4_000 });
     if (status === 404) return new UpstreamNotFoundError(requestName, body, `Consul at ${address}`);
     const hint = status === 403 ? " — check the bot's Consul ACL token" : '';
     return new UpstreamHttpError(requestName, status, body, {
@@ -50,5 +74,7 @@ export function mapConsulError(err: unknown, requestName: string, address: strin
   const code = findErrorCode(err);
   if (code && UNREACHABLE_CODES.has(code) && !e.isValidation)
     return createUnreachableError('Consul', address, code, err);
-  return new NetopsError(ErrorCode.Internal, `${requestName}: ${e.message ?? String(err)}`, { cause: err });
+  return new NetopsError(ErrorCode.Internal, `${requestName}: ${redactedMessage(err, { sent: [token] })}`, {
+    cause: err,
+  });
 }

@@ -2,7 +2,9 @@ import { type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
 import { CancelledError, ErrorCode, NetopsError, TimeoutError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
+import { redactExternal, redactedMessage } from '../../redaction.js';
 import { DEFAULT_READ_RETRY, type RetryPolicy, retryWithBackoff } from '../retry.js';
+import { ResponseTooLargeError, readCappedBody, summarizeShapeError } from '../upstream-body.js';
 import { createUnreachableError, findErrorCode, UNREACHABLE_CODES } from '../upstream-errors.js';
 import { mapNomadStatus } from './map-status.js';
 
@@ -14,8 +16,10 @@ export interface NomadClientOptions {
   namespace?: string;
   /** ACL SecretID, sent as `X-Nomad-Token`. */
   token?: string;
-  /** HTTP headers/body timeout of non-blocking calls. */
+  /** Overall deadline of a non-blocking call: connect, headers and the whole body (issue 17 item 6). */
   timeoutMs: number;
+  /** Largest response body read; a longer one is cut and the call fails. @defaultValue DEFAULT_MAX_RESPONSE_BYTES */
+  maxResponseBytes?: number;
   /** undici dispatcher (Agent, MockAgent); defaults to undici's global one. */
   dispatcher?: Dispatcher;
   logger: Logger;
@@ -67,6 +71,11 @@ export interface NomadHttp {
 
 export const DEFAULT_WAIT_MS = 30_000;
 /**
+ * Default response cap: a job list of a 40,000-job cluster is ~40 MB of JSON (about 1 KB per JobListStub),
+ * so 64 MiB leaves room for that and still stops an endless body long before it hurts.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/**
  * Nomad clamps `wait` to 300 s in every supported release (nomad/structs/structs.go MaxBlockingRPCQueryTime;
  * its docs say 10 minutes); sending more would only stretch our own HTTP timeout.
  */
@@ -111,46 +120,81 @@ export function createNomadHttp(opts: NomadClientOptions): NomadHttp {
     return { url, headers, timeoutMs };
   }
 
+  const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  /** Outside text made safe: the token this client sends is masked even when it is not a configured secret. */
+  const clean = (text: string, max?: number) => redactExternal(text, { sent: [opts.token], ...(max ? { max } : {}) });
+
   async function callOnce<S extends z.ZodType>(c: NomadCall<S>): Promise<Indexed<z.infer<S>>> {
     const { url, headers, timeoutMs } = buildRequest(c);
     const started = Date.now();
-    let res: Dispatcher.ResponseData;
+    // One overall deadline for connect, headers and body: undici's headers/body timeouts are per chunk, so a
+    // body dripping a byte a second would otherwise never end (issue 17 item 6).
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = c.signal ? AbortSignal.any([c.signal, deadline]) : deadline;
+    let status: number;
+    let indexHeader: string | string[] | undefined;
+    let text: string;
     try {
-      res = await request(url, {
+      const res = await request(url, {
         method: c.method,
         headers,
         body: c.body === undefined ? undefined : JSON.stringify(c.body),
         dispatcher: opts.dispatcher,
-        signal: c.signal,
+        signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
+      status = res.statusCode;
+      indexHeader = res.headers['x-nomad-index'];
+      text = await readCappedBody(res.body, maxBytes);
     } catch (err) {
-      throw mapTransportError(err, c, timeoutMs);
+      throw mapTransportError(err, c, timeoutMs, deadline);
     }
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (err) {
-      throw mapTransportError(err, c, timeoutMs);
-    }
-    log.debug({ request: c.name, status: res.statusCode, ms: Date.now() - started }, 'nomad call');
-    if (res.statusCode < 200 || res.statusCode >= 300) throw mapNomadStatus(c.name, res.statusCode, text);
-    const index = Number(res.headers['x-nomad-index'] ?? 0) || 0;
+    log.debug({ request: c.name, status, ms: Date.now() - started }, 'nomad call');
+    if (status < 200 || status >= 300) throw mapNomadStatus(c.name, status, clean(text, 4_000));
+    const index = Number(indexHeader ?? 0) || 0;
     return { value: parseBody(c, text), index };
   }
 
-  function mapTransportError(err: unknown, c: NomadCall<z.ZodType>, timeoutMs: number): Error {
+  function mapTransportError(err: unknown, c: NomadCall<z.ZodType>, timeoutMs: number, deadline: AbortSignal): Error {
     if (c.signal?.aborted) return new CancelledError(`${c.name} aborted`);
+    if (err instanceof ResponseTooLargeError) {
+      return new NetopsError(ErrorCode.UpstreamHttp, `${c.name}: ${err.message}`, {
+        userMessage: `Nomad at ${base} sent more than ${err.limit} bytes for ${c.name}: answer refused`,
+      });
+    }
     const code = findErrorCode(err);
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    if (deadline.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       return new TimeoutError(c.name, timeoutMs, {
         cause: err,
         userMessage: `Nomad at ${base} did not answer ${c.name} within ${timeoutMs} ms`,
       });
     }
     if (code && UNREACHABLE_CODES.has(code)) return createUnreachableError('Nomad', base, code, err);
-    return new NetopsError(ErrorCode.Internal, `${c.name}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    return new NetopsError(ErrorCode.Internal, `${c.name}: ${redactedMessage(err, { sent: [opts.token] })}`, {
+      cause: err,
+    });
+  }
+
+  function parseBody<S extends z.ZodType>(c: NomadCall<S>, text: string): z.infer<S> {
+    let json: unknown;
+    try {
+      json = text.trim() === '' ? null : JSON.parse(text);
+    } catch (err) {
+      throw new NetopsError(ErrorCode.UpstreamHttp, `${c.name}: response is not JSON: ${clean(text, 200)}`, {
+        cause: err,
+      });
+    }
+    const parsed = c.schema.safeParse(json);
+    if (!parsed.success) {
+      // A short summary in the error; the full issue list only at debug level (a wrong-shaped 50 MB answer once
+      // wrote a 314 MB log line). Issue texts quote values, so they are redacted too.
+      const summary = summarizeShapeError(parsed.error);
+      if (log.isLevelEnabled('debug'))
+        log.debug({ request: c.name, issues: clean(JSON.stringify(parsed.error.issues), 20_000) }, 'unexpected shape');
+      throw new NetopsError(ErrorCode.UpstreamHttp, `${c.name}: unexpected response shape: ${clean(summary)}`);
+    }
+    return parsed.data;
   }
 
   return {
@@ -160,20 +204,4 @@ export function createNomadHttp(opts: NomadClientOptions): NomadHttp {
       return retryWithBackoff(() => callOnce(c), retry, c.signal);
     },
   };
-}
-
-function parseBody<S extends z.ZodType>(c: NomadCall<S>, text: string): z.infer<S> {
-  let json: unknown;
-  try {
-    json = text.trim() === '' ? null : JSON.parse(text);
-  } catch (err) {
-    throw new NetopsError(ErrorCode.UpstreamHttp, `${c.name}: response is not JSON: ${text.slice(0, 200)}`, {
-      cause: err,
-    });
-  }
-  const parsed = c.schema.safeParse(json);
-  if (!parsed.success) {
-    throw new NetopsError(ErrorCode.UpstreamHttp, `${c.name}: unexpected response shape: ${parsed.error.message}`);
-  }
-  return parsed.data;
 }

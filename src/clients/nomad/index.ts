@@ -11,4 +11,5 @@ export {
   type NomadClientOptions,
 } from './http.js';
 export type { RegisterJobOptions } from './jobs.js';
+export { nodeAddressOf } from './nodes.js';
 export * from './types.js';

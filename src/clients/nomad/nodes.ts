@@ -36,3 +36,13 @@ export function createNodesApi(http: NomadHttp): NomadNodesApi {
     },
   };
 }
+
+/**
+ * A node's address as the list stub has it: the host part of its HTTPAddr (Node.Stub's net.SplitHostPort,
+ * nomad/structs/structs.go:2296-2300), else the fingerprinted `unique.network.ip-address`.
+ */
+export function nodeAddressOf(node: Pick<NodeDetail, 'HTTPAddr' | 'Attributes'>): string | undefined {
+  const http = node.HTTPAddr ?? '';
+  const host = http.startsWith('[') ? http.slice(1, http.indexOf(']')) : http.replace(/:\d+$/, '');
+  return host || node.Attributes?.['unique.network.ip-address'] || undefined;
+}

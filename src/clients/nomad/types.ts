@@ -223,7 +223,18 @@ export const nodeStubSchema = z.looseObject({
 export type NodeStub = z.infer<typeof nodeStubSchema>;
 
 /** A full node (`GET /v1/node/:id`). */
-export const nodeDetailSchema = nodeStubSchema.extend({
+/**
+ * A node from `GET /v1/node/:id`: `structs.Node`, which has no `Address` (only the list stub computes it from
+ * HTTPAddr, nomad/structs/structs.go:2296-2300 `Node.Stub`); use `nodeAddressOf`.
+ */
+export const nodeDetailSchema = z.looseObject({
+  ID: z.string(),
+  Name: z.string(),
+  Datacenter: z.string().nullish(),
+  Status: z.string(),
+  StatusDescription: z.string().nullish(),
+  SchedulingEligibility: z.string().nullish(),
+  NodePool: z.string().nullish(),
   Attributes: z.record(z.string(), z.string()).nullish(),
   HTTPAddr: z.string().nullish(),
 });

@@ -2,6 +2,7 @@ import type { Client, ConnectConfig } from 'ssh2';
 import { CancelledError, ErrorCode, isNetopsError, NetopsError, UsageError } from '../../errors.js';
 import { connectSsh } from './connect.js';
 import { execOnClient } from './exec-command.js';
+import { openDirectTcpip } from './forward-out.js';
 import {
   createHostKeyMismatchError,
   hostKeyAlgorithmsFor,
@@ -124,6 +125,19 @@ export function createSshPool(opts: SshPoolOptions): SshPool {
       } finally {
         release();
       }
+    },
+    async forwardOut(hostName, dstHost, dstPort, fwdOpts = {}) {
+      if (closed) throw new CancelledError('ssh pool closed');
+      const state = states.get(hostName);
+      if (!state) {
+        throw new UsageError(`unknown host "${hostName}" (known: ${[...states.keys()].join(', ') || 'none'})`);
+      }
+      if (fwdOpts.signal?.aborted) throw new CancelledError('ssh forward aborted');
+      // No concurrency slot: sshd's MaxSessions counts shell/exec/subsystem sessions only, not direct-tcpip
+      // channels (openssh-portable V_9_6_P1 sshd_config.5 "MaxSessions"; channels are capped by the
+      // connection's window instead), so forwards never starve commands nor wait behind them.
+      const client = await openClient(state);
+      return openDirectTcpip(client, state.host, dstHost, dstPort);
     },
     async close() {
       closed = true;

@@ -20,6 +20,8 @@ export const LABEL_KEY = /[a-zA-Z0-9][a-zA-Z0-9_./-]{0,127}/;
 export const LABEL_VALUE = /[a-zA-Z0-9_.:/@+-]{1,128}/;
 /** Docker network name. */
 export const NETWORK = /[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}/;
+/** A Docker daemon address for `docker -H`: a Unix socket path or tcp://host:port. */
+export const DOCKER_HOST = /(?:unix:\/\/\/[A-Za-z0-9._/-]{1,200}|tcp:\/\/[A-Za-z0-9.-]{1,200}:[0-9]{1,5})/;
 /** Image reference with optional tag or digest. */
 export const IMAGE = /[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,255}/;
 /** Bench run ID. */

@@ -5,6 +5,7 @@ import {
   CIDR,
   CONTAINER,
   CONTAINER_ID,
+  DOCKER_HOST,
   DURATION_SECONDS,
   ENV_ASSIGNMENT,
   FTP_CREDENTIALS,
@@ -140,9 +141,11 @@ defineTemplate({
 // --- benchmarks ---------------------------------------------------------------------------------------
 defineTemplate({
   name: 'docker.run',
-  purpose: 'start a labelled bench container, on the overlay via WEAVE_CIDR (proxy) or --net (plugin/host)',
+  purpose:
+    'start a labelled bench container, on the overlay via WEAVE_CIDR through the Weave proxy socket (-H) or --net (plugin/host)',
   argv: [
     'docker',
+    { if: 'host', argv: ['-H', '{host}'] },
     'run',
     '-d',
     '--name',
@@ -157,6 +160,7 @@ defineTemplate({
   params: {
     name: value(CONTAINER),
     runId: value(RUN_ID),
+    host: value(DOCKER_HOST, true),
     cidr: value(CIDR, true),
     net: value(NETWORK, true),
     image: value(IMAGE),

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { Client, ConnectConfig } from 'ssh2';
 import type { Logger } from '../../logging.js';
 
@@ -80,9 +81,20 @@ export interface SshHostStats {
   commands: number;
 }
 
+/** Options of one forwarded TCP connection. */
+export interface SshForwardOptions {
+  signal?: AbortSignal;
+}
+
 /** The pool's public face. */
 export interface SshPool {
   run(host: string, command: SshCommand, opts?: SshRunOptions): Promise<SshResult>;
+  /**
+   * Opens a TCP connection from `host` to `dstHost:dstPort` (as the host sees it, e.g. its own loopback) through the
+   * pooled SSH connection: a `direct-tcpip` channel, what `ssh -L` uses. The stream is the connection; end or
+   * destroy it when done. Refused or failed opens reject with code UpstreamUnreachable and the host's name.
+   */
+  forwardOut(host: string, dstHost: string, dstPort: number, opts?: SshForwardOptions): Promise<Duplex>;
   /** Ends every connection; queued and later runs reject with CancelledError. */
   close(): Promise<void>;
   stats(): Record<string, SshHostStats>;

@@ -53,8 +53,13 @@ export const DEFAULT_BENCH_IMAGES: BenchImages = Object.freeze({
 /** nginx's document root in the official image (its default.conf). */
 export const DEFAULT_BENCH_HTTP: BenchHttp = Object.freeze({ payloadMB: 100, webRoot: '/usr/share/nginx/html' });
 
-/** How containers join a network: `-e WEAVE_CIDR=net:<cidr>` (Weave proxy) or `--net=<name>`. */
+/**
+ * How containers join a network: through the Weave proxy socket (`-H <proxySocket>`, optionally with
+ * `-e WEAVE_CIDR=net:<cidr>`), or `--net=<name>`.
+ */
 export interface NetworkAttachment {
+  /** The Docker host the container is created through: the Weave proxy socket in proxy mode. */
+  proxySocket?: string;
   cidr?: string;
   net?: string;
 }
@@ -107,6 +112,7 @@ export async function startBenchContainer(
   const cmd = buildCommand(c.env?.length ? 'docker.run.env' : 'docker.run', {
     name: c.name,
     runId,
+    ...(c.attach.proxySocket ? { host: c.attach.proxySocket } : {}),
     ...(c.attach.cidr ? { cidr: c.attach.cidr } : {}),
     ...(c.attach.net ? { net: c.attach.net } : {}),
     ...env,

@@ -1,5 +1,6 @@
 import { buildCommand, type SshPool } from '../../clients/ssh/index.js';
 import type { ClusterHost } from '../cluster.js';
+import { WEAVE_PROXY_SOCKET } from '../weave-proxy.js';
 import { addressOf, parseWeavePs } from '../weave-ps.js';
 import {
   type BenchContainer,
@@ -26,6 +27,8 @@ export interface BenchNetwork {
   interface?: string;
   /** The subnet containers join in Weave proxy mode (a tenant's), if any. */
   cidr?: string;
+  /** Proxy mode: the Weave proxy socket containers are created through (config `proxySocket`). */
+  proxySocket?: string;
 }
 
 /** Where each leg's servers answer, and the containers of the run. */
@@ -42,8 +45,10 @@ export interface BenchSetup {
 /** How containers join the network under test. */
 export function attachmentFor(network: BenchNetwork): NetworkAttachment {
   switch (network.attach) {
-    case 'proxy':
-      return network.cidr ? { cidr: network.cidr } : {};
+    case 'proxy': {
+      const proxySocket = network.proxySocket ?? WEAVE_PROXY_SOCKET;
+      return network.cidr ? { proxySocket, cidr: network.cidr } : { proxySocket };
+    }
     case 'plugin':
       return { net: network.dockerNetwork ?? network.name };
     case 'docker-network':
@@ -149,8 +154,13 @@ export async function overlayIpOf(
     const r = await ssh.run(c.host, buildCommand('weave.ps', { container: c.name }), { signal });
     const cidr = parseWeavePs(r.stdout).containers[0]?.cidrs[0];
     if (r.code !== 0 || !cidr) {
+      const socket = c.attach.proxySocket ?? WEAVE_PROXY_SOCKET;
       throw new BenchError(
-        `no ${network.name} address for ${c.name} on ${c.host}: ${firstLineOf(r.stderr) || 'weave ps shows none'}`,
+        r.code !== 0
+          ? `no ${network.name} address for ${c.name} on ${c.host}: ${firstLineOf(r.stderr, r.stdout) || `weave ps exited ${r.code}`}`
+          : `${c.name} on ${c.host} got no ${network.name} overlay address: the Weave proxy at ${socket} did not attach it ` +
+              `(is Weave running there and launched with its proxy, the default? \`weave env\` on ${c.host} must print that socket; ` +
+              `otherwise set networks[${network.name}].proxySocket)`,
       );
     }
     return addressOf(cidr);

@@ -1,4 +1,4 @@
-import type { NomadClient } from '../../clients/nomad/index.js';
+import { type NomadClient, nodeAddressOf } from '../../clients/nomad/index.js';
 import { describeForUser } from '../../errors.js';
 import type { ClusterHost } from '../cluster.js';
 
@@ -14,7 +14,7 @@ export interface AllocPlacement {
 /**
  * Maps allocations to configured hosts through their node's address: an allocation stub carries only NodeID and
  * NodeName, and a node's name is its hostname, which need not be what the config calls the host; `GET
- * /v1/node/:id` gives the node's Address (the host part of its HTTP address), matched against `hosts[].address`.
+ * /v1/node/:id` gives the node's HTTPAddr, whose host part (the stub's Address) is matched against `hosts[].address`.
  * A node whose name equals a configured host name also matches when its address does not.
  */
 export async function mapAllocationsToHosts(
@@ -28,7 +28,7 @@ export async function mapAllocationsToHosts(
     let found = nodes.get(nodeId);
     if (!found) {
       found = nomad.readNode(nodeId, { signal }).then(
-        (n) => ({ address: n.Address }),
+        (n) => ({ address: nodeAddressOf(n) }),
         (err: unknown) => ({ error: describeForUser(err, nodeId) }),
       );
       nodes.set(nodeId, found);

@@ -1,4 +1,4 @@
-import { type ConsulClient, type HealthServiceEntry, resolveConsulDns } from '../../clients/consul/index.js';
+import type { ConsulClient, HealthServiceEntry } from '../../clients/consul/index.js';
 import { TimeoutError } from '../../errors.js';
 import type { ClusterContext, ClusterHost } from '../cluster.js';
 
@@ -114,7 +114,8 @@ export async function verifyDns(
   expected: readonly string[],
 ): Promise<DnsVerification> {
   const name = `${service}.service.${ctx.consulDns.domain}`;
-  const answer = await resolveConsulDns(name, { server: ctx.consulDns.server, port: ctx.consulDns.port });
+  // Every instance counts: the resolver asks over TCP, where Consul does not cut the answer to udp_answer_limit.
+  const answer = await ctx.consulDns.resolve(name);
   const addresses = [...new Set(answer.a)].sort();
   const unexpected = addresses.filter((a) => !expected.includes(a));
   const missing = expected.filter((a) => !addresses.includes(a));

@@ -1,7 +1,8 @@
+import { BlockingCursor } from '../../clients/nomad/blocking-cursor.js';
 import type { NomadClient } from '../../clients/nomad/index.js';
 import type { Deployment, Evaluation, NomadJob } from '../../clients/nomad/types.js';
 import { TimeoutError } from '../../errors.js';
-import { type FollowOptions, pause, remaining } from './follow-evaluation.js';
+import { type FollowOptions, remaining } from './follow-evaluation.js';
 
 /** Deployment statuses after which nothing changes any more (initializing, pending, blocked, unblocking are not). */
 const TERMINAL = new Set(['successful', 'failed', 'cancelled']);
@@ -52,8 +53,10 @@ export async function findDeployment(
   }
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
-  let index = 0;
+  // A new cluster's deployment table has index 0: such a query cannot block, so the cursor backs off.
+  const cursor = new BlockingCursor(opts.pacing);
   for (;;) {
+    const index = await cursor.next(opts.signal);
     const res = await nomad.readJobLatestDeployment(jobId, {
       index,
       waitMs: remaining(deadline, opts.waitMs ?? 10_000),
@@ -61,9 +64,7 @@ export async function findDeployment(
     });
     if (res.value && isDeploymentOf(res.value, job)) return res.value;
     if (Date.now() >= deadline) throw new TimeoutError(`waiting for the deployment of ${jobId}`, timeoutMs);
-    // A new cluster's deployment table has index 0: such a query cannot block.
-    if (res.index === 0 || res.index === index) await pause(1_000, opts.signal);
-    index = res.index;
+    cursor.update(res.index);
   }
 }
 
@@ -77,7 +78,7 @@ export async function followDeployment(
   const deadline = Date.now() + timeoutMs;
   let deployment = first;
   let last = '';
-  let index = 0;
+  const cursor = new BlockingCursor(opts.pacing);
   for (;;) {
     const key = JSON.stringify([deployment.Status, progressOf(deployment)]);
     if (key !== last) {
@@ -87,12 +88,11 @@ export async function followDeployment(
     if (TERMINAL.has(deployment.Status)) return deployment;
     if (Date.now() >= deadline) throw new TimeoutError(`deployment ${deployment.ID.slice(0, 8)}`, timeoutMs);
     const res = await nomad.readDeployment(deployment.ID, {
-      index,
+      index: await cursor.next(opts.signal),
       waitMs: remaining(deadline, opts.waitMs ?? 10_000),
       signal: opts.signal,
     });
     deployment = res.value;
-    if (res.index === 0) await pause(1_000, opts.signal);
-    index = res.index;
+    cursor.update(res.index);
   }
 }

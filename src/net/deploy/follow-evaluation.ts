@@ -1,3 +1,4 @@
+import { BlockingCursor, type BlockingPacing } from '../../clients/nomad/blocking-cursor.js';
 import type { NomadClient } from '../../clients/nomad/index.js';
 import type { Evaluation } from '../../clients/nomad/types.js';
 import { TimeoutError } from '../../errors.js';
@@ -8,17 +9,19 @@ export interface FollowOptions {
   waitMs?: number;
   /** Give up after this long in total. */
   timeoutMs?: number;
+  /** Pacing of the blocking loop (defaults: at most 4 queries a second, back-off on a bad index). */
+  pacing?: BlockingPacing;
 }
 
 /**
  * Follows an evaluation with blocking queries until the scheduler is done with it (Status no longer `pending`).
- * An answer with index 0 cannot block (Nomad takes the non-blocking path for `index=0`), so the loop then
- * waits a second itself instead of spinning.
+ * The cursor resets an index that is 0 or goes backwards (such a query cannot block) and paces the loop.
  */
 export async function followEvaluation(nomad: NomadClient, evalId: string, opts: FollowOptions): Promise<Evaluation> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  let index = 0;
+  const cursor = new BlockingCursor(opts.pacing);
   for (;;) {
+    const index = await cursor.next(opts.signal);
     const res = await nomad.readEvaluation(evalId, {
       index,
       waitMs: remaining(deadline, opts.waitMs ?? 10_000),
@@ -26,8 +29,7 @@ export async function followEvaluation(nomad: NomadClient, evalId: string, opts:
     });
     if (res.value.Status !== 'pending') return res.value;
     if (Date.now() >= deadline) throw new TimeoutError(`evaluation ${evalId.slice(0, 8)}`, opts.timeoutMs ?? 60_000);
-    if (res.index === 0) await pause(1_000, opts.signal);
-    index = res.index;
+    cursor.update(res.index);
   }
 }
 
@@ -78,19 +80,4 @@ async function findSuccessor(
 /** The wait of the next blocking query: never past the overall deadline, at least one second. */
 export function remaining(deadline: number, waitMs: number): number {
   return Math.max(1_000, Math.min(waitMs, deadline - Date.now()));
-}
-
-/** Waits, or stops early when the job is cancelled (the next call then sees the aborted signal). */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

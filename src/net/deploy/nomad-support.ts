@@ -10,6 +10,9 @@ export interface NomadClusterCheck {
   /** The region the bot is configured for, and every region the cluster knows. */
   region: string;
   regions: string[];
+  /** The datacenter the bot is configured for (if any), and the datacenters the cluster's nodes are in. */
+  datacenter?: string;
+  datacenters: string[];
   /** Problems in the bot's configuration against this cluster (empty when all is well). */
   problems: string[];
 }
@@ -38,32 +41,59 @@ export function checkNomadVersion(version: string | undefined, address: string):
   return version as string;
 }
 
+/** What the operator configured for the cluster: its region and, optionally, the datacenter to deploy into. */
+export interface NomadClusterConfig {
+  region: string;
+  datacenter?: string | undefined;
+}
+
+const quoteAll = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ') || 'none';
+
 /**
  * Reads the release from `/v1/agent/self` and the regions from `/v1/regions` (neither is region-scoped), refuses
- * an unsupported release, and reports a configured region the cluster does not have, naming the real ones.
+ * an unsupported release, and reports a configured region the cluster does not have, naming the real ones. A
+ * wrong region makes every region-scoped read fail with "No path to region" (HEAD nomad/rpc.go:700-731), so the
+ * datacenters are read (`/v1/nodes`: a datacenter exists in Nomad only through its nodes'
+ * `Datacenter`, nomad/structs/structs.go Node) only once the region is right.
  */
 export async function checkNomadCluster(
   nomad: NomadClient,
-  configured: { region: string },
+  configured: NomadClusterConfig,
   signal?: AbortSignal,
 ): Promise<NomadClusterCheck> {
   const self = await nomad.readAgentSelf({ signal });
   const version = checkNomadVersion(readReportedVersion(self), nomad.address);
   const regions = await nomad.listRegions({ signal });
   const problems: string[] = [];
+  let datacenters: string[] = [];
   if (!regions.includes(configured.region)) {
     problems.push(
-      `Nomad region \`${configured.region}\` does not exist; the cluster has ${regions.map((r) => `\`${r}\``).join(', ') || 'none'} (set clusters[].nomad.region)`,
+      `Nomad region \`${configured.region}\` does not exist; the cluster has ${quoteAll(regions)} (set clusters[].nomad.region)`,
     );
+  } else {
+    const nodes = await nomad.listNodes({ signal });
+    datacenters = [...new Set(nodes.map((n) => n.Datacenter ?? '').filter(Boolean))].sort();
+    if (configured.datacenter !== undefined && !datacenters.includes(configured.datacenter)) {
+      problems.push(
+        `Nomad datacenter \`${configured.datacenter}\` has no nodes in region \`${configured.region}\`; the cluster's datacenters are ${quoteAll(datacenters)} (set clusters[].nomad.datacenter)`,
+      );
+    }
   }
-  return { version, region: configured.region, regions, problems };
+  return {
+    version,
+    region: configured.region,
+    regions,
+    ...(configured.datacenter !== undefined ? { datacenter: configured.datacenter } : {}),
+    datacenters,
+    problems,
+  };
 }
 
 /**
  * Runs `checkNomadCluster` once per process and remembers a passing result (a failure is retried next time,
  * so a Nomad that was down at start is picked up). Throws a user-safe error when the cluster cannot be used.
  */
-export function createNomadGate(nomad: NomadClient, configured: { region: string }) {
+export function createNomadGate(nomad: NomadClient, configured: NomadClusterConfig) {
   let passed: NomadClusterCheck | undefined;
   return async function ensureNomadUsable(signal?: AbortSignal): Promise<NomadClusterCheck> {
     if (passed) return passed;

@@ -5,12 +5,13 @@ import { startDeployResult } from '../../net/deploy/deploy-result.js';
 import type { StoredApproval } from '../../queue/approval-store.js';
 import { auditInScope } from '../../queue/audit-context.js';
 import { buildDeployReport } from '../../report/deploy-report.js';
+import { describeUser } from '../../report/mention.js';
 import type { Report } from '../../report/model.js';
-import type { Processor } from '../processor.js';
+import type { ApprovalApplyArgs, Processor } from '../processor.js';
 import { type DeployDeps, deployDepsOf } from './deploy.js';
 import { readRegisteredJob, stopTenantJob } from './deploy-stop.js';
 import { resolveTenant, type TenantConfigView } from './tenant-context.js';
-import { checkTenantFreeze, describeUser, type WriteGuards, withDeployLock } from './write-guards.js';
+import { checkTenantFreeze, type WriteGuards, withDeployLock } from './write-guards.js';
 
 /**
  * Applies an approved plan exactly as planned: /deploy registers the stored job with EnforceIndex on the
@@ -18,17 +19,17 @@ import { checkTenantFreeze, describeUser, type WriteGuards, withDeployLock } fro
  * Runs under the same tenant freeze and deploy lock as a direct write.
  */
 export function createApprovalApplyProcessor(
-  deps: Pick<DeployDeps, 'deploymentTimeoutMs' | 'consulTimeoutMs' | 'ensureNomad'> & {
+  deps: Pick<DeployDeps, 'deploymentTimeoutMs' | 'consulTimeoutMs' | 'ensureNomad' | 'ensureWeave'> & {
     cluster: ClusterContext;
     config: TenantConfigView;
     guards: WriteGuards;
   },
-): Processor<{ approvalId: string }> {
+): Processor<ApprovalApplyArgs> {
   return async (ctx) => {
-    const approval = await deps.guards.approvals().get(String(ctx.command.args.approvalId));
+    const approval = await deps.guards.approvals().get(ctx.command.args.approvalId);
     if (approval?.status !== 'approved') {
       throw new NetopsError(ErrorCode.Forbidden, 'approval not approved', {
-        userMessage: `Approval \`${String(ctx.command.args.approvalId)}\` is not approved: nothing was applied.`,
+        userMessage: `Approval \`${ctx.command.args.approvalId}\` is not approved: nothing was applied.`,
       });
     }
     await checkTenantFreeze(deps.guards, approval.tenant);
@@ -60,6 +61,7 @@ export function createApprovalApplyProcessor(
       const start = startDeployResult(String(a.args.job), a.nomadJobId, a.tenant, placement.subnet, a.planLines);
       await auditInScope({ type: 'apply', approvalId: a.id, planHash: a.planHash, tenant: a.tenant });
       await deps.ensureNomad?.(ctx.signal);
+      await deps.ensureWeave?.(a.tenant, ctx.signal);
       const net = deployDepsOf(ctx, deps, clusterForTenant(deps.cluster, a.tenant));
       const result = await applyDeploy(
         net,

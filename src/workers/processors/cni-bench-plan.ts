@@ -12,6 +12,7 @@ export interface BenchConfigView {
     dockerNetwork?: string | undefined;
     interface?: string | undefined;
     range?: string | undefined;
+    proxySocket?: string | undefined;
   }>;
   tenants: ReadonlyArray<{ name: string; subnet: string; network: string }>;
 }
@@ -43,6 +44,7 @@ export function resolveBenchNetwork(view: BenchConfigView, name: string): BenchN
     ...(n.dockerNetwork ? { dockerNetwork: n.dockerNetwork } : {}),
     ...(n.interface ? { interface: n.interface } : {}),
     ...(n.attach === 'proxy' && tenant ? { cidr: tenant.subnet } : {}),
+    ...(n.attach === 'proxy' && n.proxySocket ? { proxySocket: n.proxySocket } : {}),
   };
 }
 

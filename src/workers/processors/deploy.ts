@@ -22,6 +22,8 @@ export interface DeployDeps {
   guards?: WriteGuards;
   /** Refuses an unusable Nomad (unsupported release, unknown region) before anything is planned. */
   ensureNomad?: (signal: AbortSignal) => Promise<unknown>;
+  /** Refuses a tenant whose subnet does not match how Weave was launched on the hosts (net/weave-launch.ts). */
+  ensureWeave?: (tenant: string, signal: AbortSignal) => Promise<void>;
 }
 
 /** The net/deploy side channels of a worker job: its signal, progress and audit scope. */
@@ -51,6 +53,7 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
     const args = ctx.command.args;
     await checkTenantFreeze(deps.guards, args.tenant);
     await deps.ensureNomad?.(ctx.signal);
+    await deps.ensureWeave?.(args.tenant, ctx.signal);
     // The tenant's Nomad namespace and token (when configured) for everything this write does.
     const cluster = clusterForTenant(deps.cluster, args.tenant);
     const plan = await planDeploy({ ...deps, cluster }, args, ctx.signal);

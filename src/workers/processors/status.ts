@@ -1,7 +1,9 @@
 import type { JobListStub, NomadClient } from '../../clients/nomad/index.js';
 import { buildCommand } from '../../clients/ssh/index.js';
+import type { StatusArgs } from '../../commands/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
 import { checkNomadCluster, type NomadClusterCheck } from '../../net/deploy/nomad-support.js';
+import { checkWeaveStatusOutput, WEAVE_STATUS_TIMEOUT_MS } from '../../net/weave-launch.js';
 import { parseWeaveStatus } from '../../net/weave-status.js';
 import type { Report, ReportBlock } from '../../report/model.js';
 import type { Processor } from '../processor.js';
@@ -19,6 +21,8 @@ const settle = async <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: 
 export interface StatusNomadCheck {
   region: string;
   namespace: string;
+  /** When configured, it must have nodes (named with the real ones otherwise). */
+  datacenter?: string | undefined;
 }
 
 /** Lists the jobs of the cluster's namespace and of every tenant namespace (each job once). */
@@ -67,15 +71,39 @@ function describeNomadCheck(
   address: string,
   nodes: ReadonlyArray<{ Datacenter?: string | null }>,
 ): ReportBlock {
-  const datacenters = [...new Set(nodes.map((n) => n.Datacenter ?? '?'))].sort();
+  const datacenters = check.datacenters.length
+    ? check.datacenters
+    : [...new Set(nodes.map((n) => n.Datacenter ?? '?'))].sort();
   return {
     kind: 'fields',
     fields: [
       { label: 'Nomad', value: `${check.version} at ${address}` },
       { label: 'region', value: `${check.region} (cluster: ${check.regions.join(', ')})` },
-      ...(datacenters.length ? [{ label: 'datacenters', value: datacenters.join(', ') }] : []),
+      ...(datacenters.length
+        ? [
+            {
+              label: 'datacenters',
+              value: `${datacenters.join(', ')}${check.datacenter ? ` (configured: ${check.datacenter})` : ''}`,
+            },
+          ]
+        : []),
     ],
   };
+}
+
+/** Tenant subnets against each host's Weave launch (Range/DefaultSubnet of `weave status`), for hosts that answered. */
+function checkWeaveLaunchOf(
+  weave: ReadonlyArray<{
+    host: string;
+    status: { ok: true; value: { code: number | null; stdout: string } } | { ok: false };
+  }>,
+  config: TenantConfigView,
+): string[] {
+  return weave.flatMap((w) =>
+    w.status.ok && w.status.value.code === 0
+      ? checkWeaveStatusOutput(w.host, w.status.value.stdout, config).map((p) => p.text)
+      : [],
+  );
 }
 
 /**
@@ -87,7 +115,7 @@ export function createStatusProcessor(deps: {
   config: TenantConfigView;
   nomadCheck?: StatusNomadCheck;
   tenantNomads?: ReadonlyArray<{ tenant: string; namespace: string; nomad: NomadClient }>;
-}): Processor {
+}): Processor<StatusArgs> {
   return async (ctx) => {
     const { cluster } = deps;
     const [check, nodes, members, jobs, weave] = await Promise.all([
@@ -100,12 +128,15 @@ export function createStatusProcessor(deps: {
       Promise.all(
         cluster.hosts.map(async (h) => {
           const status = await settle(
-            cluster.ssh.run(h.name, buildCommand('weave.status'), { signal: ctx.signal, timeoutMs: 10_000 }),
+            cluster.ssh.run(h.name, buildCommand('weave.status'), {
+              signal: ctx.signal,
+              timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
+            }),
           );
           const conns = await settle(
             cluster.ssh.run(h.name, buildCommand('weave.status.connections'), {
               signal: ctx.signal,
-              timeoutMs: 10_000,
+              timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
             }),
           );
           return { host: h.name, status, conns };
@@ -149,6 +180,7 @@ export function createStatusProcessor(deps: {
       ];
     });
     blocks.push({ kind: 'table', columns: ['host', 'address', 'nomad', 'consul', 'weave'], rows });
+    problems.push(...checkWeaveLaunchOf(weave, deps.config));
     if (!nodes.ok && !(check && !check.ok)) problems.push(`Nomad: ${nodes.error}`);
     if (!members.ok) problems.push(`Consul: ${members.error}`);
     if (jobs.ok) blocks.push(describeJobsByTenant(jobs.value, deps.config));

@@ -2,6 +2,7 @@ import { ErrorCode, NetopsError } from '../../errors.js';
 import type { ApprovalStore, PendingApproval, StoredApproval } from '../../queue/approval-store.js';
 import { auditInScope } from '../../queue/audit-context.js';
 import type { LockHolder, LockStore } from '../../queue/lock-store.js';
+import { describeUser } from '../../report/mention.js';
 
 /**
  * What guards the writes (/deploy, /deploy stop): the approval rules of the moment, the approval store and the
@@ -95,11 +96,6 @@ export async function requestApproval(
     user: ctx.requester.userId,
   });
   return approval;
-}
-
-/** Slack user ids become mentions; console identities stay plain. */
-export function describeUser(userId: string): string {
-  return /^[UW][A-Z0-9]{2,20}$/.test(userId) ? `<@${userId}>` : userId;
 }
 
 function describeHolder(h: LockHolder): string {

@@ -99,7 +99,7 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
   it('a user without rights is refused (exit 1): nothing is queued and nothing reaches Nomad', async () => {
     const res = await cli(['/deploy httpbackend subnet=tenant-b', '--as', 'U0VIEWER']);
     expect(res.code).toBe(1);
-    expect(res.stdout).toContain('refused: <@U0VIEWER> has no role that allows /deploy; roles: viewer');
+    expect(res.stdout).toContain('refused: @U0VIEWER has no role that allows /deploy; roles: viewer');
     expect(await jobKeys()).toEqual([]);
     expect(await nomadJob()).toBeUndefined();
   }, 120_000);
@@ -133,13 +133,13 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
   it('an approver approves: the plan is applied and followed to a healthy deployment', async () => {
     const res = await cli(['approve', approvalId, '--as', 'U0APPROVER']);
     expect(res.code, res.stdout + res.stderr).toBe(0);
-    expect(res.stdout).toContain(`Approved by <@U0APPROVER>: applying as job \`apply-${approvalId}\``);
+    expect(res.stdout).toContain(`Approved by @U0APPROVER: applying as job \`apply-${approvalId}\``);
     expect(res.stdout).toMatch(/Succeeded/);
     const job = await nomadJob();
     expect(job?.Status).toBe('running');
     const again = await cli(['approve', approvalId, '--as', 'U0APPROVER']);
     expect(again.code).toBe(1);
-    expect(again.stdout).toMatch(/already approved by <@U0APPROVER>/);
+    expect(again.stdout).toMatch(/already approved by @U0APPROVER/);
   }, 240_000);
 
   it('the audit export tells the whole story in order', async () => {

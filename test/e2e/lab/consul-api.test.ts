@@ -34,6 +34,8 @@ describe.skipIf(skipLab)('lab Consul API', { timeout: 60_000 }, () => {
     await startLabApis();
     await runOnHostOk('u1', [
       'docker',
+      '-H',
+      'unix:///var/run/weave/weave.sock',
       'run',
       '-d',
       '--name',

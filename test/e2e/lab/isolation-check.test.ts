@@ -53,14 +53,14 @@ describe.skipIf(skipLab)('/isolation-check on the lab (the article scenario)', (
   beforeAll(async () => {
     teardown = await bringUpLabForTests();
     await Promise.all([
-      docker('u1', 'run -d --name a1 busybox'),
-      docker('u1', 'run -d --name a2 busybox'),
-      docker('u2', 'run -d --name b1 -e WEAVE_CIDR=net:10.32.1.0/24 busybox'),
-      docker('u2', 'run -d --name b2 -e WEAVE_CIDR=net:10.32.1.0/24 busybox'),
-      docker('u3', 'run -d --name noweave -e WEAVE_CIDR=none busybox'),
+      docker('u1', '-H unix:///var/run/weave/weave.sock run -d --name a1 busybox'),
+      docker('u1', '-H unix:///var/run/weave/weave.sock run -d --name a2 busybox'),
+      docker('u2', '-H unix:///var/run/weave/weave.sock run -d --name b1 -e WEAVE_CIDR=net:10.32.1.0/24 busybox'),
+      docker('u2', '-H unix:///var/run/weave/weave.sock run -d --name b2 -e WEAVE_CIDR=net:10.32.1.0/24 busybox'),
+      docker('u3', '-H unix:///var/run/weave/weave.sock run -d --name noweave -e WEAVE_CIDR=none busybox'),
       // Started now, not after other containers are removed: the lab sends no gratuitous ARP, so a reused
       // address would look unreachable to peers that still cache the old MAC.
-      docker('u3', 'run -d --name c3 busybox'),
+      docker('u3', '-H unix:///var/run/weave/weave.sock run -d --name c3 busybox'),
     ]);
     // The lab lock may be held by other suites for a while.
   }, 900_000);
@@ -133,7 +133,10 @@ describe.skipIf(skipLab)('/isolation-check on the lab (the article scenario)', (
   }, 120_000);
 
   it('a container given addresses in both subnets is reported as a leak, first, exit 1', async () => {
-    await docker('u3', 'run -d --name leaky -e WEAVE_CIDR="net:10.32.0.0/24 net:10.32.1.0/24" busybox');
+    await docker(
+      'u3',
+      '-H unix:///var/run/weave/weave.sock run -d --name leaky -e WEAVE_CIDR="net:10.32.0.0/24 net:10.32.1.0/24" busybox',
+    );
     try {
       const pair = await netops('/isolation-check b1 leaky');
       expect(pair.code).toBe(1);

@@ -6,6 +6,7 @@ import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOnHostOk } fr
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'lab docker/weave CLI formats');
 
+const WEAVE_PROXY = 'unix:///var/run/weave/weave.sock';
 const docker = (...args: string[]) => runOnHost('u1', ['docker', ...args]);
 const weave = (...args: string[]) => runOnHost('u1', ['weave', ...args]);
 
@@ -33,6 +34,8 @@ describe.skipIf(skipLab)('lab docker and weave CLIs', () => {
   beforeAll(async () => {
     teardown = await bringUpLabForTests({ withoutEmulators: true });
     const run = await docker(
+      '-H',
+      WEAVE_PROXY,
       'run',
       '-d',
       '--name',
@@ -52,6 +55,25 @@ describe.skipIf(skipLab)('lab docker and weave CLIs', () => {
   afterAll(async () => {
     await teardown();
   }, LAB_LOCK_WAIT_MS);
+
+  it("attaches WEAVE_CIDR only through the proxy socket (-H or DOCKER_HOST), never through Docker's own", async () => {
+    expect((await docker('run', '-d', '--name', 'direct', '-e', 'WEAVE_CIDR=net:10.32.1.0/24', 'busybox')).code).toBe(
+      0,
+    );
+    expect(await weave('ps', 'direct')).toMatchObject({ code: 0, stdout: '' });
+    const links = await runOnHostOk('u1', ['docker', 'exec', 'direct', 'ip', '-o', 'link']);
+    expect(links).not.toContain('ethwe');
+    const viaEnv = await runOnHostOk('u1', [
+      'sh',
+      '-c',
+      'eval $(weave env) && docker run -d --name envd -e WEAVE_CIDR=net:10.32.1.0/24 busybox >/dev/null && weave ps envd',
+    ]);
+    expect(viaEnv).toMatch(/^envd [0-9a-f:]{17} 10\.32\.1\.\d+\/24\n$/);
+    const elsewhere = await docker('-H', 'tcp://127.0.0.1:2375', 'ps');
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain('Cannot connect to the Docker daemon at tcp://127.0.0.1:2375');
+    await docker('rm', '-f', 'direct', 'envd');
+  });
 
   it('prints a 64-hex id from docker run -d and lists it in docker ps with the real table header', async () => {
     expect(proxyId).toMatch(/^[0-9a-f]{64}$/);
@@ -202,9 +224,45 @@ describe.skipIf(skipLab)('lab docker and weave CLIs', () => {
     expect((await runOnHostOk('u1', ['docker', 'rm', '-f', 'web'])).trim()).toBe('web');
     expect((await runOnHostOk('u1', ['ip', 'netns', 'list'])).includes(ns)).toBe(false);
     expect((await runOnHostOk('u1', ['weave', 'ps'])).includes(proxyId.slice(0, 12))).toBe(false);
-    const again = await docker('run', '-d', '--name', 'web', '-e', 'WEAVE_CIDR=10.32.1.1/24', 'busybox');
+    const again = await docker(
+      '-H',
+      WEAVE_PROXY,
+      'run',
+      '-d',
+      '--name',
+      'web',
+      '-e',
+      'WEAVE_CIDR=10.32.1.1/24',
+      'busybox',
+    );
     expect(again.stderr).toBe('');
     expect((await runOnHostOk('u1', ['weave', 'ps', 'web'])).trim()).toMatch(/ 10\.32\.1\.1\/24$/);
+  });
+
+  it('prints weave ps as the real script: 12-character names, nothing for unknown containers, no bridge no line', async () => {
+    expect((await docker('-H', WEAVE_PROXY, 'run', '-d', '--name', 'a-rather-long-name', 'busybox')).code).toBe(0);
+    expect(await runOnHostOk('u1', ['weave', 'ps', 'a-rather-long-name'])).toMatch(
+      /^a-rather-lon [0-9a-f:]{17} 10\.32\.0\.\d+\/24\n$/,
+    );
+    expect(await weave('ps', 'no-such-container')).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    // Without a weave bridge (Weave not launched) container-addrs prints nothing, weave:expose included.
+    await runOnHostOk('u1', ['sh', '-c', 'ip link set weave down && ip link set weave name weave-off']);
+    try {
+      expect(await weave('ps')).toMatchObject({ code: 0, stdout: '' });
+    } finally {
+      await runOnHostOk('u1', ['sh', '-c', 'ip link set weave-off name weave && ip link set weave up']);
+    }
+    expect((await runOnHostOk('u1', ['weave', 'ps'])).split('\n')[0]).toMatch(/^weave:expose [0-9a-f:]{17}/);
+    await docker('rm', '-f', 'a-rather-long-name');
+  });
+
+  it('refuses a subnet outside the ipalloc range as Weave IPAM does', async () => {
+    const r = await docker('-H', WEAVE_PROXY, 'run', '-d', '-e', 'WEAVE_CIDR=net:10.99.0.0/24', 'busybox');
+    expect(r.code).toBe(125);
+    expect(r.stderr).toContain('for "net:10.99.0.0/24": range 10.99.0.0/24 out of bounds: 10.32.0.0/16');
+    const expose = await weave('expose', 'net:10.99.0.0/24');
+    expect(expose.code).toBe(1);
+    expect(expose.stderr).toContain('range 10.99.0.0/24 out of bounds: 10.32.0.0/16');
   });
 
   it('prints weave status blocks with peers, connections and the IPAM range', async () => {

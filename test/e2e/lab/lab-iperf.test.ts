@@ -21,13 +21,13 @@ async function runIperf(net: string, serverIp: (name: string) => Promise<string>
   await runOnHostOk('u2', [
     'sh',
     '-c',
-    `docker run -d --name srv-${net || 'weave'} ${flags} networkstatic/iperf3 -s -p 5301`,
+    `docker ${net === '' ? `-H unix:///var/run/weave/weave.sock ` : ''}run -d --name srv-${net || 'weave'} ${flags} networkstatic/iperf3 -s -p 5301`,
   ]);
   // The client runs in an iperf3 image too (busybox has no iperf3, as the published image); its own server idles.
   await runOnHostOk('u1', [
     'sh',
     '-c',
-    `docker run -d --name cli-${net || 'weave'} ${flags} networkstatic/iperf3 -s -p 5302`,
+    `docker ${net === '' ? `-H unix:///var/run/weave/weave.sock ` : ''}run -d --name cli-${net || 'weave'} ${flags} networkstatic/iperf3 -s -p 5302`,
   ]);
   const ip = await serverIp(`srv-${net || 'weave'}`);
   // The server needs a moment to listen; retry the connect briefly rather than sleeping a fixed time.

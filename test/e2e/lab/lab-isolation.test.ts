@@ -26,10 +26,15 @@ describe.skipIf(skipLab)('lab isolation scenario (weave proxy mode, two subnets)
   beforeAll(async () => {
     teardown = await bringUpLabForTests({ withoutEmulators: true });
     for (const name of ['a1', 'a2']) {
-      expect((await runOverSsh('u1', `docker run -d --name ${name} busybox`)).code).toBe(0);
+      expect(
+        (await runOverSsh('u1', `docker -H unix:///var/run/weave/weave.sock run -d --name ${name} busybox`)).code,
+      ).toBe(0);
     }
     for (const name of ['b1', 'b2']) {
-      const r = await runOverSsh('u2', `docker run -d --name ${name} -e WEAVE_CIDR=net:10.32.1.0/24 busybox`);
+      const r = await runOverSsh(
+        'u2',
+        `docker -H unix:///var/run/weave/weave.sock run -d --name ${name} -e WEAVE_CIDR=net:10.32.1.0/24 busybox`,
+      );
       expect(r.code).toBe(0);
     }
     for (const name of ['a1', 'a2']) ip[name] = await findWeaveIp('u1', name);
@@ -62,7 +67,9 @@ describe.skipIf(skipLab)('lab isolation scenario (weave proxy mode, two subnets)
   });
 
   it('carries the default subnet across hosts over the VXLAN mesh', async () => {
-    expect((await runOverSsh('u3', 'docker run -d --name c1 busybox')).code).toBe(0);
+    expect((await runOverSsh('u3', 'docker -H unix:///var/run/weave/weave.sock run -d --name c1 busybox')).code).toBe(
+      0,
+    );
     expect(await ping('u3', 'c1', ip.a1!)).toBe(true);
   });
 

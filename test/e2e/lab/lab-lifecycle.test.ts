@@ -34,7 +34,16 @@ describe.skipIf(skipLab)('lab lifecycle', () => {
     await upLab({ overlayMtu: 8900, withoutEmulators: true });
     expect(await readMtu('weave')).toBe(8900);
     expect(await readMtu('vxlan-6784')).toBe(8900);
-    await runOnHostOk('u1', ['docker', 'run', '-d', '--name', 'm1', 'busybox']);
+    await runOnHostOk('u1', [
+      'docker',
+      '-H',
+      'unix:///var/run/weave/weave.sock',
+      'run',
+      '-d',
+      '--name',
+      'm1',
+      'busybox',
+    ]);
     expect(await runOnHostOk('u1', ['docker', 'exec', 'm1', 'cat', '/sys/class/net/ethwe/mtu'])).toBe('8900\n');
     // Weave takes any WEAVE_MTU a bridge takes (one too large for fastdp falls back to sleeve); beyond 65535, none.
     await expect(upLab({ overlayMtu: 65536, withoutEmulators: true })).rejects.toThrow(/--overlay-mtu/);

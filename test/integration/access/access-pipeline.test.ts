@@ -99,7 +99,7 @@ const finalRecord = (runtime: Runtime, jobId: string) => async (): Promise<JobRe
 
 describe('access through the intake (real redis-server): denials enqueue nothing and are audited', () => {
   it.each([
-    ['unknown user', slack('/status', 'U0NOBODY'), /<@U0NOBODY> has no role in netops-bot/],
+    ['unknown user', slack('/status', 'U0NOBODY'), /@U0NOBODY has no role in netops-bot/],
     ['unconfigured channel', slack('/status', 'U0OPS', 'C0RANDOM'), /channel \(C0RANDOM\) is not configured/],
     ['command not allowed in the channel', slack('/jobs', 'U0OPS', 'C0DEV'), /\/jobs is not allowed in this channel/],
     [
@@ -133,7 +133,7 @@ describe('access through the intake (real redis-server): denials enqueue nothing
     const res = await runtime.intake(slack('/deploy httpbackend subnet=tenant-b', 'U0OPS'));
     expect(res).toEqual({
       kind: 'refused',
-      message: '<@U0OPS> has no role that allows /deploy in tenant tenant-b; roles: operator',
+      message: '@U0OPS has no role that allows /deploy in tenant tenant-b; roles: operator',
     });
     expect(await jobKeys(prefix)).toEqual([]);
   });
@@ -181,8 +181,13 @@ describe('access through the intake (real redis-server): denials enqueue nothing
     });
     const rec = await waitFor(finalRecord(worker, res.jobId), 'job end');
     expect(rec.state).toBe('failed');
-    expect(rec.errorText).toMatch(/<@U0VIEW> has no role in netops-bot/);
+    expect(rec.errorText).toMatch(/@U0VIEW has no role in netops-bot/);
     expect(ran).toBe(0);
+    // The audit record of the end is written after the job record turns final: wait for it (as below).
+    await waitFor(
+      async () => ((await auditOf(worker)).some((r) => r.type === 'job.failed') ? true : undefined),
+      'job.failed audit',
+    );
     const types = (await auditOf(worker)).map((r) => r.type);
     expect(types).toEqual(['command', 'job.running', 'job.failed']);
   });
@@ -208,7 +213,7 @@ describe('/lock, /unlock and /audit', () => {
     expect(await runtime.locks.tenantFreeze('tenant-b')).toMatchObject({ by: 'U0OPS', reason: 'db migration' });
     const again = await runtime.intake(slack('/lock tenant-b', 'U0ADMIN'));
     expect(again.kind === 'answer' && JSON.stringify(again.report.blocks)).toMatch(
-      /already locked by <@U0OPS> since .* UTC: db migration/,
+      /already locked by @U0OPS since .* UTC: db migration/,
     );
     const typo = await runtime.intake(slack('/lock tenant-x', 'U0OPS'));
     expect(typo).toMatchObject({ kind: 'usage', message: expect.stringMatching(/unknown tenant `tenant-x`/) });
@@ -255,12 +260,76 @@ describe('approval decisions (atomic in Redis)', () => {
     expiresAt: Date.now() + 60_000,
     ...over,
   });
-  const press = (approvalId: string, userId: string, decision: 'approve' | 'reject' = 'approve') => ({
+  const press = (
+    approvalId: string,
+    userId: string,
+    decision: 'approve' | 'reject' = 'approve',
+    channelId = 'C0OPS',
+  ) => ({
     approvalId,
     decision,
     userId,
-    channelId: 'C0OPS',
-    reply: { kind: 'slack' as const, channel: 'C0OPS' },
+    channelId,
+    reply: { kind: 'slack' as const, channel: channelId },
+  });
+
+  it('a press follows the channel rules of the command: unlisted channel, command or tenant not allowed there', async () => {
+    const prefix = `acc-${randomUUID()}`;
+    let ran = 0;
+    const { runtime } = await newRuntime({
+      prefix,
+      processors: {
+        'approval-apply': async () => {
+          ran++;
+          return { command: 'deploy', ok: true, title: 'applied', blocks: [] };
+        },
+      },
+    });
+    const a = await runtime.approvals.save(pending());
+    // C0RANDOM is not in policy.channels; C0DEV allows only /status in tenant default.
+    expect(await runtime.decideApproval(press(a.id, 'U0APP', 'approve', 'C0RANDOM'))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/channel \(C0RANDOM\) is not configured/),
+    });
+    expect(await runtime.decideApproval(press(a.id, 'U0ADMIN', 'approve', 'C0DEV'))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/is not allowed in this channel \(C0DEV\)/),
+    });
+    expect(await runtime.decideApproval(press(a.id, 'U0OPS', 'reject', 'C0RANDOM'))).toMatchObject({ ok: false });
+    expect((await runtime.approvals.get(a.id))?.status).toBe('pending');
+    // The same approver in a channel that allows the command and tenant: applied once.
+    const ok = await runtime.decideApproval(press(a.id, 'U0APP'));
+    expect(ok.ok).toBe(true);
+    await waitFor(finalRecord(runtime, `apply-${a.id}`), 'apply job');
+    expect(ran).toBe(1);
+  });
+
+  it('the worker refuses an apply approved in a channel that has since lost the command', async () => {
+    const prefix = `acc-${randomUUID()}`;
+    const policy = { current: basePolicy };
+    const { runtime: front } = await newRuntime({ prefix, policy });
+    const a = await front.approvals.save(pending());
+    const res = await front.decideApproval(press(a.id, 'U0APP'));
+    if (!res.ok || !res.applyJobId) throw new Error('not approved');
+    policy.current = {
+      ...basePolicy,
+      channels: { ...basePolicy.channels, C0OPS: { commands: ['status'], tenants: ['*'] } },
+    };
+    let ran = 0;
+    const { runtime: worker } = await newRuntime({
+      prefix,
+      policy,
+      processors: {
+        'approval-apply': async () => {
+          ran++;
+          return { command: 'deploy', ok: true, title: 'applied', blocks: [] };
+        },
+      },
+    });
+    const rec = await waitFor(finalRecord(worker, res.applyJobId), 'apply end');
+    expect(rec.state).toBe('failed');
+    expect(rec.errorText).toMatch(/is not allowed in this channel \(C0OPS\)/);
+    expect(ran).toBe(0);
   });
 
   it('the requester cannot approve, a non-approver cannot, an approver can once; a replay does nothing', async () => {
@@ -287,13 +356,13 @@ describe('approval decisions (atomic in Redis)', () => {
     const ok = await runtime.decideApproval(press(a.id, 'U0APP'));
     expect(ok).toEqual({
       ok: true,
-      message: expect.stringMatching(/Approved by <@U0APP>/),
+      message: expect.stringMatching(/Approved by @U0APP/),
       applyJobId: `apply-${a.id}`,
       // This approval was saved by the test, without a plan job: no message to update, the presser is told.
       planUpdated: false,
     });
     const replay = await runtime.decideApproval(press(a.id, 'U0ADMIN'));
-    expect(replay).toMatchObject({ ok: false, message: expect.stringMatching(/already approved by <@U0APP>/) });
+    expect(replay).toMatchObject({ ok: false, message: expect.stringMatching(/already approved by @U0APP/) });
     const rec = await waitFor(finalRecord(runtime, `apply-${a.id}`), 'apply job');
     expect(rec.state).toBe('succeeded');
     expect(applied).toEqual([a.id]);

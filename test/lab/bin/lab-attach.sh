@@ -19,7 +19,7 @@ net_id() { printf '%s' "$1" | sha256sum | cut -c1-64; }
 
 # Resolves WEAVE_CIDR-style specs (net:default, net:CIDR, ip:A/P, A/P) to allocated addresses "ip/len".
 weave_allocate() { # <owner> <dir> <spec…>
-  local owner=$1 dir=$2 spec cidr ip
+  local owner=$1 dir=$2 spec cidr ip err
   shift 2
   for spec in "$@"; do
     case $spec in
@@ -30,6 +30,8 @@ weave_allocate() { # <owner> <dir> <spec…>
     *) die 125 "docker: Error response from daemon: weave: invalid WEAVE_CIDR '$spec'." ;;
     esac
     if [[ -n $cidr ]]; then
+      err=$(weave_range_error "$spec" "$cidr")
+      [[ -z $err ]] || die 125 "docker: Error response from daemon: $err."
       ip=$(ipam_alloc "$(ipam_pool_name "$cidr")" "$cidr" "$owner" 1) ||
         die 125 "docker: Error response from daemon: weave: no free address in $cidr."
       echo "$(ipam_pool_name "$cidr")/$ip" >>"$dir/ipam"

@@ -61,7 +61,12 @@ function buildAllocStub(alloc: Allocation): Record<string, unknown> {
 }
 
 /** The full allocation (`GET /v1/allocation/:id`), with AllocatedResources whose IP is the host's. */
-export function toAllocation(alloc: Allocation, node: NodeRecord | undefined) {
+export function toAllocation(alloc: Allocation, node: NodeRecord | undefined, profile: NomadProfile) {
+  const transition = Object.fromEntries(profile.fields.desiredTransition.map((f) => [f, null]));
+  return pickFields({ ...buildAllocation(alloc, node), DesiredTransition: transition }, profile.fields.allocation);
+}
+
+function buildAllocation(alloc: Allocation, node: NodeRecord | undefined): Record<string, unknown> {
   const hostIp = node?.Address ?? '';
   const dynamic = alloc.Ports.filter((p) => isDynamic(alloc, p.Label)).map(toPort);
   const reserved = alloc.Ports.filter((p) => !isDynamic(alloc, p.Label)).map(toPort);
@@ -97,10 +102,26 @@ export function toAllocation(alloc: Allocation, node: NodeRecord | undefined) {
         Ports: alloc.Ports.map((p) => ({ Label: p.Label, Value: p.Value, To: p.To, HostIP: p.HostIP })),
       },
     },
-    Resources: { CPU: alloc.CpuShares, MemoryMB: alloc.MemoryMB, DiskMB: 300, Networks: [network] },
+    // structs.Resources (v0.9.7 nomad/structs/structs.go, HEAD nomad/structs/structs.go): IOPS and Devices too.
+    Resources: {
+      CPU: alloc.CpuShares,
+      MemoryMB: alloc.MemoryMB,
+      DiskMB: 300,
+      IOPS: 0,
+      Networks: [network],
+      Devices: null,
+    },
     Metrics: { NodesEvaluated: 3, NodesFiltered: 0, NodesExhausted: 0, AllocationTime: 46_415, CoalescedFailures: 0 },
     DesiredTransition: { Migrate: null, Reschedule: null, ForceReschedule: null },
     NetworkStatus: null,
+    // Deprecated per-task and shared legacy resources: nil on allocations made by 0.9+ schedulers.
+    SharedResources: null,
+    TaskResources: null,
+    AllocStates: null,
+    RescheduleTracker: null,
+    PreemptedAllocations: null,
+    PreemptedByAllocation: '',
+    SigningKeyID: '',
   };
 }
 
@@ -140,6 +161,75 @@ function buildNodeStub(node: NodeRecord, index: number, version: string): Record
     CreateIndex: 1,
     ModifyIndex: index,
   };
+}
+
+/**
+ * `structs.Node` for `GET /v1/node/:id`, with the release's fields (version-profiles.ts `nodeDetail`). Unlike the
+ * list stub it has no `Address`: the stub computes that from HTTPAddr (HEAD nomad/structs/structs.go:2296-2300
+ * `Node.Stub`); SecretID is blanked by the endpoint (Node.Sanitize).
+ */
+export function toNodeDetail(node: NodeRecord, index: number, profile: NomadProfile & { reported?: string }) {
+  const version = profile.reported ?? profile.version;
+  const stub = buildNodeStub(node, index, version);
+  const resources = {
+    CPU: 8000,
+    MemoryMB: node.memoryCapacityMB,
+    DiskMB: 51200,
+    IOPS: 0,
+    Networks: null,
+    Devices: null,
+  };
+  const full: Record<string, unknown> = {
+    ...stub,
+    SecretID: '',
+    CgroupParent: '/nomad',
+    HTTPAddr: `${node.Address}:4646`,
+    TLSEnabled: false,
+    Attributes: {
+      'unique.network.ip-address': node.Address,
+      'unique.hostname': node.Name,
+      'os.name': 'debian',
+      'nomad.version': version,
+      'driver.docker': '1',
+    },
+    NodeResources: {
+      Cpu: { CpuShares: 8000 },
+      Memory: { MemoryMB: node.memoryCapacityMB },
+      Disk: { DiskMB: 51200 },
+      Networks: null,
+    },
+    ReservedResources: {
+      Cpu: { CpuShares: 0 },
+      Memory: { MemoryMB: 0 },
+      Disk: { DiskMB: 0 },
+      Networks: { ReservedHostPorts: '' },
+    },
+    Resources: resources,
+    Reserved: { ...resources, CPU: 0, MemoryMB: 0, DiskMB: 0 },
+    Links: null,
+    Meta: {},
+    ComputedClass: 'v1:7355608128845370196',
+    DrainStrategy: null,
+    IdentitySigningKeyID: '',
+    StatusUpdatedAt: Math.floor(Date.now() / 1000),
+    Events: [
+      {
+        Message: 'Node registered',
+        Subsystem: 'Cluster',
+        Details: null,
+        Timestamp: new Date(0).toISOString(),
+        CreateIndex: 0,
+      },
+    ],
+    CSIControllerPlugins: null,
+    CSINodePlugins: null,
+    GCVolumesOnNodeGC: false,
+    HostNetworks: null,
+    NodeMaxAllocs: 0,
+    LastMissedHeartbeatIndex: 0,
+    LastAllocUpdateIndex: index,
+  };
+  return pickFields(full, profile.fields.nodeDetail);
 }
 
 function isDynamic(alloc: Allocation, label: string): boolean {

@@ -21,6 +21,7 @@ export class DeploymentWatcher {
   async tick(): Promise<void> {
     const { state } = this.deps;
     const checkCache = new Map<string, Promise<Map<string, string>>>();
+    for (const deployment of state.deployments.values()) this.#startMultiregion(deployment);
     for (const deployment of state.deployments.values()) {
       if (deployment.Status !== 'running') continue;
       for (const alloc of state.allocs.values()) {
@@ -76,6 +77,22 @@ export class DeploymentWatcher {
       group.UnhealthyAllocs += 1;
     }
     deployment.ModifyIndex = index;
+  }
+
+  /**
+   * initializing → pending ("Deployment is pending, waiting for peer region", HEAD
+   * scheduler/reconciler/reconcile_cluster.go:646-652, nomad/structs/deployment.go:47) → running, one step a
+   * round; the last step stands in for the Enterprise multiregion orchestrator starting this region's part.
+   */
+  #startMultiregion(deployment: Deployment) {
+    if (deployment.Status === 'initializing') {
+      deployment.Status = 'pending';
+      deployment.StatusDescription = 'Deployment is pending, waiting for peer region';
+    } else if (deployment.Status === 'pending') {
+      deployment.Status = 'running';
+      deployment.StatusDescription = 'Deployment is running';
+    } else return;
+    deployment.ModifyIndex = this.deps.state.touch();
   }
 
   #advance(deployment: Deployment) {

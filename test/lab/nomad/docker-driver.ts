@@ -20,6 +20,14 @@ export function getContainerName(taskName: string, allocId: string): string {
   return `${taskName.replaceAll('/', '_')}-${allocId}`;
 }
 
+/**
+ * The Docker endpoint of every lab Nomad client: the Weave proxy socket, as a Nomad client whose docker plugin is
+ * configured `endpoint = "unix:///var/run/weave/weave.sock"` (hashicorp/nomad v0.9.7 drivers/docker/config.go:167
+ * `endpoint`), the set-up the article's WEAVE_CIDR jobs need: through Docker's own socket the variable does nothing
+ * (weaveworks/weave v2.8.1 proxy/proxy.go:399-401).
+ */
+export const NOMAD_DOCKER_ENDPOINT = 'unix:///var/run/weave/weave.sock';
+
 /** Inputs of `docker run` for one task of one allocation. */
 export interface RunSpec {
   allocId: string;
@@ -36,7 +44,15 @@ export interface RunSpec {
  */
 export function buildDockerRunArgv(spec: RunSpec): string[] {
   const config = spec.task.Config ?? {};
-  const argv = ['docker', 'run', '-d', '--name', getContainerName(spec.task.Name ?? 'task', spec.allocId)];
+  const argv = [
+    'docker',
+    '-H',
+    NOMAD_DOCKER_ENDPOINT,
+    'run',
+    '-d',
+    '--name',
+    getContainerName(spec.task.Name ?? 'task', spec.allocId),
+  ];
   if (spec.allocIdLabel) argv.push('-l', `com.hashicorp.nomad.alloc_id=${spec.allocId}`);
   for (const [key, value] of Object.entries(spec.env)) argv.push('-e', `${key}=${value}`);
   if (typeof config.network_mode === 'string' && config.network_mode !== '') argv.push(`--net=${config.network_mode}`);

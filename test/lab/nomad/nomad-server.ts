@@ -48,6 +48,12 @@ export interface NomadServerOptions {
 export interface NomadServer {
   server: Server;
   state: NomadState;
+  /**
+   * The node stops heartbeating (lab fault). Its live allocations become `unknown` where the release has that
+   * status and the group tolerates a disconnect (`max_client_disconnect`, 1.3+, or `disconnect.lost_after`,
+   * 1.8+: HEAD nomad/structs/alloc.go:35, nomad/node_endpoint.go:1572-1628), else `lost` as in every release.
+   */
+  disconnectNode(nodeId: string): number;
   close(): Promise<void>;
 }
 
@@ -125,6 +131,26 @@ export function createNomadServer(opts: NomadServerOptions): NomadServer {
   return {
     server,
     state,
+    disconnectNode(nodeId) {
+      let changed = 0;
+      for (const alloc of state.allocs.values()) {
+        if (alloc.NodeID !== nodeId || alloc.DesiredStatus !== 'run') continue;
+        if (alloc.ClientStatus !== 'running' && alloc.ClientStatus !== 'pending') continue;
+        const group = alloc.Job.TaskGroups?.find((g) => g.Name === alloc.TaskGroup) as
+          | { MaxClientDisconnect?: number | null; Disconnect?: { LostAfter?: number | null } | null }
+          | undefined;
+        const tolerates = Boolean(group?.MaxClientDisconnect || group?.Disconnect?.LostAfter);
+        alloc.ClientStatus = tolerates && profile.statuses.allocClient.includes('unknown') ? 'unknown' : 'lost';
+        // scheduler/structs/const.go:22,25 (HEAD).
+        alloc.ClientDescription =
+          alloc.ClientStatus === 'unknown'
+            ? 'alloc is unknown since its node is disconnected'
+            : 'alloc is lost since its node is down';
+        alloc.ModifyIndex = state.touch();
+        changed += 1;
+      }
+      return changed;
+    },
     async close() {
       clearInterval(timer);
       forwards.closeAll();

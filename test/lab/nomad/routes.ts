@@ -1,11 +1,18 @@
-import { toAllocation, toAllocStub, toDeploymentView, toEvaluationView, toNodeStub } from './api-views.js';
+import {
+  toAllocation,
+  toAllocStub,
+  toDeploymentView,
+  toEvaluationView,
+  toNodeDetail,
+  toNodeStub,
+} from './api-views.js';
 import { canonicalizeJob } from './canonicalize-job.js';
 import { nomadMaxWaitMs, parseBlockingQuery } from './http/blocking-query.js';
 import { HttpError } from './http/http-error.js';
 import type { Reply, RequestContext, Route } from './http/router.js';
 import type { Job } from './job-types.js';
 import { formatMultiError } from './multierror.js';
-import type { NomadState } from './nomad-state.js';
+import { BOOT_INDEX, type NomadState, type NomadTable } from './nomad-state.js';
 import { parseJobHcl } from './parse-job-hcl.js';
 import { planJob } from './plan-job.js';
 import type { Scheduler } from './scheduler.js';
@@ -14,6 +21,9 @@ import type { NomadProfile } from './version-profiles.js';
 
 const read = ['GET'];
 const write = ['PUT', 'POST'];
+
+/** What a read answers before the HTTP layer: a body or a 404 text, and the index of the answer. */
+type Answer = { json: unknown; index: number } | { notFound: string; index: number };
 
 /** The agent the routes answer as: its region and datacenter, the release it runs. */
 export interface AgentView {
@@ -27,28 +37,41 @@ export interface AgentView {
 /** Every endpoint of the emulated Nomad server (reference §2). */
 export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent: AgentView): Route[] {
   const { profile } = agent;
-  /** Wraps a read: region check, then the blocking wait, then the answer (with `?namespace=`, default `default`). */
+  /**
+   * Wraps a read as `blockingRPC` does (HEAD nomad/rpc.go:853-907, v0.9.7 nomad/rpc.go:674-720): region check,
+   * then run the query; with `?index=` above 0, re-run it on every state change until the index it answers
+   * (its table's, or the object's ModifyIndex) passes the client's, or the capped, jittered wait runs out.
+   * Not-found is decided after the wait, like the HTTP layer's 404 on a nil reply (job_endpoint.go:536-539),
+   * and carries the table index; the header is the answer's own index, never a global one.
+   */
   const blocking =
-    (answer: (ctx: RequestContext, namespace: string) => unknown) =>
+    (answer: (ctx: RequestContext, namespace: string) => Answer) =>
     async (ctx: RequestContext): Promise<Reply> => {
       checkReadRegion(ctx, agent.region);
       const query = parseBlockingQuery(ctx.query, Math.random, nomadMaxWaitMs);
-      if (query) await state.index.waitBeyond(query.index, query.waitMs);
-      return { json: answer(ctx, namespaceOf(ctx)) };
+      const deadline = Date.now() + (query?.waitMs ?? 0);
+      for (;;) {
+        const seen = state.index.value;
+        const out = answer(ctx, namespaceOf(ctx));
+        const left = deadline - Date.now();
+        if (!query || out.index > query.index || left <= 0) {
+          if ('notFound' in out) throw new HttpError(404, out.notFound, out.index);
+          return { json: out.json, index: out.index };
+        }
+        await state.index.waitBeyond(seen, left);
+      }
     };
-  /** A 404 after a successful read carries the index (HEAD command/agent/job_endpoint.go:536-539). */
-  const notFound = (text: string) => new HttpError(404, text, state.index.value);
-  const jobOr404 = (ctx: RequestContext, namespace: string) => {
-    const job = state.job(namespace, ctx.params.id as string);
-    if (!job) throw notFound('job not found');
-    return job;
-  };
-  const byId = <T>(map: Map<string, T>, what: string, view: (found: T) => unknown) =>
-    blocking((ctx) => {
-      const found = map.get(ctx.params.id as string);
-      if (!found) throw notFound(`${what} not found`);
-      return view(found);
-    });
+  const table = (name: NomadTable, json: unknown): Answer => ({ json, index: state.tableIndex(name) });
+  /** One object: its ModifyIndex, or the table's index and a 404 text when it does not exist. */
+  const one = <T extends { ModifyIndex?: number }>(
+    found: T | undefined,
+    name: NomadTable,
+    what: string,
+    view: (found: T) => unknown,
+  ): Answer =>
+    found
+      ? { json: view(found), index: found.ModifyIndex ?? 0 }
+      : { notFound: `${what} not found`, index: state.tableIndex(name) };
 
   const register = (ctx: RequestContext): Reply => {
     const body = (ctx.body ?? {}) as {
@@ -74,16 +97,18 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent
   };
 
   return [
-    { methods: read, pattern: '/v1/agent/self', handler: () => ({ json: agent.self() }) },
+    // Agent endpoints answer from the agent itself, without setMeta: no X-Nomad-Index (HEAD
+    // command/agent/agent_endpoint.go never calls setIndex; region_endpoint.go neither).
+    { methods: read, pattern: '/v1/agent/self', handler: () => ({ json: agent.self(), index: null }) },
     // command/agent/region_endpoint.go: the regions this server knows (the lab has one).
-    { methods: read, pattern: '/v1/regions', handler: () => ({ json: [agent.region] }) },
+    { methods: read, pattern: '/v1/regions', handler: () => ({ json: [agent.region], index: null }) },
     {
       methods: read,
       pattern: '/v1/namespaces',
       handler: blocking(() => {
         // v0.9.7 command/agent/http_oss.go: the namespace endpoints are Enterprise only in open source.
         if (!profile.namespaces) throw new HttpError(501, 'Nomad Enterprise only endpoint');
-        return [...state.namespaces].sort().map((name) => ({
+        const list = [...state.namespaces].sort().map((name) => ({
           Name: name,
           Description: name === 'default' ? 'Default shared namespace' : '',
           Quota: '',
@@ -91,6 +116,7 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent
           CreateIndex: 1,
           ModifyIndex: 1,
         }));
+        return table('namespaces', list);
       }),
     },
     {
@@ -99,14 +125,19 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent
       handler: async (ctx) => {
         const body = (ctx.body ?? {}) as { JobHCL?: unknown; Canonicalize?: boolean };
         const job = await parseJobHcl(typeof body.JobHCL === 'string' ? body.JobHCL : '', profile.parser);
-        return { json: body.Canonicalize ? { ...canonicalizeJob(job), JobModifyIndex: 0, Version: 0 } : job };
+        // HEAD command/agent/job_endpoint.go:931-978 answers without setIndex.
+        const json = body.Canonicalize ? { ...canonicalizeJob(job), JobModifyIndex: 0, Version: 0 } : job;
+        return { json, index: null };
       },
     },
     {
       methods: read,
       pattern: '/v1/jobs',
-      handler: blocking((ctx, namespace) =>
-        [...state.jobs.values()]
+      // HEAD nomad/job_endpoint.go:1481-1490: max of the jobs and job_summary tables; a summary changes with
+      // every allocation's client status, so the allocs table stands in for it.
+      handler: blocking((ctx, namespace) => ({
+        index: Math.max(state.tableIndex('jobs'), state.tableIndex('allocs')),
+        json: [...state.jobs.values()]
           .filter((j) => (j.Namespace ?? 'default') === namespace || namespace === '*')
           .filter((j) => (j.ID ?? '').startsWith(ctx.query.get('prefix') ?? ''))
           .map((j) => ({
@@ -123,40 +154,52 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent
             ModifyIndex: j.ModifyIndex,
             SubmitTime: j.SubmitTime,
           })),
-      ),
+      })),
     },
     { methods: write, pattern: '/v1/jobs', handler: register },
     { methods: write, pattern: '/v1/job/:id/plan', handler: (ctx) => plan(ctx, state, scheduler, agent) },
     {
       methods: read,
       pattern: '/v1/job/:id/allocations',
+      // HEAD nomad/job_endpoint.go:1543-1548 (v0.9.7 :990): the allocs table.
       handler: blocking((ctx, ns) =>
-        state.allocsOfJob(ns, ctx.params.id as string).map((a) => toAllocStub(a, profile)),
+        table(
+          'allocs',
+          state.allocsOfJob(ns, ctx.params.id as string).map((a) => toAllocStub(a, profile)),
+        ),
       ),
     },
     {
       methods: read,
       pattern: '/v1/job/:id/evaluations',
+      // HEAD nomad/job_endpoint.go:1591 (v0.9.7 :1032): the evals table.
       handler: blocking((ctx, ns) =>
-        [...state.evals.values()]
-          .filter((e) => e.JobID === ctx.params.id && e.Namespace === ns)
-          .sort((a, b) => b.CreateIndex - a.CreateIndex)
-          .map((e) => toEvaluationView(e, profile)),
+        table(
+          'evals',
+          [...state.evals.values()]
+            .filter((e) => e.JobID === ctx.params.id && e.Namespace === ns)
+            .sort((a, b) => b.CreateIndex - a.CreateIndex)
+            .map((e) => toEvaluationView(e, profile)),
+        ),
       ),
     },
     {
       methods: read,
       pattern: '/v1/job/:id/deployment',
       handler: blocking((ctx, ns) => {
+        // HEAD nomad/job_endpoint.go:1684 (v0.9.7 :1115): the deployment table, 0 before the first deployment.
         const latest = state.latestDeployment(ns, ctx.params.id as string);
-        return latest ? toDeploymentView(latest, profile) : null;
+        return table('deployment', latest ? toDeploymentView(latest, profile) : null);
       }),
     },
     {
       methods: read,
       pattern: '/v1/job/:id/deployments',
       handler: blocking((ctx, ns) =>
-        state.deploymentsOfJob(ns, ctx.params.id as string).map((d) => toDeploymentView(d, profile)),
+        table(
+          'deployment',
+          state.deploymentsOfJob(ns, ctx.params.id as string).map((d) => toDeploymentView(d, profile)),
+        ),
       ),
     },
     {
@@ -167,7 +210,12 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent
         return { json: scheduler.evaluate(namespaceOf(ctx), ctx.params.id as string) };
       },
     },
-    { methods: read, pattern: '/v1/job/:id', handler: blocking((ctx, ns) => jobOr404(ctx, ns)) },
+    // HEAD nomad/job_endpoint.go:1219-1227: the job's ModifyIndex, else the jobs table.
+    {
+      methods: read,
+      pattern: '/v1/job/:id',
+      handler: blocking((ctx, ns) => one(state.job(ns, ctx.params.id as string), 'jobs', 'job', (j) => j)),
+    },
     { methods: write, pattern: '/v1/job/:id', handler: register },
     {
       methods: ['DELETE'],
@@ -180,57 +228,69 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent
     {
       methods: read,
       pattern: '/v1/evaluation/:id',
-      handler: byId(state.evals, 'eval', (e) => toEvaluationView(e, profile)),
+      // HEAD nomad/eval_endpoint.go:100-108 (v0.9.7 :65-68).
+      handler: blocking((ctx) =>
+        one(state.evals.get(ctx.params.id as string), 'evals', 'eval', (e) => toEvaluationView(e, profile)),
+      ),
     },
     {
       methods: read,
       pattern: '/v1/allocation/:id',
-      handler: blocking((ctx) => {
-        const alloc = state.allocs.get(ctx.params.id as string);
-        if (!alloc) throw notFound('alloc not found');
-        return toAllocation(
-          alloc,
-          state.nodes.find((n) => n.ID === alloc.NodeID),
-        );
-      }),
+      // HEAD nomad/alloc_endpoint.go:174-177 (v0.9.7 :133-136).
+      handler: blocking((ctx) =>
+        one(state.allocs.get(ctx.params.id as string), 'allocs', 'alloc', (alloc) =>
+          toAllocation(
+            alloc,
+            state.nodes.find((n) => n.ID === alloc.NodeID),
+            profile,
+          ),
+        ),
+      ),
     },
     {
       methods: read,
       pattern: '/v1/deployment/allocations/:id',
+      // v0.9.7 nomad/deployment_endpoint.go:359: the allocs table.
       handler: blocking((ctx) =>
-        [...state.allocs.values()].filter((a) => a.DeploymentID === ctx.params.id).map((a) => toAllocStub(a, profile)),
+        table(
+          'allocs',
+          [...state.allocs.values()]
+            .filter((a) => a.DeploymentID === ctx.params.id)
+            .map((a) => toAllocStub(a, profile)),
+        ),
       ),
     },
     {
       methods: read,
       pattern: '/v1/deployment/:id',
-      handler: byId(state.deployments, 'deployment', (d) => toDeploymentView(d, profile)),
+      // HEAD nomad/deployment_endpoint.go:80-88 (v0.9.7 :63-66).
+      handler: blocking((ctx) =>
+        one(state.deployments.get(ctx.params.id as string), 'deployment', 'deployment', (d) =>
+          toDeploymentView(d, profile),
+        ),
+      ),
     },
     {
       methods: read,
       pattern: '/v1/nodes',
+      // v0.9.7 nomad/node_endpoint.go:1241: the nodes table (the lab's nodes register at boot).
       handler: blocking((ctx) =>
-        state.nodes
-          .filter((n) => n.ID.startsWith(ctx.query.get('prefix') ?? ''))
-          .map((n) => toNodeStub(n, state.index.value, profile)),
+        table(
+          'nodes',
+          state.nodes
+            .filter((n) => n.ID.startsWith(ctx.query.get('prefix') ?? ''))
+            .map((n) => toNodeStub(n, BOOT_INDEX, profile)),
+        ),
       ),
     },
     {
       methods: read,
       pattern: '/v1/node/:id',
+      // v0.9.7 nomad/node_endpoint.go:785-788: the node's ModifyIndex, else the nodes table.
       handler: blocking((ctx) => {
-        const node = state.nodes.find((n) => n.ID === ctx.params.id);
-        if (!node) throw notFound('node not found');
-        return {
-          ...toNodeStub(node, state.index.value, profile),
-          HTTPAddr: `${node.Address}:4646`,
-          Attributes: {
-            'unique.network.ip-address': node.Address,
-            'unique.hostname': node.Name,
-            'os.name': 'debian',
-            'nomad.version': profile.reported ?? profile.version,
-          },
-        };
+        const found = state.nodes.find((n) => n.ID === ctx.params.id);
+        const node = found && { ...found, ModifyIndex: BOOT_INDEX };
+        return one(node, 'nodes', 'node', (node) => toNodeDetail(node, BOOT_INDEX, profile));
       }),
     },
   ];
@@ -283,7 +343,11 @@ function namespaceOf(ctx: RequestContext): string {
   return ctx.query.get('namespace') || 'default';
 }
 
-/** Reads are forwarded by the literal `?region=` (HEAD nomad/rpc.go:700-731 → "No path to region", a 500). */
+/**
+ * Reads are forwarded by the literal `?region=`; a region the server has no path to is `structs.ErrNoRegionPath`,
+ * "No path to region", a 500 (HEAD nomad/rpc.go:700-731, nomad/structs/errors.go:16; v0.9.7 nomad/rpc.go:514,
+ * nomad/structs/errors.go:11).
+ */
 function checkReadRegion(ctx: RequestContext, agentRegion: string) {
   const region = ctx.query.get('region');
   if (region && region !== agentRegion) throw new HttpError(500, 'No path to region');

@@ -93,8 +93,10 @@ export class Scheduler {
     const index = state.touch();
     const stopped: Job = { ...job, Stop: true, Status: 'dead', ModifyIndex: index, JobModifyIndex: index };
     stopped.Version = (job.Version ?? 0) + (job.Stop ? 0 : 1);
-    if (purge) state.jobs.delete(jobKey(namespace, jobId));
-    else state.jobs.set(jobKey(namespace, jobId), stopped);
+    if (purge) {
+      state.jobs.delete(jobKey(namespace, jobId));
+      state.markDeleted('jobs', index);
+    } else state.jobs.set(jobKey(namespace, jobId), stopped);
     const evaluation = this.#createEval(stopped, 'job-deregister', index);
     const reply = { ...zero, EvalID: evaluation.ID, EvalCreateIndex: index, JobModifyIndex: index, Index: index };
     return pickFields({ ...reply, ...queryMeta }, profile.fields.deregister);
@@ -264,7 +266,7 @@ export class Scheduler {
   #openDeployment(job: Job) {
     const { state } = this.deps;
     for (const d of state.deploymentsOfJob(job.Namespace ?? 'default', job.ID ?? '')) {
-      if (d.Status === 'running') {
+      if (d.Status === 'running' || d.Status === 'initializing' || d.Status === 'pending') {
         if (d.JobVersion === job.Version) return d;
         d.Status = 'cancelled';
         d.StatusDescription = 'Cancelled due to newer version of job';
@@ -272,6 +274,14 @@ export class Scheduler {
       }
     }
     const deployment = makeDeployment(job, state.touch());
+    // A multiregion deployment (Enterprise, 1.5+) starts `initializing`; the reconciler then marks it `pending`
+    // (HEAD scheduler/reconciler/reconcile_cluster.go:646-652) until the peer regions let it run. The lab can
+    // start deployments that way (`state.options.deploymentsStartInitializing`) where the release has the status.
+    if (state.options.deploymentsStartInitializing && this.deps.profile.statuses.deployment.includes('initializing')) {
+      deployment.Status = 'initializing';
+      // OSS defines no description for it (nomad/structs/deployment.go:41-58).
+      deployment.StatusDescription = '';
+    }
     state.deployments.set(deployment.ID, deployment);
     return deployment;
   }

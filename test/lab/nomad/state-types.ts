@@ -63,7 +63,7 @@ export interface Allocation {
   TaskGroup: string;
   DesiredStatus: 'run' | 'stop' | 'evict';
   DesiredDescription: string;
-  ClientStatus: 'pending' | 'running' | 'complete' | 'failed' | 'lost';
+  ClientStatus: 'pending' | 'running' | 'complete' | 'failed' | 'lost' | 'unknown';
   ClientDescription: string;
   TaskStates: Record<string, TaskState>;
   DeploymentID: string;
@@ -133,7 +133,7 @@ export interface Deployment {
   JobCreateIndex: number;
   IsMultiregion: boolean;
   TaskGroups: Record<string, DeploymentGroupState>;
-  Status: 'running' | 'successful' | 'failed' | 'cancelled';
+  Status: 'running' | 'successful' | 'failed' | 'cancelled' | 'initializing' | 'pending';
   StatusDescription: string;
   CreateIndex: number;
   ModifyIndex: number;

@@ -38,6 +38,10 @@ export interface NomadProfile {
     desiredUpdates: readonly string[];
     desiredTransition: readonly string[];
     nodeStub: readonly string[];
+    /** `structs.Node` (GET /v1/node/:id): no Address, which only the list stub computes. */
+    nodeDetail: readonly string[];
+    /** `structs.Allocation` (GET /v1/allocation/:id): no JobType/JobVersion, which only the list stub has. */
+    allocation: readonly string[];
   };
 }
 
@@ -139,6 +143,112 @@ const nodeStub1x = [
   'CreateIndex',
   'ModifyIndex',
 ] as const;
+/** nomad/structs/alloc.go type Allocation at v1.11.1 and HEAD (SignedIdentities is json:"-"). */
+const allocation1x = [
+  'ID',
+  'Namespace',
+  'EvalID',
+  'Name',
+  'NodeID',
+  'NodeName',
+  'JobID',
+  'Job',
+  'TaskGroup',
+  'Resources',
+  'SharedResources',
+  'TaskResources',
+  'AllocatedResources',
+  'Metrics',
+  'DesiredStatus',
+  'DesiredDescription',
+  'DesiredTransition',
+  'ClientStatus',
+  'ClientDescription',
+  'TaskStates',
+  'AllocStates',
+  'PreviousAllocation',
+  'NextAllocation',
+  'DeploymentID',
+  'DeploymentStatus',
+  'RescheduleTracker',
+  'NetworkStatus',
+  'FollowupEvalID',
+  'PreemptedAllocations',
+  'PreemptedByAllocation',
+  'SigningKeyID',
+  'CreateIndex',
+  'ModifyIndex',
+  'AllocModifyIndex',
+  'CreateTime',
+  'ModifyTime',
+] as const;
+/** v0.9.7 nomad/structs/structs.go type Allocation: no AllocStates, NetworkStatus, SigningKeyID. */
+const allocation097 = allocation1x.filter((f) => !['AllocStates', 'NetworkStatus', 'SigningKeyID'].includes(f));
+/** nomad/structs/structs.go type Node at v1.11.1 and HEAD (no tags: every field is encoded). */
+const nodeDetail1x = [
+  'ID',
+  'SecretID',
+  'Datacenter',
+  'Name',
+  'CgroupParent',
+  'HTTPAddr',
+  'TLSEnabled',
+  'Attributes',
+  'NodeResources',
+  'ReservedResources',
+  'Links',
+  'Meta',
+  'NodeClass',
+  'NodePool',
+  'ComputedClass',
+  'DrainStrategy',
+  'SchedulingEligibility',
+  'Status',
+  'StatusDescription',
+  'IdentitySigningKeyID',
+  'StatusUpdatedAt',
+  'Events',
+  'Drivers',
+  'CSIControllerPlugins',
+  'CSINodePlugins',
+  'HostVolumes',
+  'GCVolumesOnNodeGC',
+  'HostNetworks',
+  'LastDrain',
+  'NodeMaxAllocs',
+  'LastMissedHeartbeatIndex',
+  'LastAllocUpdateIndex',
+  'CreateIndex',
+  'ModifyIndex',
+] as const;
+/** v0.9.7 nomad/structs/structs.go type Node: legacy Resources/Reserved and Drain, no NodePool (1.6+). */
+const nodeDetail097 = [
+  'ID',
+  'SecretID',
+  'Datacenter',
+  'Name',
+  'HTTPAddr',
+  'TLSEnabled',
+  'Attributes',
+  'NodeResources',
+  'ReservedResources',
+  'Resources',
+  'Reserved',
+  'Links',
+  'Meta',
+  'NodeClass',
+  'ComputedClass',
+  'Drain',
+  'DrainStrategy',
+  'SchedulingEligibility',
+  'Status',
+  'StatusDescription',
+  'StatusUpdatedAt',
+  'Events',
+  'Drivers',
+  'CreateIndex',
+  'ModifyIndex',
+] as const;
 const planFields = [
   'Annotations',
   'FailedTGAllocs',
@@ -213,6 +323,8 @@ const nomad097: NomadProfile = {
       'CreateIndex',
       'ModifyIndex',
     ],
+    nodeDetail: nodeDetail097,
+    allocation: allocation097,
   },
 };
 
@@ -263,6 +375,8 @@ const fields1x: NomadProfile['fields'] = {
   desiredTransition: ['Migrate', 'Reschedule', 'ForceReschedule', 'NoShutdownDelay', 'MigrateDisablePlacement'],
   // nomad/structs/structs.go type NodeListStub (Attributes, NodeResources, ReservedResources are omitempty).
   nodeStub: nodeStub1x,
+  nodeDetail: nodeDetail1x,
+  allocation: allocation1x,
 };
 
 const statuses1x: NomadProfile['statuses'] = {

@@ -56,7 +56,7 @@ describe('authorize: deny by default with a reason', () => {
 
   it('an unknown user (or one whose only role is undefined) is refused, naming the config to change', () => {
     expect(refusal(() => authorize(policy, statusSpec, {}, { userId: 'U0NOBODY' }))).toBe(
-      '<@U0NOBODY> has no role in netops-bot, so /netops-status was not run: an admin must add U0NOBODY to policy.users (or to a group in policy.groups).',
+      '@U0NOBODY has no role in netops-bot, so /netops-status was not run: an admin must add U0NOBODY to policy.users (or to a group in policy.groups).',
     );
     expect(refusal(() => authorize(policy, statusSpec, {}, { userId: 'U0GHOST' }))).toMatch(/no role in netops-bot/);
   });
@@ -82,10 +82,10 @@ describe('authorize: deny by default with a reason', () => {
 
   it('a role without the command, or without the tenant, is refused with the roles held', () => {
     expect(refusal(() => authorize(policy, deploySpec, deployB, { userId: 'U0VIEW', channelId: 'C0OPS' }))).toBe(
-      '<@U0VIEW> has no role that allows /deploy; roles: viewer',
+      '@U0VIEW has no role that allows /deploy; roles: viewer',
     );
     expect(refusal(() => authorize(policy, deploySpec, { ...deployB, tenant: 'tenant-c' }, { userId: 'U0OPS' }))).toBe(
-      '<@U0OPS> has no role that allows /deploy in tenant tenant-c; roles: operator',
+      '@U0OPS has no role that allows /deploy in tenant tenant-c; roles: operator',
     );
   });
 
@@ -127,5 +127,20 @@ describe('help filtering and approvals', () => {
       /may not approve writes in tenant default/,
     );
     expect(refusal(() => authorizeApproval(policy, 'U0OPS', 'tenant-b'))).toMatch(/needs the approver role/);
+  });
+});
+
+describe('look-ups by user-typed keys reach only the policy’s own entries', () => {
+  const keys = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+  it.each(keys)('user or channel %s is refused as unknown, never an internal error', (key) => {
+    expect(() => authorize(policy, statusSpec, {}, { userId: key, channelId: 'C0OPS' })).toThrow(ForbiddenError);
+    expect(() => authorize(policy, statusSpec, {}, { userId: 'U0ADMIN', channelId: key })).toThrow(
+      /is not configured for netops-bot/,
+    );
+    expect(() => authorize(policy, deploySpec, { tenant: key }, { userId: 'U0OPS' })).toThrow(ForbiddenError);
+    expect(listRoles(policy, key)).toEqual([]);
+    expect(mayRun(policy, statusSpec, { userId: 'U0ADMIN', channelId: key })).toBe(false);
+    expect(isApprovalRequired(policy, key, key)).toBe(false);
+    expect(() => authorizeApproval(policy, key, 'tenant-b')).toThrow(ForbiddenError);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatTable } from '../../../src/chat/render-table.js';
-import { escapeMrkdwn, formatElapsed, stripControlChars, truncateLines } from '../../../src/chat/render-text.js';
+import { escapeMrkdwn, stripControlChars, truncateLines } from '../../../src/chat/render-text.js';
 
 describe('truncateLines', () => {
   it('leaves short text alone', () => {
@@ -34,19 +34,6 @@ describe('truncateLines', () => {
         },
       ),
     );
-  });
-});
-
-describe('formatElapsed', () => {
-  it.each([
-    [400, '0.4s'],
-    [9_950, '9.9s'],
-    [12_000, '12s'],
-    [65_000, '1m 05s'],
-    [7_380_000, '2h 03m'],
-    [-5, '0.0s'],
-  ])('%d ms -> %s', (ms, text) => {
-    expect(formatElapsed(ms)).toBe(text);
   });
 });
 

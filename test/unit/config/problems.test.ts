@@ -124,7 +124,7 @@ const cases: Case[] = [
     },
     expected: [
       /^clusters\[0\]\.nomad\.address: is required — add the Nomad HTTP API address of cluster lab, e\.g\. http:\/\/127\.0\.0\.1:4646$/,
-      /^clusters\[0\]\.nomad\.adress: unknown key — did you mean "address"\? \(known keys: address, region, namespace, token, timeoutMs\)$/,
+      /^clusters\[0\]\.nomad\.adress: unknown key — did you mean "address"\? \(known keys: address, region, namespace, datacenter, token, timeoutMs\)$/,
     ],
   },
   {

@@ -18,6 +18,11 @@ export interface Reply {
   json?: unknown;
   text?: string;
   headers?: Record<string, string>;
+  /**
+   * The index header's value: a number, `null` for no header (Nomad's agent and parse endpoints never call
+   * setIndex), or absent for the server's current index (Consul's emulator).
+   */
+  index?: number | null;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<Reply> | Reply;

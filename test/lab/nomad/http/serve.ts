@@ -57,9 +57,9 @@ async function handleRequest(router: Router, opts: ServeOptions, req: IncomingMe
     };
     opts.authorize?.(ctx);
     const reply = await match.handler(ctx);
-    const headers = { [opts.indexHeader]: String(opts.currentIndex()), ...reply.headers };
-    if (reply.text !== undefined)
-      return sendText(res, reply.status ?? 200, reply.text, opts, headers, opts.currentIndex());
+    const index = reply.index === undefined ? opts.currentIndex() : reply.index;
+    const headers = { ...(index === null ? {} : { [opts.indexHeader]: String(index) }), ...reply.headers };
+    if (reply.text !== undefined) return sendText(res, reply.status ?? 200, reply.text, opts, headers, index);
     if (reply.json === undefined) {
       res.writeHead(reply.status ?? 200, headers).end();
       return;

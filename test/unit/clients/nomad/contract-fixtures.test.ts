@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNomadClient } from '../../../../src/clients/nomad/client.js';
-import { readReportedVersion } from '../../../../src/clients/nomad/index.js';
+import { nodeAddressOf, readReportedVersion } from '../../../../src/clients/nomad/index.js';
 import { createSilentLogger } from '../../../../src/logging.js';
 import { checkNomadVersion } from '../../../../src/net/deploy/nomad-support.js';
 import { type HttpStub, type SeenRequest, startHttpStub } from '../http-stub.js';
@@ -15,6 +15,8 @@ function serveFixtures(version: string) {
     const routes: Array<[string, RegExp, string]> = [
       ['GET', /^\/v1\/agent\/self$/, 'agent-self.json'],
       ['GET', /^\/v1\/nodes$/, 'nodes.json'],
+      ['GET', /^\/v1\/node\/[^/]+$/, 'node.json'],
+      ['GET', /^\/v1\/allocation\/[^/]+$/, 'allocation.json'],
       ['POST', /^\/v1\/job\/[^/]+$/, 'register.json'],
       ['POST', /^\/v1\/job\/[^/]+\/plan$/, 'plan-unchanged.json'],
       ['GET', /^\/v1\/evaluation\//, 'evaluation.json'],
@@ -68,6 +70,14 @@ describe.each(['0.9.7', '1.11.1', '2.0.6'])('Nomad client against the %s contrac
     const allocs = await nomad.listJobAllocations('httpbackend-tenant-b');
     expect(allocs.value[0]).toMatchObject({ NodeID: 'f7476465-4d6e-c0de-26d0-e383c49be941', ClientStatus: 'running' });
     expect(Object.keys(allocs.value[0]?.TaskStates ?? {})).toEqual(['httpbackend']);
+    // The single allocation and the node detail are the full structs: no Address on the node, HTTPAddr instead.
+    const alloc = await nomad.readAllocation(allocs.value[0]?.ID as string);
+    expect(alloc).toMatchObject({ ClientStatus: 'running', NodeID: 'f7476465-4d6e-c0de-26d0-e383c49be941' });
+    expect(alloc.TaskStates?.httpbackend?.State).toBe('running');
+    const detail = await nomad.readNode(alloc.NodeID as string);
+    expect((detail as Record<string, unknown>).Address).toBeUndefined();
+    expect(nodeAddressOf(detail)).toBe('10.0.1.14');
+    expect(detail.NodePool ?? null).toBe(version === '0.9.7' ? null : 'default');
     const stopped = await nomad.stopJob('nope');
     // 0.9.7 evaluates a stop of an unknown job; 1.5.1+ answers an empty evaluation id.
     expect(stopped.EvalID === '').toBe(version !== '0.9.7');
@@ -92,5 +102,14 @@ describe('supported Nomad releases', () => {
   it('accepts releases between the tested profiles', () => {
     for (const v of ['0.9.0', '0.10.5', '1.5.3', '1.11.2', '2.0.0', '2.1.0-beta.1'])
       expect(checkNomadVersion(v, 'x')).toBe(v);
+  });
+});
+
+describe('nodeAddressOf', () => {
+  it('takes the host part of HTTPAddr as Node.Stub does, else the fingerprinted address', () => {
+    expect(nodeAddressOf({ HTTPAddr: '192.168.56.11:4646' })).toBe('192.168.56.11');
+    expect(nodeAddressOf({ HTTPAddr: '[fd00::11]:4646' })).toBe('fd00::11');
+    expect(nodeAddressOf({ HTTPAddr: '', Attributes: { 'unique.network.ip-address': '10.0.0.5' } })).toBe('10.0.0.5');
+    expect(nodeAddressOf({})).toBeUndefined();
   });
 });

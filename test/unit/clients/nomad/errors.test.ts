@@ -139,9 +139,12 @@ describe('nomad error mapping', () => {
   });
 
   it('rejects with CancelledError when the signal aborts, without retrying', async () => {
-    const { client, stub } = await setup(() => ({ body: parsedJob, delayMs: 1500 }));
+    // Aborted once the request has arrived (a fixed 50 ms raced the first connection on a loaded machine).
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 50);
+    const { client, stub } = await setup(() => {
+      setTimeout(() => ac.abort(), 20);
+      return { body: parsedJob, delayMs: 1500 };
+    });
     const err = await catchError(client.readJob('web', { signal: ac.signal }));
     expect(err.code).toBe(ErrorCode.Cancelled);
     expect(stub.requests).toHaveLength(1);

@@ -69,6 +69,15 @@ describe('buildCommand', () => {
       '-s',
       '--one-off',
     ]);
+    const proxied = buildCommand('docker.run', {
+      name: 'bench-b',
+      runId: 'r1',
+      host: 'unix:///var/run/weave/weave.sock',
+      cidr: '10.32.1.0/24',
+      image: 'busybox',
+      args: [],
+    });
+    expect(proxied.argv.slice(0, 4)).toEqual(['docker', '-H', 'unix:///var/run/weave/weave.sock', 'run']);
   });
 
   it.each([
@@ -81,6 +90,8 @@ describe('buildCommand', () => {
     ['docker.exec.tcp', { container: 'c1', timeoutS: 1, ip: '10.32.1.2\n', port: 80 }],
     ['docker.exec.wget', { container: 'c1', target: '10.32.1.2', file: '../etc/passwd' }],
     ['docker.run', { name: 'a', runId: 'r', image: 'busybox', args: ['`id`'] }],
+    ['docker.run', { name: 'a', runId: 'r', host: 'unix:///x;id', image: 'busybox', args: [] }],
+    ['docker.run', { name: 'a', runId: 'r', host: '--tlsverify', image: 'busybox', args: [] }],
     ['which', { tool: 'ls|sh' }],
   ])('%s rejects hostile params %j with UsageError', (name, params) => {
     expect(() => buildCommand(name, params)).toThrow(UsageError);

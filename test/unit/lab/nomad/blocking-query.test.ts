@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBlockingQuery } from '../../../lab/nomad/http/blocking-query.js';
+import { nomadMaxWaitMs, parseBlockingQuery } from '../../../lab/nomad/http/blocking-query.js';
 import { formatGoDuration, parseGoDurationNs } from '../../../lab/nomad/http/go-duration.js';
 import type { HttpError } from '../../../lab/nomad/http/http-error.js';
 import { StateIndex } from '../../../lab/nomad/http/state-index.js';
@@ -19,6 +19,14 @@ describe('parseBlockingQuery', () => {
     expect(parseBlockingQuery(new URLSearchParams('index=1'), noJitter)?.waitMs).toBe(300_000);
     expect(parseBlockingQuery(new URLSearchParams('index=1&wait=1h'), noJitter)?.waitMs).toBe(600_000);
     expect(parseBlockingQuery(new URLSearchParams('index=1&wait=16s'), () => 0.999)?.waitMs).toBe(16_999);
+  });
+
+  it('caps a Nomad wait at 300 s before adding the jitter of up to wait/16 (nomad/rpc.go:863-866)', () => {
+    const capped = (random: () => number) =>
+      parseBlockingQuery(new URLSearchParams('index=1&wait=10m'), random, nomadMaxWaitMs)?.waitMs;
+    expect(capped(noJitter)).toBe(300_000);
+    expect(capped(() => 0.999)).toBe(300_000 + Math.floor(0.999 * (300_000 / 16)));
+    expect(capped(() => 0.999)).toBeLessThan(300_000 + 300_000 / 16);
   });
 
   it('rejects bad values with the texts Nomad uses', () => {

@@ -54,6 +54,19 @@ const shape = {
   skip: ['[0].TaskStates.*.Events'],
 };
 
+/** The job copy is recorded only in the fields the bot reads; resources by their recorded layout. */
+const allocationShape = {
+  dynamicKeys: [...shape.dynamicKeys, 'Tasks', 'TaskResources'],
+  partial: ['Job', 'Job.TaskGroups[0]'],
+  skip: ['TaskStates.*.Events'],
+};
+/** Resources are illustrations (their nested structs differ by release and are not read by the bot). */
+const nodeShape = {
+  dynamicKeys: ['Drivers'],
+  partial: ['Attributes', 'Drivers.*.Attributes'],
+  skip: ['NodeResources', 'ReservedResources', 'Resources', 'Reserved', 'Events'],
+};
+
 /**
  * The emulated server of each profile answers with the fields and JSON types of that release's structs, as the
  * contract fixtures record them (test/fixtures/nomad/<version>/), and with its register/deregister semantics.
@@ -98,6 +111,15 @@ describe.each(NOMAD_PROFILES.map((p) => p.version))('emulated Nomad %s against i
       expect(evaluation.DeploymentID).toBe(deployment.ID);
       const allocs = await get('/job/web/allocations');
       expect(describeShapeDifferences(allocs, fixture(version, 'job-allocations.json'), shape)).toEqual([]);
+      // The single allocation is structs.Allocation (job copy, resources), not the list stub.
+      const single = await get(`/allocation/${allocs[0].ID}`);
+      expect(describeShapeDifferences(single, fixture(version, 'allocation.json'), allocationShape)).toEqual([]);
+      expect(single.JobVersion).toBeUndefined();
+      // The node detail is structs.Node: HTTPAddr and Attributes, no Address (only the list stub computes it).
+      const node = await get(`/node/${allocs[0].NodeID}`);
+      expect(describeShapeDifferences(node, fixture(version, 'node.json'), nodeShape)).toEqual([]);
+      expect(node.Address).toBeUndefined();
+      expect('NodePool' in node).toBe(version !== '0.9.7');
 
       const stored = await get('/job/web');
       const plan = await post('/job/web/plan', { Job: job, Diff: true });

@@ -91,6 +91,21 @@ describe('applyDeploy against recorded Nomad answers', () => {
     expect(result.evalId).toBe('bbbbbbbb-0000-4000-8000-000000000002');
   });
 
+  it('an allocation whose client is `unknown` (disconnected, 1.3+) counts as not running and is said so', async () => {
+    const { nomad } = recordedNomad('2.0.6', (r) => {
+      r.register = { ...r.register, EvalCreateIndex: 1201 };
+      const [alloc] = r.allocations;
+      r.allocations = [
+        alloc,
+        { ...alloc, ID: 'cccccccc-0000-4000-8000-000000000003', ClientStatus: 'unknown', NodeName: 'u3.lab.internal' },
+      ];
+    });
+    const result = await applyDeploy(deps(nomad), input, start());
+    expect(result.ok).toBe(true);
+    expect(result.allocations.map((a) => a.status)).toEqual(['running', 'unknown']);
+    expect(result.warnings).toContain('Allocation cccccccc on u3.lab.internal is unknown: not registered in Consul.');
+  });
+
   it('a failed deployment is a failure at stage deployment with the allocation events', async () => {
     const { nomad } = recordedNomad('1.11.1', (r) => {
       r.deployment = { ...r.deployment, Status: 'failed', StatusDescription: 'Failed due to unhealthy allocations' };

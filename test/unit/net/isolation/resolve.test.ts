@@ -92,7 +92,7 @@ function makeDeps(overrides: { downHost?: string; noAllocLabel?: boolean } = {})
       },
       readNode: async (id: string) => {
         if (id !== 'node-u3') throw notFound();
-        return { ID: id, Name: 'u3.lab.internal', Address: '192.168.56.13', Status: 'ready' } as never;
+        return { ID: id, Name: 'u3.lab.internal', HTTPAddr: '192.168.56.13:4646', Status: 'ready' } as never;
       },
       readAllocation: async () => {
         throw notFound();
@@ -222,7 +222,7 @@ describe('resolveWorkloads', () => {
 
   it('names the node of an allocation that runs on no configured host', async () => {
     const deps = makeDeps();
-    deps.nomad = { ...deps.nomad, readNode: async () => ({ ID: 'node-u3', Address: '10.9.9.9' }) as never };
+    deps.nomad = { ...deps.nomad, readNode: async () => ({ ID: 'node-u3', HTTPAddr: '10.9.9.9:4646' }) as never };
     const r = await resolveWorkloads(deps, ['httpbackend-tenant-b', 'httpbackend-tenant-b'], signal()).catch(
       (err: NetopsError) => err,
     );

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { gate } from '../../../bench/_load-gate.js';
+import { parseArgs } from '../../../bench/run.js';
+
+describe('bench load gate', () => {
+  it('runs on a quiet machine and refuses a busy one, naming the override', () => {
+    expect(gate(0.4, 1, false)).toEqual({ run: true });
+    const refused = gate(3.2, 1, false);
+    expect(refused.run).toBe(false);
+    expect(refused.reason).toMatch(/load average 3.2 is above 1.*--allow-load/);
+  });
+
+  it('runs a busy machine only when overridden', () => {
+    expect(gate(3.2, 1, true)).toEqual({ run: true });
+  });
+
+  it('parses names, --allow-load and --max-load', () => {
+    expect(parseArgs(['ack-latency', '--allow-load', '--max-load', '2.5', 'cni-accuracy'])).toEqual({
+      only: ['ack-latency', 'cni-accuracy'],
+      allowLoad: true,
+      maxLoad1: 2.5,
+    });
+    expect(() => parseArgs(['--max-load', 'x'])).toThrow(/positive number/);
+  });
+});

@@ -1,0 +1,108 @@
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNomadClient } from '../../../../src/clients/nomad/client.js';
+import { createSilentLogger } from '../../../../src/logging.js';
+import { findDeployment, followDeployment } from '../../../../src/net/deploy/follow-deployment.js';
+import { followEvaluation } from '../../../../src/net/deploy/follow-evaluation.js';
+import { createNomadServer, type NomadServer } from '../../../lab/nomad/nomad-server.js';
+import { selectNomadProfile } from '../../../lab/nomad/version-profiles.js';
+
+const fakeDocker = async (_host: string, argv: string[]) => {
+  if (argv[1] === 'inspect') {
+    const docs = argv.slice(2).map((n) => ({
+      Name: `/${n}`,
+      State: { Status: 'running', Running: true, ExitCode: 0, Pid: 1 },
+      NetworkSettings: { IPAddress: '172.17.0.2', Networks: { bridge: { IPAddress: '172.17.0.2' } } },
+    }));
+    return { code: 0, stdout: JSON.stringify(docs), stderr: '' };
+  }
+  return { code: 0, stdout: 'c0ffee\n', stderr: '' };
+};
+
+const jobWith = (group: Record<string, unknown> = {}) => ({
+  ID: 'web',
+  Datacenters: ['dc1'],
+  Type: 'service',
+  Update: { HealthCheck: 'task_states', MinHealthyTime: 0 },
+  TaskGroups: [
+    {
+      Name: 'web',
+      Count: 1,
+      ...group,
+      Tasks: [{ Name: 'web', Driver: 'docker', Config: { image: 'busybox' }, Resources: { MemoryMB: 64 } }],
+    },
+  ],
+});
+
+let nomad: NomadServer | undefined;
+afterEach(async () => {
+  await nomad?.close();
+  nomad = undefined;
+});
+
+async function start(version: string, pollIntervalMs = 100) {
+  nomad = createNomadServer({
+    hosts: [{ host: 'u1', nodeName: 'u1.lab.internal', address: '127.0.0.1' }],
+    profile: selectNomadProfile(version),
+    runOnHost: fakeDocker,
+    logger: createSilentLogger(),
+    consulPort: 1,
+    nodeMemoryMB: 1024,
+    pollIntervalMs,
+  });
+  await new Promise<void>((r) => nomad?.server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(nomad.server.address() as AddressInfo).port}`;
+  const client = createNomadClient({ address: url, timeoutMs: 5_000, logger: createSilentLogger() });
+  return { server: nomad, client };
+}
+
+const signal = new AbortController().signal;
+
+describe('deployments that start initializing (multiregion, 1.5+)', () => {
+  it.each([
+    ['2.0.6', ['initializing', 'pending', 'running', 'successful']],
+    ['0.9.7', ['running', 'successful']],
+  ])('on %s the bot follows them through to successful', async (version, expected) => {
+    // A second a step, so the bot's blocking reads see each status.
+    const { server, client } = await start(version, 1_000);
+    server.state.options.deploymentsStartInitializing = true;
+    const reg = await client.registerJob(jobWith() as never);
+    const evaluation = await followEvaluation(client, reg.EvalID, { signal, pacing: { minIntervalMs: 20 } });
+    const job = await client.readJob('web');
+    const first = await findDeployment(client, 'web', job, evaluation, { signal });
+    const seen = new Set<string>([first.Status]);
+    const done = await followDeployment(client, first, {
+      signal,
+      waitMs: 2_000,
+      timeoutMs: 20_000,
+      pacing: { minIntervalMs: 20 },
+      onProgress: (_p, d) => {
+        seen.add(d.Status);
+      },
+    });
+    expect(done.Status).toBe('successful');
+    // Every status seen is one the release defines, in order, and none was taken for an end.
+    expect([...seen].every((s) => expected.includes(s))).toBe(true);
+    expect(seen.has('pending') || seen.has('initializing')).toBe(version !== '0.9.7');
+  });
+});
+
+describe('allocations of a disconnected node', () => {
+  it.each([
+    ['2.0.6', { MaxClientDisconnect: 60e9 }, 'unknown'],
+    ['2.0.6', { Disconnect: { LostAfter: 60e9 } }, 'unknown'],
+    ['2.0.6', {}, 'lost'],
+    ['0.9.7', { MaxClientDisconnect: 60e9 }, 'lost'],
+  ])('on %s with group %j are %s', async (version, group, expected) => {
+    const { server, client } = await start(version);
+    await client.registerJob(jobWith(group) as never);
+    for (let i = 0; i < 100 && ![...server.state.allocs.values()].some((a) => a.ClientStatus === 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const node = server.state.nodes[0]?.ID as string;
+    expect(server.disconnectNode(node)).toBe(1);
+    const { value } = await client.listJobAllocations('web');
+    expect(value.map((a) => a.ClientStatus)).toEqual([expected]);
+    expect(server.state.allocs.size).toBe(1);
+  });
+});
