@@ -29,6 +29,8 @@ have socat || need+=(socat)
 # --icc) use iptables inside the host namespaces.
 have shellcheck || need+=(shellcheck)
 have iptables || need+=(iptables)
+# The lab's vsftpd image (fauria/vsftpd) for /cni-bench tests=ftp: its files are listed with dpkg -L.
+dpkg -s vsftpd >/dev/null 2>&1 || need+=(vsftpd)
 # Chart PNGs (resvg) draw text only with a system font; the chart specs name DejaVu Sans.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then

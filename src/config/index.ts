@@ -7,6 +7,7 @@ export {
   type FrontEndOptions,
   type ProcessRole,
 } from './front-end.js';
+export { deploymentIdentity } from './identity.js';
 export { type LoadConfigOptions, loadConfig, loadConfigAsync } from './load.js';
 export {
   clusterFor,

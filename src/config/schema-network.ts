@@ -9,8 +9,8 @@ export function createNetworkSchema() {
   return z.strictObject({
     name: entityName().describe('a network name'),
     kind: z
-      .enum(['weave', 'flannel', 'host', 'docker-network'], {
-        error: 'must be one of weave, flannel, host, docker-network',
+      .enum(['weave', 'flannel', 'routed', 'host', 'docker-network'], {
+        error: 'must be one of weave, flannel, routed, host, docker-network',
       })
       .describe('the kind of network {name}'),
     attach: z

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { type ConsoleRunResult, formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
 import { mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
 import { buildHelpReport, commandRegistry, isCommand, parseCommand } from '../commands/index.js';
 import { readNetopsEnv } from '../config/env.js';
-import { type Config, loadConfigAsync } from '../config/index.js';
+import { type Config, deploymentIdentity, loadConfigAsync } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger } from '../logging.js';
 import { exportAudit, parseAccessCli, parseSinceMs, runDecisionCli } from './cli-access.js';
@@ -67,6 +68,10 @@ async function main(): Promise<number> {
     ...(env.NETOPS_REDIS_DIR ? { embeddedDataDir: env.NETOPS_REDIS_DIR } : {}),
     logger,
     access,
+    // Its own identity and private queues: the CLI's job runs here, under this config, never on a bot's worker
+    // (nor does this CLI take a bot's job), even on the bot's Redis (issue 17 item 4).
+    deployment: deploymentIdentity(config),
+    privateTag: `cli-${process.pid}-${randomBytes(4).toString('hex')}`,
     // Reading the audit trail runs no command: no workers for it.
     ...(accessCli?.kind === 'audit-export' ? {} : { workers: { processors: processors.registry } }),
   });

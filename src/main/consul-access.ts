@@ -13,6 +13,11 @@ import type { ClusterConfig } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import type { ClusterHost } from '../net/cluster.js';
 
+// Consul's default client_addr is 127.0.0.1 (hashicorp/consul v1.19.2 agent/config/default.go): a refused direct
+// dial most often means the agent listens on its host's loopback only.
+const DIRECT_HINT =
+  'with consul.access: direct the agents must listen on a routable address; Consul listens on 127.0.0.1 by default (client_addr), so set consul.access: ssh or set client_addr on the agents';
+
 /** The Consul side of a ClusterContext. */
 export interface ConsulAccess {
   consul: ConsulClient;
@@ -64,13 +69,16 @@ export function createConsulAccess(
       where: `${agentHost}:${c.dnsPort} on ${h.name} (via SSH)`,
     }));
   } else {
-    const main = createConsulClient({ ...base, address: c.address });
+    const main = createConsulClient({ ...base, address: c.address, unreachableHint: DIRECT_HINT });
     for (const h of hosts) agents.set(h.name, main.forAgent(`${url.protocol}//${h.address}:${c.agentPort}`));
     clusterAgents = [main, ...agents.values()];
     // A host name is fine here: the TCP dial resolves it (node's Resolver.setServers took IP addresses only).
     dnsTargets = [{ connect: dialTcp(agentHost, c.dnsPort), where: `${agentHost}:${c.dnsPort}` }];
   }
-  const consul = createFailoverConsulClient(clusterAgents);
+  const consul = createFailoverConsulClient(
+    clusterAgents,
+    'Consul is reached through the hosts (consul.access: ssh) and no host is configured for this cluster',
+  );
   return {
     consul,
     consulAgent(host) {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { type Config, clusterFor } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import type { ClusterHost } from '../net/cluster.js';
+import { checkConsulDatacenter } from '../net/deploy/consul-datacenter.js';
 import { createNomadGate } from '../net/deploy/nomad-support.js';
 import { createDockerVersionGate } from '../net/docker-version.js';
 import { createWeaveLaunchGate } from '../net/weave-launch.js';
@@ -62,6 +63,15 @@ export async function createProcessors(
     (check) => logger.info({ version: check.version, region: check.region }, 'Nomad cluster checked'),
     (err: unknown) => logger.error({ err }, 'Nomad cluster check failed: /deploy will refuse until it passes'),
   );
+  // The configured Consul datacenter must exist; logged at start with the real ones, and shown in /status.
+  const consulDatacenter = clusterFor(config).consul.datacenter;
+  checkConsulDatacenter(cluster.consul, consulDatacenter).then(
+    (check) =>
+      check.problems.length
+        ? logger.error({ problems: check.problems, datacenters: check.datacenters }, 'Consul datacenter check failed')
+        : logger.info({ datacenter: consulDatacenter ?? check.agentDatacenter }, 'Consul datacenter checked'),
+    (err: unknown) => logger.error({ err }, 'Consul datacenter check could not run'),
+  );
   // Tenant subnets against how Weave was launched (Range/DefaultSubnet), on every host before each deploy.
   const weaveGate = createWeaveLaunchGate(cluster.ssh, cluster.hosts, view);
   // Each host's Docker release, read once per host: CLI 20.10+, and Engine 24.x or earlier where Weave 2.8.1 runs.
@@ -117,6 +127,7 @@ export async function createProcessors(
         namespace: nomadConfig.namespace,
         datacenter: nomadConfig.datacenter,
       },
+      consulCheck: consulDatacenter ? { datacenter: consulDatacenter } : {},
       tenantNomads,
       checkDocker: (signal) => dockerGate.check(cluster.hosts, signal),
     }),

@@ -34,6 +34,13 @@ export interface RuntimeOptions {
   redisUrl: string | undefined;
   logger: Logger;
   prefix?: string;
+  /** Identity of this deployment (deploymentIdentity): stamped on every job; workers run only their own. */
+  deployment?: string;
+  /**
+   * Run commands on queues private to this process (the one-shot CLI): no other process's worker takes them and
+   * this process's workers take no one else's. They are removed on close.
+   */
+  privateTag?: string;
   /** Start workers in this process (bot + worker in one, the `npm start` default). */
   workers?: {
     processors: ProcessorRegistry;
@@ -111,9 +118,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     return c;
   };
   const producerConnection = connect('producer');
-  const queues = createQueues(producerConnection, prefix);
+  const queues = createQueues(producerConnection, prefix, opts.privateTag);
   const store = createJobStore(producerConnection, prefix);
-  const producer = createProducer({ queues, store, logger: opts.logger });
+  const producer = createProducer({
+    queues,
+    store,
+    logger: opts.logger,
+    ...(opts.deployment ? { deployment: opts.deployment } : {}),
+  });
   const cancel = createCanceller({ queues, store, producer, publisher: producerConnection, prefix });
   const access = opts.access;
   const auditLog = createAuditLog(producerConnection, {
@@ -189,6 +201,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           : {}),
         logger: opts.logger,
         prefix,
+        ...(opts.privateTag ? { privateTag: opts.privateTag } : {}),
+        ...(opts.deployment ? { deployment: opts.deployment } : {}),
       })
     : undefined;
   if (workers && metrics) observeWorkers(workers.workers, metrics);
@@ -211,6 +225,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     close() {
       closing ??= (async () => {
         await workers?.close();
+        // A private queue set dies with its process: nothing else will ever read it.
+        if (opts.privateTag)
+          await settlesWithin(
+            Promise.allSettled([queues.read, queues.write, queues.ssh].map((q) => q.obliterate({ force: true }))),
+            5_000,
+          );
         // Queue.close waits for pending Redis commands: bounded, so shutdown never hangs on a dead Redis.
         await settlesWithin(queues.close(), 5_000);
         for (const c of connections) c.disconnect();

@@ -7,7 +7,7 @@ import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifie
 import type { BotIdentity } from '../chat/slack-token-health.js';
 import { createTokenGatedIntake } from '../chat/token-gated-intake.js';
 import { type NetopsEnv, readNetopsEnv } from '../config/env.js';
-import { type Config, chooseFrontEnd, loadConfigAsync, type ProcessRole } from '../config/index.js';
+import { type Config, chooseFrontEnd, deploymentIdentity, loadConfigAsync, type ProcessRole } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createOpsRoutes, startOpsServer } from '../observability/http-routes.js';
@@ -67,6 +67,8 @@ export async function start(roleArg?: Role): Promise<void> {
     redisUrl: config.redis?.url,
     ...(env.NETOPS_REDIS_DIR ? { embeddedDataDir: env.NETOPS_REDIS_DIR } : {}),
     logger,
+    // Jobs carry this config's identity; workers of another config on the same Redis never run them.
+    deployment: deploymentIdentity(config),
     workers: {
       processors: processors.registry,
       commandQueues: role !== 'bot',

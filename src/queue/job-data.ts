@@ -57,6 +57,15 @@ export const commandJobDataSchema = z.object({
   requester: requesterSchema,
   reply: replyTargetSchema,
   enqueuedAt: z.number().int().nonnegative(),
+  /**
+   * Identity of the deployment that queued the job (deploymentIdentity of its config): a worker runs only jobs of
+   * its own identity (issue 17 item 4). Optional for jobs queued by processes without one (tests, old releases);
+   * a worker with an identity refuses those too.
+   */
+  deployment: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,100}$/)
+    .optional(),
 });
 export type CommandJobData = z.infer<typeof commandJobDataSchema>;
 

@@ -39,6 +39,15 @@ export function queueFor(kind: CommandQueueKind): QueueName {
   return QUEUE_NAMES[kind];
 }
 
+/**
+ * The name of a queue, private to one process when `privateTag` is set (issue 17 item 4): the one-shot CLI runs
+ * its job on queues no bot worker listens to, so it never races the bot's workers for it (it once ran
+ * `/status --config B` on the bot's cluster A, 6 of 6 times). The notify queue stays shared.
+ */
+export function queueNameFor(kind: CommandQueueKind | 'notify', privateTag?: string): string {
+  return privateTag && kind !== 'notify' ? `${QUEUE_NAMES[kind]}-private-${privateTag}` : QUEUE_NAMES[kind];
+}
+
 /** BullMQ job ids must not contain ':'; Slack trigger ids contain dots and digits only, but be strict anyway. */
 export function toJobId(requestId: string): string {
   return requestId.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 120);

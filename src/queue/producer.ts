@@ -9,7 +9,6 @@ import {
   type Requester,
 } from './job-data.js';
 import type { JobStore } from './job-store.js';
-import { queueFor } from './names.js';
 import type { Queues } from './queues.js';
 
 export interface EnqueueRequest {
@@ -40,7 +39,14 @@ export interface EnqueueResult {
  * redelivered request finds it and queues nothing; a record whose job never reached the queue (crash between
  * the two writes) is repaired by queueing it then.
  */
-export function createProducer(deps: { queues: Queues; store: JobStore; logger: Logger; now?: () => number }) {
+export function createProducer(deps: {
+  queues: Queues;
+  store: JobStore;
+  logger: Logger;
+  now?: () => number;
+  /** Stamped on every command job; workers of another deployment never run it (issue 17 item 4). */
+  deployment?: string;
+}) {
   const now = deps.now ?? Date.now;
 
   async function enqueue(req: EnqueueRequest, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
@@ -52,11 +58,13 @@ export function createProducer(deps: { queues: Queues; store: JobStore; logger: 
       requester: req.requester,
       reply: req.reply,
       enqueuedAt: now(),
+      ...(deps.deployment ? { deployment: deps.deployment } : {}),
     });
     return withQueueErrors(async () => {
       const isNew = await deps.store.create({
         jobId: req.jobId,
-        queue: queueFor(req.spec.execution as 'read'),
+        // The queue's own name: a private (CLI) queue differs from queueFor's shared one.
+        queue: queue.name,
         commandName: req.command.name,
         commandText: req.command.text,
         userId: req.requester.userId,

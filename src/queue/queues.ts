@@ -1,12 +1,15 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type CommandQueueKind, DEFAULT_PREFIX, QUEUE_NAMES, QUEUE_POLICIES } from './names.js';
+import { type CommandQueueKind, DEFAULT_PREFIX, QUEUE_POLICIES, queueNameFor } from './names.js';
 
-/** The four BullMQ queues on one connection, with per-queue default job options from the retry policies. */
-export function createQueues(connection: Redis, prefix = DEFAULT_PREFIX) {
+/**
+ * The four BullMQ queues on one connection, with per-queue default job options from the retry policies.
+ * `privateTag` gives this process command queues of its own (see queueNameFor).
+ */
+export function createQueues(connection: Redis, prefix = DEFAULT_PREFIX, privateTag?: string) {
   const make = (kind: CommandQueueKind | 'notify') => {
     const policy = QUEUE_POLICIES[kind];
-    return new Queue(QUEUE_NAMES[kind], {
+    return new Queue(queueNameFor(kind, privateTag), {
       connection,
       prefix,
       defaultJobOptions: {

@@ -20,6 +20,8 @@ export interface CommandHandlerDeps {
   authorize?: (data: CommandJobData) => void | Promise<void>;
   /** Audit trail: one record per state change; shared clients (SSH) add theirs through the audit scope. */
   audit?: AuditSink;
+  /** This worker's deployment identity; a job of another (or no) identity is failed, never run. */
+  deployment?: string;
   now?: () => number;
 }
 
@@ -52,6 +54,7 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     await audit({ type: 'job.running', ...auditIds(data), detail: `attempt ${job.attemptsMade + 1}` });
     await deps.producer.requestNotify(data.jobId, false, data.reply);
     try {
+      if (deps.deployment && data.deployment !== deps.deployment) throw wrongDeployment(data, deps.deployment);
       if (deps.authorize) await deps.authorize(data);
       const processor = findProcessor(deps.processors, data.command.name);
       if (!processor) throw notAvailable(data.command.text);
@@ -159,6 +162,19 @@ function auditFieldsOf(report: Report): Record<string, string> {
   if (typeof approval?.approver === 'string') fields.approver = approval.approver;
   if (typeof r.tenant === 'string') fields.tenant = r.tenant;
   return fields;
+}
+
+/**
+ * A job queued by another deployment (another config on the same Redis and prefix). Decided: fail it clearly
+ * rather than leave it, since BullMQ cannot hand a job to one particular worker (moving it back would spin);
+ * nothing was run, and the user is told to use the bot it was sent to. The CLI never gets here: it runs its
+ * jobs on private queues.
+ */
+function wrongDeployment(data: CommandJobData, mine: string): NetopsError {
+  const theirs = data.deployment ?? '(none)';
+  return new NetopsError(ErrorCode.Config, `job of deployment ${theirs} taken by a worker of deployment ${mine}`, {
+    userMessage: `This command was queued by another netops deployment (${theirs}) than the worker that took it (${mine}): nothing was run. Several bots with different configs share one Redis and key prefix — give each its own prefix or Redis.`,
+  });
 }
 
 function notAvailable(commandText: string): NetopsError {

@@ -5,7 +5,7 @@ import type { AuditSink } from '../queue/audit-log.js';
 import { createDeliveryStore } from '../queue/delivery-store.js';
 import type { CommandJobData } from '../queue/job-data.js';
 import { isFinalState, type JobStore } from '../queue/job-store.js';
-import { type CommandQueueKind, DEFAULT_PREFIX, QUEUE_NAMES, QUEUE_POLICIES } from '../queue/names.js';
+import { type CommandQueueKind, DEFAULT_PREFIX, QUEUE_NAMES, QUEUE_POLICIES, queueNameFor } from '../queue/names.js';
 import { createPaceSlots } from '../queue/pace-slots.js';
 import type { Producer } from '../queue/producer.js';
 import { createRenderLock } from '../queue/render-lock.js';
@@ -27,6 +27,10 @@ export interface RunWorkersOptions {
   notifier?: Notifier;
   logger: Logger;
   prefix?: string;
+  /** Consume this process's private command queues (the one-shot CLI), not the shared ones. */
+  privateTag?: string;
+  /** This deployment's identity: command jobs of any other identity are failed, never run (issue 17 item 4). */
+  deployment?: string;
   concurrency?: Partial<Record<CommandQueueKind | 'notify', number>>;
   authorize?: (data: CommandJobData) => void | Promise<void>;
   /** Audit trail of job state changes. */
@@ -61,9 +65,10 @@ export async function runWorkers(opts: RunWorkersOptions) {
       logger: log,
       ...(opts.authorize ? { authorize: opts.authorize } : {}),
       ...(opts.audit ? { audit: opts.audit } : {}),
+      ...(opts.deployment ? { deployment: opts.deployment } : {}),
     });
     workers.push(
-      new Worker(QUEUE_NAMES[kind], handler, {
+      new Worker(queueNameFor(kind, opts.privateTag), handler, {
         connection: opts.connect('worker'),
         prefix,
         concurrency: opts.concurrency?.[kind] ?? DEFAULT_CONCURRENCY[kind],
@@ -107,7 +112,7 @@ export async function runWorkers(opts: RunWorkersOptions) {
 
   // A job whose worker died (stalled past its policy) fails inside BullMQ without running our handler.
   const events = kinds.map((kind) => {
-    const qe = new QueueEvents(QUEUE_NAMES[kind], { connection: opts.connect('worker'), prefix });
+    const qe = new QueueEvents(queueNameFor(kind, opts.privateTag), { connection: opts.connect('worker'), prefix });
     qe.on('failed', ({ jobId, failedReason }) => void markOrphanFailed(jobId, failedReason));
     if (QUEUE_POLICIES[kind].maxStalledCount > 0) qe.on('stalled', ({ jobId }) => void noteResumed(jobId));
     return qe;

@@ -32,7 +32,11 @@ export function writeBotConfig(opts: BotConfigOptions): { dir: string; fileFor(p
     `dir: ${join(ROOT, 'jobs')}`,
   );
   if (opts.nomadAddress) example = example.replace('address: http://127.0.0.1:4646', `address: ${opts.nomadAddress}`);
-  if (opts.consulAddress) example = example.replace('address: http://127.0.0.1:8500', `address: ${opts.consulAddress}`);
+  // A stand-in Consul is dialled directly (consul.access: direct), not through the hosts' SSH.
+  if (opts.consulAddress)
+    example = example
+      .replace('address: http://127.0.0.1:8500', `address: ${opts.consulAddress}`)
+      .replace('access: ssh', 'access: direct');
   if (opts.nomadTimeoutMs) example = example.replace('timeoutMs: 10000', `timeoutMs: ${opts.nomadTimeoutMs}`);
   // The example's own policy (if any) is replaced by the test users' one below.
   const policyAt = example.search(/\n(# Who may run what[^\n]*\n(#[^\n]*\n)*)?policy:/);

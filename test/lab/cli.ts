@@ -13,6 +13,9 @@ const USAGE = `usage: npm run lab -- <command>
      [--nomad-version V] [--region R]     Nomad release to emulate (profiles 0.9.7, 1.11.1, 2.0.6; default 2.0.6;
      [--nomad-namespaces a,b]             releases in between follow the nearest lower profile), its region
                                           (default global) and extra namespaces (1.0+)
+     [--consul-bind loopback|host]        where Consul agents' HTTP and DNS listen: loopback (127.0.0.1 of each
+                                          host, Consul's default client_addr; the bot config uses access: ssh)
+                                          or the host address (access: direct)
      [--weave-launch multi-tenant|default] how Weave was launched: multi-tenant (default) = --ipalloc-range
                                           10.32.0.0/16 --ipalloc-default-subnet 10.32.0.0/24; default = a plain
                                           'weave launch' (range 10.32.0.0/12, default subnet = the range)
@@ -49,6 +52,10 @@ async function runUp(args: string[]): Promise<void> {
   const mtuText = readOption(args, '--overlay-mtu');
   const overlayMtu = mtuText === undefined ? undefined : Number(mtuText);
   const namespaces = readOption(args, '--nomad-namespaces');
+  const consulBind = readOption(args, '--consul-bind');
+  if (consulBind !== undefined && consulBind !== 'loopback' && consulBind !== 'host') {
+    fail(`--consul-bind must be loopback or host, not "${consulBind}"`);
+  }
   const started = Date.now();
   const state = await upLab({
     overlayMtu,
@@ -56,6 +63,7 @@ async function runUp(args: string[]): Promise<void> {
     ...optional('nomadVersion', readOption(args, '--nomad-version')),
     ...optional('nomadRegion', readOption(args, '--region')),
     ...(namespaces ? { nomadNamespaces: namespaces.split(',').filter(Boolean) } : {}),
+    ...(consulBind ? { consulBind } : {}),
     ...(args.includes('--sleeve') ? { sleeve: true } : {}),
     ...(args.includes('--weave-password') ? { weavePassword: true } : {}),
     ...optionalLaunch(readOption(args, '--weave-launch')),

@@ -54,7 +54,10 @@ function collectPids(e: StartedEmulator | undefined): number[] {
 
 /** Starts the Consul agents, then the Nomad server, as detached processes when their modules exist. */
 export async function startEmulators(opts: Record<string, unknown> = {}): Promise<RunningEmulators> {
-  const defaults = Object.fromEntries(LAB_HOSTS.map((h) => [h, `http://${getHostAddress(h)}:${CONSUL_PORT}`]));
+  const loopback = opts.consulBind !== 'host';
+  const defaults = Object.fromEntries(
+    LAB_HOSTS.map((h) => [h, `http://${loopback ? '127.0.0.1' : getHostAddress(h)}:${CONSUL_PORT}`]),
+  );
   const warnings: string[] = [];
   const consul = await startIfPresent('consul', opts, warnings);
   const nomad = await startIfPresent('nomad', opts, warnings);

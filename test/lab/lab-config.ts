@@ -11,6 +11,7 @@ import {
   LAB_DIR,
   LAB_HOSTS,
   LAB_TENANTS,
+  ROUTED_RANGE,
   SSH_USER,
   UNDERLAY_MTU,
   WEAVE_RANGE,
@@ -19,7 +20,8 @@ import {
 export interface LabConfigInput {
   overlayMtu: number;
   nomadAddress: string;
-  consulAddress: string;
+  /** How the bot reaches the agents: through SSH to each host's loopback agent, or directly (`--consul-bind host`). */
+  consul: { access: 'ssh' | 'direct'; address: string };
   /** The emulated Nomad's region (`npm run lab -- up --region`). @defaultValue global */
   nomadRegion?: string;
 }
@@ -31,7 +33,7 @@ export function buildLabConfig(input: LabConfigInput): Record<string, unknown> {
       {
         name: 'lab',
         nomad: { address: input.nomadAddress, ...(input.nomadRegion ? { region: input.nomadRegion } : {}) },
-        consul: { address: input.consulAddress },
+        consul: { ...input.consul },
       },
     ],
     hosts: LAB_HOSTS.map((name) => ({
@@ -54,6 +56,16 @@ export function buildLabConfig(input: LabConfigInput): Record<string, unknown> {
         interface: 'eth0',
         range: FLANNEL_RANGE,
         mtu: FLANNEL_MTU,
+      },
+      // `docker run --net=routed`: one eth0 in the host's routed /24, MTU = underlay (no encapsulation).
+      {
+        name: 'routed',
+        kind: 'routed',
+        attach: 'docker-network',
+        dockerNetwork: 'routed',
+        interface: 'eth0',
+        range: ROUTED_RANGE,
+        mtu: UNDERLAY_MTU,
       },
       { name: 'host', kind: 'host', attach: 'host', interface: 'eth0', mtu: UNDERLAY_MTU },
     ],

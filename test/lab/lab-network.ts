@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRouted } from './lab-routed.js';
 import { runChecked, runProcess } from './run-process.js';
 import {
   DOCKER_BRIDGE_CIDR,
@@ -78,6 +79,7 @@ export async function createHost(host: LabHost, overlayMtu: number): Promise<voi
   const fdb = peers.map((p) => `fdb append 00:00:00:00:00:00 dev vxlan-6784 dst ${p}`);
   await runChecked(['bridge', '-n', ns, '-batch', '-'], { input: `${fdb.join('\n')}\n` });
   await createFlannel(host);
+  await createRouted(host);
 }
 
 /** What `docker network create … flannel` made on a host, for bin/docker (`<state>/<host>/networks/flannel`). */

@@ -22,6 +22,8 @@ export interface LabState {
   nomadVersion?: string;
   nomadRegion?: string;
   consulAddresses: Record<string, string>;
+  /** Where the agents listen (`up --consul-bind`); absent in states written before the option existed. */
+  consulBind?: 'loopback' | 'host';
   configPath: string;
 }
 

@@ -54,6 +54,11 @@ export interface UpOptions {
   nomadRegion?: string;
   /** Nomad namespaces to create besides `default` (1.0+ only). */
   nomadNamespaces?: readonly string[];
+  /**
+   * Where the Consul agents' HTTP API and DNS listen: `loopback` (Consul's default client_addr 127.0.0.1; the bot
+   * config gets `consul.access: ssh`) or `host` (the host address; `consul.access: direct`). @defaultValue loopback
+   */
+  consulBind?: 'loopback' | 'host';
   /** Delay before the emulated scheduler takes an evaluation (a busy leader). @defaultValue 60 */
   nomadEvalDelayMs?: number;
 }
@@ -201,7 +206,11 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   };
   state.nomadVersion = nomad.reported;
   state.nomadRegion = opts.nomadRegion ?? 'global';
-  const emulators = opts.withoutEmulators ? undefined : await startEmulators({ stateDir: STATE_DIR, ...nomadOptions });
+  const consulBind = opts.consulBind ?? 'loopback';
+  state.consulBind = consulBind;
+  const emulators = opts.withoutEmulators
+    ? undefined
+    : await startEmulators({ stateDir: STATE_DIR, consulBind, ...nomadOptions });
   for (const w of emulators?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   state.pids.push(...(emulators?.pids ?? []));
   state.nomadAddress = emulators?.nomadAddress ?? 'http://192.168.56.1:4646';
@@ -209,7 +218,10 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
   state.configPath = writeLabConfig({
     overlayMtu,
     nomadAddress: state.nomadAddress,
-    consulAddress: state.consulAddresses.u1 ?? `http://${getHostAddress('u1')}:8500`,
+    consul:
+      consulBind === 'host'
+        ? { access: 'direct', address: state.consulAddresses.u1 ?? `http://${getHostAddress('u1')}:8500` }
+        : { access: 'ssh', address: 'http://127.0.0.1:8500' },
     nomadRegion: state.nomadRegion,
   });
   writeLabState(state);

@@ -80,6 +80,8 @@ export const FLANNEL_RANGE = '10.244.0.0/16';
 /** flannel.1's MTU and FLANNEL_MTU: the external interface's MTU − 50 (pkg/backend/vxlan/device.go:63). */
 export const FLANNEL_MTU = UNDERLAY_MTU - VXLAN_OVERHEAD_BYTES;
 export const DOCKER_BRIDGE_CIDR = '172.17.0.1/16';
+/** The routed network (flannel host-gw style, no encapsulation): each host's containers in one /24 of it. */
+export const ROUTED_RANGE = '10.245.0.0/16';
 
 export const SSH_USER = 'netops';
 export const NOMAD_PORT = 4646;
@@ -102,6 +104,11 @@ export function getHostNamespace(host: LabHost): string {
  */
 export function getFlannelSubnet(host: LabHost): string {
   return `10.244.${LAB_HOSTS.indexOf(host) + 1}.0/24`;
+}
+
+/** A host's routed /24: u1 -> 10.245.1.0/24. */
+export function getRoutedSubnet(host: LabHost): string {
+  return `10.245.${LAB_HOSTS.indexOf(host) + 1}.0/24`;
 }
 
 /** MAC of a host's flannel.1 (flannel picks a random one and publishes it in its lease as VtepMAC). */

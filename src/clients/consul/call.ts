@@ -25,6 +25,8 @@ export interface PapiCallExtras {
 export interface CallTarget {
   address: string;
   timeoutMs: number;
+  /** Appended to the message when the agent cannot be reached (what to change), e.g. for `access: direct`. */
+  unreachableHint?: string;
   /** The ACL token sent on every call: masked in any error text even when it is not a configured secret. */
   token?: string;
 }
@@ -48,7 +50,15 @@ export async function runConsulCall<S extends z.ZodType>(
   try {
     raw = await invoke({ ctx, timeout: target.timeoutMs });
   } catch (err) {
-    throw mapConsulError(err, requestName, target.address, target.timeoutMs, target.token);
+    const mapped = mapConsulError(err, requestName, target.address, target.timeoutMs, target.token);
+    if (target.unreachableHint && mapped.code === ErrorCode.UpstreamUnreachable) {
+      throw new NetopsError(mapped.code, `${mapped.message}: ${target.unreachableHint}`, {
+        userMessage: `${mapped.userMessage ?? mapped.message} — ${target.unreachableHint}`,
+        retryable: mapped.retryable,
+        cause: err,
+      });
+    }
+    throw mapped;
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

@@ -19,6 +19,8 @@ export interface ConsulClientOptions {
   connect?: TcpConnector;
   /** How errors name this agent, e.g. `http://127.0.0.1:8500 on u1 (via SSH)`. @defaultValue the address */
   label?: string;
+  /** Appended to "unreachable" errors: what the operator can change. */
+  unreachableHint?: string;
   /** ACL token, sent as `X-Consul-Token` on every call. */
   token?: string;
   /** Per-request timeout: papi's is absolute (connect, headers and body together). */
@@ -67,6 +69,7 @@ export function createConsulClient(opts: ConsulClientOptions): ConsulClient {
   const target = {
     address: opts.label ?? address,
     timeoutMs: opts.timeoutMs,
+    ...(opts.unreachableHint ? { unreachableHint: opts.unreachableHint } : {}),
     ...(opts.token ? { token: opts.token } : {}),
   };
   opts.logger.debug({ upstream: 'consul', address }, 'consul client created');

@@ -1,4 +1,4 @@
-import { ErrorCode, isNetopsError } from '../../errors.js';
+import { ErrorCode, isNetopsError, NetopsError } from '../../errors.js';
 import type { ConsulClient } from './client.js';
 
 // An agent that cannot be reached (refused, host down, SSH to its host failing) says nothing about the cluster:
@@ -18,9 +18,9 @@ const CATALOG_METHODS: CatalogMethod[] = ['catalogService', 'healthService', 'me
  * answered last and move on to the next when it is down; agent-local writes stay on the first agent (callers that
  * register on a given host use that host's own client). Throws the last agent's error when none answers.
  */
-export function createFailoverConsulClient(agents: readonly ConsulClient[]): ConsulClient {
+export function createFailoverConsulClient(agents: readonly ConsulClient[], noneReason?: string): ConsulClient {
   const first = agents[0];
-  if (!first) throw new Error('createFailoverConsulClient needs at least one agent');
+  if (!first) return createUnreachableConsul(noneReason ?? 'no Consul agent configured');
   let preferred = 0;
   const tryAll = async <T>(call: (c: ConsulClient) => Promise<T>): Promise<T> => {
     let lastErr: unknown;
@@ -49,5 +49,24 @@ export function createFailoverConsulClient(agents: readonly ConsulClient[]): Con
     get address() {
       return (agents[preferred] as ConsulClient).address;
     },
+  };
+}
+
+/** A client for a cluster with no agent to ask (no hosts configured with `access: ssh`): every call says why. */
+function createUnreachableConsul(reason: string): ConsulClient {
+  const fail = async (): Promise<never> => {
+    throw new NetopsError(ErrorCode.UpstreamUnreachable, reason, { userMessage: reason, retryable: false });
+  };
+  return {
+    address: '(none)',
+    registerAgentService: fail,
+    deregisterAgentService: fail,
+    listAgentServices: fail,
+    catalogService: fail,
+    healthService: fail,
+    members: fail,
+    agentSelf: fail,
+    datacenters: fail,
+    forAgent: () => createUnreachableConsul(reason),
   };
 }

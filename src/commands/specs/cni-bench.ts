@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BENCH_TESTS, type BenchTest, DEFAULT_BENCH_TESTS } from '../../net/bench/bench-types.js';
+import { BENCH_TESTS, type BenchTest, DEFAULT_BENCH_TESTS } from '../bench-tests.js';
 import { durationSchema, hostSchema, intSchema, networkSchema } from '../names.js';
 import { describeRatings } from '../ratings.js';
 import { defineCommand } from './define-command.js';
@@ -85,9 +85,5 @@ export const cniBenchSpec = defineCommand<CniBenchArgs>({
     .refine(({ from, to }) => from === undefined || from !== to, {
       error: 'from and to are the same host: a benchmark needs two hosts',
     })
-    .transform(({ duration: durationMs, tests, ...rest }) => ({
-      ...rest,
-      durationMs,
-      tests: tests ?? DEFAULT_BENCH_TESTS,
-    })),
+    .transform(({ duration: durationMs, ...rest }) => ({ ...rest, durationMs })),
 });

@@ -1,17 +1,11 @@
 import type { Rating } from '../../commands/ratings.js';
 
 /** Kinds of network config (see config/schema-network.ts). */
-export type NetworkKind = 'weave' | 'flannel' | 'host' | 'docker-network';
+export type NetworkKind = 'weave' | 'flannel' | 'routed' | 'host' | 'docker-network';
 
-/** The measurements of one run, in the order they run. */
-export const BENCH_TESTS = ['tcp', 'tcpMulti', 'udp', 'http', 'ftp', 'scp'] as const;
-export type BenchTest = (typeof BENCH_TESTS)[number];
+import { BENCH_TESTS, type BenchTest, DEFAULT_BENCH_TESTS } from '../../commands/bench-tests.js';
 
-/**
- * What a run measures unless `tests=` says otherwise: the quick set. FTP and SCP (the 2019 CNI benchmark's file
- * transfers) start four more containers and move a file per repeat, so they run when asked for.
- */
-export const DEFAULT_BENCH_TESTS: readonly BenchTest[] = ['tcp', 'tcpMulti', 'udp', 'http'];
+export { BENCH_TESTS, type BenchTest, DEFAULT_BENCH_TESTS };
 
 /** Human labels for tables and charts. */
 export const BENCH_TEST_LABELS: Record<BenchTest, string> = {

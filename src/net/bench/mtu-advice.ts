@@ -79,6 +79,9 @@ export interface MtuAnalysis {
  */
 export function recommendOverlayMtu(kind: NetworkKind, underlayMtu: number): number | undefined {
   if (kind === 'host') return undefined;
+  // Routed (no encapsulation: flannel host-gw, Calico BGP without IPIP/VXLAN, kube-router): packets cross the
+  // underlay as they are, so the container MTU can be the underlay's.
+  if (kind === 'routed') return underlayMtu;
   if (kind === 'weave') return Math.floor((underlayMtu - WEAVE_ENCRYPTED_OVERHEAD_BYTES) / 4) * 4;
   return underlayMtu - VXLAN_OVERHEAD_BYTES;
 }
@@ -127,6 +130,7 @@ export function analyzeMtu(input: MtuInput): MtuAnalysis {
 
 /** Headroom the datapath needs above the overlay MTU: fastdp 50, encrypted fastdp 84-87, other VXLAN 50. */
 function headroomOf(kind: NetworkKind, overlay: number, encrypted: boolean): number {
+  if (kind === 'routed') return 0;
   if (kind !== 'weave') return VXLAN_OVERHEAD_BYTES;
   return encrypted ? weaveEncryptedOverhead(overlay) : WEAVE_FASTDP_OVERHEAD_BYTES;
 }
@@ -143,7 +147,11 @@ function adviseFastdp(
   const headroom = headroomOf(input.kind, overlay, encrypted);
   const setting = weave ? `WEAVE_MTU=${recommended}` : `MTU ${recommended} on ${input.networkName}`;
   if (overlay + headroom > underlay) {
-    const what = weave ? `Weave fastdp${encrypted ? ' with encryption' : ''}` : 'VXLAN';
+    const what = weave
+      ? `Weave fastdp${encrypted ? ' with encryption' : ''}`
+      : input.kind === 'routed'
+        ? 'a routed network'
+        : 'VXLAN';
     const expect = weave ? 'a fallback to sleeve' : 'fragmentation or drops';
     return {
       flagged: false,

@@ -21,26 +21,34 @@ export function buildBenchChartSpec(network: string, results: readonly TestFigur
   });
 }
 
+/** One series of a compare chart: a network's latest run, or a published figure set. */
+export interface CompareSeries {
+  label: string;
+  ratios: Partial<Record<BenchTest, number | null>>;
+}
+
 /**
  * Several networks side by side per test, each as its ratio to the bare metal measured in its own run: runs
- * on different days or hosts are only comparable relative to their own bare-metal leg.
+ * on different days or hosts are only comparable relative to their own bare-metal leg. Published figures come as
+ * further series, labelled as such.
  */
 export function buildCompareChartSpec(
-  runs: ReadonlyArray<{ network: string; results: Partial<Record<BenchTest, { ratio: number | null }>> }>,
+  series: readonly CompareSeries[],
+  tests: readonly BenchTest[] = BENCH_TESTS,
 ): TopLevelSpec {
-  const bars: GroupedBar[] = runs.flatMap((run) =>
-    BENCH_TESTS.flatMap((t) => {
-      const ratio = run.results[t]?.ratio;
+  const bars: GroupedBar[] = series.flatMap((s) =>
+    tests.flatMap((t) => {
+      const ratio = s.ratios[t];
       return ratio === null || ratio === undefined
         ? []
-        : [{ group: BENCH_TEST_LABELS[t], series: run.network, value: Math.round(ratio * 100) }];
+        : [{ group: BENCH_TEST_LABELS[t], series: s.label, value: Math.round(ratio * 100) }];
     }),
   );
   return buildGroupedBarSpec(bars, {
-    title: `${runs.map((r) => r.network).join(' vs ')}`,
+    title: `${series.map((r) => r.label).join(' vs ')}`,
     subtitle: 'throughput in % of bare metal, latest run of each',
     valueTitle: '% of bare metal',
-    groupOrder: BENCH_TESTS.map((t) => BENCH_TEST_LABELS[t]),
-    seriesOrder: runs.map((r) => r.network),
+    groupOrder: tests.map((t) => BENCH_TEST_LABELS[t]),
+    seriesOrder: series.map((r) => r.label),
   });
 }

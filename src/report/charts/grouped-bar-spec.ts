@@ -43,7 +43,8 @@ export function buildGroupedBarSpec(bars: readonly GroupedBar[], opts: GroupedBa
         type: 'nominal',
         sort: opts.seriesOrder,
         title: null,
-        legend: { orient: 'bottom' },
+        // Published series carry long labels ("WeaveNet 2.5.1 2019 (published)"): never cut them.
+        legend: { orient: 'bottom', labelLimit: 400 },
         scale: { range: ['#7f8c8d', '#2e86de', '#e67e22', '#27ae60', '#8e44ad'] },
       },
     },

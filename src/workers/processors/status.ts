@@ -2,9 +2,11 @@ import type { JobListStub, NomadClient } from '../../clients/nomad/index.js';
 import { buildCommand } from '../../clients/ssh/index.js';
 import type { StatusArgs } from '../../commands/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
+import { checkConsulDatacenter } from '../../net/deploy/consul-datacenter.js';
 import { checkNomadCluster, type NomadClusterCheck } from '../../net/deploy/nomad-support.js';
 import { checkWeaveStatusOutput, WEAVE_STATUS_TIMEOUT_MS } from '../../net/weave-launch.js';
 import { parseWeaveStatus } from '../../net/weave-status.js';
+import { redactedMessage } from '../../redaction.js';
 import type { Report, ReportBlock } from '../../report/model.js';
 import type { Processor } from '../processor.js';
 import type { TenantConfigView } from './tenant-context.js';
@@ -39,7 +41,7 @@ async function listJobsEverywhere(
       try {
         return await t.nomad.listJobs({ signal });
       } catch (err) {
-        throw new Error(`namespace ${t.namespace}: ${(err as Error).message}`);
+        throw new Error(`namespace ${t.namespace}: ${redactedMessage(err)}`);
       }
     }),
   ]);
@@ -52,19 +54,51 @@ async function listJobsEverywhere(
   });
 }
 
-/** Jobs per tenant (a job belongs to the tenant whose name ends its ID). */
-function describeJobsByTenant(jobs: readonly JobListStub[], config: TenantConfigView): ReportBlock {
+/**
+ * Jobs listed by name per tenant in /status; the rest are counted. A 40,000-job cluster once gave one table cell
+ * of 40,000 names (and quadratic work building it, issue 17 item 7); a reply cannot show that anyway.
+ */
+export const STATUS_JOBS_LISTED_PER_TENANT = 50;
+
+/**
+ * Jobs per tenant (a job belongs to the tenant whose name ends its ID). Linear in the number of jobs: each job is
+ * matched against the (few) tenant names once and appended in place.
+ */
+export function describeJobsByTenant(jobs: readonly JobListStub[], config: TenantConfigView): ReportBlock {
   const tenants = [...config.tenants.map((t) => t.name)].sort((a, b) => b.length - a.length);
-  const byTenant = new Map<string, string[]>();
+  const byTenant = new Map<string, { listed: string[]; total: number; states: Map<string, number> }>();
   for (const job of jobs) {
     const tenant = tenants.find((t) => job.ID.endsWith(`-${t}`)) ?? '(none)';
-    byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), `${job.ID} (${job.Status})`]);
+    let entry = byTenant.get(tenant);
+    if (!entry) {
+      entry = { listed: [], total: 0, states: new Map() };
+      byTenant.set(tenant, entry);
+    }
+    entry.total++;
+    entry.states.set(job.Status, (entry.states.get(job.Status) ?? 0) + 1);
+    if (entry.listed.length < STATUS_JOBS_LISTED_PER_TENANT) entry.listed.push(`${job.ID} (${job.Status})`);
   }
+  const describe = (e: { listed: string[]; total: number; states: Map<string, number> }) => {
+    if (e.total <= e.listed.length) return e.listed.join(', ');
+    const states = [...e.states.entries()].map(([state, n]) => `${n} ${state}`).join(', ');
+    return `${e.listed.join(', ')}, … and ${e.total - e.listed.length} more (${e.total} jobs: ${states})`;
+  };
   return {
     kind: 'table',
     columns: ['tenant', 'jobs'],
-    rows: [...byTenant.entries()].map(([t, js]) => [t, js.join(', ')]),
+    rows: [...byTenant.entries()].map(([t, e]) => [t, describe(e)]),
   };
+}
+
+/** Nodes by address and by name; the first node of an address or name wins, as a `find` would. */
+function indexNodes<N extends { Address: string; Name: string }>(nodes: readonly N[]) {
+  const nodeByAddr = new Map<string, N>();
+  const nodeByName = new Map<string, N>();
+  for (const n of nodes) {
+    if (!nodeByAddr.has(n.Address)) nodeByAddr.set(n.Address, n);
+    if (!nodeByName.has(n.Name)) nodeByName.set(n.Name, n);
+  }
+  return { nodeByAddr, nodeByName };
 }
 
 /** The Nomad line of /status: release, region (and the cluster's regions), the nodes' datacenters. */
@@ -125,13 +159,18 @@ export function createStatusProcessor(deps: {
   cluster: ClusterContext;
   config: TenantConfigView;
   nomadCheck?: StatusNomadCheck;
+  /** The configured Consul datacenter (absent: the agent's own), checked against GET /v1/catalog/datacenters. */
+  consulCheck?: { datacenter?: string };
   tenantNomads?: ReadonlyArray<{ tenant: string; namespace: string; nomad: NomadClient }>;
   /** Each host's Docker against the supported window (net/docker-version.ts): problems, empty when fine. */
   checkDocker?: (signal: AbortSignal) => Promise<string[]>;
 }): Processor<StatusArgs> {
   return async (ctx) => {
     const { cluster } = deps;
-    const [check, nodes, members, jobs, weave, docker] = await Promise.all([
+    const [dcCheck, check, nodes, members, jobs, weave, docker] = await Promise.all([
+      deps.consulCheck
+        ? settle(checkConsulDatacenter(cluster.consul, deps.consulCheck.datacenter, ctx.signal))
+        : Promise.resolve(undefined),
       deps.nomadCheck
         ? settle(checkNomadCluster(cluster.nomad, deps.nomadCheck, ctx.signal))
         : Promise.resolve(undefined),
@@ -163,14 +202,20 @@ export function createStatusProcessor(deps: {
       blocks.push(describeNomadCheck(check.value, cluster.nomad.address, nodes.ok ? nodes.value : []));
       problems.push(...check.value.problems);
     } else if (check) problems.push(`Nomad: ${check.error}`);
+    if (dcCheck?.ok) problems.push(...dcCheck.value.problems);
+    else if (dcCheck) problems.push(`Consul: ${dcCheck.error}`);
     const memberByAddr = new Map((members.ok ? members.value : []).map((m) => [m.Addr, m]));
+    // Maps, not a scan of every node per host: linear in cluster size (issue 17 item 7). The first node of an
+    // address or name wins, as `find` did.
+    const nodeIndex = indexNodes(nodes.ok ? nodes.value : []);
+    const weaveByHost = new Map(weave.map((x) => [x.host, x]));
     const rows = cluster.hosts.map((h) => {
-      const weaveCell = describeWeaveCell(weave.find((x) => x.host === h.name));
+      const weaveCell = describeWeaveCell(weaveByHost.get(h.name));
       if (weaveCell.problem) problems.push(`weave on ${h.name}: ${weaveCell.problem}`);
       return [
         h.name,
         h.address,
-        describeNodeCell(nodes, h),
+        describeNodeCell(nodes, h, nodeIndex),
         describeMemberCell(members, h, memberByAddr),
         weaveCell.text,
       ];
@@ -209,9 +254,13 @@ type MemberList = Awaited<ReturnType<ClusterContext['consul']['members']>>;
 type SshResult = Awaited<ReturnType<ClusterContext['ssh']['run']>>;
 
 /** The Nomad column: the node's status (a node's name is its hostname, so it is matched by address first). */
-function describeNodeCell(nodes: Settled<NodeList>, host: HostRef): string {
+function describeNodeCell(
+  nodes: Settled<NodeList>,
+  host: HostRef,
+  index: ReturnType<typeof indexNodes<NodeList[number]>>,
+): string {
   if (!nodes.ok) return '?';
-  const node = nodes.value.find((n) => n.Address === host.address) ?? nodes.value.find((n) => n.Name === host.name);
+  const node = index.nodeByAddr.get(host.address) ?? index.nodeByName.get(host.name);
   if (!node) return 'not a node';
   return `${node.Status}${node.SchedulingEligibility === 'ineligible' ? ' (ineligible)' : ''}`;
 }

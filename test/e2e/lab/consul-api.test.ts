@@ -171,7 +171,9 @@ describe.skipIf(skipLab)('lab Consul API', { timeout: 60_000 }, () => {
     expect([badWait.status, badWait.text]).toEqual([400, 'Invalid wait time']);
   });
 
-  it('reaps a service that stays critical past DeregisterCriticalServiceAfter (snake_case body)', async () => {
+  it('reaps a service that stays critical past DeregisterCriticalServiceAfter (snake_case body)', {
+    timeout: 150_000,
+  }, async () => {
     const res = await callApi(`${agentU1}/v1/agent/service/register`, {
       method: 'PUT',
       body: {
@@ -183,10 +185,13 @@ describe.skipIf(skipLab)('lab Consul API', { timeout: 60_000 }, () => {
     });
     expect(res.status).toBe(200);
     expect((await callApi(`${agentU1}/v1/agent/services`)).json<Json>().doomed).toBeDefined();
+    // Real agents raise 1s to check_deregister_interval_min (1m) and reap every 30 s.
+    await new Promise((r) => setTimeout(r, 10_000));
+    expect((await callApi(`${agentU1}/v1/agent/services`)).json<Json>().doomed).toBeDefined();
     await waitFor(
       'doomed reaped',
       async () => ((await callApi(`${agentU1}/v1/agent/services`)).json<Json>().doomed ? undefined : true),
-      20_000,
+      100_000,
     );
     const catalog = await waitFor('doomed gone from the catalog', async () => {
       const list = (await callApi(`${agentU2}/v1/catalog/service/doomed`)).json<Json[]>();

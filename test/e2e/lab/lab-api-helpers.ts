@@ -8,7 +8,9 @@ import { start as startNomad, stop as stopNomad } from '../../lab/nomad/start.js
  * (not through the lab's emulator shim) so a failure to start fails the suite instead of becoming a warning.
  */
 export async function startLabApis(): Promise<void> {
-  await startConsul();
+  // These suites call the agents' APIs from the root namespace: agents bound to the host address (client_addr set
+  // by an operator), not Consul's loopback default.
+  await startConsul({ consulBind: 'host' });
   await startNomad();
 }
 

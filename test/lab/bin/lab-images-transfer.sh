@@ -35,8 +35,11 @@ image_vsftpd_pam() { # <root>: the login check of the vsftpd image
   # The image's /etc/pam.d/vsftpd_virtual checks the user and password against the Berkeley DB run-vsftpd.sh
   # builds with db_load from virtual_users.txt (pam_userdb). The lab has no db_load: pam_exec checks the same
   # virtual_users.txt (user line, password line) instead; a wrong user or password fails the login as there.
+  # pam_permit in the auth stack answers pam_setcred, as pam_userdb does (pam_exec alone ignores it, which PAM
+  # turns into a failed login).
   cat >"$1/etc-pam.d/vsftpd_virtual" <<'PAM'
 auth required pam_exec.so expose_authtok quiet /etc/vsftpd/lab-check-virtual-user
+auth required pam_permit.so
 account required pam_permit.so
 PAM
   cat >"$1/etc-vsftpd/lab-check-virtual-user" <<'SH'
@@ -51,6 +54,7 @@ SH
 
 image_build_vsftpd() { # <root>
   image_link_packages "$1/bin" "${DEBIAN_SLIM_PACKAGES[@]}" vsftpd iproute2
+  ln -sf /usr/bin/mawk "$1/bin/awk" # CentOS has awk (gawk); Debian's is an alternatives link dpkg -L does not list
   mkdir -p "$1/etc-vsftpd" "$1/home-vsftpd" "$1/var-log-vsftpd" "$1/etc-pam.d"
   printf '%s\n' 'etc-vsftpd /etc/vsftpd' 'home-vsftpd /home/vsftpd' 'var-log-vsftpd /var/log/vsftpd' \
     'etc-pam.d /etc/pam.d' >"$1/overlays"
@@ -98,8 +102,9 @@ printf '%s\n%s\n' "$FTP_USER" "$FTP_PASS" >/etc/vsftpd/virtual_users.txt
   echo "listen_port=${LISTEN_PORT:-21}"
 } >>/etc/vsftpd/vsftpd.conf
 # CentOS's vsftpd runs standalone with this file (the image's documented `docker run -p 21:21` serves);
-# Debian's build defaults to inetd mode (listen=NO), so the lab says listen=YES on the command line.
-exec vsftpd /etc/vsftpd/vsftpd.conf -olisten=YES
+# Debian's build defaults to inetd mode (listen=NO), so the lab says listen=YES on the command line. Its log
+# (vsftpd_log_file, default /var/log/vsftpd.log) stays in the container: the machine's /var/log is shared.
+exec vsftpd /etc/vsftpd/vsftpd.conf -olisten=YES -ovsftpd_log_file=/var/log/vsftpd/vsftpd.log
 SH
   chmod 755 "$1/bin/run-vsftpd.sh"
 }

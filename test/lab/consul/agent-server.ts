@@ -1,15 +1,25 @@
-import type { Socket } from 'node:dgram';
+import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { HttpError } from '../nomad/http/http-error.js';
 import { readToken } from '../nomad/http/router.js';
-import { createApiServer } from '../nomad/http/serve.js';
+import { createApiServer, type ServeOptions } from '../nomad/http/serve.js';
 import { type AgentIdentity, createAgentRoutes, createCatalogProxy } from './agent-routes.js';
 import { AgentState, toAgentCheck, toAgentService } from './agent-state.js';
-import { startDnsServer, toDnsInstances } from './dns-server.js';
+import { type DnsServer, startDnsServer, toDnsInstances } from './dns-server.js';
 
 /** Settings of one agent. */
 export interface AgentOptions extends AgentIdentity {
+  /**
+   * `client_addr`: where HTTP and DNS listen. Real agents default to 127.0.0.1 (hashicorp/consul v1.19.2
+   * agent/config/default.go `client_addr = "127.0.0.1"`), so only processes on the host reach them.
+   */
+  clientAddr: string;
+  /**
+   * Lab-only: a unix socket with the same HTTP API, for the emulated Nomad client of this host. Real Nomad clients
+   * run on the host and use 127.0.0.1:8500; the lab's Nomad runs in the root namespace and uses this instead.
+   */
+  localSocket?: string;
   httpPort: number;
   dnsPort: number;
   catalogUrl: string;
@@ -24,7 +34,7 @@ export interface AgentOptions extends AgentIdentity {
  * shared catalog on every change and periodically (the heartbeat that keeps `serfHealth` passing), DNS on
  * `dnsPort` answered from the catalog, and the reaper for DeregisterCriticalServiceAfter.
  */
-export async function startAgent(opts: AgentOptions): Promise<{ server: Server; dns: Socket; close(): void }> {
+export async function startAgent(opts: AgentOptions): Promise<{ server: Server; dns: DnsServer; close(): void }> {
   let syncTimer: NodeJS.Timeout | undefined;
   const authHeaders: Record<string, string> = opts.aclToken ? { 'X-Consul-Token': opts.aclToken } : {};
   const sync = async () => {
@@ -48,7 +58,7 @@ export async function startAgent(opts: AgentOptions): Promise<{ server: Server; 
     syncTimer = setTimeout(() => void sync(), 20);
   };
   const agent = new AgentState(opts.node, opts.logger, scheduleSync);
-  const server = createApiServer({
+  const serverOptions: ServeOptions = {
     routes: createAgentRoutes(agent, opts, createCatalogProxy(opts.catalogUrl)),
     indexHeader: 'X-Consul-Index',
     currentIndex: () => agent.index.value,
@@ -59,15 +69,25 @@ export async function startAgent(opts: AgentOptions): Promise<{ server: Server; 
     },
     describeDecodeError: (message) => `Request decode failed: ${message}`,
     methodNotAllowedText: 'method not allowed',
-    onUnexpectedError: (err) => opts.logger.error({ err }, 'request failed'),
-  });
-  await new Promise<void>((resolve) => server.listen(opts.httpPort, opts.address, resolve));
+    onUnexpectedError: (err: unknown) => opts.logger.error({ err }, 'request failed'),
+  };
+  const server = createApiServer(serverOptions);
+  await listen(server, opts.httpPort, opts.clientAddr);
+  const local = opts.localSocket ? createApiServer(serverOptions) : undefined;
+  if (local && opts.localSocket) {
+    rmSync(opts.localSocket, { force: true });
+    await new Promise<void>((resolve, reject) => {
+      local.once('error', reject);
+      local.listen(opts.localSocket, resolve);
+    });
+  }
   const dns = await startDnsServer({
-    address: opts.address,
+    address: opts.clientAddr,
     port: opts.dnsPort,
     logger: opts.logger,
     lookup: async (service, tag) => {
-      const params = new URLSearchParams({ passing: 'true', ...(tag ? { tag } : {}) });
+      // Every instance with its checks: DNS leaves out only critical ones (only_passing = false).
+      const params = new URLSearchParams(tag ? { tag } : {});
       const res = await fetch(`${opts.catalogUrl}/v1/health/service/${encodeURIComponent(service)}?${params}`, {
         headers: authHeaders,
       });
@@ -86,7 +106,18 @@ export async function startAgent(opts: AgentOptions): Promise<{ server: Server; 
       clearTimeout(syncTimer);
       agent.close();
       server.close();
+      local?.close();
       dns.close();
     },
   };
+}
+
+function listen(server: Server, port: number, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, address, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

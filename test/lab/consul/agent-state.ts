@@ -3,6 +3,11 @@ import { StateIndex } from '../nomad/http/state-index.js';
 import { runCheck } from './run-check.js';
 import type { CheckDefinition, ServiceDefinition } from './service-definition.js';
 
+/** hashicorp/consul agent/config/default.go (NonUserSource): `check_deregister_interval_min = "1m"`. */
+export const CHECK_DEREGISTER_INTERVAL_MIN_MS = 60_000;
+/** hashicorp/consul agent/config/default.go (NonUserSource): `check_reap_interval = "30s"`. */
+export const CHECK_REAP_INTERVAL_MS = 30_000;
+
 /** A check's live state (`GET /v1/agent/checks` shape plus bookkeeping). */
 export interface CheckState {
   def: CheckDefinition;
@@ -29,6 +34,8 @@ export class AgentState {
     readonly node: string,
     private readonly logger: Logger,
     private readonly onChange: () => void,
+    /** `check_deregister_interval_min`: 1 minute in every real agent (not user-settable). */
+    private readonly deregisterMinMs = CHECK_DEREGISTER_INTERVAL_MIN_MS,
   ) {}
 
   /** Adds or replaces a service; its checks restart (statuses are kept unless `replaceChecks`). */
@@ -74,12 +81,18 @@ export class AgentState {
     return true;
   }
 
-  /** Deregisters services whose check has been critical for longer than allowed. */
+  /**
+   * Deregisters services whose check has been critical for longer than allowed. A DeregisterCriticalServiceAfter
+   * below the agent's minimum is raised to it, as real agents do (hashicorp/consul agent/agent.go `addCheck`:
+   * `if timeout < a.config.CheckDeregisterIntervalMin { timeout = a.config.CheckDeregisterIntervalMin }` with a
+   * WARN; the minimum is the non-user-settable `check_deregister_interval_min = "1m"`, agent/config/default.go).
+   */
   reap(nowMs = Date.now()): string[] {
     const reaped: string[] = [];
     for (const check of [...this.checks.values()]) {
-      const limit = check.def.DeregisterCriticalServiceAfterMs;
-      if (limit <= 0 || check.status !== 'critical' || check.criticalSinceMs === undefined) continue;
+      const asked = check.def.DeregisterCriticalServiceAfterMs;
+      if (asked <= 0 || check.status !== 'critical' || check.criticalSinceMs === undefined) continue;
+      const limit = Math.max(asked, this.deregisterMinMs);
       if (nowMs - check.criticalSinceMs > limit && this.deregister(check.serviceId)) {
         this.logger.info({ service: check.serviceId, check: check.def.CheckID }, 'reaped critical service');
         reaped.push(check.serviceId);

@@ -37,9 +37,12 @@ await startDnsServer({
     toDnsInstances(
       catalog
         .instancesOf(service)
-        .filter((i) => i.checks.every((c) => c.Status === 'passing'))
         .filter((i) => !tag || i.service.value.Tags.includes(tag))
-        .map((i) => ({ Node: { Node: i.node.Node, Address: i.node.Address }, Service: i.service.value })),
+        .map((i) => ({
+          Node: { Node: i.node.Node, Address: i.node.Address },
+          Service: i.service.value,
+          Checks: i.checks as { Status: string }[],
+        })),
     ),
 });
 setInterval(() => catalog.expireNodes(), 2000);

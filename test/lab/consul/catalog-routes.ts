@@ -54,6 +54,13 @@ export function createCatalogRoutes(catalog: CatalogState): Route[] {
       handler: blocking((ctx) => filtered(ctx, catalog.instancesOf(ctx.params.name as string).map(toCatalogEntry))),
     },
     {
+      // One datacenter: the lab has a single dc1 (GET /v1/catalog/datacenters, agent/catalog_endpoint.go
+      // `CatalogDatacenters`: a JSON array of names, nearest first).
+      methods: ['GET'],
+      pattern: '/v1/catalog/datacenters',
+      handler: () => ({ json: ['dc1'] }),
+    },
+    {
       methods: ['GET'],
       pattern: '/v1/catalog/nodes',
       handler: blocking(() => [...catalog.nodes.values()].map(toNode)),

@@ -1,6 +1,6 @@
 import type { Answer, Packet, Question } from 'dns-packet';
 
-/** A passing service instance as DNS sees it. */
+/** A service instance as DNS sees it (critical ones are already left out by the lookup). */
 export interface DnsInstance {
   node: string;
   nodeAddress: string;
@@ -9,7 +9,7 @@ export interface DnsInstance {
   port: number;
 }
 
-/** Looks up passing instances of a service; undefined when the service is unknown. */
+/** Looks up the instances of a service DNS may answer (none critical); [] when the service is unknown. */
 export type InstanceLookup = (service: string, tag: string | undefined) => Promise<DnsInstance[]>;
 
 const soa: Answer = {
@@ -34,7 +34,12 @@ const soa: Answer = {
  * `<node>.node.dc1.consul`) and the A record in the additional section. `<hex>.addr.dc1.consul` resolves
  * back to the address. Unknown names and services without passing instances are NXDOMAIN with the SOA.
  */
-export async function answerDnsQuery(query: Packet, lookup: InstanceLookup, datacenter = 'dc1'): Promise<Packet> {
+export async function answerDnsQuery(
+  query: Packet,
+  lookup: InstanceLookup,
+  datacenter = 'dc1',
+  transport: DnsTransport = { protocol: 'udp' },
+): Promise<Packet> {
   const question = query.questions?.[0];
   const reply: Packet = {
     id: query.id ?? 0,
@@ -50,7 +55,8 @@ export async function answerDnsQuery(query: Packet, lookup: InstanceLookup, data
   const addr = new RegExp(`^([0-9a-f]{8})\\.addr\\.(?:${datacenter}\\.)?consul$`).exec(name);
   if (addr) return answerAddr(reply, question, addr[1] as string);
   const parsed = parseServiceName(name, datacenter);
-  const instances = parsed ? await lookup(parsed.service, parsed.tag) : [];
+  // Consul shuffles service answers on every query (agent/dns.go `serviceLookup` → `out.Nodes.Shuffle()`).
+  const instances = shuffle(parsed ? await lookup(parsed.service, parsed.tag) : []);
   if (instances.length === 0) return nxdomain(reply);
   for (const instance of instances) {
     const address = instance.serviceAddress || instance.nodeAddress;
@@ -70,7 +76,47 @@ export async function answerDnsQuery(query: Packet, lookup: InstanceLookup, data
       reply.answers?.push({ name: question.name, type: 'A', ttl: 0, class: 'IN', data: address });
     }
   }
-  return reply;
+  return trimUdpAnswers(query, reply, transport);
+}
+
+/** How a query arrived, and the agent's `dns_config.udp_answer_limit`. */
+export interface DnsTransport {
+  protocol: 'udp' | 'tcp';
+  /** @defaultValue 3 (hashicorp/consul v1.19.2 agent/config/default.go `udp_answer_limit = 3`) */
+  udpAnswerLimit?: number;
+}
+
+// hashicorp/consul agent/dns/router_response.go: `maxUDPAnswerLimit = 8`, `defaultMaxUDPSize = 512`.
+const MAX_UDP_ANSWER_LIMIT = 8;
+const DEFAULT_MAX_UDP_SIZE = 512;
+
+/**
+ * Real Consul over UDP without EDNS (or EDNS asking for no more than 512 bytes) cuts the answers to
+ * min(8, udp_answer_limit) and keeps only the additional records those answers need; the TC bit is set only with
+ * `enable_truncate` (default false), so a resolver has no reason to retry over TCP (agent/dns/router_response.go
+ * `trimDNSResponse`, `trimUDPResponse`, `syncExtra`). TCP and a larger EDNS buffer get every answer; the lab's
+ * answers stay far below those byte limits, so the byte-size trimming is not modelled.
+ */
+function trimUdpAnswers(query: Packet, reply: Packet, transport: DnsTransport): Packet {
+  if (transport.protocol === 'tcp') return reply;
+  const opt = query.additionals?.find((r) => r.type === 'OPT') as { udpPayloadSize?: number } | undefined;
+  const maxSize = Math.max(DEFAULT_MAX_UDP_SIZE, opt?.udpPayloadSize ?? 0);
+  const limit = Math.min(MAX_UDP_ANSWER_LIMIT, transport.udpAnswerLimit ?? 3);
+  const answers = reply.answers ?? [];
+  if (maxSize !== DEFAULT_MAX_UDP_SIZE || answers.length <= limit) return reply;
+  const kept = answers.slice(0, limit);
+  const targets = new Set(kept.flatMap((a) => (a.type === 'SRV' ? [a.data.target.toLowerCase()] : [])));
+  const additionals = (reply.additionals ?? []).filter((r) => targets.has(r.name.toLowerCase()));
+  return { ...reply, answers: kept, additionals };
+}
+
+function shuffle<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }
 
 /** `10.32.4.17` -> `0a200411`. */

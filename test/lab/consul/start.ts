@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { join } from 'node:path';
 import {
   REPO_DIR,
@@ -19,8 +20,13 @@ export interface ConsulStartOptions {
   httpPort?: number;
   dnsPort?: number;
   aclToken?: string;
-  /** How often agents reap services critical past DeregisterCriticalServiceAfter (default 5000 ms). */
-  reapIntervalMs?: number;
+  /**
+   * Where each agent's HTTP API and DNS listen (`client_addr`): `loopback` = 127.0.0.1 of its host, Consul's
+   * default (hashicorp/consul v1.19.2 agent/config/default.go `client_addr = "127.0.0.1"`); `host` = the host's
+   * underlay address, as an operator who sets `client_addr` to a routable address has it.
+   * @defaultValue loopback
+   */
+  consulBind?: 'loopback' | 'host';
   stateDir?: string;
   timeoutMs?: number;
 }
@@ -29,9 +35,15 @@ export interface ConsulStartOptions {
 export interface StartedConsul {
   pids: number[];
   catalogAddress: string;
-  /** Agent HTTP address per lab host. */
+  /** Agent HTTP address per lab host, as seen from that host (loopback) or from anywhere (host). */
   consulAddresses: Record<string, string>;
+  consulBind: 'loopback' | 'host';
   stop(): Promise<void>;
+}
+
+/** Lab-only unix socket of a host's agent, used by the emulated Nomad client of that host (see agent-server.ts). */
+export function getAgentSocketPath(host: string, stateDir = STATE_DIR): string {
+  return join(stateDir, `consul-${host}.sock`);
 }
 
 const pidFiles = (stateDir: string) => [
@@ -61,10 +73,12 @@ export async function start(opts: ConsulStartOptions = {}): Promise<StartedConsu
       env: { ...common, CONSUL_LAB_BIND: UNDERLAY_GATEWAY, CONSUL_LAB_CATALOG_PORT: String(catalogPort) },
     }),
   ];
+  const consulBind = opts.consulBind ?? 'loopback';
   const consulAddresses: Record<string, string> = {};
   for (const host of LAB_HOSTS) {
     const address = getHostAddress(host);
-    consulAddresses[host] = `http://${address}:${httpPort}`;
+    const clientAddr = consulBind === 'host' ? address : '127.0.0.1';
+    consulAddresses[host] = `http://${clientAddr}:${httpPort}`;
     pids.push(
       spawnDetachedTs({
         entry: agentEntry,
@@ -75,28 +89,48 @@ export async function start(opts: ConsulStartOptions = {}): Promise<StartedConsu
           ...common,
           CONSUL_LAB_NODE: host,
           CONSUL_LAB_ADDRESS: address,
+          CONSUL_LAB_CLIENT_ADDR: clientAddr,
+          CONSUL_LAB_LOCAL_SOCKET: getAgentSocketPath(host, stateDir),
           CONSUL_LAB_HTTP_PORT: String(httpPort),
           CONSUL_LAB_CATALOG_URL: catalogAddress,
-          CONSUL_LAB_REAP_MS: String(opts.reapIntervalMs ?? 5000),
         },
       }),
     );
   }
   const timeoutMs = opts.timeoutMs ?? 30_000;
   await waitForHttp(`${catalogAddress}/v1/catalog/nodes`, timeoutMs, catalogLog);
+  // Through the lab socket: a loopback-bound agent cannot be reached from the root namespace.
   await Promise.all(
     LAB_HOSTS.map((h) =>
-      waitForHttp(`${consulAddresses[h]}/v1/agent/self`, timeoutMs, join(stateDir, `consul-${h}.log`)),
+      waitForAgentSocket(getAgentSocketPath(h, stateDir), timeoutMs, join(stateDir, `consul-${h}.log`)),
     ),
   );
   await waitForCatalogNodes(catalogAddress, LAB_HOSTS.length, timeoutMs);
-  return { pids, catalogAddress, consulAddresses, stop: () => stop({ stateDir }) };
+  return { pids, catalogAddress, consulAddresses, consulBind, stop: () => stop({ stateDir }) };
 }
 
 /** Stops the catalog and agents started from this state dir (by their pid files). */
 export async function stop(opts: { stateDir?: string } = {}): Promise<void> {
   await Promise.all(pidFiles(opts.stateDir ?? STATE_DIR).map((file) => stopPidFile(file)));
   await Promise.all([stopProcessesRunning(catalogEntry), stopProcessesRunning(agentEntry)]);
+}
+
+async function waitForAgentSocket(socketPath: string, timeoutMs: number, logFile: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = request({ socketPath, path: '/v1/agent/self', timeout: 1000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => req.destroy());
+      req.end();
+    });
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`consul agent on ${socketPath} did not answer within ${timeoutMs} ms (see ${logFile})`);
 }
 
 /** Agents answer before their first sync lands; members and the catalog are complete only after it. */

@@ -13,8 +13,17 @@ describe('config bench section', () => {
 
   it('defaults to the published images and a 100 MiB payload in nginx’s web root', () => {
     expect(load(fx.baseDoc()).bench).toEqual({
-      images: { iperf3: 'networkstatic/iperf3', httpServer: 'nginx', httpClient: 'nginx' },
+      images: {
+        iperf3: 'networkstatic/iperf3',
+        httpServer: 'nginx',
+        httpClient: 'nginx',
+        ftpServer: 'fauria/vsftpd',
+        ftpClient: 'nginx',
+        scpServer: 'linuxserver/openssh-server',
+        scpClient: 'linuxserver/openssh-server',
+      },
       http: { payloadMB: 100, webRoot: '/usr/share/nginx/html' },
+      transfer: { payloadMB: 100 },
     });
   });
 
@@ -32,8 +41,13 @@ describe('config bench section', () => {
         iperf3Client: 'lab/iperf3:3.12',
         httpServer: 'nginx',
         httpClient: 'nginx',
+        ftpServer: 'fauria/vsftpd',
+        ftpClient: 'nginx',
+        scpServer: 'linuxserver/openssh-server',
+        scpClient: 'linuxserver/openssh-server',
       },
       http: { payloadMB: 1000, webRoot: '/srv/www' },
+      transfer: { payloadMB: 100 },
     });
   });
 

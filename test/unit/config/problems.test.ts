@@ -348,7 +348,7 @@ const cases: Case[] = [
       list(doc, 'networks')[0]!.kind = 'waeve';
     },
     expected: [
-      /^networks\[0\]\.kind: must be one of weave, flannel, host, docker-network, got "waeve" — set the kind of network weave$/,
+      /^networks\[0\]\.kind: must be one of weave, flannel, routed, host, docker-network, got "waeve" — set the kind of network weave$/,
     ],
   },
   {

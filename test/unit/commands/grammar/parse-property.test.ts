@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BENCH_TESTS } from '../../../../src/commands/bench-tests.js';
 import { parseCommand } from '../../../../src/commands/grammar/parse.js';
 import {
   HOST_PATTERN,
@@ -25,6 +26,7 @@ const STRING_ARG_CHECKS: Record<string, (value: string) => boolean> = {
   b: isWorkload,
   network: (v) => NETWORK_PATTERN.test(v),
   other: (v) => NETWORK_PATTERN.test(v),
+  third: (v) => NETWORK_PATTERN.test(v),
   from: (v) => HOST_PATTERN.test(v),
   to: (v) => HOST_PATTERN.test(v),
   jobId: (v) => JOB_ID_PATTERN.test(v),
@@ -42,6 +44,14 @@ function checkArg(key: string, value: unknown): void {
   }
   if (key === 'ports') {
     expect((value as number[]).every((port) => Number.isInteger(port) && port >= 1 && port <= 65_535)).toBe(true);
+    return;
+  }
+  if (key === 'published') {
+    expect(typeof value).toBe('boolean');
+    return;
+  }
+  if (key === 'tests') {
+    expect((value as string[]).every((t) => (BENCH_TESTS as readonly string[]).includes(t))).toBe(true);
     return;
   }
   if (key === 'protos') {

@@ -88,8 +88,14 @@ describe('parseCommand: valid forms', () => {
     [
       '/cni-bench compare weave flannel',
       'cni-bench-compare',
-      { network: 'weave', other: 'flannel' },
+      { network: 'weave', other: 'flannel', published: false },
       '/cni-bench compare weave flannel',
+    ],
+    [
+      '/cni-bench compare weave flannel routed published=yes',
+      'cni-bench-compare',
+      { network: 'weave', other: 'flannel', third: 'routed', published: true },
+      '/cni-bench compare weave flannel routed published=yes',
     ],
     ['/help', 'help', {}, '/netops-help'],
     ['/netops-help deploy', 'help', { command: 'deploy' }, '/netops-help deploy'],

@@ -6,7 +6,7 @@ describe('/cni-bench tests=', () => {
   it('selects tests in the report order; the default is the quick set', () => {
     const picked = parseCommand('/cni-bench weave tests=scp,tcp,ftp,udp,http');
     expect(picked.args).toMatchObject({ tests: ['tcp', 'udp', 'http', 'ftp', 'scp'] });
-    expect(parseCommand('/cni-bench weave').args).toMatchObject({ tests: ['tcp', 'tcpMulti', 'udp', 'http'] });
+    expect(parseCommand('/cni-bench weave').args).not.toHaveProperty('tests');
   });
 
   it('an unknown test name is named with the known ones', () => {

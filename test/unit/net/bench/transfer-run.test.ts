@@ -45,49 +45,57 @@ describe('parseScpTiming', () => {
   });
 });
 
+/** An ssh stand-in whose every call advances the clock by `stepMs` and answers `r`. */
+const sshAdvancing = (clock: { t: number }, stepMs: number, r: Partial<SshResult>) => ({
+  run: async () => {
+    clock.t += stepMs;
+    return result(r);
+  },
+});
+
 describe('runTransfers', () => {
   it('FTP: rates curl-timed transfers and needs the 226 reply and the whole file', async () => {
-    let t = 0;
-    const ok = { run: async () => ((t += 2000), result({ stdout: `226 ${MB20} 0.002 0.202\n` })) };
-    const r = await runTransfers(ok, 'ftp', target(), 1000, new AbortController().signal, () => t);
+    const clock = { t: 0 };
+    const ok = sshAdvancing(clock, 2000, { stdout: `226 ${MB20} 0.002 0.202\n` });
+    const r = await runTransfers(ok, 'ftp', target(), 1000, new AbortController().signal, () => clock.t);
     expect(r).toMatchObject({ ok: true, fetches: 1 });
     expect(r.ok && r.mbps).toBeCloseTo((MB20 * 8) / 0.2 / 1e6, 3);
-    const short = { run: async () => ((t += 2000), result({ stdout: '226 1000 0.002 0.202\n' })) };
-    expect(await runTransfers(short, 'ftp', target(), 1000, new AbortController().signal, () => t)).toMatchObject({
-      ok: false,
-      error: expect.stringContaining(`fetched 1000 of ${MB20} bytes`),
-    });
+    const short = sshAdvancing(clock, 2000, { stdout: '226 1000 0.002 0.202\n' });
+    expect(await runTransfers(short, 'ftp', target(), 1000, new AbortController().signal, () => clock.t)).toMatchObject(
+      {
+        ok: false,
+        error: expect.stringContaining(`fetched 1000 of ${MB20} bytes`),
+      },
+    );
   });
 
   it('SCP: rates from ssh -v, the time derived from the exact rate', async () => {
-    let t = 0;
-    const ssh = { run: async () => ((t += 2000), result({ stderr: SCP_STDERR })) };
+    const clock = { t: 0 };
+    const ssh = sshAdvancing(clock, 2000, { stderr: SCP_STDERR });
     const r = await runTransfers(
       ssh,
       'scp',
       target({ keyPath: '/config/k', file: '/config/f' }),
       1000,
       new AbortController().signal,
-      () => t,
+      () => clock.t,
     );
     expect(r).toMatchObject({ ok: true, mbps: expect.closeTo((52536420 * 8) / 1e6, 3) });
   });
 
   it('a server that never listens is named with its image after the wait', async () => {
-    let t = 0;
-    const ssh = {
-      run: async () => (
-        (t += 5000),
-        result({ code: 7, stderr: 'curl: (7) Failed to connect to 10.32.0.5 port 21 after 0 ms: Connection refused' })
-      ),
-    };
+    const clock = { t: 0 };
+    const ssh = sshAdvancing(clock, 5000, {
+      code: 7,
+      stderr: 'curl: (7) Failed to connect to 10.32.0.5 port 21 after 0 ms: Connection refused',
+    });
     const r = await runTransfers(
       ssh,
       'ftp',
       target({ serverImage: 'nginx' }),
       1000,
       new AbortController().signal,
-      () => t,
+      () => clock.t,
     );
     expect(r).toMatchObject({
       ok: false,

@@ -34,14 +34,33 @@ describe('bench chart spec', () => {
 
   it('compares networks as percent of their own bare metal', () => {
     const spec = buildCompareChartSpec([
-      { network: 'weave', results: { tcp: { ratio: 0.5 }, udp: { ratio: 0.2 } } },
-      { network: 'flannel', results: { tcp: { ratio: 0.97 }, udp: { ratio: null } } },
+      { label: 'weave', ratios: { tcp: 0.5, udp: 0.2 } },
+      { label: 'flannel', ratios: { tcp: 0.97, udp: null } },
     ]) as unknown as { data: { values: Array<{ series: string; value: number }> } };
     expect(spec.data.values.map((v) => [v.series, v.value])).toEqual([
       ['weave', 50],
       ['weave', 20],
       ['flannel', 97],
     ]);
+  });
+
+  it('draws five tests across three networks and a published series in one chart (PNG kept for a look)', async () => {
+    const tests = ['tcp', 'udp', 'http', 'ftp', 'scp'] as const;
+    const spec = buildCompareChartSpec(
+      [
+        { label: 'weave', ratios: { tcp: 0.52, udp: 0.18, http: 0.61, ftp: 0.58, scp: 0.83 } },
+        { label: 'flannel', ratios: { tcp: 0.93, udp: 0.9, http: 0.9, ftp: 0.88, scp: 0.95 } },
+        { label: 'routed', ratios: { tcp: 0.99, udp: 1.0, http: 0.98, ftp: 0.97, scp: 0.99 } },
+        { label: 'WeaveNet 2.5.1 2019 (published)', ratios: { http: 0.8, ftp: 0.83 } },
+      ],
+      tests,
+    ) as unknown as { data: { values: Array<{ group: string; series: string }> } };
+    expect(spec.data.values).toHaveLength(17);
+    expect(new Set(spec.data.values.map((v) => v.group))).toEqual(
+      new Set(['TCP 1 stream', 'UDP', 'HTTP', 'FTP', 'SCP']),
+    );
+    const path = await renderPngFile(spec as never, join(process.env.NETOPS_CHART_LOOK_DIR ?? dir, 'compare-5x3.png'));
+    expect(pngSize(readFileSync(path)).width).toBeGreaterThan(600);
   });
 });
 

@@ -1,0 +1,179 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { createConsulClient } from '../src/clients/consul/client.js';
+import { createNomadClient } from '../src/clients/nomad/client.js';
+import { createSilentLogger } from '../src/logging.js';
+import type { ClusterContext } from '../src/net/cluster.js';
+import { createStatusProcessor } from '../src/workers/processors/status.js';
+
+/**
+ * `/status` against a fake Nomad of 10,000, 20,000 and 40,000 jobs (issue 17 item 7: 17 s at 20,000 and 59 s at
+ * 40,000 jobs before, quadratic). Each size runs `ROUNDS` times; the result keeps every round, the median and
+ * the spread, and the longest event-loop stall seen during the runs (the worker shares the loop with the
+ * receiver when NETOPS_ROLE=all). The fake answers JobListStubs shaped like Nomad's (nomad/structs/structs.go
+ * JobListStub, with a JobSummary), about 1 KB each, and one node per 100 jobs, each a configured host.
+ */
+
+const SIZES = [10_000, 20_000, 40_000];
+const ROUNDS = 5;
+/** Interactive: the 40,000-job /status answers within this. */
+const TARGET_MS = 5_000;
+
+function jobStub(i: number, tenants: string[]) {
+  const tenant = tenants[i % tenants.length];
+  return {
+    ID: `svc-${i}-${tenant}`,
+    ParentID: '',
+    Name: `svc-${i}-${tenant}`,
+    Namespace: 'default',
+    Datacenters: ['dc1'],
+    Multiregion: null,
+    Type: 'service',
+    Priority: 50,
+    Periodic: false,
+    ParameterizedJob: false,
+    Stop: false,
+    Status: i % 17 === 0 ? 'pending' : 'running',
+    StatusDescription: '',
+    JobSummary: {
+      JobID: `svc-${i}-${tenant}`,
+      Namespace: 'default',
+      Summary: { web: { Queued: 0, Complete: 0, Failed: 0, Running: 1, Starting: 0, Lost: 0, Unknown: 0 } },
+      Children: { Pending: 0, Running: 0, Dead: 0 },
+      CreateIndex: 10 + i,
+      ModifyIndex: 20 + i,
+    },
+    CreateIndex: 10 + i,
+    ModifyIndex: 20 + i,
+    JobModifyIndex: 20 + i,
+    SubmitTime: 1_700_000_000_000_000_000 + i,
+    Meta: { owner: 'bench', tenant },
+  };
+}
+
+async function fakeUpstream(jobs: number, nodes: number, tenants: string[]) {
+  const jobsBody = JSON.stringify(Array.from({ length: jobs }, (_, i) => jobStub(i, tenants)));
+  const nodesBody = JSON.stringify(
+    Array.from({ length: nodes }, (_, i) => ({
+      ID: `node-${i}`,
+      Name: `h${i}`,
+      Address: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+      Datacenter: 'dc1',
+      Status: 'ready',
+      SchedulingEligibility: 'eligible',
+      Drain: false,
+      Version: '1.9.7',
+    })),
+  );
+  const membersBody = JSON.stringify(
+    Array.from({ length: nodes }, (_, i) => ({
+      Name: `h${i}`,
+      Addr: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+      Port: 8301,
+      Status: 1,
+      Tags: {},
+    })),
+  );
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const body = path === '/v1/jobs' ? jobsBody : path === '/v1/nodes' ? nodesBody : membersBody;
+    res.writeHead(200, { 'content-type': 'application/json', 'x-nomad-index': '42' });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, bytes: jobsBody.length, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function runSize(jobs: number) {
+  const tenants = ['default', 'tenant-b', 'tenant-c', 'tenant-d'];
+  const nodes = Math.max(1, Math.floor(jobs / 100));
+  const up = await fakeUpstream(jobs, nodes, tenants);
+  const logger = createSilentLogger();
+  const hosts = Array.from({ length: nodes }, (_, i) => ({
+    name: `h${i}`,
+    address: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+  }));
+  // SSH is not what this measures: every weave probe fails at once, as an unreachable host would.
+  const ssh = { run: async () => ({ code: 1, stdout: '', stderr: 'bench: no ssh' }) };
+  const cluster = {
+    nomad: createNomadClient({ address: up.url, timeoutMs: 60_000, logger }),
+    consul: createConsulClient({ address: up.url, datacenter: 'dc1', timeoutMs: 60_000, logger }),
+    hosts,
+    ssh,
+  } as unknown as ClusterContext;
+  const processor = createStatusProcessor({
+    cluster,
+    config: {
+      tenants: tenants.map((name, i) => ({ name, subnet: `10.32.${i}.0/24`, network: 'weave' })),
+      networks: [],
+    },
+  });
+  const ctx = {
+    jobId: 'bench',
+    command: { name: 'status', args: {}, text: '/status' },
+    requester: { userId: 'bench' },
+    signal: new AbortController().signal,
+    logger,
+    progress: async () => {},
+    setQueuePosition: async () => {},
+  } as unknown as Parameters<typeof processor>[0];
+  const rounds: number[] = [];
+  const stall = monitorEventLoopDelay({ resolution: 10 });
+  stall.enable();
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    const report = await processor(ctx);
+    rounds.push(Math.round(performance.now() - t0));
+    if (report.command !== 'status') throw new Error('no status report');
+  }
+  stall.disable();
+  await up.close();
+  const sorted = [...rounds].sort((a, b) => a - b);
+  return {
+    jobs,
+    nodes,
+    jobsBodyMB: Math.round(up.bytes / 1e5) / 10,
+    roundsMs: rounds,
+    medianMs: sorted[Math.floor(sorted.length / 2)]!,
+    minMs: sorted[0]!,
+    maxMs: sorted.at(-1)!,
+    spreadMs: sorted.at(-1)! - sorted[0]!,
+    maxEventLoopStallMs: Math.round(stall.max / 1e6),
+  };
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  // The load of the shared machine before the runs: the timings mean little when it is far above the core count.
+  const loadBefore = Math.round(loadavg()[0]! * 100) / 100;
+  const sizes: Awaited<ReturnType<typeof runSize>>[] = [];
+  for (const n of SIZES) sizes.push(await runSize(n));
+  const largest = sizes.at(-1)!;
+  // Linear: doubling the jobs should at most about double the time (2.6× allows for noise on shared cores).
+  const growth = sizes.slice(1).map((s, i) => Math.round((s.medianMs / Math.max(1, sizes[i]!.medianMs)) * 100) / 100);
+  return {
+    name: 'status-scale',
+    date: new Date().toISOString(),
+    rounds: ROUNDS,
+    sizes,
+    jobs40kMedianMs: largest.medianMs,
+    jobs40kSpreadMs: largest.spreadMs,
+    growthPerDoubling: growth,
+    target: TARGET_MS,
+    pass: largest.medianMs <= TARGET_MS && growth.every((g) => g <= 2.6),
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      loadavg1Before: loadBefore,
+      loadavg1: Math.round(loadavg()[0]! * 100) / 100,
+    },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await run();
+  console.log(JSON.stringify(result, null, 2));
+}
