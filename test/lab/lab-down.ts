@@ -79,9 +79,23 @@ export async function downLab(opts: { keepLock?: boolean } = {}): Promise<string
   }
 }
 
+/**
+ * Emulator processes of a lab from any checkout of this repository (`…/test/lab/nomad/main.ts`, `…/consul/…`).
+ * Only one lab exists per machine and whoever calls this holds the lab lock, so any such process is a leftover of a
+ * run that died without `down` (its pid files lived in another checkout's state dir). Left running, it keeps the
+ * emulator's port, the new lab's emulator cannot bind it, and the new lab silently talks to the old one.
+ */
+export function findLeftoverEmulators(): number[] {
+  const pattern = /\/test\/lab\/(nomad|consul)\/[\w-]*main\.ts(\s|$)/;
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => pid !== process.pid && pattern.test(readCmdline(pid)));
+}
+
 async function removeLab(): Promise<string[]> {
   const state = readLabState();
-  const recorded = [...(state?.pids ?? []), ...readLabPidFiles()];
+  const recorded = [...new Set([...(state?.pids ?? []), ...readLabPidFiles(), ...findLeftoverEmulators()])];
   for (const pid of recorded) killPid(pid);
   const namespaces = [...new Set([...(state?.namespaces ?? []), ...(await listLabNamespaces())])];
   // Containers first (their supervisors live in the host namespaces and would otherwise record exits).
