@@ -1,44 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging.js';
-import { parseAuditRecord, toStorableEvent } from './audit-record.js';
+import { type AuditEvent, type AuditRecord, parseAuditRecord, toStorableEvent } from './audit-record.js';
 import { DEFAULT_PREFIX } from './names.js';
 
-/**
- * One audit record. Only ids, names and typed values: never a secret (tokens and keys never reach the
- * processors' inputs, and SSH is recorded by template name and host, not argv).
- */
-export interface AuditEvent {
-  /** What happened: `command`, `job.running`, `job.succeeded`, `approval.pending`, `ssh`, `lock`, … */
-  type: string;
-  jobId?: string;
-  user?: string;
-  /** Slack workspace (team_id) and Enterprise Grid organisation (enterprise_id) of the user. */
-  team?: string;
-  enterprise?: string;
-  channel?: string;
-  /** The command text as typed (sanitized). */
-  text?: string;
-  command?: string;
-  args?: Record<string, unknown>;
-  tenant?: string;
-  approvalId?: string;
-  approver?: string;
-  planHash?: string;
-  evalId?: string;
-  deploymentId?: string;
-  host?: string;
-  template?: string;
-  exitCode?: number | null;
-  outcome?: string;
-  durationMs?: number;
-  detail?: string;
-}
-
-/** A stored record: the event plus its stream id and time. */
-export interface AuditRecord extends AuditEvent {
-  id: string;
-  at: string;
-}
+export type { AuditEvent, AuditRecord } from './audit-record.js';
 
 /** Where processors and the chat side write audit events; never throws (the audit must not break a command). */
 export type AuditSink = (event: AuditEvent) => Promise<void>;

@@ -1,5 +1,41 @@
 import { z } from 'zod';
-import type { AuditEvent, AuditRecord } from './audit-log.js';
+
+/**
+ * One audit record. Only ids, names and typed values: never a secret (tokens and keys never reach the
+ * processors' inputs, and SSH is recorded by template name and host, not argv).
+ */
+export interface AuditEvent {
+  /** What happened: `command`, `job.running`, `job.succeeded`, `approval.pending`, `ssh`, `lock`, … */
+  type: string;
+  jobId?: string;
+  user?: string;
+  /** Slack workspace (team_id) and Enterprise Grid organisation (enterprise_id) of the user. */
+  team?: string;
+  enterprise?: string;
+  channel?: string;
+  /** The command text as typed (sanitized). */
+  text?: string;
+  command?: string;
+  args?: Record<string, unknown>;
+  tenant?: string;
+  approvalId?: string;
+  approver?: string;
+  planHash?: string;
+  evalId?: string;
+  deploymentId?: string;
+  host?: string;
+  template?: string;
+  exitCode?: number | null;
+  outcome?: string;
+  durationMs?: number;
+  detail?: string;
+}
+
+/** A stored record: the event plus its stream id and time. */
+export interface AuditRecord extends AuditEvent {
+  id: string;
+  at: string;
+}
 
 /** Longest text field kept in an audit record (command text, detail); longer ones are cut and marked. */
 export const AUDIT_TEXT_MAX = 1_000;

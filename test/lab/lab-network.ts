@@ -83,13 +83,9 @@ export async function createHost(host: LabHost, overlayMtu: number): Promise<voi
 }
 
 /** What `docker network create … flannel` made on a host, for bin/docker (`<state>/<host>/networks/flannel`). */
-export interface DockerNetworkRecord {
-  id: string;
-  bridge: string;
-  subnet: string;
-  gateway: string;
-  mtu: number;
-}
+import type { DockerNetworkRecord } from './docker-network-record.js';
+
+export type { DockerNetworkRecord };
 
 /**
  * flannel with the VXLAN backend on a host, and the Docker side as flannel's docs set it up:

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DockerNetworkRecord } from './lab-network.js';
+import type { DockerNetworkRecord } from './docker-network-record.js';
 import { runChecked } from './run-process.js';
 import {
   getHostAddress,
