@@ -139,6 +139,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const decideApproval = createApprovalDecider({
     approvals,
     policy: () => access?.policy(),
+    channelRules: access !== undefined,
     producer,
     store,
     delivery: createDeliveryStore(producerConnection, prefix),

@@ -85,7 +85,7 @@ describe('notify worker through response URLs, against the strict Slack stand-in
       reply: { kind: 'slack', channel: 'C0PUBLIC' },
       respond: { url: press, kind: 'action', expiresAt: Date.now() + 30 * 60_000 },
     });
-    expect(decided).toMatchObject({ ok: true, planUpdated: true });
+    expect(decided, JSON.stringify(decided)).toMatchObject({ ok: true, planUpdated: true });
     await h.waitFor(() => h.slack().responseUrls.find((u) => u.url === press)?.uses === 1 || undefined, 'the replace');
     await h.settled(planJob);
     const shown = JSON.stringify(h.slack().messages.get(plan)?.blocks);
