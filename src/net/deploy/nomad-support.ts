@@ -60,6 +60,8 @@ export async function checkNomadCluster(
   nomad: NomadClient,
   configured: NomadClusterConfig,
   signal?: AbortSignal,
+  /** The node list when the caller reads it anyway (`/status`): one `/v1/nodes` per report, not two. */
+  readNodes: () => ReturnType<NomadClient['listNodes']> = () => nomad.listNodes({ signal }),
 ): Promise<NomadClusterCheck> {
   const self = await nomad.readAgentSelf({ signal });
   const version = checkNomadVersion(readReportedVersion(self), nomad.address);
@@ -71,7 +73,7 @@ export async function checkNomadCluster(
       `Nomad region \`${configured.region}\` does not exist; the cluster has ${quoteAll(regions)} (set clusters[].nomad.region)`,
     );
   } else {
-    const nodes = await nomad.listNodes({ signal });
+    const nodes = await readNodes();
     datacenters = [...new Set(nodes.map((n) => n.Datacenter ?? '').filter(Boolean))].sort();
     if (configured.datacenter !== undefined && !datacenters.includes(configured.datacenter)) {
       problems.push(

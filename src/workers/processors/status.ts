@@ -167,14 +167,16 @@ export function createStatusProcessor(deps: {
 }): Processor<StatusArgs> {
   return async (ctx) => {
     const { cluster } = deps;
+    // Read once: the Nomad check (datacenters) and the host table both use it.
+    const nodeList = cluster.nomad.listNodes({ signal: ctx.signal });
     const [dcCheck, check, nodes, members, jobs, weave, docker] = await Promise.all([
       deps.consulCheck
         ? settle(checkConsulDatacenter(cluster.consul, deps.consulCheck.datacenter, ctx.signal))
         : Promise.resolve(undefined),
       deps.nomadCheck
-        ? settle(checkNomadCluster(cluster.nomad, deps.nomadCheck, ctx.signal))
+        ? settle(checkNomadCluster(cluster.nomad, deps.nomadCheck, ctx.signal, () => nodeList))
         : Promise.resolve(undefined),
-      settle(cluster.nomad.listNodes({ signal: ctx.signal })),
+      settle(nodeList),
       settle(cluster.consul.members({ signal: ctx.signal })),
       settle(listJobsEverywhere(cluster, deps.tenantNomads ?? [], ctx.signal)),
       Promise.all(

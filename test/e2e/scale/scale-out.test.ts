@@ -79,9 +79,10 @@ describe('scale-out: two bot processes (HTTP) and three worker processes on one 
       'every job to finish',
       90_000,
     );
-    // One processor run per command: /status lists Nomad nodes exactly once per run.
+    // One processor run per command: /status lists Nomad's jobs exactly once per run (the nodes are also read by
+    // each worker's start-up cluster check).
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(upstream.calls.filter((c) => c.path === '/v1/nodes')).toHaveLength(COMMANDS);
+    expect(upstream.calls.filter((c) => c.path === '/v1/jobs')).toHaveLength(COMMANDS);
     // Every worker's log has one "command finished" per job it ran; together exactly one per command.
     const finished = workers.map((w) => (w.output().match(/"msg":"command finished"/g) ?? []).length);
     expect(finished.reduce((a, b) => a + b, 0)).toBe(COMMANDS);
