@@ -107,7 +107,10 @@ export function createIntake(deps: IntakeDeps) {
     const commandLog = log.child({ command: parsed.name });
     let requestId = cmd.requestId;
     try {
-      const claim = await claimRequest(cmd);
+      // Only what a replay could repeat is claimed: /help, /jobs and the like answer without Redis (they must work
+      // while the queue is down).
+      const needsClaim = spec.execution !== 'local' || REPLAY_SENSITIVE.has(parsed.name);
+      const claim = needsClaim ? await claimRequest(cmd) : { requestId: cmd.requestId, outcome: 'new' as const };
       requestId = claim.requestId;
       if (spec.execution === 'local') return await runLocally(parsed, claim.outcome, who);
       const jobId = toJobId(requestId);

@@ -39,6 +39,8 @@ const routes: Array<[RegExp, number, unknown]> = [
   [/^\/v1\/job\/[^/]+$/, 404, 'job not found'],
   [/^\/v1\/allocation\/[^/]+$/, 404, 'alloc not found'],
   [/^\/v1\/catalog\/service\/[^/]+$/, 200, []],
+  // Every Consul server answers its datacenters (agent/catalog_endpoint.go CatalogDatacenters); the bot checks it.
+  [/^\/v1\/catalog\/datacenters$/, 200, ['dc1']],
   [/^\/v1\/health\/service\/[^/]+$/, 200, []],
 ];
 
