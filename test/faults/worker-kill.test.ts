@@ -93,8 +93,8 @@ describe('a worker process killed (SIGKILL) in the middle of a job', () => {
     expect(rec.errorText).toContain('stopped mid-way');
     expect(rec.errorText).toContain('never re-run automatically');
     // Not run twice: nothing after the kill asked an upstream about this job again. (The new worker's start-up
-    // check of the Nomad release and region, /v1/agent/self and /v1/regions, is not about any job.)
-    const startupCheck = new Set(['/v1/agent/self', '/v1/regions']);
+    // check of the Nomad release, region and datacenters and of Consul's datacenter is not about any job.)
+    const startupCheck = new Set(['/v1/agent/self', '/v1/regions', '/v1/nodes', '/v1/catalog/datacenters']);
     expect(upstream.calls.filter((c) => c.at >= killedAt && !startupCheck.has(c.path))).toEqual([]);
     const message = await waitUntil(async () => {
       const m = await messageOf('kill.ssh');
