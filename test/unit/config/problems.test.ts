@@ -317,7 +317,9 @@ const cases: Case[] = [
       for (const tenant of list(doc, 'tenants')) tenant.network = 'bare';
       list(doc, 'tenants').pop();
     },
-    expected: [/^tenants\[0\]\.network: bare is a host network .* — place the tenant on an overlay network: \(define one under networks\)$/],
+    expected: [
+      /^tenants\[0\]\.network: bare is a host network .* — place the tenant on an overlay network: \(define one under networks\)$/,
+    ],
   },
   {
     name: 'tenant names the command grammar cannot address',
