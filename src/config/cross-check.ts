@@ -35,11 +35,14 @@ function checkUniqueNames(section: string, entries: Entry[], problems: string[])
   }
 }
 
+// All kinds the schema accepts; a kind left out here would skip the kind/attach checks below (routed did).
+const NETWORK_KINDS = ['weave', 'flannel', 'routed', 'host', 'docker-network'] as const;
+
 function checkNetworks(networks: Entry[], problems: string[]): void {
   for (const net of networks) {
     const at = `networks[${net.index}]`;
     // Invalid enum values are the schema's to report; checking combinations with them would only add noise.
-    const kind = oneOf(readString(net, 'kind'), ['weave', 'flannel', 'host', 'docker-network']);
+    const kind = oneOf(readString(net, 'kind'), NETWORK_KINDS);
     const attach = oneOf(readString(net, 'attach'), ['proxy', 'plugin', 'host', 'docker-network']);
     if ((attach === 'plugin' || attach === 'docker-network') && net.value.dockerNetwork === undefined) {
       problems.push(`${at}.dockerNetwork: is required with attach: ${attach} — set the docker network containers join`);
@@ -55,6 +58,22 @@ function checkNetworks(networks: Entry[], problems: string[]): void {
   }
 }
 
+/**
+ * A tenant on a `host`-kind network is refused: its containers share each host's own network stack, so no overlay
+ * subnet exists to give them addresses from, and nothing separates them from other tenants or the host itself.
+ * The deploy would set a subnet Docker ignores and /isolation-check would test the underlay (issue 17 item 9).
+ */
+function checkTenantNetwork(at: string, network: Entry | undefined, networks: Entry[], problems: string[]): void {
+  if (!network || readString(network, 'kind') !== 'host') return;
+  const overlays = networks
+    .filter((n) => readString(n, 'kind') !== 'host')
+    .map((n) => readString(n, 'name'))
+    .filter((n) => n !== undefined);
+  problems.push(
+    `${at}.network: ${readString(network, 'name')} is a host network (containers share the host's network stack; no overlay subnet can isolate a tenant) — place the tenant on an overlay network: ${overlays.join(', ') || '(define one under networks)'}`,
+  );
+}
+
 function checkTenants(tenants: Entry[], networks: Entry[], problems: string[]): void {
   const networkNames = networks.map((n) => readString(n, 'name')).filter((n) => n !== undefined);
   const placed: { name: string; index: number; subnet: NonNullable<ReturnType<typeof parseCidr>> }[] = [];
@@ -68,6 +87,7 @@ function checkTenants(tenants: Entry[], networks: Entry[], problems: string[]): 
         `${at}.network: no network named "${networkName}" — use one of: ${networkNames.join(', ') || '(no networks defined)'}`,
       );
     }
+    checkTenantNetwork(at, network, networks, problems);
     const range = network ? parseCidr(readString(network, 'range') ?? '') : undefined;
     if (subnet && range && !cidrContainsCidr(range, subnet)) {
       problems.push(

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import ssh2 from 'ssh2';
 import { z } from 'zod';
+import { TENANT_PATTERN } from '../commands/names.js';
 import { explainCidrProblem } from '../net/ipv4.js';
 
 /** A TCP/UDP port number. */
@@ -19,6 +20,29 @@ export function intInRange(min: number, max: number) {
 export function entityName() {
   const error = 'must be 1-63 letters, digits, dots, dashes or underscores, starting with a letter or digit';
   return z.string({ error }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { error });
+}
+
+/**
+ * A tenant's name. Chat commands address a tenant only through the grammar's {@link TENANT_PATTERN}
+ * (`subnet=<tenant>`, `tenant:<tenant>`, `/lock <tenant>`): lower case, digits and dashes. A configured name
+ * outside it (`Tenant_B`, `a.b`) could never be deployed to, locked or checked, so it is refused here with the
+ * nearest name the grammar accepts (issue 17 item 9).
+ */
+export function tenantName() {
+  const error = 'must be a tenant name';
+  return z.string({ error }).superRefine((value, ctx) => {
+    if (TENANT_PATTERN.test(value)) return;
+    const nearest = value
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+/, '')
+      .slice(0, 63);
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(value.length > 70 ? `${value.slice(0, 67)}…` : value)} cannot be addressed by chat commands (subnet=<tenant>, tenant:<tenant> take 1-63 of a-z 0-9 -, starting with a letter or digit)`,
+      params: { fix: TENANT_PATTERN.test(nearest) ? `rename it, e.g. ${nearest}` : 'rename it, e.g. tenant-b' },
+    });
+  });
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.

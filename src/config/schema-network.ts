@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WEAVE_PROXY_SOCKET } from '../net/weave-proxy.js';
-import { cidr, entityName, intInRange, text } from './fields.js';
+import { cidr, entityName, intInRange, tenantName, text } from './fields.js';
 import type { LoadIo } from './load-io.js';
 import { secret } from './secret.js';
 
@@ -50,7 +50,7 @@ export function createTenantSchema(io: LoadIo) {
     }),
   });
   return z.strictObject({
-    name: entityName().describe('a tenant name'),
+    name: tenantName().describe('a tenant name'),
     subnet: cidr().describe('the subnet of tenant {name}, e.g. 10.32.1.0/24'),
     network: entityName().describe('the network tenant {name} lives on'),
     nomad: nomad.optional().describe('the nomad section of tenant {name}: { namespace, token }'),

@@ -302,6 +302,51 @@ const cases: Case[] = [
     expected: [/^bench\.images\.iperf3: names a registry port above 65535/],
   },
   {
+    name: 'tenant on a host network',
+    edit: (doc) => {
+      list(doc, 'tenants')[1]!.network = 'host';
+    },
+    expected: [
+      /^tenants\[1\]\.network: host is a host network \(containers share the host's network stack; no overlay subnet can isolate a tenant\) — place the tenant on an overlay network: weave$/,
+    ],
+  },
+  {
+    name: 'tenant on a host network when no overlay is defined',
+    edit: (doc) => {
+      doc.networks = [{ name: 'bare', kind: 'host', attach: 'host', mtu: 1500 }];
+      for (const tenant of list(doc, 'tenants')) tenant.network = 'bare';
+      list(doc, 'tenants').pop();
+    },
+    expected: [
+      /^tenants\[0\]\.network: bare is a host network .* — place the tenant on an overlay network: \(define one under networks\)$/,
+    ],
+  },
+  {
+    name: 'tenant names the command grammar cannot address',
+    edit: (doc) => {
+      list(doc, 'tenants')[0]!.name = 'Tenant_A';
+      list(doc, 'tenants')[1]!.name = 'team.b';
+    },
+    expected: [
+      /^tenants\[0\]\.name: "Tenant_A" cannot be addressed by chat commands \(subnet=<tenant>, tenant:<tenant> take 1-63 of a-z 0-9 -, starting with a letter or digit\) — rename it, e\.g\. tenant-a$/,
+      /^tenants\[1\]\.name: "team\.b" cannot be addressed by chat commands .* — rename it, e\.g\. team-b$/,
+    ],
+  },
+  {
+    name: 'tenant name with no close addressable name',
+    edit: (doc) => {
+      list(doc, 'tenants')[1]!.name = '_';
+    },
+    expected: [/^tenants\[1\]\.name: "_" cannot be addressed by chat commands .* — rename it, e\.g\. tenant-b$/],
+  },
+  {
+    name: 'routed network attached like a host network',
+    edit: (doc) => {
+      list(doc, 'networks').push({ name: 'routed', kind: 'routed', attach: 'host', mtu: 1500 });
+    },
+    expected: [/^networks\[2\]\.attach: kind routed needs an overlay attach mode — set kind and attach together$/],
+  },
+  {
     name: 'top level is not a mapping',
     yaml: '- a\n- b\n',
     expected: [/^\(top level\): must be a mapping of sections/],
