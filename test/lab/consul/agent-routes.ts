@@ -1,6 +1,7 @@
 import { HttpError } from '../nomad/http/http-error.js';
 import type { Reply, RequestContext, Route } from '../nomad/http/router.js';
 import { type AgentState, toAgentCheck, toAgentService } from './agent-state.js';
+import { CONSUL_BUILD_DATE, CONSUL_REVISION, CONSUL_VERSION, nodeMeta, serfMember } from './release.js';
 import { parseServiceDefinition } from './service-definition.js';
 
 /** Identity of the agent's node. */
@@ -73,23 +74,32 @@ export function createAgentRoutes(agent: AgentState, identity: AgentIdentity, pr
     {
       methods: ['GET'],
       pattern: '/v1/agent/self',
+      // hashicorp/consul v1.19.2 agent/agent_endpoint.go `AgentSelf`: Self{Config, DebugConfig, Coord, Member, Stats,
+      // Meta}; Config is its anonymous struct (Partition omitempty, absent in CE). DebugConfig and Stats are cut
+      // down to nothing: the bot reads only Config and Member.
       handler: () => ({
         json: {
           Config: {
             Datacenter: identity.datacenter,
+            PrimaryDatacenter: identity.datacenter,
             NodeName: identity.node,
             NodeID: identity.nodeId,
+            Revision: CONSUL_REVISION,
             Server: false,
-            Revision: 'lab',
-            Version: '1.4.4',
+            Version: CONSUL_VERSION,
+            BuildDate: CONSUL_BUILD_DATE,
           },
-          Member: {
-            Name: identity.node,
-            Addr: identity.address,
-            Port: 8301,
-            Status: 1,
-            Tags: { dc: identity.datacenter },
-          },
+          DebugConfig: {},
+          Coord: { Vec: [0, 0, 0, 0, 0, 0, 0, 0], Error: 1.5, Adjustment: 0, Height: 0.00001 },
+          Member: serfMember({
+            name: identity.node,
+            address: identity.address,
+            datacenter: identity.datacenter,
+            nodeId: identity.nodeId,
+            alive: true,
+          }),
+          Stats: {},
+          Meta: nodeMeta(),
         },
       }),
     },

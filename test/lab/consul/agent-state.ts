@@ -131,7 +131,10 @@ export class AgentState {
   }
 }
 
-/** A check as `GET /v1/agent/checks` and the catalog's health entries show it. */
+/**
+ * A check as `GET /v1/agent/checks` and the catalog's health entries show it: hashicorp/consul
+ * agent/structs/structs.go `HealthCheck` (fields in struct order; Partition/PeerName omitempty and empty in CE).
+ */
 export function toAgentCheck(node: string, check: CheckState, service: ServiceDefinition | undefined) {
   return {
     Node: node,
@@ -144,8 +147,10 @@ export function toAgentCheck(node: string, check: CheckState, service: ServiceDe
     ServiceName: service?.Service ?? '',
     ServiceTags: service?.Tags ?? [],
     Type: check.def.Type,
-    Interval: check.def.Definition.Interval,
-    Timeout: check.def.Definition.Timeout,
+    Interval: check.def.Interval,
+    Timeout: check.def.Timeout,
+    // Envoy's exposed listener port; 0 without Connect (agent/structs/structs.go `HealthCheck.ExposedPort`).
+    ExposedPort: 0,
     Definition: check.def.Definition,
     CreateIndex: check.createIndex,
     ModifyIndex: check.modifyIndex,

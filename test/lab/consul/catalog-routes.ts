@@ -3,6 +3,7 @@ import { HttpError } from '../nomad/http/http-error.js';
 import type { Reply, RequestContext, Route } from '../nomad/http/router.js';
 import type { CatalogState, NodeSync, ServiceInstance } from './catalog-state.js';
 import { compileFilter } from './filter-expression.js';
+import { nodeMeta, nodeTaggedAddresses, serfMember } from './release.js';
 
 /**
  * Catalog and health endpoints of the shared catalog (agents proxy theirs here), plus the internal sync
@@ -86,19 +87,15 @@ export function createCatalogRoutes(catalog: CatalogState): Route[] {
       methods: ['GET'],
       pattern: '/v1/agent/members',
       handler: () => ({
-        json: [...catalog.nodes.values()].map((node) => ({
-          Name: node.Node,
-          Addr: node.Address,
-          Port: 8301,
-          Tags: { dc: node.Datacenter, role: 'node', build: '1.4.4:lab', id: node.ID },
-          Status: node.alive ? 1 : 4,
-          ProtocolMin: 1,
-          ProtocolMax: 5,
-          ProtocolCur: 2,
-          DelegateMin: 2,
-          DelegateMax: 5,
-          DelegateCur: 4,
-        })),
+        json: [...catalog.nodes.values()].map((node) =>
+          serfMember({
+            name: node.Node,
+            address: node.Address,
+            datacenter: node.Datacenter,
+            nodeId: node.ID,
+            alive: node.alive,
+          }),
+        ),
       }),
     },
   ];
@@ -110,13 +107,17 @@ function toNode(node: ServiceInstance['node']) {
     Node: node.Node,
     Address: node.Address,
     Datacenter: node.Datacenter,
-    TaggedAddresses: { lan: node.Address, wan: node.Address },
-    Meta: { 'consul-network-segment': '' },
+    TaggedAddresses: nodeTaggedAddresses(node.Address),
+    Meta: nodeMeta(),
     CreateIndex: node.createIndex,
     ModifyIndex: node.modifyIndex,
   };
 }
 
+/**
+ * One `ServiceNode` (hashicorp/consul agent/structs/structs.go, field order kept): ServiceTaggedAddresses is
+ * omitempty, ServiceSocketPath is not; ServiceProxy is a struct (always present, Mode/MeshGateway/Expose).
+ */
 function toCatalogEntry({ node, service }: ServiceInstance) {
   const s = service.value;
   return {
@@ -124,30 +125,56 @@ function toCatalogEntry({ node, service }: ServiceInstance) {
     Node: node.Node,
     Address: node.Address,
     Datacenter: node.Datacenter,
-    TaggedAddresses: { lan: node.Address, wan: node.Address },
-    NodeMeta: { 'consul-network-segment': '' },
+    TaggedAddresses: nodeTaggedAddresses(node.Address),
+    NodeMeta: nodeMeta(),
     ServiceKind: '',
     ServiceID: s.ID,
     ServiceName: s.Service,
     ServiceTags: s.Tags,
     ServiceAddress: s.Address,
-    ServiceTaggedAddresses: s.TaggedAddresses ?? null,
+    ...(s.TaggedAddresses ? { ServiceTaggedAddresses: s.TaggedAddresses } : {}),
     ServiceWeights: s.Weights,
     ServiceMeta: s.Meta,
     ServicePort: s.Port,
+    ServiceSocketPath: '',
     ServiceEnableTagOverride: s.EnableTagOverride,
-    ServiceProxy: { MeshGateway: {}, Expose: {} },
+    ServiceProxy: emptyProxy(),
     ServiceConnect: {},
     CreateIndex: service.createIndex,
     ModifyIndex: service.modifyIndex,
   };
 }
 
+/** `ConnectProxyConfig` of a typical service: Mode, MeshGateway and Expose have no omitempty. */
+function emptyProxy() {
+  return { Mode: '', MeshGateway: {}, Expose: {} };
+}
+
+/**
+ * One `CheckServiceNode{Node, Service, Checks}`. `Service` is a `NodeService`: Kind, TaggedAddresses, SocketPath and
+ * Port are omitempty (a port 0 is left out), Weights, Proxy and Connect always present; no Datacenter (only the
+ * agent's own api.AgentService has one).
+ */
 function toHealthEntry(instance: ServiceInstance) {
-  const { Datacenter: _dc, ...service } = instance.service.value;
+  const { ID, Service, Tags, Address, TaggedAddresses, Meta, Port, Weights, EnableTagOverride } =
+    instance.service.value;
   return {
     Node: toNode(instance.node),
-    Service: { ...service, CreateIndex: instance.service.createIndex, ModifyIndex: instance.service.modifyIndex },
+    Service: {
+      ID,
+      Service,
+      Tags,
+      Address,
+      ...(TaggedAddresses ? { TaggedAddresses } : {}),
+      Meta,
+      ...(Port ? { Port } : {}),
+      Weights,
+      EnableTagOverride,
+      Proxy: emptyProxy(),
+      Connect: {},
+      CreateIndex: instance.service.createIndex,
+      ModifyIndex: instance.service.modifyIndex,
+    },
     Checks: instance.checks,
   };
 }

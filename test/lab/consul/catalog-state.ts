@@ -123,6 +123,12 @@ export class CatalogState {
       ServiceName: '',
       ServiceTags: [],
       Type: '',
+      // Made by the leader without a check type (agent/consul/leader.go `handleAliveMember`): no interval or
+      // timeout, and an empty Definition (every HealthCheckDefinition field is omitempty).
+      Interval: '',
+      Timeout: '',
+      ExposedPort: 0,
+      Definition: {},
       CreateIndex: node.createIndex,
       ModifyIndex: node.modifyIndex,
     };

@@ -1,4 +1,4 @@
-import { parseGoDurationNs } from '../nomad/http/go-duration.js';
+import { formatGoDuration, parseGoDurationNs } from '../nomad/http/go-duration.js';
 import { HttpError } from '../nomad/http/http-error.js';
 
 /** A check as the agent keeps it. */
@@ -15,6 +15,13 @@ export interface CheckDefinition {
   DeregisterCriticalServiceAfterMs: number;
   Notes: string;
   InitialStatus: string;
+  /**
+   * `HealthCheck.Interval` / `.Timeout` as the agent fills them: Go's `Duration.String()` of the asked values, `0s`
+   * when unset (hashicorp/consul v1.19.2 agent/agent.go `addServiceInternal`, `chkType.Interval.String()`; quoted
+   * from that release, not re-read here: the tree was not reachable).
+   */
+  Interval: string;
+  Timeout: string;
   Definition: Record<string, unknown>;
 }
 
@@ -79,6 +86,8 @@ function parseCheck(
 ): CheckDefinition {
   const type = checkTypeOf(check);
   const interval = durationMs(check.interval, 'Interval');
+  const timeout = durationMs(check.timeout, 'Timeout');
+  const deregisterAfter = durationMs(check.deregistercriticalserviceafter, 'DeregisterCriticalServiceAfter');
   if (type !== 'ttl' && !(interval > 0)) {
     throw new HttpError(400, 'Invalid check: Interval must be > 0 for Script, HTTP, H2PING, TCP or UDP checks');
   }
@@ -91,20 +100,30 @@ function parseCheck(
     ...target,
     Method: nonEmpty(check.method) ?? 'GET',
     IntervalMs: Math.max(interval, 1000),
-    TimeoutMs: durationMs(check.timeout, 'Timeout') || 10_000,
-    DeregisterCriticalServiceAfterMs: durationMs(
-      check.deregistercriticalserviceafter,
-      'DeregisterCriticalServiceAfter',
-    ),
+    TimeoutMs: timeout || 10_000,
+    DeregisterCriticalServiceAfterMs: deregisterAfter,
     Notes: nonEmpty(check.notes) ?? '',
     InitialStatus: nonEmpty(check.status) ?? 'critical',
-    Definition: {
-      ...target,
-      Interval: String(check.interval ?? ''),
-      Timeout: String(check.timeout ?? ''),
-      DeregisterCriticalServiceAfter: String(check.deregistercriticalserviceafter ?? ''),
-    },
+    Interval: formatGoDuration(interval * 1e6),
+    Timeout: formatGoDuration(timeout * 1e6),
+    Definition: checkDefinitionJson(target, {
+      Interval: interval,
+      Timeout: timeout,
+      DeregisterCriticalServiceAfter: deregisterAfter,
+    }),
   };
+}
+
+/**
+ * A check's `Definition` as Consul encodes it: hashicorp/consul agent/structs/structs.go `HealthCheckDefinition`
+ * has every field `json:",omitempty"`, and its MarshalJSON writes durations with Go's `Duration.String()` (`1m` reads
+ * back as `1m0s`) and leaves zero ones out (read at commit 00013006; unchanged in v1.19.2).
+ */
+function checkDefinitionJson(target: Loose, durationsMs: Record<string, number>): Record<string, unknown> {
+  const durations = Object.entries(durationsMs)
+    .filter(([, ms]) => ms > 0)
+    .map(([key, ms]) => [key, formatGoDuration(ms * 1e6)]);
+  return { ...target, ...Object.fromEntries(durations) };
 }
 
 function checkTypeOf(check: Loose): CheckDefinition['Type'] {
