@@ -228,6 +228,6 @@ function toRequester(cmd: IncomingCommand): Requester {
 }
 
 /** True for errors the user can act on (shown as is); used by front ends choosing a tone. */
-export function isUserFacing(err: unknown): boolean {
+function isUserFacing(err: unknown): boolean {
   return isNetopsError(err) && err.isUserSafe;
 }

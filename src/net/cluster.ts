@@ -35,7 +35,7 @@ export function clusterForTenant<T extends ClusterContext>(ctx: T, tenant: strin
 }
 
 /** The config host that a Nomad node is (by advertised address, else by name). */
-export function hostForNode(
+function hostForNode(
   ctx: Pick<ClusterContext, 'hosts'>,
   node: { NodeName?: string | null; Address?: string | null; Name?: string | null },
 ): ClusterHost | undefined {

@@ -15,7 +15,7 @@ export const QUEUE_NAMES = {
 } as const;
 
 export type CommandQueueKind = Exclude<ExecutionKind, 'local'>;
-export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 export interface QueuePolicy {
   attempts: number;
@@ -35,7 +35,7 @@ export const QUEUE_POLICIES: Record<CommandQueueKind | 'notify', QueuePolicy> = 
 export const DEFAULT_PREFIX = 'netops';
 
 /** Queue that carries commands of this execution kind. */
-export function queueFor(kind: CommandQueueKind): QueueName {
+function queueFor(kind: CommandQueueKind): QueueName {
   return QUEUE_NAMES[kind];
 }
 

@@ -24,6 +24,6 @@ export function runOnHost(
 }
 
 /** Underlay address of a lab host (u1 -> 192.168.56.11). */
-export function hostAddress(host: LabHost): string {
+function hostAddress(host: LabHost): string {
   return getHostAddress(host);
 }

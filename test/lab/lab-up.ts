@@ -82,7 +82,7 @@ function startMountAnchor(): number {
  * (MTU + 50 bytes) cannot cross the underlay and the connection falls back (site/tasks/manage/fastdp.md: "or else
  * Weave Net will fall back to Sleeve for that connection").
  */
-export function getWeaveDatapath(opts: {
+function getWeaveDatapath(opts: {
   sleeve?: boolean;
   weavePassword?: boolean;
   overlayMtu: number;

@@ -230,6 +230,6 @@ export function summarize(test: BenchTest, samples: Record<BenchLeg, Sample[]>):
 }
 
 /** Mean of client and server usage (a run's cost in one figure, as the report's `resources`). */
-export function pairMean(usage: PairUsage): HostUsage | undefined {
+function pairMean(usage: PairUsage): HostUsage | undefined {
   return meanUsage([usage.client, usage.server]);
 }

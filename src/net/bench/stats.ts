@@ -7,7 +7,7 @@ export function medianOf(values: readonly number[]): number | undefined {
 }
 
 /** Mean of the finite values; undefined for none. */
-export function meanOf(values: readonly number[]): number | undefined {
+function meanOf(values: readonly number[]): number | undefined {
   const finite = values.filter((v) => Number.isFinite(v));
   if (finite.length === 0) return undefined;
   return finite.reduce((a, b) => a + b, 0) / finite.length;

@@ -55,7 +55,7 @@ function worstStatus(entry: HealthServiceEntry): InstanceHealth['checkStatus'] {
 }
 
 /** Reads the health of the given instances of a service. */
-export async function readInstanceHealth(
+async function readInstanceHealth(
   consul: ConsulClient,
   service: string,
   ids: readonly string[],
@@ -143,5 +143,3 @@ export async function readNomadRegistrations(
       node: e.Node,
     }));
 }
-
-export type { ClusterHost };

@@ -58,13 +58,13 @@ async function listJobsEverywhere(
  * Jobs listed by name per tenant in /status; the rest are counted. A 40,000-job cluster once gave one table cell
  * of 40,000 names (and quadratic work building it, issue 17 item 7); a reply cannot show that anyway.
  */
-export const STATUS_JOBS_LISTED_PER_TENANT = 50;
+const STATUS_JOBS_LISTED_PER_TENANT = 50;
 
 /**
  * Jobs per tenant (a job belongs to the tenant whose name ends its ID). Linear in the number of jobs: each job is
  * matched against the (few) tenant names once and appended in place.
  */
-export function describeJobsByTenant(jobs: readonly JobListStub[], config: TenantConfigView): ReportBlock {
+function describeJobsByTenant(jobs: readonly JobListStub[], config: TenantConfigView): ReportBlock {
   const tenants = [...config.tenants.map((t) => t.name)].sort((a, b) => b.length - a.length);
   const byTenant = new Map<string, { listed: string[]; total: number; states: Map<string, number> }>();
   for (const job of jobs) {

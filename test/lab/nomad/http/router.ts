@@ -25,7 +25,7 @@ export interface Reply {
   index?: number | null;
 }
 
-export type Handler = (ctx: RequestContext) => Promise<Reply> | Reply;
+type Handler = (ctx: RequestContext) => Promise<Reply> | Reply;
 
 /** One endpoint: methods and a path pattern with `:name` segments. */
 export interface Route {
@@ -95,6 +95,6 @@ export function readToken(headers: IncomingHttpHeaders, productHeader: string): 
 }
 
 /** Throws the 404 both APIs use for unknown paths. */
-export function throwNotFound(): never {
+function throwNotFound(): never {
   throw new HttpError(404, '404 page not found');
 }
