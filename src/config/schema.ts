@@ -69,13 +69,3 @@ export type HostConfig = Config['hosts'][number];
 export type NetworkConfig = Config['networks'][number];
 /** One tenant. */
 export type TenantConfig = Config['tenants'][number];
-/** The Slack section. */
-type SlackConfig = Config['slack'];
-/** Tenant pairs allowed to reach each other (for /isolation-check expectations). */
-type IsolationConfig = Config['isolation'];
-/** Who may run what where; undefined means deny everything but /help. */
-type PolicySection = Config['policy'];
-/** What /cni-bench runs (images, HTTP payload). */
-type BenchConfig = Config['bench'];
-/** The SSH limits. */
-type LimitsConfig = Config['limits'];

@@ -82,5 +82,3 @@ export function createDockerVersionGate(ssh: Pick<SshPool, 'run'>, opts: { weave
     },
   };
 }
-
-type DockerVersionGate = ReturnType<typeof createDockerVersionGate>;

@@ -74,7 +74,6 @@ export const notifyJobDataSchema = z.object({
   jobId: z.string().min(1).max(128),
   final: z.boolean(),
 });
-type NotifyJobData = z.infer<typeof notifyJobDataSchema>;
 
 /** BullMQ job name of a command job: `<area>.<action>`. */
 export function commandJobName(commandName: string): string {

@@ -52,8 +52,3 @@ export function releaseLabLock(): void {
   release?.();
   release = undefined;
 }
-
-/** True while this process holds the lab lock. */
-function isLabLockHeld(): boolean {
-  return release !== undefined;
-}

@@ -1,4 +1,3 @@
-
 export { type ConsulClient, createConsulClient } from './client.js';
 export { type ConsulDnsAnswer, dialTcp, resolveConsulDns } from './dns.js';
 export { createFailoverConsulClient, isConsulDown } from './failover.js';

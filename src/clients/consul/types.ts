@@ -40,7 +40,6 @@ const healthCheckSchema = z.looseObject({
   ServiceID: z.string().nullish(),
   ServiceName: z.string().nullish(),
 });
-type HealthCheck = z.infer<typeof healthCheckSchema>;
 
 /** One entry of `GET /v1/health/service/:name`. */
 export const healthServiceEntrySchema = z.looseObject({

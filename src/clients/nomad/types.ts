@@ -139,7 +139,6 @@ const taskEventSchema = z.looseObject({
   ExitCode: z.number().nullish(),
   FailsTask: z.boolean().nullish(),
 });
-type TaskEvent = z.infer<typeof taskEventSchema>;
 
 /** State of one task in an allocation. */
 const taskStateSchema = z.looseObject({

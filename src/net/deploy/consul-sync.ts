@@ -1,6 +1,6 @@
 import type { ConsulClient, HealthServiceEntry } from '../../clients/consul/index.js';
 import { TimeoutError } from '../../errors.js';
-import type { ClusterContext, ClusterHost } from '../cluster.js';
+import type { ClusterContext } from '../cluster.js';
 
 /** What a stale-instance sweep did. */
 export interface SweepResult {
