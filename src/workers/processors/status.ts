@@ -151,6 +151,44 @@ async function readDockerProblems(
   return docker.ok ? docker.value : [`Docker: ${docker.error}`];
 }
 
+/** `weave status` and `weave status connections` of every host (each settled on its own). */
+function readWeaveStatus(cluster: ClusterContext, signal: AbortSignal) {
+  return Promise.all(
+    cluster.hosts.map(async (h) => {
+      const status = await settle(
+        cluster.ssh.run(h.name, buildCommand('weave.status'), { signal, timeoutMs: WEAVE_STATUS_TIMEOUT_MS }),
+      );
+      const conns = await settle(
+        cluster.ssh.run(h.name, buildCommand('weave.status.connections'), {
+          signal,
+          timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
+        }),
+      );
+      return { host: h.name, status, conns };
+    }),
+  );
+}
+
+/** The Nomad release/region check (a block and its problems) and the Consul datacenter check (problems). */
+function addReleaseChecks(
+  r: {
+    check: Settled<Awaited<ReturnType<typeof checkNomadCluster>>> | undefined;
+    dcCheck: Settled<Awaited<ReturnType<typeof checkConsulDatacenter>>> | undefined;
+    nodes: Settled<NodeList>;
+    address: string;
+  },
+  blocks: ReportBlock[],
+  problems: string[],
+): void {
+  const { check, dcCheck, nodes } = r;
+  if (check?.ok) {
+    blocks.push(describeNomadCheck(check.value, r.address, nodes.ok ? nodes.value : []));
+    problems.push(...check.value.problems);
+  } else if (check) problems.push(`Nomad: ${check.error}`);
+  if (dcCheck?.ok) problems.push(...dcCheck.value.problems);
+  else if (dcCheck) problems.push(`Consul: ${dcCheck.error}`);
+}
+
 /**
  * `/status`: the Nomad release and region check, Nomad nodes, Consul members, Weave peers and connections per
  * host, jobs per tenant (tenant namespaces included). Partial answers are shown.
@@ -177,33 +215,12 @@ export function createStatusProcessor(deps: {
       settle(cluster.nomad.listNodes({ signal: ctx.signal })),
       settle(cluster.consul.members({ signal: ctx.signal })),
       settle(listJobsEverywhere(cluster, deps.tenantNomads ?? [], ctx.signal)),
-      Promise.all(
-        cluster.hosts.map(async (h) => {
-          const status = await settle(
-            cluster.ssh.run(h.name, buildCommand('weave.status'), {
-              signal: ctx.signal,
-              timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
-            }),
-          );
-          const conns = await settle(
-            cluster.ssh.run(h.name, buildCommand('weave.status.connections'), {
-              signal: ctx.signal,
-              timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
-            }),
-          );
-          return { host: h.name, status, conns };
-        }),
-      ),
+      readWeaveStatus(cluster, ctx.signal),
       readDockerProblems(deps.checkDocker, ctx.signal),
     ]);
     const blocks: ReportBlock[] = [];
     const problems: string[] = [];
-    if (check?.ok) {
-      blocks.push(describeNomadCheck(check.value, cluster.nomad.address, nodes.ok ? nodes.value : []));
-      problems.push(...check.value.problems);
-    } else if (check) problems.push(`Nomad: ${check.error}`);
-    if (dcCheck?.ok) problems.push(...dcCheck.value.problems);
-    else if (dcCheck) problems.push(`Consul: ${dcCheck.error}`);
+    addReleaseChecks({ check, dcCheck, nodes, address: cluster.nomad.address }, blocks, problems);
     const memberByAddr = new Map((members.ok ? members.value : []).map((m) => [m.Addr, m]));
     // Maps, not a scan of every node per host: linear in cluster size (issue 17 item 7). The first node of an
     // address or name wins, as `find` did.
