@@ -73,7 +73,7 @@ export function replaceTable(readme: string, table: string): string {
   return `${readme.slice(0, a + TABLE_START.length)}\n${table}\n${readme.slice(b)}`;
 }
 
-export function readResults(dir: URL): Record<string, ResultFile> {
+function readResults(dir: URL): Record<string, ResultFile> {
   const out: Record<string, ResultFile> = {};
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
     out[basename(f, '.json')] = JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as ResultFile;

@@ -3,7 +3,7 @@
 // instead of one number taken at one moment.
 
 /** Below this many samples p10/p90 say nothing the min and max do not; they are left out. */
-export const MIN_SAMPLES_FOR_DECILES = 10;
+const MIN_SAMPLES_FOR_DECILES = 10;
 
 /** One figure in a result file's `summary`. */
 export interface Figure {
@@ -33,7 +33,7 @@ export interface Figure {
   samplesIn?: string;
 }
 
-export function round2(x: number): number {
+function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 

@@ -9,10 +9,10 @@ import { maskResponseUrls } from './logging.js';
  */
 
 /** What replaces a secret; the same text the logger and the config redaction use. */
-export const REDACTED_TEXT = '[REDACTED]';
+const REDACTED_TEXT = '[REDACTED]';
 
 /** Default cap of one piece of outside text (an upstream body, an error message) kept in an error. */
-export const EXTERNAL_TEXT_MAX = 2_000;
+const EXTERNAL_TEXT_MAX = 2_000;
 
 /** Secrets shorter than this are too common to mask (the logger uses the same floor). */
 const MIN_SECRET_LENGTH = 4;

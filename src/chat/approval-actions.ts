@@ -208,7 +208,7 @@ export function createApprovalDecider(deps: ApprovalDeciderDeps) {
 export type ApprovalDecider = ReturnType<typeof createApprovalDecider>;
 
 /** Approval ids are 12 hex digits (approval-store.ts: randomBytes(6)); button values are nothing else. */
-export function isApprovalId(value: string): boolean {
+function isApprovalId(value: string): boolean {
   return /^[0-9a-f]{12}$/.test(value);
 }
 

@@ -5,7 +5,7 @@ import { ErrorCode, NetopsError } from '../errors.js';
  * Largest Slack Web API answer read: the methods the bot calls (chat.*, conversations.info, auth.test, files.*)
  * answer a few KB; 16 MiB is far above that and still stops an endless or hostile body (issue 17 item 6).
  */
-export const SLACK_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const SLACK_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 

@@ -229,8 +229,3 @@ function toRequester(cmd: IncomingCommand): Requester {
     ...(cmd.enterpriseId ? { enterpriseId: cmd.enterpriseId } : {}),
   };
 }
-
-/** True for errors the user can act on (shown as is); used by front ends choosing a tone. */
-export function isUserFacing(err: unknown): boolean {
-  return isNetopsError(err) && err.isUserSafe;
-}

@@ -6,7 +6,5 @@ export type {
   Notifier,
   NotifyTarget,
   PartContext,
-  RenderOptions as NotifyRenderOptions,
-  RespondOptions,
   RespondRef,
 } from '../report/notifier.js';

@@ -4,7 +4,7 @@ import { ForbiddenError } from '../errors.js';
 import { describeUser } from '../report/mention.js';
 
 /** One grant: commands (spec names or `*`) in tenants (names or `*`). */
-export interface PolicyGrant {
+interface PolicyGrant {
   readonly commands: readonly string[];
   readonly tenants: readonly string[];
 }
@@ -169,7 +169,7 @@ export function authorizeApprovalChannel(
  * The entry of a config map for a key typed by a user (Slack ids, tenant names): only the map's own keys count,
  * so `constructor`, `__proto__` or `toString` never reach Object.prototype.
  */
-export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 

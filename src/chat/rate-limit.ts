@@ -17,14 +17,14 @@ export interface RateLimitOptions {
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perUserPerMinute: 30, burst: 10, maxTextBytes: 4000 };
 
 /** Decision of one bucket take. */
-export interface TakeResult {
+interface TakeResult {
   allowed: boolean;
   /** How long until one more command is allowed (0 when allowed). */
   waitMs: number;
 }
 
 /** A token bucket per key; Redis-backed so every bot process shares one budget per user. */
-export type TokenBucket = (key: string) => Promise<TakeResult>;
+type TokenBucket = (key: string) => Promise<TakeResult>;
 
 export interface RateLimitDeps {
   /** Shared bucket store; without it each process counts on its own. */
@@ -102,7 +102,7 @@ export function createRateLimitedIntake(
 }
 
 /** The Redis bucket: one EVALSHA per command (the script is loaded on first use). */
-export function createRedisBucket(redis: Redis, opts: RateLimitOptions, prefix: string): TokenBucket {
+function createRedisBucket(redis: Redis, opts: RateLimitOptions, prefix: string): TokenBucket {
   const perMs = String(opts.perUserPerMinute / 60_000);
   const cap = String(opts.burst);
   return async (key) => {
@@ -120,7 +120,7 @@ export function createRedisBucket(redis: Redis, opts: RateLimitOptions, prefix: 
 }
 
 /** The in-process bucket, for a single bot without a shared Redis (and for unit tests). */
-export function createMemoryBucket(opts: RateLimitOptions, nowMs: () => number): TokenBucket {
+function createMemoryBucket(opts: RateLimitOptions, nowMs: () => number): TokenBucket {
   const perMs = opts.perUserPerMinute / 60_000;
   const buckets = new Map<string, { tokens: number; ts: number }>();
   return async (key) => {

@@ -18,7 +18,7 @@ export const SLACK_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
  * checks the past side (`verify-request.ts`: `requestTimestampSec < fiveMinutesAgoSec`): this guard adds the
  * future side.
  */
-export const SLACK_TIMESTAMP_SKEW_S = 5 * 60;
+const SLACK_TIMESTAMP_SKEW_S = 5 * 60;
 
 /**
  * Node's own limits for a slow client: all headers within 5 s, the whole request within 10 s, checked every

@@ -7,7 +7,7 @@ export interface MrkdwnText {
   text: string;
 }
 
-export interface PlainText {
+interface PlainText {
   type: 'plain_text';
   text: string;
   emoji?: boolean;
@@ -22,7 +22,7 @@ export type SlackBlock =
   | { type: 'actions'; block_id?: string; elements: SlackButton[] };
 
 /** A Block Kit button; `value` carries the approval id back in the `block_actions` payload. */
-export interface SlackButton {
+interface SlackButton {
   type: 'button';
   action_id: string;
   text: PlainText;

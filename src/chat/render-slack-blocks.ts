@@ -8,7 +8,7 @@ import { escapeMrkdwn, flattenLine, stripControlChars, truncateLines } from './r
 const alertPrefixes = { danger: ':rotating_light:', warning: ':warning:', info: ':information_source:' } as const;
 
 /** Maps one Report block to Slack blocks, each within Slack's per-block limits. */
-export function renderReportBlock(block: ReportBlock): SlackBlock[] {
+function renderReportBlock(block: ReportBlock): SlackBlock[] {
   switch (block.kind) {
     case 'heading':
       return [renderHeading(block.text)];
@@ -131,7 +131,7 @@ function renderTable(columns: string[], rows: string[][], caption?: string): Sla
  * Wraps text in a ``` fence within the section limit. Backtick runs inside would close the fence early, so
  * they are broken up; truncation happens inside the fence so the closing fence always survives.
  */
-export function renderCodeFence(text: string): string {
+function renderCodeFence(text: string): string {
   const safe = escapeMrkdwn(text.replace(/```/g, '`\u200b``'));
   const fenceChars = 8;
   return `\`\`\`\n${truncateLines(safe, slackLimits.sectionTextChars - fenceChars)}\n\`\`\``;

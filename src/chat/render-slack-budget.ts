@@ -5,7 +5,7 @@ import { createContext, measureBlocksJson, type SlackBlock, slackLimits } from '
  * the rest, so the split of a report between message and thread depends on the report alone: the thread then
  * holds exactly what the message had to leave out, whatever the job's state.
  */
-export const reportBudget = {
+const reportBudget = {
   /** Blocks left after the status section, the history context and the overflow notice. */
   blocks: slackLimits.blocksPerMessage - 3,
   /** JSON characters left after the capped status part (≤ ~3,500 even for hostile text) and the notice. */

@@ -8,7 +8,6 @@ import { describeElapsed, describeState, type RenderOptions } from './render-sta
 import { escapeMrkdwn, flattenLine, stripControlChars, truncateLines } from './render-text.js';
 
 export type { SlackBlock } from './render-blocks.js';
-export type { RenderOptions } from './render-status.js';
 
 /** A message as chat.postMessage / chat.update take it. */
 export interface SlackMessage {

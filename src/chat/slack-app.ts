@@ -46,14 +46,14 @@ export interface SlackAppOptions {
  * (an HMAC of the timestamp and the whole signed body), else the payload itself (its response_url is unique to
  * the invocation).
  */
-export function requestIdOf(command: Readonly<Record<string, unknown>>, signature: unknown): string {
+function requestIdOf(command: Readonly<Record<string, unknown>>, signature: unknown): string {
   if (typeof command.trigger_id === 'string' && command.trigger_id !== '') return command.trigger_id;
   const basis = typeof signature === 'string' && signature !== '' ? signature : JSON.stringify(command);
   return `req-${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
 }
 
 /** Release or withdraw a job queued with `holdMs` (see Producer.releaseHeld / withdrawHeld). */
-export interface HeldJobs {
+interface HeldJobs {
   holdMs: number;
   release(jobId: string): Promise<void>;
   withdraw(jobId: string): Promise<boolean>;

@@ -45,7 +45,7 @@ const contentErrors = new Set([
 ]);
 
 /** How users get the bot into a conversation; `name` is the bot user's display name. */
-export function describeInvite(name: string): string {
+function describeInvite(name: string): string {
   return `netops is not a member of this channel: invite it with \`/invite @${name}\``;
 }
 

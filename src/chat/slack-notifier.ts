@@ -35,7 +35,7 @@ export interface SlackNotifierDeps {
  * message per second per channel; a message is re-rendered at most once a second (intermediate steps coalesce);
  * a response URL takes 5 uses.
  */
-export const SLACK_DELIVERY_LIMITS: DeliveryLimits = {
+const SLACK_DELIVERY_LIMITS: DeliveryLimits = {
   messageIntervalMs: 1_000,
   updatesPerMinute: 50,
   updateBurst: 5,

@@ -8,7 +8,7 @@ import type { Logger } from '../logging.js';
  * user (account_inactive), an expired rotating token (token_expired), and no token at all (not_authed).
  * None of them goes away by retrying.
  */
-export const TOKEN_ERRORS: ReadonlySet<string> = new Set([
+const TOKEN_ERRORS: ReadonlySet<string> = new Set([
   'invalid_auth',
   'token_revoked',
   'account_inactive',
@@ -17,7 +17,7 @@ export const TOKEN_ERRORS: ReadonlySet<string> = new Set([
 ]);
 
 /** Why the bot token cannot be used, and when that was seen. */
-export interface TokenProblem {
+interface TokenProblem {
   error: string;
   atMs: number;
 }

@@ -12,7 +12,7 @@ export interface RetryPolicy {
 export const DEFAULT_READ_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200 };
 
 /** Resolves after `ms`, or rejects with CancelledError as soon as `signal` aborts. */
-export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
+function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new CancelledError('request aborted'));
     const onAbort = () => {

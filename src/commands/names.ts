@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { formatValue } from './grammar/format-value.js';
 
-export { type DurationBounds, durationSchema, formatDurationMs, parseDurationMs } from './durations.js';
+export { durationSchema } from './durations.js';
 export { intSchema, PROTOCOLS, type Protocol, portListSchema, portSchema, protocolListSchema } from './values.js';
 
 /** Nomad job name as the bot renders it: lower case, digits, `_` and `-`; 1–63 characters. */
@@ -18,14 +18,14 @@ export const HOST_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 /** Network name as configured (`weave`, `flannel`); 1–63 characters. */
 export const NETWORK_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 /** A container, Nomad job, Consul service or allocation name (or id); 1–128 characters. */
-export const WORKLOAD_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+const WORKLOAD_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 /** A whole tenant as a workload: `tenant:<tenant>`. */
-export const TENANT_WORKLOAD_PATTERN = /^tenant:[a-z0-9][a-z0-9-]{0,62}$/;
+const TENANT_WORKLOAD_PATTERN = /^tenant:[a-z0-9][a-z0-9-]{0,62}$/;
 /** Nomad job id (for /cancel) and BullMQ job id: 1–128 characters. */
 export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /** Docker's limit on a whole reference; checked before the pattern so the pattern never sees long input. */
-export const MAX_IMAGE_REF_CHARS = 255;
+const MAX_IMAGE_REF_CHARS = 255;
 const DOMAIN_PART = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const PORT = '(?::[0-9]{1,5})?';
 // As in Docker: the first path part is a registry only if it has a dot or a port, or is localhost.
@@ -33,7 +33,7 @@ const REGISTRY = `(?:localhost${PORT}|${DOMAIN_PART}(?:\\.${DOMAIN_PART})+${PORT
 const PATH_PART = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const TAG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
 /** Docker image reference: `[registry[:port]/]path[:tag][@sha256:<64 hex>]`, path in lower case. */
-export const IMAGE_REF_PATTERN = new RegExp(
+const IMAGE_REF_PATTERN = new RegExp(
   `^(?:${REGISTRY}/)?${PATH_PART}(?:/${PATH_PART})*(?::${TAG})?(?:@sha256:[a-f0-9]{64})?$`,
 );
 

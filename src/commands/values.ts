@@ -4,7 +4,7 @@ import { formatValue } from './grammar/format-value.js';
 // Digits only: no sign, no exponent, no hex; six digits bound every value the grammar takes.
 const INTEGER = /^[0-9]{1,6}$/;
 /** How many ports one `port=` list may name; more would make a probe matrix nobody reads. */
-export const MAX_PORTS = 16;
+const MAX_PORTS = 16;
 
 /** Zod schema: decimal text → integer in `[min, max]`; the message names the range and the bad value. */
 export function intSchema(min: number, max: number): z.ZodType<number, string> {

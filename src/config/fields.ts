@@ -129,7 +129,7 @@ export function hostAddress() {
 }
 
 /** Why a line is not an OpenSSH public key (`<type> <base64> [comment]`), or undefined when it is. */
-export function explainPublicKeyProblem(line: string): string | undefined {
+function explainPublicKeyProblem(line: string): string | undefined {
   if (!/^[a-z0-9@.-]+ [A-Za-z0-9+/]+={0,3}( .*)?$/.test(line.trim())) {
     return 'must be an OpenSSH public key line like "ssh-ed25519 AAAAC3Nz… comment"';
   }

@@ -3,7 +3,7 @@ import { findSchemaAt, listKnownKeys } from './schema-walk.js';
 import { suggestClosest } from './suggest.js';
 
 /** Formats a config path as written in messages: `hosts[1].port`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => {
     if (typeof key === 'number') return `${acc}[${key}]`;
     return acc ? `${acc}.${String(key)}` : String(key);

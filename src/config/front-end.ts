@@ -1,9 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { readNetopsEnv } from './env.js';
 import type { Config } from './schema.js';
-import { FRONT_ENDS } from './schema-slack.js';
-
-export { FRONT_ENDS };
+import type { FRONT_ENDS } from './schema-slack.js';
 /** A chat front end. */
 export type FrontEnd = (typeof FRONT_ENDS)[number];
 /** What a process runs: `all` (npm start), `bot` (src/main/bot.ts) or `worker` (src/main/worker.ts). */

@@ -16,7 +16,7 @@ export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 /** A refused file, with an errno-like code that describeReadFailure shows (`ENOTREG`, `EFBIG`). */
-export class UnsafeFileError extends Error {
+class UnsafeFileError extends Error {
   constructor(
     readonly code: 'ENOTREG' | 'EFBIG',
     path: string,

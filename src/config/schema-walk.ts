@@ -15,7 +15,7 @@ function unwrapOnce(schema: z.ZodType): z.ZodType | undefined {
 }
 
 /** The node under all wrappers, and the first description met on the way down. */
-export function unwrapSchema(schema: z.ZodType): { schema: z.ZodType; description: string | undefined } {
+function unwrapSchema(schema: z.ZodType): { schema: z.ZodType; description: string | undefined } {
   let current = schema;
   let description = current.description;
   for (let inner = unwrapOnce(current); inner; inner = unwrapOnce(current)) {

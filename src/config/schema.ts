@@ -69,13 +69,3 @@ export type HostConfig = Config['hosts'][number];
 export type NetworkConfig = Config['networks'][number];
 /** One tenant. */
 export type TenantConfig = Config['tenants'][number];
-/** The Slack section. */
-export type SlackConfig = Config['slack'];
-/** Tenant pairs allowed to reach each other (for /isolation-check expectations). */
-export type IsolationConfig = Config['isolation'];
-/** Who may run what where; undefined means deny everything but /help. */
-export type PolicySection = Config['policy'];
-/** What /cni-bench runs (images, HTTP payload). */
-export type BenchConfig = Config['bench'];
-/** The SSH limits. */
-export type LimitsConfig = Config['limits'];

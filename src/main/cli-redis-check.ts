@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 
 /** How long the one-shot CLI waits for Redis before saying it is unreachable. */
-export const CLI_REDIS_TIMEOUT_MS = 3_000;
+const CLI_REDIS_TIMEOUT_MS = 3_000;
 
 /**
  * Whether Redis answers a PING within `timeoutMs`; the reason when it does not. The one-shot CLI asks this before

@@ -96,20 +96,7 @@ export interface Runtime {
  */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const prefix = opts.prefix ?? DEFAULT_PREFIX;
-  let embedded: EmbeddedRedis | undefined;
-  let redisUrl = opts.redisUrl;
-  if (!redisUrl) {
-    const started = await startEmbeddedRedis(opts.embeddedDataDir ? { dataDir: opts.embeddedDataDir } : {});
-    embedded = started;
-    redisUrl = started.url;
-    if (started.persistent) opts.logger.info({ url: redisUrl }, 'started embedded redis-server (REDIS_URL unset)');
-    else
-      opts.logger.warn(
-        { url: redisUrl },
-        'another netops process owns the embedded Redis folder: using a temporary one (jobs of this run are not kept)',
-      );
-  }
-  const url = redisUrl;
+  const { url, embedded } = await resolveRedis(opts);
   const connections: Redis[] = [];
   const connect = (role: 'producer' | 'worker' | 'subscriber') => {
     const c = createRedisConnection(url, role);
@@ -146,6 +133,68 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     audit: auditLog.append,
     logger: opts.logger,
   });
+  const intake = buildIntake(opts, { prefix, redis: producerConnection, producer, store, cancel, auditLog, locks });
+  opts.metrics?.setSource('queueCounts', createQueueCounter([queues.read, queues.write, queues.ssh, queues.notify]));
+  await withQueueErrors(() =>
+    Promise.all(Object.values([queues.read, queues.write, queues.ssh, queues.notify]).map((q) => q.waitUntilReady())),
+  );
+
+  const workers = opts.workers
+    ? await startWorkers(opts, opts.workers, { prefix, connect, store, producer, auditLog, approvals })
+    : undefined;
+
+  let closing: Promise<void> | undefined;
+  return {
+    redisUrl: url,
+    queues,
+    store,
+    producer,
+    cancel,
+    intake,
+    auditLog,
+    approvals,
+    locks,
+    decideApproval,
+    workers,
+    ready: async () => (await producerConnection.ping()) === 'PONG',
+    connect: (role) => connect(role),
+    close() {
+      closing ??= closeRuntime({ workers, queues, connections, embedded, privateTag: opts.privateTag });
+      return closing;
+    },
+  };
+}
+
+/** The Redis to use: the given URL, else an embedded redis-server started here (stopped on close). */
+async function resolveRedis(opts: RuntimeOptions): Promise<{ url: string; embedded?: EmbeddedRedis }> {
+  if (opts.redisUrl) return { url: opts.redisUrl };
+  const started = await startEmbeddedRedis(opts.embeddedDataDir ? { dataDir: opts.embeddedDataDir } : {});
+  if (started.persistent) opts.logger.info({ url: started.url }, 'started embedded redis-server (REDIS_URL unset)');
+  else
+    opts.logger.warn(
+      { url: started.url },
+      'another netops process owns the embedded Redis folder: using a temporary one (jobs of this run are not kept)',
+    );
+  return { url: started.url, embedded: started };
+}
+
+/** The intake with access checks (when configured), metrics and the per-user rate limit in front. */
+function buildIntake(
+  opts: RuntimeOptions,
+  deps: {
+    prefix: string;
+    redis: Redis;
+    producer: Producer;
+    store: JobStore;
+    cancel: Canceller;
+    auditLog: AuditLog;
+    locks: LockStore;
+  },
+): Intake {
+  const { prefix, producer, store, cancel, auditLog, locks } = deps;
+  const producerConnection = deps.redis;
+  const access = opts.access;
+  const metrics = opts.metrics;
   const baseIntake = createIntake({
     parse: parseCommand,
     registry: commandRegistry,
@@ -166,7 +215,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       : {}),
     logger: opts.logger,
   });
-  const metrics = opts.metrics;
   const counted = metrics ? instrumentIntake(baseIntake, metrics) : baseIntake;
   const intake = opts.rateLimit
     ? createRateLimitedIntake(counted, opts.rateLimit, {
@@ -176,70 +224,73 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           metrics?.commands.inc({ outcome: reason === 'flood' ? 'rate_limited' : 'oversized', command: '' }),
       })
     : counted;
-  metrics?.setSource('queueCounts', createQueueCounter([queues.read, queues.write, queues.ssh, queues.notify]));
-  await withQueueErrors(() =>
-    Promise.all(Object.values([queues.read, queues.write, queues.ssh, queues.notify]).map((q) => q.waitUntilReady())),
-  );
+  return intake;
+}
 
-  const workers = opts.workers
-    ? await runWorkers({
-        connect,
-        store,
-        producer,
-        processors: opts.workers.processors,
-        commandQueues: opts.workers.commandQueues ?? true,
-        ...(opts.workers.notifier
-          ? { notifier: metrics ? instrumentNotifier(opts.workers.notifier, metrics) : opts.workers.notifier }
-          : {}),
-        ...(opts.workers.shutdownGraceMs ? { shutdownGraceMs: opts.workers.shutdownGraceMs } : {}),
-        ...(opts.workers.lockDurationMs ? { lockDurationMs: opts.workers.lockDurationMs } : {}),
-        audit: auditLog.append,
-        ...(access
-          ? {
-              authorize: (data) =>
-                authorizeJob(access.policy(), data, { registry: commandRegistry, approvals: () => approvals }),
-            }
-          : {}),
-        logger: opts.logger,
-        prefix,
-        ...(opts.privateTag ? { privateTag: opts.privateTag } : {}),
-        ...(opts.deployment ? { deployment: opts.deployment } : {}),
-      })
-    : undefined;
-  if (workers && metrics) observeWorkers(workers.workers, metrics);
-
-  let closing: Promise<void> | undefined;
-  return {
-    redisUrl: url,
-    queues,
+/** The workers of this process, with access re-checked on each job (when configured) and metrics observed. */
+async function startWorkers(
+  opts: RuntimeOptions,
+  w: NonNullable<RuntimeOptions['workers']>,
+  deps: {
+    prefix: string;
+    connect: Parameters<typeof runWorkers>[0]['connect'];
+    store: JobStore;
+    producer: Producer;
+    auditLog: AuditLog;
+    approvals: ApprovalStore;
+  },
+): Promise<RunningWorkers> {
+  const { prefix, connect, store, producer, auditLog, approvals } = deps;
+  const access = opts.access;
+  const metrics = opts.metrics;
+  const workers = await runWorkers({
+    connect,
     store,
     producer,
-    cancel,
-    intake,
-    auditLog,
-    approvals,
-    locks,
-    decideApproval,
-    workers,
-    ready: async () => (await producerConnection.ping()) === 'PONG',
-    connect: (role) => connect(role),
-    close() {
-      closing ??= (async () => {
-        await workers?.close();
-        // A private queue set dies with its process: nothing else will ever read it.
-        if (opts.privateTag)
-          await settlesWithin(
-            Promise.allSettled([queues.read, queues.write, queues.ssh].map((q) => q.obliterate({ force: true }))),
-            5_000,
-          );
-        // Queue.close waits for pending Redis commands: bounded, so shutdown never hangs on a dead Redis.
-        await settlesWithin(queues.close(), 5_000);
-        for (const c of connections) c.disconnect();
-        await embedded?.stop();
-      })();
-      return closing;
-    },
-  };
+    processors: w.processors,
+    commandQueues: w.commandQueues ?? true,
+    ...(w.notifier ? { notifier: metrics ? instrumentNotifier(w.notifier, metrics) : w.notifier } : {}),
+    ...(w.shutdownGraceMs ? { shutdownGraceMs: w.shutdownGraceMs } : {}),
+    ...(w.lockDurationMs ? { lockDurationMs: w.lockDurationMs } : {}),
+    audit: auditLog.append,
+    ...(access
+      ? {
+          authorize: (data) =>
+            authorizeJob(access.policy(), data, { registry: commandRegistry, approvals: () => approvals }),
+        }
+      : {}),
+    logger: opts.logger,
+    prefix,
+    ...(opts.privateTag ? { privateTag: opts.privateTag } : {}),
+    ...(opts.deployment ? { deployment: opts.deployment } : {}),
+  });
+  if (metrics) observeWorkers(workers.workers, metrics);
+  return workers;
+}
+
+/**
+ * Ordered shutdown: stop taking work and finish jobs in flight, drop private queues, close queues (bounded),
+ * then connections, then the embedded Redis.
+ */
+async function closeRuntime(parts: {
+  workers: RunningWorkers | undefined;
+  queues: Queues;
+  connections: readonly Redis[];
+  embedded: EmbeddedRedis | undefined;
+  privateTag: string | undefined;
+}): Promise<void> {
+  const { workers, queues, connections, embedded } = parts;
+  await workers?.close();
+  // A private queue set dies with its process: nothing else will ever read it.
+  if (parts.privateTag)
+    await settlesWithin(
+      Promise.allSettled([queues.read, queues.write, queues.ssh].map((q) => q.obliterate({ force: true }))),
+      5_000,
+    );
+  // Queue.close waits for pending Redis commands: bounded, so shutdown never hangs on a dead Redis.
+  await settlesWithin(queues.close(), 5_000);
+  for (const c of connections) c.disconnect();
+  await embedded?.stop();
 }
 
 /** Why a caller sees no commands in /help: no policy at all, or no role for this user. */

@@ -33,14 +33,3 @@ export function clusterForTenant<T extends ClusterContext>(ctx: T, tenant: strin
   const nomad = ctx.nomadForTenant?.(tenant);
   return nomad ? { ...ctx, nomad } : ctx;
 }
-
-/** The config host that a Nomad node is (by advertised address, else by name). */
-export function hostForNode(
-  ctx: Pick<ClusterContext, 'hosts'>,
-  node: { NodeName?: string | null; Address?: string | null; Name?: string | null },
-): ClusterHost | undefined {
-  return (
-    ctx.hosts.find((h) => node.Address && h.address === node.Address) ??
-    ctx.hosts.find((h) => h.name === (node.NodeName ?? node.Name))
-  );
-}

@@ -29,7 +29,7 @@ function releaseNumber(version: string): number {
  *   (weaveworks/weave v2.8.1 proxy/proxy.go:142, prog/weaveutil/addrs.go:17), which Engine 25 refuses
  *   (minimum API 1.24; weaveworks/weave#4002, open).
  */
-export const SUPPORTED_DOCKER_WINDOW = 'Docker CLI 20.10 or later, Engine up to 24.x with Weave 2.8.1';
+const SUPPORTED_DOCKER_WINDOW = 'Docker CLI 20.10 or later, Engine up to 24.x with Weave 2.8.1';
 
 /** Problems of one host's Docker against the window; `weave` when a Weave network is configured. */
 export function checkDockerVersion(host: string, v: DockerVersion, weave: boolean): string[] {
@@ -82,5 +82,3 @@ export function createDockerVersionGate(ssh: Pick<SshPool, 'run'>, opts: { weave
     },
   };
 }
-
-export type DockerVersionGate = ReturnType<typeof createDockerVersionGate>;

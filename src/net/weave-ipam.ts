@@ -22,7 +22,7 @@ export interface WeaveProblem {
 }
 
 /** The tenant whose containers take Weave's default subnet (`net:default`). */
-export const DEFAULT_TENANT = 'default';
+const DEFAULT_TENANT = 'default';
 
 /** Reads `Range:` and `DefaultSubnet:` from `weave status`; undefined when IPAM is off or the lines are missing. */
 export function parseWeaveIpam(status: string): WeaveIpam | undefined {

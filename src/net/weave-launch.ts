@@ -40,7 +40,7 @@ export function checkWeaveStatusOutput(host: string, stdout: string, view: Weave
 }
 
 /** Runs `weave status` on every host and checks the tenants against each; unreadable hosts are problems too. */
-export async function checkWeaveLaunch(
+async function checkWeaveLaunch(
   ssh: Pick<SshPool, 'run'>,
   hosts: readonly ClusterHost[],
   view: WeaveLaunchView,

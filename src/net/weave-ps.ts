@@ -1,5 +1,5 @@
 /** One line of `weave ps`: a container (or the host's `weave:expose`) attached to the overlay on this host. */
-export interface WeaveAttachment {
+interface WeaveAttachment {
   /** 12-char container id, or the name given on the command line, or `weave:expose`. */
   id: string;
   mac: string;

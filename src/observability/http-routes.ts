@@ -16,7 +16,7 @@ export interface HttpRouteDeps {
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /** `/metrics` (Prometheus text), `/healthz` (process up) and `/readyz` (Redis reachable, nothing else blocking). */
-export function createOpsHandlers(deps: HttpRouteDeps): Record<'/metrics' | '/healthz' | '/readyz', Handler> {
+function createOpsHandlers(deps: HttpRouteDeps): Record<'/metrics' | '/healthz' | '/readyz', Handler> {
   const timeoutMs = deps.readyTimeoutMs ?? 1_000;
   return {
     '/metrics': async (_req, res) => {

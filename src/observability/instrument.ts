@@ -44,7 +44,7 @@ export function instrumentNotifier(notifier: Notifier, metrics: Metrics): Notifi
 }
 
 /** The kind label of a failed Slack call, from the notifier's error mapping (codes, never message text). */
-export function slackErrorKind(err: unknown): string {
+function slackErrorKind(err: unknown): string {
   if (retryAfterMsOf(err) !== undefined) return 'rate_limited';
   if (!isNetopsError(err)) return 'other';
   if (err.code === ErrorCode.UpstreamUnreachable) return 'unreachable';

@@ -31,7 +31,7 @@ export interface PendingApproval {
   expiresAt: number;
 }
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
+type ApprovalStatus = 'pending' | 'approved' | 'rejected';
 
 export interface StoredApproval extends PendingApproval {
   status: ApprovalStatus;

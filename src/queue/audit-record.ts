@@ -40,7 +40,7 @@ export interface AuditRecord extends AuditEvent {
 /** Longest text field kept in an audit record (command text, detail); longer ones are cut and marked. */
 export const AUDIT_TEXT_MAX = 1_000;
 /** Largest serialized `args` kept; larger ones are replaced by a note (typed args are small by grammar). */
-export const AUDIT_ARGS_MAX_BYTES = 4_096;
+const AUDIT_ARGS_MAX_BYTES = 4_096;
 
 const EVENT_TYPE = /^[a-z][a-z0-9.-]{0,63}$/;
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * the conversation, but only until `expiresAt` and a few times. The URL is a bearer capability: it is kept in job
  * data and the job record only, and never logged (see logging.ts).
  */
-export const respondTargetSchema = z.object({
+const respondTargetSchema = z.object({
   url: z
     .string()
     .max(2000)
@@ -18,7 +18,7 @@ export const respondTargetSchema = z.object({
 export type RespondTarget = z.infer<typeof respondTargetSchema>;
 
 /** Where the one reply message goes. Console replies are rendered by the process that owns the console. */
-export const replyTargetSchema = z.discriminatedUnion('kind', [
+const replyTargetSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('slack'),
     channel: z.string().min(1).max(64),
@@ -35,7 +35,7 @@ export type ReplyTarget = z.infer<typeof replyTargetSchema>;
  * organisation (`enterprise_id`) of the request are kept with them (Slack Connect channels carry users of other
  * workspaces).
  */
-export const requesterSchema = z.object({
+const requesterSchema = z.object({
   userId: z.string().min(1).max(64),
   channelId: z.string().max(64).optional(),
   teamId: z.string().max(64).optional(),
@@ -74,7 +74,6 @@ export const notifyJobDataSchema = z.object({
   jobId: z.string().min(1).max(128),
   final: z.boolean(),
 });
-export type NotifyJobData = z.infer<typeof notifyJobDataSchema>;
 
 /** BullMQ job name of a command job: `<area>.<action>`. */
 export function commandJobName(commandName: string): string {

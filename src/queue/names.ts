@@ -15,7 +15,6 @@ export const QUEUE_NAMES = {
 } as const;
 
 export type CommandQueueKind = Exclude<ExecutionKind, 'local'>;
-export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 export interface QueuePolicy {
   attempts: number;
@@ -33,11 +32,6 @@ export const QUEUE_POLICIES: Record<CommandQueueKind | 'notify', QueuePolicy> = 
 
 /** Redis key prefix shared by BullMQ and the job store, so one Redis can host several bots apart. */
 export const DEFAULT_PREFIX = 'netops';
-
-/** Queue that carries commands of this execution kind. */
-export function queueFor(kind: CommandQueueKind): QueueName {
-  return QUEUE_NAMES[kind];
-}
 
 /**
  * The name of a queue, private to one process when `privateTag` is set (issue 17 item 4): the one-shot CLI runs

@@ -63,7 +63,7 @@ export function createProducer(deps: {
     return withQueueErrors(async () => {
       const isNew = await deps.store.create({
         jobId: req.jobId,
-        // The queue's own name: a private (CLI) queue differs from queueFor's shared one.
+        // The queue's own name: a private (CLI) queue differs from QUEUE_NAMES' shared one.
         queue: queue.name,
         commandName: req.command.name,
         commandText: req.command.text,

@@ -1,6 +1,6 @@
 import type { Report, ReportBlock } from './model.js';
 
-export interface DeployAllocationRow {
+interface DeployAllocationRow {
   id: string;
   node: string;
   overlayIp: string | null;
@@ -8,7 +8,7 @@ export interface DeployAllocationRow {
   healthy: boolean | null;
 }
 
-export interface DeployConsulRow {
+interface DeployConsulRow {
   serviceId: string;
   address: string;
   port: number;

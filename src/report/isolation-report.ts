@@ -40,7 +40,7 @@ function listPairs(pairs: PairResult[], withProto: boolean): string {
 }
 
 /** Counts per verdict. */
-export function countVerdicts(pairs: readonly PairResult[]): Record<Verdict, number> & { pairs: number } {
+function countVerdicts(pairs: readonly PairResult[]): Record<Verdict, number> & { pairs: number } {
   const count = (v: Verdict) => pairs.filter((p) => p.verdict === v).length;
   return {
     pairs: pairs.length,

@@ -17,7 +17,7 @@ export type ReportBlock =
   /** Approve / Reject of a pending approval: Slack buttons (`netops_approve` / `netops_reject`), a hint on the console. */
   | { kind: 'actions'; approvalId: string };
 
-export interface ReportView {
+interface ReportView {
   /** Command name as typed without the slash, e.g. `deploy`, `isolation-check`. */
   command: string;
   ok: boolean;

@@ -20,7 +20,7 @@ export interface RespondRef {
 }
 
 /** How a message is rendered. */
-export interface RenderOptions {
+interface RenderOptions {
   /**
    * Only the status, the report's title and the delivery notes, without the report's blocks: for a platform that
    * refused the full message, so the result still shows instead of an old "running" state.
@@ -28,7 +28,7 @@ export interface RenderOptions {
   plain?: boolean;
 }
 
-export interface RespondOptions extends RenderOptions {
+interface RespondOptions extends RenderOptions {
   /** Replace the message the URL refers to (one message updated in place) instead of adding one. */
   replaceOriginal: boolean;
 }

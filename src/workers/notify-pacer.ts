@@ -12,7 +12,7 @@ const MAX_SLEEP_MS = 1_000;
  * "Come back later" from the pacer: carries `retryAfterMs` like a platform 429, but is our own spacing, so the
  * channel is not paused for it.
  */
-export class PaceLaterError extends Error {
+class PaceLaterError extends Error {
   readonly pauseChannel = false;
   constructor(readonly retryAfterMs: number) {
     super(`paced: retry in ${retryAfterMs} ms`);

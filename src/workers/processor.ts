@@ -29,10 +29,10 @@ export interface ApprovalApplyArgs {
 }
 
 /** Args of every job a command worker can run, by job command name: each spec's args, plus the approved apply. */
-export type JobArgsByName = CommandArgsByName & { [K in typeof APPROVAL_APPLY_COMMAND]: ApprovalApplyArgs };
+type JobArgsByName = CommandArgsByName & { [K in typeof APPROVAL_APPLY_COMMAND]: ApprovalApplyArgs };
 
 /** Name of a job command a processor can be registered for. */
-export type JobCommandName = keyof JobArgsByName;
+type JobCommandName = keyof JobArgsByName;
 
 /**
  * Processors keyed by command spec name and typed by that spec's args (commands/specs/index.ts

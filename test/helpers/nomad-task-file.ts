@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from '@cdktf/hcl2json';
 
 /** A template block of a task: where it renders, its text, and whether it is read back as environment. */
-export interface NomadTemplate {
+interface NomadTemplate {
   destination: string;
   data: string;
   env: boolean;

@@ -17,11 +17,6 @@ import { createRateTiers } from './slack-stand-in/rate-tiers.js';
 import { createResponseUrls, type StubEphemeral, type StubResponseUrl } from './slack-stand-in/response-urls.js';
 import { createMethodHandlers, METHOD_SCOPES, type StubMessage } from './slack-stand-in/web-api-methods.js';
 
-export type { StubConversation } from './slack-stand-in/conversations.js';
-export type { StubFile, StubUpload } from './slack-stand-in/files.js';
-export type { StubEphemeral, StubResponseUrl } from './slack-stand-in/response-urls.js';
-export type { StubMessage } from './slack-stand-in/web-api-methods.js';
-
 /**
  * A stand-in for Slack's Web API and response URLs on 127.0.0.1: a real HTTP server that the real `WebClient`
  * talks to (point `slackApiUrl` at `url`). It answers as Slack documents (each rule cites its source in
@@ -69,16 +64,16 @@ export interface SlackApiStub {
   close(): Promise<void>;
 }
 
-export interface StubCall {
+interface StubCall {
   method: string;
   body: Record<string, unknown>;
   headers: Record<string, string>;
   at: number;
 }
 
-export type StubFailure = { status: 429; retryAfterS: number } | { status: 500 } | { error: string };
+type StubFailure = { status: 429; retryAfterS: number } | { status: 500 } | { error: string };
 
-export type Interceptor = (call: StubCall) => StubReply | undefined;
+type Interceptor = (call: StubCall) => StubReply | undefined;
 
 export interface SlackApiStubOptions {
   /** Public channels the bot is in; any other conversation answers `channel_not_found`. */
@@ -94,7 +89,7 @@ export interface SlackApiStubOptions {
 }
 
 /** The scopes deploy/slack-app-manifest.yaml requests. */
-export const MANIFEST_SCOPES = ['commands', 'chat:write', 'files:write'];
+const MANIFEST_SCOPES = ['commands', 'chat:write', 'files:write'];
 
 /** Starts the stand-in on a free port. Close it in `afterAll`/`afterEach`. */
 export async function startSlackApiStub(opts: SlackApiStubOptions = {}): Promise<SlackApiStub> {

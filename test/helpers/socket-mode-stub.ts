@@ -38,13 +38,13 @@ export interface SocketModeStub {
   close(): Promise<void>;
 }
 
-export interface SocketConnection {
+interface SocketConnection {
   id: number;
   peer: WebSocketPeer;
   disconnectSent: boolean;
 }
 
-export interface Envelope {
+interface Envelope {
   envelopeId: string;
   connectionId: number;
   payload: Record<string, string>;

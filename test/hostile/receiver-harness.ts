@@ -7,7 +7,7 @@ import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.
 import { type SpawnedProcess, spawnEntry, waitForOutput } from '../helpers/spawn-bot.js';
 
 export const SECRET = 'hostile-signing-secret-0123456789abcdef';
-export const TOKEN = 'xoxb-hostile-0000-test-token';
+const TOKEN = 'xoxb-hostile-0000-test-token';
 
 export interface HttpBot {
   bot: SpawnedProcess;

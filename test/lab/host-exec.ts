@@ -1,5 +1,5 @@
 import { type ProcessResult, runProcess } from './run-process.js';
-import { BIN_DIR, getHostAddress, getHostNamespace, type LabHost } from './topology.js';
+import { BIN_DIR, getHostNamespace, type LabHost } from './topology.js';
 
 export type { ProcessResult } from './run-process.js';
 export type { LabHost } from './topology.js';
@@ -21,9 +21,4 @@ export function runOnHost(
     env,
     timeoutMs: opts.timeoutMs ?? 60_000,
   });
-}
-
-/** Underlay address of a lab host (u1 -> 192.168.56.11). */
-export function hostAddress(host: LabHost): string {
-  return getHostAddress(host);
 }

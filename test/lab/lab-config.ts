@@ -27,7 +27,7 @@ export interface LabConfigInput {
 }
 
 /** The bot config pointing at the lab (schema: src/config). Networks match what bin/docker builds. */
-export function buildLabConfig(input: LabConfigInput): Record<string, unknown> {
+function buildLabConfig(input: LabConfigInput): Record<string, unknown> {
   return {
     clusters: [
       {

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 
 /** File locked while a process owns the lab (outside the state dir, which `down` deletes). */
-export const LAB_LOCK_FILE = '/run/lock/netops-lab.lock';
+const LAB_LOCK_FILE = '/run/lock/netops-lab.lock';
 
 /**
  * Waits for exclusive use of the lab across processes: test runs of several developers or CI jobs on one
  * machine would otherwise tear down each other's lab. A child holds `flock` and exits by itself within a
  * second after this process dies, so a crashed test run cannot keep the lab locked. Returns the release.
  */
-export async function acquireLabLock(timeoutMs = 600_000): Promise<() => void> {
+async function acquireLabLock(timeoutMs = 600_000): Promise<() => void> {
   const watch = `echo locked; while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`;
   const holder = spawn('flock', ['-w', String(Math.ceil(timeoutMs / 1000)), LAB_LOCK_FILE, 'sh', '-c', watch], {
     detached: true,
@@ -51,9 +51,4 @@ export async function holdLabLock(): Promise<void> {
 export function releaseLabLock(): void {
   release?.();
   release = undefined;
-}
-
-/** True while this process holds the lab lock. */
-export function isLabLockHeld(): boolean {
-  return release !== undefined;
 }

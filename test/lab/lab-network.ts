@@ -85,8 +85,6 @@ export async function createHost(host: LabHost, overlayMtu: number): Promise<voi
 /** What `docker network create … flannel` made on a host, for bin/docker (`<state>/<host>/networks/flannel`). */
 import type { DockerNetworkRecord } from './docker-network-record.js';
 
-export type { DockerNetworkRecord };
-
 /**
  * flannel with the VXLAN backend on a host, and the Docker side as flannel's docs set it up:
  * - `flannel.1`: VXLAN VNI 1, port 8472, no learning, MTU underlay − 50, the lease's network address as a /32

@@ -5,14 +5,14 @@ import { checkSshd } from './lab-sshd.js';
 import { readLabState } from './lab-state.js';
 import { CONFIG_PATH, getHostAddress, getHostNamespace, LAB_HOSTS, type LabHost } from './topology.js';
 
-export interface LabContainerStatus {
+interface LabContainerStatus {
   id: string;
   name: string;
   image: string;
   state: string;
 }
 
-export interface LabHostStatus {
+interface LabHostStatus {
   name: LabHost;
   namespace: string;
   namespaceExists: boolean;

@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 // than by a hand-kept list, so a new lab suite cannot end up in the parallel project by being forgotten.
 
 /** Modules that bring the lab up or probe for it: a test file whose imports reach one of these is a lab suite. */
-export const LAB_ENTRY_MODULES = ['test/lab/lab-support.ts', 'test/lab/lab-up.ts'];
+const LAB_ENTRY_MODULES = ['test/lab/lab-support.ts', 'test/lab/lab-up.ts'];
 
 const IMPORT_RE =
   /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;

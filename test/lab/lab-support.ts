@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { runOnHost } from './host-exec.js';
 
-export { acquireLabLock, LAB_LOCK_FILE } from './lab-lock.js';
-
 /** Hook timeout for bringing the lab up or down: other test processes may hold it for a while. */
 export const LAB_LOCK_WAIT_MS = 600_000;
 

@@ -82,7 +82,7 @@ function startMountAnchor(): number {
  * (MTU + 50 bytes) cannot cross the underlay and the connection falls back (site/tasks/manage/fastdp.md: "or else
  * Weave Net will fall back to Sleeve for that connection").
  */
-export function getWeaveDatapath(opts: {
+function getWeaveDatapath(opts: {
   sleeve?: boolean;
   weavePassword?: boolean;
   overlayMtu: number;
@@ -129,8 +129,8 @@ function checkOverlayMtu(mtu: number): void {
   }
 }
 
-/** Tears down any previous lab, then builds hosts, overlays, sshd, emulators and the bot config. */
-export async function upLab(opts: UpOptions = {}): Promise<LabState> {
+/** Checks the options and fills in defaults (before anything is torn down or built). */
+function checkUpOptions(opts: UpOptions) {
   const overlayMtu = opts.overlayMtu ?? (opts.sleeve ? WEAVE_SLEEVE_MTU : WEAVE_DEFAULT_MTU);
   checkOverlayMtu(overlayMtu);
   const nomad = selectNomadProfile(opts.nomadVersion);
@@ -143,6 +143,53 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
     ...(opts.sleeve ? { sleeve: true } : {}),
     ...(opts.weavePassword ? { weavePassword: true } : {}),
   });
+  return { overlayMtu, nomad, weaveLaunch, dockerVersion, datapath };
+}
+
+/** The lab account and its key, one sshd per host, known_hosts; fails unless each sshd answers over SSH. */
+async function startLabSshd(state: LabState): Promise<void> {
+  await createClientKey();
+  addLabAccount(LAB_HOME);
+  state.account = SSH_USER;
+  writeLabState(state);
+  const sshdPids = await Promise.all(LAB_HOSTS.map((h) => startSshd(h)));
+  state.hosts = LAB_HOSTS.map((name, i) => ({
+    name,
+    namespace: getHostNamespace(name),
+    address: getHostAddress(name),
+    sshdPid: sshdPids[i] ?? 0,
+  }));
+  writeKnownHosts(LAB_HOSTS);
+  writeLabState(state);
+  for (const host of LAB_HOSTS) {
+    if (!(await checkSshd(host, 10))) throw new Error(`sshd on ${host} does not answer over SSH`);
+  }
+}
+
+/** Nomad and Consul emulators (unless `withoutEmulators`), recorded in the state for `down`. */
+async function startLabEmulators(state: LabState, opts: UpOptions, nomadVersion: string): Promise<void> {
+  const nomadOptions = {
+    nomadVersion,
+    ...(opts.nomadRegion ? { region: opts.nomadRegion } : {}),
+    ...(opts.nomadNamespaces?.length ? { namespaces: opts.nomadNamespaces } : {}),
+    ...(opts.nomadEvalDelayMs === undefined ? {} : { evalDelayMs: opts.nomadEvalDelayMs }),
+  };
+  state.nomadVersion = nomadVersion;
+  state.nomadRegion = opts.nomadRegion ?? 'global';
+  const consulBind = opts.consulBind ?? 'loopback';
+  state.consulBind = consulBind;
+  const emulators = opts.withoutEmulators
+    ? undefined
+    : await startEmulators({ stateDir: STATE_DIR, consulBind, ...nomadOptions });
+  for (const w of emulators?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  state.pids.push(...(emulators?.pids ?? []));
+  state.nomadAddress = emulators?.nomadAddress ?? 'http://192.168.56.1:4646';
+  state.consulAddresses = emulators?.consulAddresses ?? {};
+}
+
+/** Tears down any previous lab, then builds hosts, overlays, sshd, emulators and the bot config. */
+export async function upLab(opts: UpOptions = {}): Promise<LabState> {
+  const { overlayMtu, nomad, weaveLaunch, dockerVersion, datapath } = checkUpOptions(opts);
   if (shouldLockLab()) await holdLabLock();
   await downLab({ keepLock: true });
   mkdirSync(STATE_DIR, { recursive: true });
@@ -182,44 +229,13 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
     weaveCallMs: opts.weaveCallMs ?? 1000,
     dockerVersion,
   });
-  await createClientKey();
-  addLabAccount(LAB_HOME);
-  state.account = SSH_USER;
-  writeLabState(state);
-  const sshdPids = await Promise.all(LAB_HOSTS.map((h) => startSshd(h)));
-  state.hosts = LAB_HOSTS.map((name, i) => ({
-    name,
-    namespace: getHostNamespace(name),
-    address: getHostAddress(name),
-    sshdPid: sshdPids[i] ?? 0,
-  }));
-  writeKnownHosts(LAB_HOSTS);
-  writeLabState(state);
-  for (const host of LAB_HOSTS) {
-    if (!(await checkSshd(host, 10))) throw new Error(`sshd on ${host} does not answer over SSH`);
-  }
-  const nomadOptions = {
-    nomadVersion: nomad.reported,
-    ...(opts.nomadRegion ? { region: opts.nomadRegion } : {}),
-    ...(opts.nomadNamespaces?.length ? { namespaces: opts.nomadNamespaces } : {}),
-    ...(opts.nomadEvalDelayMs === undefined ? {} : { evalDelayMs: opts.nomadEvalDelayMs }),
-  };
-  state.nomadVersion = nomad.reported;
-  state.nomadRegion = opts.nomadRegion ?? 'global';
-  const consulBind = opts.consulBind ?? 'loopback';
-  state.consulBind = consulBind;
-  const emulators = opts.withoutEmulators
-    ? undefined
-    : await startEmulators({ stateDir: STATE_DIR, consulBind, ...nomadOptions });
-  for (const w of emulators?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-  state.pids.push(...(emulators?.pids ?? []));
-  state.nomadAddress = emulators?.nomadAddress ?? 'http://192.168.56.1:4646';
-  state.consulAddresses = emulators?.consulAddresses ?? {};
+  await startLabSshd(state);
+  await startLabEmulators(state, opts, nomad.reported);
   state.configPath = writeLabConfig({
     overlayMtu,
     nomadAddress: state.nomadAddress,
     consul:
-      consulBind === 'host'
+      state.consulBind === 'host'
         ? { access: 'direct', address: state.consulAddresses.u1 ?? `http://${getHostAddress('u1')}:8500` }
         : { access: 'ssh', address: 'http://127.0.0.1:8500' },
     nomadRegion: state.nomadRegion,

@@ -71,7 +71,6 @@ export const WEAVE_LAUNCHES: Readonly<Record<WeaveLaunch, { range: string; defau
   default: { range: '10.32.0.0/12', defaultSubnet: '10.32.0.0/12' },
 };
 export const WEAVE_RANGE = WEAVE_LAUNCHES['multi-tenant'].range;
-export const WEAVE_DEFAULT_SUBNET = WEAVE_LAUNCHES['multi-tenant'].defaultSubnet;
 /** flannel's VXLAN defaults: VNI 1 (flannel pkg/backend/vxlan/vxlan.go:75), port 0 = the kernel's 8472. */
 export const FLANNEL_VNI = 1;
 export const FLANNEL_PORT = 8472;

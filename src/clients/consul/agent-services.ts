@@ -6,7 +6,7 @@ import { readPapiBody } from './map-error.js';
 import { type AgentService, type AgentServiceDefinition, agentServicesSchema } from './types.js';
 
 /** Prefix of the service IDs Nomad owns; its sync loop removes any such service it does not track. */
-export const NOMAD_SERVICE_ID_PREFIX = '_nomad-task-';
+const NOMAD_SERVICE_ID_PREFIX = '_nomad-task-';
 
 /** Service registration on one agent. */
 export interface AgentServicesApi {
@@ -19,7 +19,7 @@ export interface AgentServicesApi {
 }
 
 /** Checks a definition before it is sent; throws NetopsError (code Usage-free: a bug in the caller). */
-export function validateServiceDefinition(def: AgentServiceDefinition): void {
+function validateServiceDefinition(def: AgentServiceDefinition): void {
   const problems: string[] = [];
   if (def.ID.startsWith(NOMAD_SERVICE_ID_PREFIX)) {
     problems.push(`ID "${def.ID}" starts with ${NOMAD_SERVICE_ID_PREFIX}; Nomad would delete it within 30 s`);

@@ -41,7 +41,7 @@ export interface ConsulClient extends AgentServicesApi, CatalogHealthApi {
 }
 
 /** Default response cap: a catalog of tens of thousands of service instances still fits. */
-export const DEFAULT_CONSUL_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_CONSUL_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** Creates a Consul client; one node-consul instance per agent address. */
 export function createConsulClient(opts: ConsulClientOptions): ConsulClient {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 const stringMap = z.record(z.string(), z.string()).nullish();
 
 /** A service as the agent lists it (`GET /v1/agent/services`, values of the map). */
-export const agentServiceSchema = z.looseObject({
+const agentServiceSchema = z.looseObject({
   ID: z.string(),
   Service: z.string(),
   Tags: z.array(z.string()).nullish(),
@@ -31,7 +31,7 @@ export const catalogServiceEntrySchema = z.looseObject({
 export type CatalogServiceEntry = z.infer<typeof catalogServiceEntrySchema>;
 
 /** A health check result. Status is passing | warning | critical. */
-export const healthCheckSchema = z.looseObject({
+const healthCheckSchema = z.looseObject({
   Node: z.string().nullish(),
   CheckID: z.string(),
   Name: z.string().nullish(),
@@ -40,7 +40,6 @@ export const healthCheckSchema = z.looseObject({
   ServiceID: z.string().nullish(),
   ServiceName: z.string().nullish(),
 });
-export type HealthCheck = z.infer<typeof healthCheckSchema>;
 
 /** One entry of `GET /v1/health/service/:name`. */
 export const healthServiceEntrySchema = z.looseObject({

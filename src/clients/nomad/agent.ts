@@ -5,7 +5,7 @@ import type { CallOptions, NomadHttp } from './http.js';
  * `GET /v1/agent/self`: `{config, member, stats}`. The release is `config.Version.Version` (version.VersionInfo;
  * a client-only agent has no serf member) and, on servers, `member.Tags.build` (`Version.VersionNumber()`).
  */
-export const agentSelfSchema = z.looseObject({
+const agentSelfSchema = z.looseObject({
   config: z
     .looseObject({
       Region: z.string().nullish(),

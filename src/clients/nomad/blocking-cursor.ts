@@ -82,7 +82,7 @@ export class BlockingCursor {
 }
 
 /** Waits `ms`, or less when the signal aborts (the caller's next request then sees the abort). */
-export function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);

@@ -47,7 +47,7 @@ export interface Indexed<T> {
 }
 
 /** One HTTP call as the area modules describe it. */
-export interface NomadCall<S extends z.ZodType> {
+interface NomadCall<S extends z.ZodType> {
   /** Name used in errors and logs, e.g. `nomad.jobs.register`. */
   name: string;
   method: 'GET' | 'POST' | 'DELETE';
@@ -69,12 +69,12 @@ export interface NomadHttp {
   call<S extends z.ZodType>(c: NomadCall<S>): Promise<Indexed<z.infer<S>>>;
 }
 
-export const DEFAULT_WAIT_MS = 30_000;
+const DEFAULT_WAIT_MS = 30_000;
 /**
  * Default response cap: a job list of a 40,000-job cluster is ~40 MB of JSON (about 1 KB per JobListStub),
  * so 64 MiB leaves room for that and still stops an endless body long before it hurts.
  */
-export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /**
  * Nomad clamps `wait` to 300 s in every supported release (nomad/structs/structs.go MaxBlockingRPCQueryTime;
  * its docs say 10 minutes); sending more would only stretch our own HTTP timeout.

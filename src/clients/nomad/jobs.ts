@@ -15,7 +15,7 @@ import {
 } from './types.js';
 
 /** Options of `registerJob`. */
-export interface RegisterJobOptions extends CallOptions {
+interface RegisterJobOptions extends CallOptions {
   /** Check-and-set: with `jobModifyIndex` 0 only create, with n > 0 only update if the job is still at n. */
   enforceIndex?: boolean;
   jobModifyIndex?: number;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 const stringMap = z.record(z.string(), z.string()).nullish();
 
 /** A service block inside a task or group (`api.Service`). */
-export const nomadServiceSchema = z.looseObject({
+const nomadServiceSchema = z.looseObject({
   Name: z.string().nullish(),
   PortLabel: z.string().nullish(),
   AddressMode: z.string().nullish(),
@@ -15,7 +15,7 @@ export const nomadServiceSchema = z.looseObject({
 });
 
 /** A task (`api.Task`); `Config` is the driver's opaque snake_case map. */
-export const nomadTaskSchema = z.looseObject({
+const nomadTaskSchema = z.looseObject({
   Name: z.string(),
   Driver: z.string().nullish(),
   Config: z.record(z.string(), z.unknown()).nullish(),
@@ -25,7 +25,7 @@ export const nomadTaskSchema = z.looseObject({
 });
 
 /** A task group (`api.TaskGroup`). */
-export const nomadTaskGroupSchema = z.looseObject({
+const nomadTaskGroupSchema = z.looseObject({
   Name: z.string(),
   Count: z.number().nullish(),
   Tasks: z.array(nomadTaskSchema).nullish(),
@@ -52,7 +52,7 @@ export const nomadJobSchema = z.looseObject({
 export type NomadJob = z.infer<typeof nomadJobSchema>;
 
 /** Placement metrics of a task group that could not be placed (`api.AllocationMetric`). */
-export const allocationMetricSchema = z.looseObject({
+const allocationMetricSchema = z.looseObject({
   NodesEvaluated: z.number().nullish(),
   NodesFiltered: z.number().nullish(),
   NodesAvailable: z.record(z.string(), z.number()).nullish(),
@@ -130,7 +130,7 @@ export const evaluationSchema = z.looseObject({
 export type Evaluation = z.infer<typeof evaluationSchema>;
 
 /** One task event (`api.TaskEvent`); Time is unix nanoseconds. */
-export const taskEventSchema = z.looseObject({
+const taskEventSchema = z.looseObject({
   Type: z.string(),
   Time: z.number().nullish(),
   DisplayMessage: z.string().nullish(),
@@ -139,10 +139,9 @@ export const taskEventSchema = z.looseObject({
   ExitCode: z.number().nullish(),
   FailsTask: z.boolean().nullish(),
 });
-export type TaskEvent = z.infer<typeof taskEventSchema>;
 
 /** State of one task in an allocation. */
-export const taskStateSchema = z.looseObject({
+const taskStateSchema = z.looseObject({
   State: z.string(),
   Failed: z.boolean().nullish(),
   Restarts: z.number().nullish(),
@@ -182,7 +181,7 @@ export const allocationSchema = allocationStubSchema.extend({
 export type Allocation = z.infer<typeof allocationSchema>;
 
 /** Per task group progress inside a deployment. */
-export const deploymentTaskGroupSchema = z.looseObject({
+const deploymentTaskGroupSchema = z.looseObject({
   DesiredTotal: z.number().nullish(),
   PlacedAllocs: z.number().nullish(),
   HealthyAllocs: z.number().nullish(),

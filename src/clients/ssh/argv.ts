@@ -23,7 +23,7 @@ export const flag = (): ParamSpec => ({ kind: 'flag' });
  * An argv element: a literal with `{param}` placeholders, a list spread `{param...}` (alone), or a group
  * included only when `if` names a set flag or a provided optional value.
  */
-export type ArgvElement = string | { if: string; argv: string[] };
+type ArgvElement = string | { if: string; argv: string[] };
 
 /** An allowlisted command. */
 export interface TemplateSpec {

@@ -13,7 +13,7 @@ export interface PinnedHostKey {
 }
 
 /** `SHA256:<base64 without padding>`, as `ssh-keygen -l` prints it. */
-export function fingerprintSha256(blob: Buffer): string {
+function fingerprintSha256(blob: Buffer): string {
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
 

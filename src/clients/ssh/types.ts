@@ -82,7 +82,7 @@ export interface SshHostStats {
 }
 
 /** Options of one forwarded TCP connection. */
-export interface SshForwardOptions {
+interface SshForwardOptions {
   signal?: AbortSignal;
 }
 

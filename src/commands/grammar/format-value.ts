@@ -1,5 +1,5 @@
 /** Longest slice of user text echoed back in an error; the rest is elided. */
-export const MAX_ECHO_CHARS = 40;
+const MAX_ECHO_CHARS = 40;
 
 const PLAIN = /^[\w.:/@+,=-]+$/;
 

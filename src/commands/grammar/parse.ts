@@ -11,7 +11,7 @@ import { sanitizeText } from './sanitize.js';
 import { type Token, tokenize } from './tokenize.js';
 
 /** Longest command accepted, in characters after sanitizing. Slack's own limit is about 4,000. */
-export const DEFAULT_MAX_COMMAND_CHARS = 2000;
+const DEFAULT_MAX_COMMAND_CHARS = 2000;
 // Raw text this many times the limit is refused before sanitizing: no Slack markup shrinks text that much.
 const RAW_SLACK_FACTOR = 16;
 

@@ -6,8 +6,6 @@ import { measureEditDistance } from './edit-distance.js';
 import { formatCode } from './format-value.js';
 import type { Token } from './tokenize.js';
 
-export { UMBRELLA_WORD };
-
 /** Largest typo distance for which "did you mean" is offered. */
 const MAX_SUGGESTION_DISTANCE = 2;
 

@@ -29,7 +29,7 @@ export interface CniBenchArgs {
 }
 
 /** `tcp,udp,ftp` → the known tests, or an error naming the unknown ones and listing the known ones. */
-export const benchTestsSchema = z.string().transform((text, ctx) => {
+const benchTestsSchema = z.string().transform((text, ctx) => {
   const names = text
     .split(',')
     .map((t) => t.trim())

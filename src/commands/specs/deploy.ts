@@ -3,7 +3,7 @@ import { imageRefSchema, intSchema, jobNameSchema, tenantSchema } from '../names
 import { defineCommand } from './define-command.js';
 
 /** Most allocations one /deploy may ask for; the lab and small clusters have a handful of hosts. */
-export const MAX_DEPLOY_COUNT = 20;
+const MAX_DEPLOY_COUNT = 20;
 
 /** Typed args of /deploy. */
 export interface DeployArgs {

@@ -3,7 +3,7 @@ import { nameSchema } from '../names.js';
 import { defineCommand } from './define-command.js';
 
 /** One command word: lower case letters, digits and `-`. Command words are matched case-insensitively. */
-export const COMMAND_WORD_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+const COMMAND_WORD_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 /** A command as `/help` takes it: one or two command words, e.g. `deploy`, `cni-bench history`. */
 export const HELP_TOPIC_PATTERN = /^[a-z][a-z0-9-]{0,31}(?: [a-z][a-z0-9-]{0,31})?$/;
 

@@ -14,33 +14,17 @@ import { statusSpec } from './status.js';
 import { unlockSpec } from './unlock.js';
 
 export type { AuditArgs } from './audit.js';
-export type { CancelArgs } from './cancel.js';
-export { CNI_BENCH_LIMITS, type CniBenchArgs } from './cni-bench.js';
-export type { CniBenchCompareArgs } from './cni-bench-compare.js';
-export type { CniBenchHistoryArgs } from './cni-bench-history.js';
-export { type DeployArgs, MAX_DEPLOY_COUNT } from './deploy.js';
+
+export type { CniBenchArgs } from './cni-bench.js';
+
+export type { DeployArgs } from './deploy.js';
 export type { DeployStopArgs } from './deploy-stop.js';
-export { COMMAND_WORD_PATTERN, HELP_TOPIC_PATTERN, type HelpArgs } from './help.js';
-export { DEFAULT_PROTOCOLS, type IsolationCheckArgs } from './isolation-check.js';
-export type { JobsArgs } from './jobs.js';
+export type { HelpArgs } from './help.js';
+
 export type { LockArgs } from './lock.js';
 export type { StatusArgs } from './status.js';
 export type { UnlockArgs } from './unlock.js';
-export {
-  auditSpec,
-  cancelSpec,
-  cniBenchCompareSpec,
-  cniBenchHistorySpec,
-  cniBenchSpec,
-  deploySpec,
-  deployStopSpec,
-  helpSpec,
-  isolationCheckSpec,
-  jobsSpec,
-  lockSpec,
-  statusSpec,
-  unlockSpec,
-};
+export { auditSpec, deploySpec, deployStopSpec, helpSpec, statusSpec };
 
 /** Every command by spec name, in the order /help lists them: the three main commands first. */
 export const specsByName = {

@@ -3,7 +3,7 @@ import { type Protocol, portListSchema, protocolListSchema, workloadSchema } fro
 import { defineCommand } from './define-command.js';
 
 /** Protocols probed when `proto=` is not given. */
-export const DEFAULT_PROTOCOLS: readonly Protocol[] = Object.freeze(['icmp', 'tcp']);
+const DEFAULT_PROTOCOLS: readonly Protocol[] = Object.freeze(['icmp', 'tcp']);
 
 /** Typed args of /isolation-check. */
 export interface IsolationCheckArgs {

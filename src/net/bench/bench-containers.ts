@@ -4,7 +4,7 @@ import { BenchError, firstLineOf, missingExecutable, ToolMissingError } from './
 import type { BenchLeg } from './bench-types.js';
 
 /** Label on every bench container; its value is the run ID. */
-export const BENCH_LABEL = 'netops.bench';
+const BENCH_LABEL = 'netops.bench';
 
 /** Images the bench runs (config `bench.images`); configurable because registries and mirrors differ. */
 export interface BenchImages {

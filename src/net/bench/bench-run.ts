@@ -9,7 +9,6 @@ import {
   type BenchLeg,
   type BenchTest,
   DEFAULT_BENCH_TESTS,
-  type HostUsage,
   type PairUsage,
   type TestResult,
 } from './bench-types.js';
@@ -227,9 +226,4 @@ export function summarize(test: BenchTest, samples: Record<BenchLeg, Sample[]>):
     usage: { overlay: usage('overlay'), bare: usage('bare') },
     errors,
   };
-}
-
-/** Mean of client and server usage (a run's cost in one figure, as the report's `resources`). */
-export function pairMean(usage: PairUsage): HostUsage | undefined {
-  return meanUsage([usage.client, usage.server]);
 }

@@ -3,7 +3,7 @@ import type { BenchContainer, BenchHttp } from './bench-containers.js';
 import { BenchError, firstLineOf, missingExecutable, ToolMissingError } from './bench-error.js';
 
 /** The payload's file name below the web root: one per run, so runs sharing a server image never collide. */
-export function payloadFileName(runId: string): string {
+function payloadFileName(runId: string): string {
   return `netops-bench-${runId}.bin`;
 }
 

@@ -13,20 +13,20 @@ export const PUBLISHED_MTU_GAINS = Object.freeze({
 });
 
 /** Conditions of {@link PUBLISHED_MTU_GAINS}; a factor is shown only for a run under the same ones. */
-export const PUBLISHED_GAIN_CONDITIONS = Object.freeze({ linkMbps: 10_000, encrypted: false, streams: 1 });
+const PUBLISHED_GAIN_CONDITIONS = Object.freeze({ linkMbps: 10_000, encrypted: false, streams: 1 });
 
 /**
  * Bytes Weave's fast datapath needs on top of its MTU: its heartbeat is an Ethernet frame of MTU + 14 bytes sent
  * through VXLAN (weaveworks/weave v2.8.1 router/fastdp.go:785), i.e. + 8 VXLAN + 8 UDP + 20 IPv4 = MTU + 50. A
  * connection whose heartbeat does not arrive falls back to sleeve.
  */
-export const WEAVE_FASTDP_OVERHEAD_BYTES = 50;
+const WEAVE_FASTDP_OVERHEAD_BYTES = 50;
 /**
  * With encryption fastdp also carries ESP: Weave's default 1376 is 1460 − 84 (net/bridge.go:381-389: 20 IP, 8 UDP,
  * 8 VXLAN, 14 Ethernet, 34 ESP), and the docs ask for "overheads of around 84-87 bytes (the final MTU should be
  * divisible by four)" (site/tasks/manage/fastdp.md).
  */
-export const WEAVE_ENCRYPTED_OVERHEAD_BYTES = 84;
+const WEAVE_ENCRYPTED_OVERHEAD_BYTES = 84;
 
 /**
  * The exact encrypted fastdp headroom for an MTU: ESP (RFC 4303, AES-GCM per RFC 4106: SPI+sequence 8, IV 8,
@@ -37,7 +37,7 @@ export function weaveEncryptedOverhead(mtu: number): number {
   return WEAVE_ENCRYPTED_OVERHEAD_BYTES + ((4 - (mtu % 4)) % 4);
 }
 /** Weave's sleeve bridge MTU (WEAVE_NO_FASTDP without WEAVE_MTU): net/bridge.go:317-318. */
-export const WEAVE_SLEEVE_BRIDGE_MTU = 65535;
+const WEAVE_SLEEVE_BRIDGE_MTU = 65535;
 
 /** VXLAN headroom of other overlays (flannel: device MTU = ext − 50, flannel pkg/backend/vxlan/device.go:63). */
 const VXLAN_OVERHEAD_BYTES = 50;

@@ -6,13 +6,6 @@ export function medianOf(values: readonly number[]): number | undefined {
   return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** Mean of the finite values; undefined for none. */
-export function meanOf(values: readonly number[]): number | undefined {
-  const finite = values.filter((v) => Number.isFinite(v));
-  if (finite.length === 0) return undefined;
-  return finite.reduce((a, b) => a + b, 0) / finite.length;
-}
-
 /** Rounds to `digits` decimals (for report figures, so JSON and text agree). */
 export function roundTo(value: number, digits: number): number {
   const f = 10 ** digits;

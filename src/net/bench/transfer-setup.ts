@@ -15,7 +15,7 @@ import type { BenchLeg } from './bench-types.js';
 import type { TransferTarget } from './transfer-run.js';
 
 /** The FTP virtual user and the SSH user of a run (the servers are the run's own, removed with it). */
-export const TRANSFER_USER = 'netops';
+const TRANSFER_USER = 'netops';
 /** Where linuxserver/openssh-server keeps the user's home (its VOLUME and USER_NAME's home). */
 const SSH_HOME = '/config';
 /** fauria/vsftpd's virtual users' roots: local_root=/home/vsftpd/$USER (its vsftpd.conf). */

@@ -7,7 +7,7 @@ export const NOMAD_ALLOC_LABEL = 'com.hashicorp.nomad.alloc_id';
  * Nomad's container name for a task of an allocation, `<task>-<allocID>` with `/` replaced, in every release
  * (hashicorp/nomad v0.9.7 drivers/docker/driver.go:964, 2.0.x :1537).
  */
-export function nomadContainerName(task: string, allocId: string): string {
+function nomadContainerName(task: string, allocId: string): string {
   return `${task.replaceAll('/', '_')}-${allocId}`;
 }
 

@@ -10,7 +10,7 @@ import { ensureHostExposed } from './overlay-instances.js';
 import { registerInstances } from './register-instances.js';
 
 /** A step worth an audit record. */
-export interface DeployEvent {
+interface DeployEvent {
   type: 'nomad.register' | 'nomad.deployment' | 'nomad.stop';
   tenant?: string;
   evalId?: string;

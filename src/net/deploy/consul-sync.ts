@@ -1,6 +1,6 @@
 import type { ConsulClient, HealthServiceEntry } from '../../clients/consul/index.js';
 import { TimeoutError } from '../../errors.js';
-import type { ClusterContext, ClusterHost } from '../cluster.js';
+import type { ClusterContext } from '../cluster.js';
 
 /** What a stale-instance sweep did. */
 export interface SweepResult {
@@ -55,7 +55,7 @@ function worstStatus(entry: HealthServiceEntry): InstanceHealth['checkStatus'] {
 }
 
 /** Reads the health of the given instances of a service. */
-export async function readInstanceHealth(
+async function readInstanceHealth(
   consul: ConsulClient,
   service: string,
   ids: readonly string[],
@@ -143,5 +143,3 @@ export async function readNomadRegistrations(
       node: e.Node,
     }));
 }
-
-export type { ClusterHost };

@@ -1,5 +1,5 @@
 /** One allocation of a /deploy, as the report shows it. */
-export interface DeployAllocationRow {
+interface DeployAllocationRow {
   id: string;
   node: string;
   overlayIp: string | null;
@@ -8,7 +8,7 @@ export interface DeployAllocationRow {
 }
 
 /** One of the bot's Consul registrations, as Consul's health endpoint reports it. */
-export interface DeployConsulRow {
+interface DeployConsulRow {
   serviceId: string;
   address: string;
   port: number;

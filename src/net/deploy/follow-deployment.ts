@@ -15,7 +15,7 @@ export interface DeploymentProgress {
 }
 
 /** Sums the task groups' progress counters. */
-export function progressOf(d: Deployment): DeploymentProgress {
+function progressOf(d: Deployment): DeploymentProgress {
   const groups = Object.values(d.TaskGroups ?? {});
   const sum = (pick: (g: (typeof groups)[number]) => number | null | undefined) =>
     groups.reduce((n, g) => n + (pick(g) ?? 0), 0);
@@ -28,7 +28,7 @@ export function progressOf(d: Deployment): DeploymentProgress {
 }
 
 /** True when the deployment tracks this version of the job's spec (JobSpecModifyIndex is 0.8.4+). */
-export function isDeploymentOf(d: Deployment, job: Pick<NomadJob, 'JobModifyIndex' | 'Version'>): boolean {
+function isDeploymentOf(d: Deployment, job: Pick<NomadJob, 'JobModifyIndex' | 'Version'>): boolean {
   const spec = d.JobSpecModifyIndex ?? d.JobModifyIndex;
   return spec === job.JobModifyIndex && (d.JobVersion ?? job.Version) === job.Version;
 }

@@ -2,7 +2,7 @@ import { type NomadClient, readReportedVersion } from '../../clients/nomad/index
 import { ErrorCode, NetopsError } from '../../errors.js';
 
 /** The releases the bot is built for: 0.9.0 up to the newest 2.x (tested against 0.9.7, 1.11.1 and 2.0.6). */
-export const SUPPORTED_NOMAD = { oldest: [0, 9, 0], newestMajor: 2, text: '0.9.0 to 2.x' } as const;
+const SUPPORTED_NOMAD = { oldest: [0, 9, 0], newestMajor: 2, text: '0.9.0 to 2.x' } as const;
 
 /** What the start-up and /status checks found out about the Nomad cluster. */
 export interface NomadClusterCheck {

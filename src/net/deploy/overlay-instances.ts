@@ -8,8 +8,6 @@ import { addressOf, parseWeavePs } from '../weave-ps.js';
 
 import { findAllocContainer, NOMAD_ALLOC_LABEL } from './alloc-container.js';
 
-export { NOMAD_ALLOC_LABEL };
-
 export interface OverlayAddress {
   containerId: string;
   /** The address in the tenant's subnet. */
@@ -77,7 +75,7 @@ export async function ensureHostExposed(
 }
 
 /** The bot's Consul service ID for an allocation: never `_nomad-task-…`, which Nomad's sync loop would delete. */
-export function overlayServiceId(allocId: string, svc: OverlayServiceSpec): string {
+function overlayServiceId(allocId: string, svc: OverlayServiceSpec): string {
   return `netops-${allocId}-${svc.task}-${svc.templateName}`;
 }
 

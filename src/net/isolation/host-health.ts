@@ -1,7 +1,7 @@
 import { ErrorCode, isNetopsError } from '../../errors.js';
 
 /** Timeouts in a row (without a success between) after which a host counts as down. */
-export const CONSECUTIVE_TIMEOUTS_TO_FAIL = 2;
+const CONSECUTIVE_TIMEOUTS_TO_FAIL = 2;
 
 /**
  * Remembers which hosts failed during a check, so the probes still queued for a dead host end at once as

@@ -115,7 +115,7 @@ function interpretPingFailure(res: SshResult, err: string, deadlineS: number): A
 export type RetryPolicy = (first: Attempt) => boolean;
 
 /** Retry anything that did not get through (the safe default when nothing is expected). */
-export const retryUnlessReachable: RetryPolicy = (first) => first.outcome !== 'reachable';
+const retryUnlessReachable: RetryPolicy = (first) => first.outcome !== 'reachable';
 
 /**
  * Runs one probe with one retry when `shouldRetry` says so (as the Kubernetes e2e suite retries before a

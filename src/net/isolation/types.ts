@@ -28,7 +28,7 @@ export type Reachability = 'reachable' | 'isolated' | 'unknown';
 /** pass: observed as expected; leak: expected isolated, observed reachable; break: the reverse. */
 export type Verdict = 'pass' | 'leak' | 'break' | 'unknown';
 
-export type ProbeProto = 'icmp' | 'tcp' | 'udp';
+type ProbeProto = 'icmp' | 'tcp' | 'udp';
 
 /** What to probe from every source towards every target. */
 export interface ProbeSpec {

@@ -6,7 +6,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { ErrorCode, NetopsError } from '../../errors.js';
 
 /** Font the chart specs name; Debian's fonts-dejavu-core provides it (scripts/install-deps.sh installs it). */
-export const CHART_FONT_FAMILY = 'DejaVu Sans';
+const CHART_FONT_FAMILY = 'DejaVu Sans';
 
 /** vega-lite → vega → SVG, headless (no canvas, no browser). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {

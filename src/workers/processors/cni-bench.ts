@@ -23,7 +23,7 @@ import { type BenchConfigView, resolveBenchHosts, resolveBenchNetwork } from './
 import { runBenchSession } from './cni-bench-session.js';
 
 /** Size of the FTP/SCP file unless bench.transfer.payloadMB says otherwise, MiB. */
-export const DEFAULT_TRANSFER_PAYLOAD_MB = 100;
+const DEFAULT_TRANSFER_PAYLOAD_MB = 100;
 
 /** What /cni-bench needs injected. */
 export interface CniBenchDeps {

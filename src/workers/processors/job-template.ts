@@ -4,7 +4,7 @@ import type { NomadClient } from '../../clients/nomad/index.js';
 import { ErrorCode, isNetopsError, NetopsError, UsageError } from '../../errors.js';
 
 /** Lists `<name>.nomad.hcl` templates in the jobs folder. */
-export async function listJobTemplates(dir: string): Promise<string[]> {
+async function listJobTemplates(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir))
       .filter((f) => f.endsWith('.nomad.hcl'))

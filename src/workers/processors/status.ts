@@ -58,13 +58,13 @@ async function listJobsEverywhere(
  * Jobs listed by name per tenant in /status; the rest are counted. A 40,000-job cluster once gave one table cell
  * of 40,000 names (and quadratic work building it, issue 17 item 7); a reply cannot show that anyway.
  */
-export const STATUS_JOBS_LISTED_PER_TENANT = 50;
+const STATUS_JOBS_LISTED_PER_TENANT = 50;
 
 /**
  * Jobs per tenant (a job belongs to the tenant whose name ends its ID). Linear in the number of jobs: each job is
  * matched against the (few) tenant names once and appended in place.
  */
-export function describeJobsByTenant(jobs: readonly JobListStub[], config: TenantConfigView): ReportBlock {
+function describeJobsByTenant(jobs: readonly JobListStub[], config: TenantConfigView): ReportBlock {
   const tenants = [...config.tenants.map((t) => t.name)].sort((a, b) => b.length - a.length);
   const byTenant = new Map<string, { listed: string[]; total: number; states: Map<string, number> }>();
   for (const job of jobs) {
@@ -151,6 +151,44 @@ async function readDockerProblems(
   return docker.ok ? docker.value : [`Docker: ${docker.error}`];
 }
 
+/** `weave status` and `weave status connections` of every host (each settled on its own). */
+function readWeaveStatus(cluster: ClusterContext, signal: AbortSignal) {
+  return Promise.all(
+    cluster.hosts.map(async (h) => {
+      const status = await settle(
+        cluster.ssh.run(h.name, buildCommand('weave.status'), { signal, timeoutMs: WEAVE_STATUS_TIMEOUT_MS }),
+      );
+      const conns = await settle(
+        cluster.ssh.run(h.name, buildCommand('weave.status.connections'), {
+          signal,
+          timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
+        }),
+      );
+      return { host: h.name, status, conns };
+    }),
+  );
+}
+
+/** The Nomad release/region check (a block and its problems) and the Consul datacenter check (problems). */
+function addReleaseChecks(
+  r: {
+    check: Settled<Awaited<ReturnType<typeof checkNomadCluster>>> | undefined;
+    dcCheck: Settled<Awaited<ReturnType<typeof checkConsulDatacenter>>> | undefined;
+    nodes: Settled<NodeList>;
+    address: string;
+  },
+  blocks: ReportBlock[],
+  problems: string[],
+): void {
+  const { check, dcCheck, nodes } = r;
+  if (check?.ok) {
+    blocks.push(describeNomadCheck(check.value, r.address, nodes.ok ? nodes.value : []));
+    problems.push(...check.value.problems);
+  } else if (check) problems.push(`Nomad: ${check.error}`);
+  if (dcCheck?.ok) problems.push(...dcCheck.value.problems);
+  else if (dcCheck) problems.push(`Consul: ${dcCheck.error}`);
+}
+
 /**
  * `/status`: the Nomad release and region check, Nomad nodes, Consul members, Weave peers and connections per
  * host, jobs per tenant (tenant namespaces included). Partial answers are shown.
@@ -179,33 +217,12 @@ export function createStatusProcessor(deps: {
       settle(nodeList),
       settle(cluster.consul.members({ signal: ctx.signal })),
       settle(listJobsEverywhere(cluster, deps.tenantNomads ?? [], ctx.signal)),
-      Promise.all(
-        cluster.hosts.map(async (h) => {
-          const status = await settle(
-            cluster.ssh.run(h.name, buildCommand('weave.status'), {
-              signal: ctx.signal,
-              timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
-            }),
-          );
-          const conns = await settle(
-            cluster.ssh.run(h.name, buildCommand('weave.status.connections'), {
-              signal: ctx.signal,
-              timeoutMs: WEAVE_STATUS_TIMEOUT_MS,
-            }),
-          );
-          return { host: h.name, status, conns };
-        }),
-      ),
+      readWeaveStatus(cluster, ctx.signal),
       readDockerProblems(deps.checkDocker, ctx.signal),
     ]);
     const blocks: ReportBlock[] = [];
     const problems: string[] = [];
-    if (check?.ok) {
-      blocks.push(describeNomadCheck(check.value, cluster.nomad.address, nodes.ok ? nodes.value : []));
-      problems.push(...check.value.problems);
-    } else if (check) problems.push(`Nomad: ${check.error}`);
-    if (dcCheck?.ok) problems.push(...dcCheck.value.problems);
-    else if (dcCheck) problems.push(`Consul: ${dcCheck.error}`);
+    addReleaseChecks({ check, dcCheck, nodes, address: cluster.nomad.address }, blocks, problems);
     const memberByAddr = new Map((members.ok ? members.value : []).map((m) => [m.Addr, m]));
     // Maps, not a scan of every node per host: linear in cluster size (issue 17 item 7). The first node of an
     // address or name wins, as `find` did.

@@ -20,7 +20,7 @@ export async function stopLabApis(): Promise<void> {
   await stopConsul();
 }
 
-export interface ApiResponse {
+interface ApiResponse {
   status: number;
   text: string;
   index: string | null;

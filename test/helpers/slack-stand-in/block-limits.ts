@@ -16,7 +16,7 @@
  *   container overhead (slackapi/bolt-js#2509 maintainer comment, #2867 rejected at 11,341 text characters). The
  *   stand-in is stricter: it counts the whole JSON-encoded `blocks` field and refuses more than 12,000 characters.
  */
-export const BLOCK_JSON_LIMIT = 12_000;
+const BLOCK_JSON_LIMIT = 12_000;
 
 type Json = Record<string, unknown>;
 

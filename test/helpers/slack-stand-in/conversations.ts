@@ -12,7 +12,7 @@
  * - chat.postEphemeral needs membership too, `chat:write.public` does not help (slackapi/node-slack-sdk#977).
  * - Archived channels answer `is_archived`.
  */
-export type ConversationType = 'public' | 'private' | 'im' | 'mpim';
+type ConversationType = 'public' | 'private' | 'im' | 'mpim';
 
 export interface StubConversation {
   type: ConversationType;
@@ -22,7 +22,7 @@ export interface StubConversation {
 }
 
 /** What an operation needs from the conversation. */
-export type MembershipNeed =
+type MembershipNeed =
   /** chat.postMessage / chat.update: membership, or `chat:write.public` in a public channel. */
   | 'post'
   /** files.completeUploadExternal, chat.postEphemeral: membership, no exception. */

@@ -14,7 +14,7 @@
  * (10 for Tier 3, 20 for Tier 4, 3 for a channel), which is stricter than Slack's tolerance and never more
  * forgiving. Response URLs count as message posting like incoming webhooks: 1 per second per URL, same burst.
  */
-export type Tier = 't1' | 't2' | 't3' | 't4' | 'special';
+type Tier = 't1' | 't2' | 't3' | 't4' | 'special';
 
 const TIERS: Record<Exclude<Tier, 'special'>, { perMinute: number; burst: number }> = {
   t1: { perMinute: 1, burst: 1 },
@@ -24,7 +24,7 @@ const TIERS: Record<Exclude<Tier, 'special'>, { perMinute: number; burst: number
 };
 
 /** Tier of each method the stand-in serves (see the file comment for the source of each). */
-export const METHOD_TIERS: Record<string, Tier> = {
+const METHOD_TIERS: Record<string, Tier> = {
   'auth.test': 't4',
   'chat.postMessage': 'special',
   'chat.update': 't3',

@@ -21,8 +21,8 @@ import type { RateTiers } from './rate-tiers.js';
  *   error) and the message-posting rate to each URL, as for incoming webhooks ("1 per second", short bursts;
  *   docs.slack.dev/apis/web-api/rate-limits): 429 with Retry-After.
  */
-export const RESPONSE_URL_USES = 5;
-export const RESPONSE_URL_TTL_MS = 30 * 60_000;
+const RESPONSE_URL_USES = 5;
+const RESPONSE_URL_TTL_MS = 30 * 60_000;
 
 export interface StubEphemeral {
   id: string;

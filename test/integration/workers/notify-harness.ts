@@ -16,7 +16,7 @@ import { type SlackApiStub, type SlackApiStubOptions, startSlackApiStub } from '
 export type Behaviour = (ctx: ProcessorContext) => Promise<Report>;
 
 /** The stand-in workspace: two channels the bot is in, a public and a private one it is not in. */
-export const conversations: SlackApiStubOptions['conversations'] = {
+const conversations: SlackApiStubOptions['conversations'] = {
   C0OPS: { type: 'public', botMember: true },
   C0B: { type: 'public', botMember: true },
   C0PUBLIC: { type: 'public', botMember: false },

@@ -50,7 +50,7 @@ export async function waitForHttp(url: string, timeoutMs: number, logFile?: stri
 }
 
 /** Sends SIGTERM, waits up to `graceMs`, then SIGKILL. Missing processes are fine. */
-export async function stopPid(pid: number, graceMs = 3000): Promise<void> {
+async function stopPid(pid: number, graceMs = 3000): Promise<void> {
   if (!isAlive(pid)) return;
   signal(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;

@@ -26,7 +26,7 @@ export function getContainerName(taskName: string, allocId: string): string {
  * `endpoint`), the set-up the article's WEAVE_CIDR jobs need: through Docker's own socket the variable does nothing
  * (weaveworks/weave v2.8.1 proxy/proxy.go:399-401).
  */
-export const NOMAD_DOCKER_ENDPOINT = 'unix:///var/run/weave/weave.sock';
+const NOMAD_DOCKER_ENDPOINT = 'unix:///var/run/weave/weave.sock';
 
 /** Inputs of `docker run` for one task of one allocation. */
 export interface RunSpec {

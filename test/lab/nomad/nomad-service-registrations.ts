@@ -4,7 +4,7 @@ import type { Service, ServiceCheck, Task } from './job-types.js';
 import type { AllocatedPort } from './state-types.js';
 
 /** What the docker driver learned about the container right after start (`detectIP`). */
-export interface DriverNetwork {
+interface DriverNetwork {
   /** The IP Nomad's docker driver sees: the weave IP in plugin mode, else the docker-bridge IP. */
   ip: string;
   /** True when the network is not `bridge`/`nat`/host (plugin mode): `auto` then advertises the driver IP. */
@@ -23,7 +23,7 @@ export interface AgentServiceRegistration {
   Checks: AgentCheckRegistration[];
 }
 
-export interface AgentCheckRegistration {
+interface AgentCheckRegistration {
   CheckID: string;
   Name: string;
   HTTP?: string;

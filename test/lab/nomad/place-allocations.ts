@@ -15,7 +15,7 @@ export interface PlacementAsk {
 }
 
 /** Nomad's AllocationMetric for a task group that could not be fully placed (`FailedTGAllocs.<tg>`). */
-export interface AllocationMetric {
+interface AllocationMetric {
   NodesEvaluated: number;
   NodesFiltered: number;
   NodesInPool: number;

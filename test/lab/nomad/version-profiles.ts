@@ -463,7 +463,7 @@ const nomad206: NomadProfile = {
 export const NOMAD_PROFILES: readonly NomadProfile[] = [nomad097, nomad1111, nomad206];
 
 /** The default: the current release. */
-export const DEFAULT_NOMAD_VERSION = '2.0.6';
+const DEFAULT_NOMAD_VERSION = '2.0.6';
 
 function parseVersion(text: string): number[] | undefined {
   const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(text.trim());

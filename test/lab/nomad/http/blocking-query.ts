@@ -7,9 +7,9 @@ import { HttpError } from './http-error.js';
  * although its docs say 10 minutes; Consul's max_query_time is 600 s (agent/config/default.go). The Consul
  * emulator keeps the 600 s default; Nomad routes pass `nomadMaxWaitMs`.
  */
-export const defaultWaitMs = 5 * 60_000;
+const defaultWaitMs = 5 * 60_000;
 export const nomadMaxWaitMs = 5 * 60_000;
-export const maxWaitMs = 10 * 60_000;
+const maxWaitMs = 10 * 60_000;
 
 /** The blocking part of a read request: absent when the client did not ask to block. */
 export interface BlockingQuery {

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { HttpError } from './http-error.js';
 
 /** What a handler sees of a request. */
 export interface RequestContext {
@@ -25,7 +24,7 @@ export interface Reply {
   index?: number | null;
 }
 
-export type Handler = (ctx: RequestContext) => Promise<Reply> | Reply;
+type Handler = (ctx: RequestContext) => Promise<Reply> | Reply;
 
 /** One endpoint: methods and a path pattern with `:name` segments. */
 export interface Route {
@@ -92,9 +91,4 @@ export function readToken(headers: IncomingHttpHeaders, productHeader: string): 
   const auth = headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice('Bearer '.length);
   return undefined;
-}
-
-/** Throws the 404 both APIs use for unknown paths. */
-export function throwNotFound(): never {
-  throw new HttpError(404, '404 page not found');
 }
