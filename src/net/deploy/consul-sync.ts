@@ -55,7 +55,7 @@ function worstStatus(entry: HealthServiceEntry): InstanceHealth['checkStatus'] {
 }
 
 /** Reads the health of the given instances of a service. */
-async function readInstanceHealth(
+export async function readInstanceHealth(
   consul: ConsulClient,
   service: string,
   ids: readonly string[],
