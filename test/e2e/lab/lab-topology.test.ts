@@ -100,6 +100,7 @@ describe.skipIf(skipLab)('lab topology', () => {
     expect(config.networks.map((n) => [n.name, n.mtu])).toEqual([
       ['weave', 1376],
       ['flannel', 8950],
+      ['routed', 9000],
       ['host', 9000],
     ]);
     expect(config.tenants.map((t) => [t.name, t.subnet])).toEqual([
@@ -107,7 +108,8 @@ describe.skipIf(skipLab)('lab topology', () => {
       ['tenant-b', '10.32.1.0/24'],
     ]);
     expect(config.clusters[0]?.nomad.address).toBe('http://192.168.56.1:4646');
-    expect(config.clusters[0]?.consul.address).toBe('http://192.168.56.11:8500');
+    // Consul's default client_addr is loopback: each host's agent is reached there through SSH.
+    expect(config.clusters[0]?.consul).toMatchObject({ access: 'ssh', address: 'http://127.0.0.1:8500' });
   });
 
   it('reports status with the config path and addresses', async () => {
