@@ -320,17 +320,21 @@ describe.skipIf(skipLab)('lab Nomad API', { timeout: 60_000 }, () => {
       const list = (await callApi(`${consulU1}/v1/catalog/service/httpbackend`)).json<Json[]>();
       return list.length === 0 ? true : undefined;
     });
+    // Nomad deregisters the services first, then kills the tasks (client/allocrunner: services are removed
+    // before the task's kill, then shutdown_delay): the containers go a moment after the Consul entries.
     for (const host of LAB_HOSTS) {
-      const ps = await runOnHost(host, [
-        'docker',
-        'ps',
-        '-a',
-        '--filter',
-        'name=httpbackend-',
-        '--format',
-        '{{.Names}}',
-      ]);
-      expect(ps.stdout.trim()).toBe('');
+      await waitFor(`httpbackend containers gone on ${host}`, async () => {
+        const ps = await runOnHost(host, [
+          'docker',
+          'ps',
+          '-a',
+          '--filter',
+          'name=httpbackend-',
+          '--format',
+          '{{.Names}}',
+        ]);
+        return ps.stdout.trim() === '' ? true : undefined;
+      });
     }
     const job = (await callApi(`${nomad}/v1/job/httpbackend`)).json<Json>();
     expect(job).toMatchObject({ Stop: true, Status: 'dead' });
