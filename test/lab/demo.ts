@@ -53,8 +53,9 @@ async function curlByConsulName(): Promise<void> {
     'u1',
     'docker -H unix:///var/run/weave/weave.sock run -d --name demo-client -e WEAVE_CIDR=net:10.32.1.0/24 busybox',
   );
-  // The name is resolved on the host: busybox's nslookup cannot ask another port than 53.
-  const ips = await onHost('u1', 'dig +short @192.168.56.11 -p 8600 httpbackend-tenant-b.service.consul');
+  // The name is resolved on the host, by the host's own Consul agent: it listens on the host's loopback (Consul's
+  // default client_addr), and busybox's nslookup cannot ask another port than 53.
+  const ips = await onHost('u1', 'dig +short @127.0.0.1 -p 8600 httpbackend-tenant-b.service.consul');
   const first = ips.split('\n').find((l) => /^\d+\.\d+\.\d+\.\d+$/.test(l));
   if (!first) {
     failures.push('Consul DNS returned no address for httpbackend-tenant-b');
