@@ -5,6 +5,7 @@ import { createSilentLogger } from '../../../../src/logging.js';
 import { describeShapeDifferences } from '../../../helpers/json-shape.js';
 import { createNomadServer } from '../../../lab/nomad/nomad-server.js';
 import { NOMAD_PROFILES, selectNomadProfile } from '../../../lab/nomad/version-profiles.js';
+import { fakeDocker, jobWith } from './emulator-fixtures.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: API JSON is walked loosely here
 type Json = any;
@@ -12,33 +13,7 @@ type Json = any;
 const fixture = (version: string, name: string): Json =>
   JSON.parse(readFileSync(new URL(`../../../fixtures/nomad/${version}/${name}`, import.meta.url), 'utf8'));
 
-/** A docker that "runs" every container: enough for the scheduler, runner and deployment watcher. */
-const fakeDocker = async (_host: string, argv: string[]) => {
-  if (argv[1] === 'inspect') {
-    const names = argv.slice(2);
-    const docs = names.map((n) => ({
-      Name: `/${n}`,
-      State: { Status: 'running', Running: true, ExitCode: 0, Pid: 1 },
-      NetworkSettings: { IPAddress: '172.17.0.2', Networks: { bridge: { IPAddress: '172.17.0.2' } } },
-    }));
-    return { code: 0, stdout: JSON.stringify(docs), stderr: '' };
-  }
-  return { code: 0, stdout: 'c0ffee\n', stderr: '' };
-};
-
-const job = {
-  ID: 'web',
-  Datacenters: ['dc1'],
-  Type: 'service',
-  Update: { HealthCheck: 'task_states', MinHealthyTime: 0 },
-  TaskGroups: [
-    {
-      Name: 'web',
-      Count: 1,
-      Tasks: [{ Name: 'web', Driver: 'docker', Config: { image: 'busybox' }, Resources: { MemoryMB: 64 } }],
-    },
-  ],
-};
+const job = jobWith();
 
 async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 100; i++) {

@@ -6,33 +6,7 @@ import { findDeployment, followDeployment } from '../../../../src/net/deploy/fol
 import { followEvaluation } from '../../../../src/net/deploy/follow-evaluation.js';
 import { createNomadServer, type NomadServer } from '../../../lab/nomad/nomad-server.js';
 import { selectNomadProfile } from '../../../lab/nomad/version-profiles.js';
-
-const fakeDocker = async (_host: string, argv: string[]) => {
-  if (argv[1] === 'inspect') {
-    const docs = argv.slice(2).map((n) => ({
-      Name: `/${n}`,
-      State: { Status: 'running', Running: true, ExitCode: 0, Pid: 1 },
-      NetworkSettings: { IPAddress: '172.17.0.2', Networks: { bridge: { IPAddress: '172.17.0.2' } } },
-    }));
-    return { code: 0, stdout: JSON.stringify(docs), stderr: '' };
-  }
-  return { code: 0, stdout: 'c0ffee\n', stderr: '' };
-};
-
-const jobWith = (group: Record<string, unknown> = {}) => ({
-  ID: 'web',
-  Datacenters: ['dc1'],
-  Type: 'service',
-  Update: { HealthCheck: 'task_states', MinHealthyTime: 0 },
-  TaskGroups: [
-    {
-      Name: 'web',
-      Count: 1,
-      ...group,
-      Tasks: [{ Name: 'web', Driver: 'docker', Config: { image: 'busybox' }, Resources: { MemoryMB: 64 } }],
-    },
-  ],
-});
+import { fakeDocker, jobWith } from './emulator-fixtures.js';
 
 let nomad: NomadServer | undefined;
 afterEach(async () => {

@@ -4,32 +4,9 @@ import { createSilentLogger } from '../../../../src/logging.js';
 import { createNomadServer } from '../../../lab/nomad/nomad-server.js';
 import { BOOT_INDEX } from '../../../lab/nomad/nomad-state.js';
 import { selectNomadProfile } from '../../../lab/nomad/version-profiles.js';
+import { fakeDocker, jobWith } from './emulator-fixtures.js';
 
-const fakeDocker = async (_host: string, argv: string[]) => {
-  if (argv[1] === 'inspect') {
-    const docs = argv.slice(2).map((n) => ({
-      Name: `/${n}`,
-      State: { Status: 'running', Running: true, ExitCode: 0, Pid: 1 },
-      NetworkSettings: { IPAddress: '172.17.0.2', Networks: { bridge: { IPAddress: '172.17.0.2' } } },
-    }));
-    return { code: 0, stdout: JSON.stringify(docs), stderr: '' };
-  }
-  return { code: 0, stdout: 'c0ffee\n', stderr: '' };
-};
-
-const job = {
-  ID: 'web',
-  Datacenters: ['dc1'],
-  Type: 'service',
-  Update: { HealthCheck: 'task_states', MinHealthyTime: 0 },
-  TaskGroups: [
-    {
-      Name: 'web',
-      Count: 1,
-      Tasks: [{ Name: 'web', Driver: 'docker', Config: { image: 'busybox' }, Resources: { MemoryMB: 64 } }],
-    },
-  ],
-};
+const job = jobWith();
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
