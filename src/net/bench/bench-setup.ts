@@ -63,6 +63,25 @@ export function attachmentFor(network: BenchNetwork): NetworkAttachment {
  * the client host an iperf3 container (idle server, the client runs via exec) and an HTTP client per leg.
  * Host-network iperf3 listeners use per-run ports so two runs sharing a host do not collide.
  */
+/**
+ * Describes one bench container of this run: its name from the run, role and leg; the overlay leg joins the network
+ * under test, the bare leg the host's network.
+ */
+export function benchContainerMaker(runId: string, network: BenchNetwork) {
+  const attach: Record<BenchLeg, NetworkAttachment> = { overlay: attachmentFor(network), bare: { net: 'host' } };
+  return (host: ClusterHost, role: BenchRole, leg: BenchLeg, image: string, args: string[], env?: string[]) =>
+    ({
+      host: host.name,
+      name: benchContainerName(runId, role, leg),
+      leg,
+      role,
+      image,
+      args,
+      attach: attach[leg],
+      ...(env ? { env } : {}),
+    }) satisfies BenchContainer;
+}
+
 export async function startBenchContainers(input: {
   ssh: Pick<SshPool, 'run'>;
   runId: string;
@@ -75,16 +94,7 @@ export async function startBenchContainers(input: {
   signal: AbortSignal;
 }): Promise<BenchSetup> {
   const { ssh, runId, network, client, server, images, ports, signal } = input;
-  const attach: Record<BenchLeg, NetworkAttachment> = { overlay: attachmentFor(network), bare: { net: 'host' } };
-  const make = (host: ClusterHost, role: BenchRole, leg: BenchLeg, image: string, args: string[]): BenchContainer => ({
-    host: host.name,
-    name: benchContainerName(runId, role, leg),
-    leg,
-    role,
-    image,
-    args,
-    attach: attach[leg],
-  });
+  const make = benchContainerMaker(runId, network);
   const iperfPort = (leg: BenchLeg) => (leg === 'bare' ? ports.bareServer : 5201);
   const legs: BenchLeg[] = ['overlay', 'bare'];
   const serverSide = legs.flatMap((leg) => [

@@ -1,16 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { buildCommand, type SshPool } from '../../clients/ssh/index.js';
 import type { ClusterHost } from '../cluster.js';
-import {
-  type BenchContainer,
-  type BenchImages,
-  type BenchRole,
-  benchContainerName,
-  type NetworkAttachment,
-  startBenchContainer,
-} from './bench-containers.js';
+import { type BenchContainer, type BenchImages, startBenchContainer } from './bench-containers.js';
 import { BenchError, firstLineOf, missingExecutable, ToolMissingError } from './bench-error.js';
-import { attachmentFor, type BenchNetwork, overlayIpOf } from './bench-setup.js';
+import { type BenchNetwork, benchContainerMaker, overlayIpOf } from './bench-setup.js';
 import type { BenchLeg } from './bench-types.js';
 import type { TransferTarget } from './transfer-run.js';
 
@@ -53,7 +46,6 @@ export async function startTransferContainers(input: {
   targets: Partial<Record<'ftp' | 'scp', Record<BenchLeg, TransferTarget>>>;
 }> {
   const { ssh, runId, network, client, server, images, signal } = input;
-  const attach: Record<BenchLeg, NetworkAttachment> = { overlay: attachmentFor(network), bare: { net: 'host' } };
   const ports: Record<BenchLeg, LegPorts> = {
     overlay: { ftp: 21, pasvMin: 21100, pasvMax: 21110, ssh: 2222, sshClient: 2222 },
     bare: {
@@ -66,17 +58,7 @@ export async function startTransferContainers(input: {
   };
   const bytes = input.payloadMB * 1024 * 1024;
   const file = `netops-bench-${runId}.bin`;
-  const make = (host: ClusterHost, role: BenchRole, leg: BenchLeg, image: string, args: string[], env?: string[]) =>
-    ({
-      host: host.name,
-      name: benchContainerName(runId, role, leg),
-      leg,
-      role,
-      image,
-      args,
-      attach: attach[leg],
-      ...(env ? { env } : {}),
-    }) satisfies BenchContainer;
+  const make = benchContainerMaker(runId, network);
   const containers: BenchContainer[] = [];
   const targets: Partial<Record<'ftp' | 'scp', Record<BenchLeg, TransferTarget>>> = {};
   const legs: BenchLeg[] = ['overlay', 'bare'];
