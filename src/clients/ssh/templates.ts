@@ -176,9 +176,11 @@ defineTemplate({
 });
 defineTemplate({
   name: 'docker.run.env',
-  purpose: 'start a labelled bench server with its settings in the environment (FTP user, SCP public key, ports)',
+  purpose:
+    'start a labelled bench server with its settings in the environment (FTP user, SCP public key, ports), through the Weave proxy socket (-H) when the network asks',
   argv: [
     'docker',
+    { if: 'host', argv: ['-H', '{host}'] },
     'run',
     '-d',
     '--name',
@@ -198,6 +200,7 @@ defineTemplate({
   params: {
     name: value(CONTAINER),
     runId: value(RUN_ID),
+    host: value(DOCKER_HOST, true),
     cidr: value(CIDR, true),
     net: value(NETWORK, true),
     env1: value(ENV_ASSIGNMENT, true),

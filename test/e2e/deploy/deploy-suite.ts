@@ -278,14 +278,23 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         const config = variant('hostkey', (cfg) => {
           for (const h of cfg.hosts) h.hostKey = generateOtherHostKeyLine();
         });
-        const res = await deploy('/deploy httpbackend subnet=tenant-b count=1', config);
-        expect(res.code).toBe(1);
-        // The deployment itself succeeded in Nomad; each host whose key changed is named in the Consul stage.
-        const r = res.json as unknown as DeployJson;
-        expect(r.failure.stage).toBe('consul');
-        expect(r.failure.details.join('\n')).toMatch(
-          /host key of u[123] \(192\.168\.56\.1[123]\) changed: expected SHA256:.*got SHA256:/,
-        );
+        const cluster = createClusterContext(loadConfig(process.env, { path: CONFIG_PATH }), createSilentLogger());
+        try {
+          const before = await cluster.nomad.readJobLatestDeployment('httpbackend-tenant-b');
+          const res = await deploy('/deploy httpbackend subnet=tenant-b count=1', config);
+          expect(res.code).toBe(1);
+          // The Weave launch check reads `weave status` on the hosts before any write, so a changed key stops the
+          // deploy there: the host is named with both fingerprints and the fix, and Nomad got no new deployment.
+          const r = res.json as unknown as { error: string };
+          expect(r.error).toMatch(
+            /host key of u[123] \(192\.168\.56\.1[123]\) changed: expected SHA256:.*got SHA256:.*update hosts\[\]\.hostKey/,
+          );
+          const after = await cluster.nomad.readJobLatestDeployment('httpbackend-tenant-b');
+          expect(after.value?.ID).toBe(before.value?.ID);
+          expect(after.index).toBe(before.index);
+        } finally {
+          await cluster.close();
+        }
       }, 180_000);
 
       it('the same deploy twice: the second ends as "no change", with the running allocations verified in Consul', async () => {

@@ -183,7 +183,7 @@ describe.skipIf(skipLab)('/cni-bench on the lab', () => {
   it('answers bad input: unknown network (exit 1, known ones listed), duration out of range and from = to (exit 2)', async () => {
     const unknown = await runCli('/cni-bench calico', env);
     expect(unknown.code).toBe(1);
-    expect(unknown.stdout).toContain('known networks: weave, flannel, host');
+    expect(unknown.stdout).toContain('known networks: weave, flannel, routed, host');
     const range = await runCli(`/cni-bench weave duration=${CNI_BENCH_LIMITS.duration.maxMs / 1000 + 1}s`, env);
     expect(range.code).toBe(2);
     const same = await runCli('/cni-bench weave from=u1 to=u1', env);

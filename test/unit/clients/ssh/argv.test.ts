@@ -78,6 +78,18 @@ describe('buildCommand', () => {
       args: [],
     });
     expect(proxied.argv.slice(0, 4)).toEqual(['docker', '-H', 'unix:///var/run/weave/weave.sock', 'run']);
+    // FTP and SCP servers carry settings in the environment and go through the proxy like any other.
+    const proxiedEnv = buildCommand('docker.run.env', {
+      name: 'bench-s',
+      runId: 'r1',
+      host: 'unix:///var/run/weave/weave.sock',
+      cidr: '10.32.1.0/24',
+      env1: 'FTP_USER=bench',
+      image: 'netops/vsftpd',
+      args: [],
+    });
+    expect(proxiedEnv.argv.slice(0, 4)).toEqual(['docker', '-H', 'unix:///var/run/weave/weave.sock', 'run']);
+    expect(proxiedEnv.argv).toContain('FTP_USER=bench');
   });
 
   it.each([
