@@ -53,7 +53,7 @@ export function createNotifyHandler(deps: NotifyHandlerDeps) {
     if (paused > 0) return delay(job, token, paused);
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const outcome = await renderRound(jobId, channel, lastAttempt);
+      const outcome = await renderRound(jobId, channel, lastAttempt, job.id ?? jobId);
       if (outcome === 'done') return;
       if (typeof outcome === 'number') return delay(job, token, outcome);
     }
@@ -64,8 +64,13 @@ export function createNotifyHandler(deps: NotifyHandlerDeps) {
    * One round under the message's lock: 'done' (shown, or someone else holds the lock and will show it), 'again'
    * (the state moved on while rendering), or the ms to wait before trying again (429 or pacing).
    */
-  async function renderRound(jobId: string, channel: string, lastAttempt: boolean): Promise<'done' | 'again' | number> {
-    const lock = await deps.lock.acquire(jobId, LOCK_LEASE_MS);
+  async function renderRound(
+    jobId: string,
+    channel: string,
+    lastAttempt: boolean,
+    notifyJobId: string,
+  ): Promise<'done' | 'again' | number> {
+    const lock = await deps.lock.acquire(jobId, LOCK_LEASE_MS, notifyJobId);
     // The holder re-reads the state after releasing: what this job was asked to show will be shown.
     if (!lock) return 'done';
     try {

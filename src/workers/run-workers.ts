@@ -96,6 +96,8 @@ export async function runWorkers(opts: RunWorkersOptions) {
       prefix,
       concurrency: opts.concurrency?.notify ?? DEFAULT_CONCURRENCY.notify,
       maxStalledCount: QUEUE_POLICIES.notify.maxStalledCount,
+      lockDuration: opts.lockDurationMs ?? 30_000,
+      stalledInterval: opts.lockDurationMs ?? 30_000,
     });
     workers.push(notifyWorker);
   }

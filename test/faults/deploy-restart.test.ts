@@ -131,13 +131,18 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
     await waitUntil(async () => {
       const m = slack.messages.get((await record('deploy.kill')).messageTs ?? '');
       return m && /Succeeded/.test(JSON.stringify(m.blocks)) ? m : undefined;
-    }, 'the reply to show the result');
+    }, 'the reply to show the result', 30_000, async () => {
+      const rec2 = await record('deploy.kill');
+      return `${JSON.stringify(rec2).slice(0, 1500)}\n${JSON.stringify(slack.messages.get(rec2.messageTs ?? '')).slice(0, 3000)}\n${procs.map((p) => p.output().slice(-3000)).join('\n---\n')}`;
+    });
     expect(postsFor('httpbackend subnet=default')).toHaveLength(1);
     // The next test needs to be the only worker, so the job cannot go elsewhere.
     expect(await second.stop('SIGTERM')).toBe(0);
   }, 300_000);
 
   it('SIGTERM mid-deploy: the worker finishes the deploy within its grace period, then exits cleanly', async () => {
+    // The only worker: any left by the test above (had it failed early) would take the job.
+    await Promise.all(procs.slice(1).map((p) => p.stop('SIGTERM', 45_000)));
     const worker = await startWorker();
     const ack = await postSlashCommand(port, {
       command: '/deploy',
@@ -150,7 +155,8 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
       'the job to be registered in Nomad',
       120_000,
     );
-    expect(await worker.stop('SIGTERM')).toBe(0);
+    // The worker's shutdown grace is 30 s: a deploy past its register finishes within it.
+    expect(await worker.stop('SIGTERM', 45_000)).toBe(0);
     const rec = await record('deploy.term');
     expect(rec.state).toBe('succeeded');
     expectCleanDeploy(await reportOf('deploy.term'));

@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 export interface SpawnedProcess {
   child: ChildProcess;
   output(): string;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Sends `signal`, then SIGKILL if the process is still there after `killAfterMs` (default 15 s). */
+  stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<number | null>;
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -26,11 +27,11 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: str
   return {
     child,
     output: () => output,
-    stop: async (signal = 'SIGTERM') => {
+    stop: async (signal = 'SIGTERM', killAfterMs = 15_000) => {
       if (child.exitCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
       const code = await exited;
       clearTimeout(timer);
       return code;

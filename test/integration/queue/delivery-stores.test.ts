@@ -104,4 +104,19 @@ describe('delivery state and render lock', () => {
     await held!.release();
     expect(await lock.acquire('j1', 10_000)).toBeUndefined();
   });
+
+  it('a notify job picked up again after its process died takes back its own lock; another job does not', async () => {
+    const lock = createRenderLock(client, prefix());
+    const dead = await lock.acquire('j2', 60_000, 'notify-7');
+    expect(dead).toBeDefined();
+    expect(await lock.acquire('j2', 60_000, 'notify-8')).toBeUndefined();
+    const again = await lock.acquire('j2', 60_000, 'notify-7');
+    expect(again).toBeDefined();
+    // The dead attempt's token no longer extends or releases the lock.
+    expect(await dead!.extend()).toBe(false);
+    await dead!.release();
+    expect(await lock.acquire('j2', 60_000, 'notify-8')).toBeUndefined();
+    await again!.release();
+    expect(await lock.acquire('j2', 60_000, 'notify-8')).toBeDefined();
+  });
 });
