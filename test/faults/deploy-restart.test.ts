@@ -128,13 +128,18 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
     expect(`${rec.state}: ${rec.errorText ?? ''} ${rec.history}`).toMatch(/^succeeded/);
     expect((await historyOf('deploy.kill')).join('\n')).toContain('resumed on another worker');
     expectCleanDeploy(await reportOf('deploy.kill'));
-    await waitUntil(async () => {
-      const m = slack.messages.get((await record('deploy.kill')).messageTs ?? '');
-      return m && /Succeeded/.test(JSON.stringify(m.blocks)) ? m : undefined;
-    }, 'the reply to show the result', 30_000, async () => {
-      const rec2 = await record('deploy.kill');
-      return `${JSON.stringify(rec2).slice(0, 1500)}\n${JSON.stringify(slack.messages.get(rec2.messageTs ?? '')).slice(0, 3000)}\n${procs.map((p) => p.output().slice(-3000)).join('\n---\n')}`;
-    });
+    await waitUntil(
+      async () => {
+        const m = slack.messages.get((await record('deploy.kill')).messageTs ?? '');
+        return m && /Succeeded/.test(JSON.stringify(m.blocks)) ? m : undefined;
+      },
+      'the reply to show the result',
+      30_000,
+      async () => {
+        const rec2 = await record('deploy.kill');
+        return `${JSON.stringify(rec2).slice(0, 1500)}\n${JSON.stringify(slack.messages.get(rec2.messageTs ?? '')).slice(0, 3000)}\n${procs.map((p) => p.output().slice(-3000)).join('\n---\n')}`;
+      },
+    );
     expect(postsFor('httpbackend subnet=default')).toHaveLength(1);
     // The next test needs to be the only worker, so the job cannot go elsewhere.
     expect(await second.stop('SIGTERM')).toBe(0);
