@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { FRONT_ENDS } from './schema-slack.js';
+import { suggestClosest } from './suggest.js';
 
 // Process roles of src/main/start.ts (`all`), bot.ts and worker.ts.
 const ROLES = ['all', 'bot', 'worker'] as const;
@@ -90,7 +91,24 @@ export function readNetopsEnv(env: NodeJS.ProcessEnv = process.env): NetopsEnv {
     const value = env[name]?.trim();
     if (value) present[name] = value;
   }
+  const problems = misspeltNames(env);
   const result = envSchema.safeParse(present);
-  if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => issue.message));
+  if (result.success && problems.length === 0) return result.data;
+  throw new ConfigError([...problems, ...(result.success ? [] : result.error.issues.map((issue) => issue.message))]);
+}
+
+/**
+ * `NETOPS_*` names one typo away from a variable the bot reads (`NETOPS_ROEL=worker`): set, they would be ignored
+ * and the bot would start with a default the operator did not want. Other `NETOPS_*` names (the test tooling's
+ * NETOPS_LAB_*, compose's NETOPS_SSH_KEY) are not the bot's and stay ignored.
+ */
+function misspeltNames(env: NodeJS.ProcessEnv): string[] {
+  const known = Object.keys(envSchema.shape);
+  const problems: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('NETOPS_') || known.includes(name) || !env[name]?.trim()) continue;
+    const closest = suggestClosest(name, known);
+    if (closest) problems.push(`${name}: not a variable netops reads; did you mean ${closest}?`);
+  }
+  return problems;
 }

@@ -75,4 +75,17 @@ describe('readNetopsEnv: every process variable checked in one place', () => {
       'NETOPS_METRICS_PORT',
     ]);
   });
+
+  it("a misspelt NETOPS_ name is an error naming the variable it was meant to be; the tooling's names are not", () => {
+    expect(problemsOf({ NETOPS_ROEL: 'worker' })).toEqual([
+      'NETOPS_ROEL: not a variable netops reads; did you mean NETOPS_ROLE?',
+    ]);
+    expect(problemsOf({ NETOPS_RATELIMIT: 'off', NETOPS_ROLE: 'wrker' })).toEqual([
+      'NETOPS_RATELIMIT: not a variable netops reads; did you mean NETOPS_RATE_LIMIT?',
+      expect.stringContaining('NETOPS_ROLE'),
+    ]);
+    expect(
+      problemsOf({ NETOPS_REQUIRE_LAB: '1', NETOPS_TEST_WORKERS: '2', NETOPS_SSH_KEY: './k', NETOPS_LAB_STATE: '/x' }),
+    ).toEqual([]);
+  });
 });
