@@ -1,6 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createConsulClient } from '../src/clients/consul/client.js';
@@ -13,7 +13,7 @@ import { createStatusProcessor } from '../src/workers/processors/status.js';
  * `/status` against a fake Nomad of 10,000, 20,000 and 40,000 jobs (issue 17 item 7: 17 s at 20,000 and 59 s at
  * 40,000 jobs before, quadratic). Each size runs `ROUNDS` times; the result keeps every round, the median and
  * the spread, and the longest event-loop stall seen during the runs (the worker shares the loop with the
- * receiver when NETOPS_ROLE=all). The fake answers JobListStubs shaped like Nomad's (nomad/structs/structs.go
+ * receiver when NETOPS_ROLE=all). The fake (bench/_status-scale-upstream.ts, its own process) answers JobListStubs shaped like Nomad's (nomad/structs/structs.go
  * JobListStub, with a JobSummary), about 1 KB each, and one node per 100 jobs, each a configured host.
  */
 
@@ -22,70 +22,40 @@ const ROUNDS = 5;
 /** Interactive: the 40,000-job /status answers within this. */
 const TARGET_MS = 5_000;
 
-function jobStub(i: number, tenants: string[]) {
-  const tenant = tenants[i % tenants.length];
-  return {
-    ID: `svc-${i}-${tenant}`,
-    ParentID: '',
-    Name: `svc-${i}-${tenant}`,
-    Namespace: 'default',
-    Datacenters: ['dc1'],
-    Multiregion: null,
-    Type: 'service',
-    Priority: 50,
-    Periodic: false,
-    ParameterizedJob: false,
-    Stop: false,
-    Status: i % 17 === 0 ? 'pending' : 'running',
-    StatusDescription: '',
-    JobSummary: {
-      JobID: `svc-${i}-${tenant}`,
-      Namespace: 'default',
-      Summary: { web: { Queued: 0, Complete: 0, Failed: 0, Running: 1, Starting: 0, Lost: 0, Unknown: 0 } },
-      Children: { Pending: 0, Running: 0, Dead: 0 },
-      CreateIndex: 10 + i,
-      ModifyIndex: 20 + i,
-    },
-    CreateIndex: 10 + i,
-    ModifyIndex: 20 + i,
-    JobModifyIndex: 20 + i,
-    SubmitTime: 1_700_000_000_000_000_000 + i,
-    Meta: { owner: 'bench', tenant },
-  };
-}
-
+/**
+ * The fake Nomad and Consul run in their own process, so the event-loop stall measured here is the bot's own
+ * (building 26 MB of JSON and serving it would otherwise count against it).
+ */
 async function fakeUpstream(jobs: number, nodes: number, tenants: string[]) {
-  const jobsBody = JSON.stringify(Array.from({ length: jobs }, (_, i) => jobStub(i, tenants)));
-  const nodesBody = JSON.stringify(
-    Array.from({ length: nodes }, (_, i) => ({
-      ID: `node-${i}`,
-      Name: `h${i}`,
-      Address: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`,
-      Datacenter: 'dc1',
-      Status: 'ready',
-      SchedulingEligibility: 'eligible',
-      Drain: false,
-      Version: '1.9.7',
-    })),
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, '_status-scale-upstream.ts'),
+      String(jobs),
+      String(nodes),
+      tenants.join(','),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const membersBody = JSON.stringify(
-    Array.from({ length: nodes }, (_, i) => ({
-      Name: `h${i}`,
-      Addr: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`,
-      Port: 8301,
-      Status: 1,
-      Tags: {},
-    })),
-  );
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const body = path === '/v1/jobs' ? jobsBody : path === '/v1/nodes' ? nodesBody : membersBody;
-    res.writeHead(200, { 'content-type': 'application/json', 'x-nomad-index': '42' });
-    res.end(body);
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`fake upstream exited ${code}`)));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, bytes: jobsBody.length, close: () => new Promise<void>((r) => server.close(() => r())) };
+  const { url, bytes } = JSON.parse(line) as { url: string; bytes: number };
+  return {
+    url,
+    bytes,
+    close: async () => {
+      child.removeAllListeners('exit');
+      child.kill();
+    },
+  };
 }
 
 async function runSize(jobs: number) {
