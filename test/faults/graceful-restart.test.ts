@@ -86,13 +86,23 @@ describe('graceful restarts of the bot and the worker under a stream of commands
     expect(await bot.stop('SIGTERM')).toBe(0);
     bot = await start('bot.ts');
     await stream;
-    // The bot was down for a moment mid-stream: some requests got no answer. Slack redelivers them (same trigger
-    // id) and the bot, back now, takes them.
+    // The bot was down for a moment mid-stream: requests sent then got no answer (how many depends on timing,
+    // possibly none). Slack redelivers them (same trigger id) and the bot, back now, takes them. It also
+    // redelivers requests that were answered too late for it: three acknowledged ones are sent again, and must
+    // be recognised, not run twice (the count of /v1/jobs calls below).
     const redelivered = unanswered.splice(0);
-    expect(redelivered.length).toBeGreaterThan(0);
     for (const i of redelivered) await sendOne(i);
     expect(unanswered).toEqual([]);
     expect(acked.size).toBe(COMMANDS);
+    for (const i of [0, COMMANDS / 2, COMMANDS - 1]) {
+      const again = await postSlashCommand(port, {
+        command: '/status',
+        text: '',
+        triggerId: `gr.${i}`,
+        userId: userOf(i),
+      });
+      expect(again.text).toMatch(/Already received/);
+    }
 
     const ids = [...acked];
     await waitUntil(
