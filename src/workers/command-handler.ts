@@ -30,6 +30,9 @@ export interface CommandHandlerDeps {
  * running → succeeded/failed/cancelled, runs the command's processor with an AbortSignal, stores the Report and
  * asks for the reply message to be updated at every step.
  */
+const RESUMED_STEP =
+  'the worker running this stopped mid-way: resumed on another worker (safe: re-checked before any change)';
+
 export function createCommandHandler(deps: CommandHandlerDeps) {
   const now = deps.now ?? Date.now;
   const audit: AuditSink = deps.audit ?? (async () => {});
@@ -50,8 +53,20 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
     const ctx = createContext(data, controller.signal, log);
 
-    await deps.store.update(data.jobId, { state: 'running', startedAt: now(), step: 'starting' });
-    await audit({ type: 'job.running', ...auditIds(data), detail: `attempt ${job.attemptsMade + 1}` });
+    // BullMQ counts each time a job was found stalled (its worker died holding it) and moved back to wait
+    // (moveStalledJobsToWait lua: HINCRBY stc): this run is then the resumption, and says so in the reply.
+    const resumed = job.stalledCounter > 0;
+    await deps.store.update(data.jobId, {
+      state: 'running',
+      startedAt: now(),
+      ...(resumed ? { step: RESUMED_STEP, historyEntry: RESUMED_STEP } : { step: 'starting' }),
+    });
+    if (resumed) log.warn({ stalledCount: job.stalledCounter }, 'job stalled: resumed on another worker');
+    await audit({
+      type: 'job.running',
+      ...auditIds(data),
+      detail: `attempt ${job.attemptsMade + 1}${resumed ? ', resumed after its worker stopped' : ''}`,
+    });
     await deps.producer.requestNotify(data.jobId, false, data.reply);
     try {
       if (deps.deployment && data.deployment !== deps.deployment) throw wrongDeployment(data, deps.deployment);

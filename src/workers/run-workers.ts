@@ -54,6 +54,8 @@ const DEFAULT_CONCURRENCY = { read: 8, write: 4, ssh: 4, notify: 4 };
 export async function runWorkers(opts: RunWorkersOptions) {
   const prefix = opts.prefix ?? DEFAULT_PREFIX;
   const log = opts.logger.child({ component: 'workers' });
+  // Before any worker exists (and so before its first stall check): where QueueEvents start reading, below.
+  const startedAtId = `${Date.now()}-0`;
   const workers: Worker[] = [];
   const kinds: CommandQueueKind[] = opts.commandQueues === false ? [] : ['read', 'write', 'ssh'];
   for (const kind of kinds) {
@@ -112,23 +114,20 @@ export async function runWorkers(opts: RunWorkersOptions) {
     for (const w of workers) if (w.cancelJob(request.jobId, request.reason)) log.info(request, 'cancel delivered');
   });
 
-  // A job whose worker died (stalled past its policy) fails inside BullMQ without running our handler.
+  // A job whose worker died (stalled past its policy) fails inside BullMQ without running our handler. The
+  // stall check of this process's own workers may fail such a job at once on start; QueueEvents would start
+  // reading the events stream at '$' (whatever is last when its first XREAD runs) and miss it, leaving the job
+  // `running` forever. Reading from the start time instead (stream ids are ms timestamps) closes that gap; an
+  // event read twice is harmless (a final job is left alone).
   const events = kinds.map((kind) => {
-    const qe = new QueueEvents(queueNameFor(kind, opts.privateTag), { connection: opts.connect('worker'), prefix });
+    const qe = new QueueEvents(queueNameFor(kind, opts.privateTag), {
+      connection: opts.connect('worker'),
+      prefix,
+      lastEventId: startedAtId,
+    });
     qe.on('failed', ({ jobId, failedReason }) => void markOrphanFailed(jobId, failedReason));
-    if (QUEUE_POLICIES[kind].maxStalledCount > 0) qe.on('stalled', ({ jobId }) => void noteResumed(jobId));
     return qe;
   });
-  // Every process with workers sees the event; the claim lets one of them write the note.
-  async function noteResumed(jobId: string) {
-    const rec = await opts.store.get(jobId);
-    if (!rec || isFinalState(rec.state) || !(await opts.store.claim(jobId, `stalled:${rec.history.length}`))) return;
-    const step =
-      'the worker running this stopped mid-way: resumed on another worker (safe: re-checked before any change)';
-    await opts.store.update(jobId, { step, historyEntry: step });
-    await opts.producer.requestNotify(jobId, false, rec.reply);
-    log.warn({ jobId }, 'job stalled: resumed on another worker');
-  }
   async function markOrphanFailed(jobId: string, reason: string) {
     const rec = await opts.store.get(jobId);
     if (!rec || isFinalState(rec.state)) return;

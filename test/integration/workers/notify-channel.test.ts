@@ -6,6 +6,16 @@ import { PUBLIC_SCOPES, png, report, useNotifyHarness } from './notify-harness.j
 // Replies in channels: pacing and coalescing, 429s, detail parts posted once, refused messages and charts.
 const h = useNotifyHarness();
 
+/**
+ * The pacer reserves one slot a second per message and per channel; a call may leave a little after its slot on a
+ * busy machine, so the gaps seen by Slack vary by that much. Over the run the pace holds: (n-1) seconds from
+ * first to last, less the lateness of the first call, and no two calls close together.
+ */
+function expectPacedAboutOneASecond(at: number[]) {
+  for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(500);
+  if (at.length > 1) expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual((at.length - 1) * 1_000 - 400);
+}
+
 describe('notify worker in channels, against the strict Slack stand-in', () => {
   it('a chart refused for membership is posted zero times and reported once; no orphan file is left', async () => {
     await h.start({ scopes: PUBLIC_SCOPES });
@@ -41,7 +51,7 @@ describe('notify worker in channels, against the strict Slack stand-in', () => {
     expect(h.slack().rateLimited).toEqual([]);
     // 30 steps in ~1.5 s: about one render per second, never one per step.
     expect(updates.length).toBeLessThanOrEqual(6);
-    for (let i = 1; i < updates.length; i++) expect(updates[i]!.at - updates[i - 1]!.at).toBeGreaterThanOrEqual(900);
+    expectPacedAboutOneASecond(updates.map((u) => u.at));
     expect(JSON.stringify((await h.messageOf(jobId))?.blocks)).toContain('*Succeeded*');
     expect(h.method('chat.postMessage')).toHaveLength(1);
   });
@@ -52,7 +62,7 @@ describe('notify worker in channels, against the strict Slack stand-in', () => {
     for (const jobId of jobs) await h.settled(jobId);
     const posts = h.method('chat.postMessage');
     expect(posts).toHaveLength(6);
-    for (let i = 1; i < posts.length; i++) expect(posts[i]!.at - posts[i - 1]!.at).toBeGreaterThanOrEqual(900);
+    expectPacedAboutOneASecond(posts.map((p) => p.at));
     expect(h.slack().rateLimited).toEqual([]);
     for (const jobId of jobs) expect(JSON.stringify((await h.messageOf(jobId))?.blocks)).toContain('*Succeeded*');
   });
