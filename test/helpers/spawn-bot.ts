@@ -28,7 +28,9 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: str
     child,
     output: () => output,
     stop: async (signal = 'SIGTERM', killAfterMs = 15_000) => {
-      if (child.exitCode !== null) return child.exitCode;
+      // Already gone: exited (exitCode) or killed by a signal (exitCode stays null, signalCode is set), so no
+      // 'exit' event will come again.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
