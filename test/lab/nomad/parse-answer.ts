@@ -4,7 +4,7 @@ import type { NomadProfile } from './version-profiles.js';
 const second = 1e9;
 
 /** api.Job field lists of one release (api/jobs.go, api/tasks.go, api/resources.go at the tag), in struct order. */
-export type ApiJobLayout = NomadProfile['apiJob'];
+type ApiJobLayout = NomadProfile['apiJob'];
 
 type Obj = Record<string, unknown>;
 
