@@ -90,3 +90,40 @@ describe('allocations of a disconnected node', () => {
     expect(server.state.allocs.size).toBe(1);
   });
 });
+
+describe('replacing a failed allocation of a spec that already ran', () => {
+  it('creates no new deployment (reconcile: hadRunning && !updatingSpec), unlike a first run', async () => {
+    let runs = 0;
+    // The second docker run of the job fails, as a driver failure on one of several placements would.
+    const docker = async (host: string, argv: string[]) => {
+      if (argv.includes('run') && ++runs === 2) return { code: 125, stdout: '', stderr: 'driver failure' };
+      return fakeDocker(host, argv);
+    };
+    nomad = createNomadServer({
+      hosts: [{ host: 'u1', nodeName: 'u1.lab.internal', address: '127.0.0.1' }],
+      profile: selectNomadProfile('2.0.6'),
+      runOnHost: docker,
+      logger: createSilentLogger(),
+      consulPort: 1,
+      nodeMemoryMB: 1024,
+      pollIntervalMs: 100,
+    });
+    await new Promise<void>((r) => nomad?.server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(nomad.server.address() as AddressInfo).port}`;
+    const client = createNomadClient({ address: url, timeoutMs: 5_000, logger: createSilentLogger() });
+    const first = await client.registerJob(jobWith({ Count: 2 }) as never);
+    await followEvaluation(client, first.EvalID, { signal, pacing: { minIntervalMs: 20 } });
+    const deployments = async () => (await fetch(`${url}/v1/job/web/deployments`)).json() as Promise<unknown[]>;
+    expect(await deployments()).toHaveLength(1);
+    for (let i = 0; i < 100 && ![...nomad.state.allocs.values()].some((a) => a.ClientStatus === 'failed'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // The same spec again: the failed allocation is replaced, no deployment is opened for it.
+    const again = await client.registerJob(jobWith({ Count: 2 }) as never);
+    await followEvaluation(client, again.EvalID, { signal, pacing: { minIntervalMs: 20 } });
+    const allocs = [...nomad.state.allocs.values()];
+    expect(allocs.filter((a) => a.ClientStatus !== 'failed')).toHaveLength(2);
+    expect(await deployments()).toHaveLength(1);
+    expect(allocs.at(-1)?.DeploymentID).toBe('');
+  });
+});
