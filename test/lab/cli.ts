@@ -13,6 +13,8 @@ const USAGE = `usage: npm run lab -- <command>
      [--nomad-version V] [--region R]     Nomad release to emulate (profiles 0.9.7, 1.11.1, 2.0.6; default 2.0.6;
      [--nomad-namespaces a,b]             releases in between follow the nearest lower profile), its region
                                           (default global) and extra namespaces (1.0+)
+     [--nomad-multiregion]                deployments start initializing, then pending (a multiregion job of
+                                          Nomad Enterprise 1.5+; open source never sets it); 1.5+ versions only
      [--consul-bind loopback|host]        where Consul agents' HTTP and DNS listen: loopback (127.0.0.1 of each
                                           host, Consul's default client_addr; the bot config uses access: ssh)
                                           or the host address (access: direct)
@@ -63,6 +65,7 @@ async function runUp(args: string[]): Promise<void> {
     ...optional('nomadVersion', readOption(args, '--nomad-version')),
     ...optional('nomadRegion', readOption(args, '--region')),
     ...(namespaces ? { nomadNamespaces: namespaces.split(',').filter(Boolean) } : {}),
+    ...(args.includes('--nomad-multiregion') ? { nomadMultiregion: true } : {}),
     ...(consulBind ? { consulBind } : {}),
     ...(args.includes('--sleeve') ? { sleeve: true } : {}),
     ...(args.includes('--weave-password') ? { weavePassword: true } : {}),

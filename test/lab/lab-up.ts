@@ -54,6 +54,8 @@ export interface UpOptions {
   nomadRegion?: string;
   /** Nomad namespaces to create besides `default` (1.0+ only). */
   nomadNamespaces?: readonly string[];
+  /** Deployments start `initializing` → `pending` → `running`, as multiregion ones (Enterprise, 1.5+ only). */
+  nomadMultiregion?: boolean;
   /**
    * Where the Consul agents' HTTP API and DNS listen: `loopback` (Consul's default client_addr 127.0.0.1; the bot
    * config gets `consul.access: ssh`) or `host` (the host address; `consul.access: direct`). @defaultValue loopback
@@ -172,6 +174,7 @@ async function startLabEmulators(state: LabState, opts: UpOptions, nomadVersion:
     nomadVersion,
     ...(opts.nomadRegion ? { region: opts.nomadRegion } : {}),
     ...(opts.nomadNamespaces?.length ? { namespaces: opts.nomadNamespaces } : {}),
+    ...(opts.nomadMultiregion ? { multiregionDeployments: true } : {}),
     ...(opts.nomadEvalDelayMs === undefined ? {} : { evalDelayMs: opts.nomadEvalDelayMs }),
   };
   state.nomadVersion = nomadVersion;

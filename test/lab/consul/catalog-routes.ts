@@ -140,6 +140,9 @@ function toCatalogEntry({ node, service }: ServiceInstance) {
     ServiceEnableTagOverride: s.EnableTagOverride,
     ServiceProxy: emptyProxy(),
     ServiceConnect: {},
+    // agent/structs/structs.go ServiceNode (1.17+): `ServiceLocality *Locality \`bexpr:"-"\`` has no json tag,
+    // so a service without locality encodes it as null (published v1.19/1.20 catalog answers show it).
+    ServiceLocality: null,
     CreateIndex: service.createIndex,
     ModifyIndex: service.modifyIndex,
   };

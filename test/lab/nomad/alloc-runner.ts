@@ -17,6 +17,9 @@ import type { Allocation, NodeRecord, TaskState } from './state-types.js';
 import { buildTaskEnv } from './task-env.js';
 import { appendTaskEvent, makeTaskEvent, ZERO_TIME } from './task-events.js';
 
+/** How long the emulated docker driver waits for one `docker run` (see AllocRunner #docker). */
+const DOCKER_RUN_TIMEOUT_MS = 5 * 60_000;
+
 export interface AllocRunnerDeps {
   state: NomadState;
   runOnHost: RunOnHost;
@@ -260,12 +263,21 @@ export class AllocRunner {
     alloc.ModifyIndex = this.deps.state.touch();
   }
 
+  /**
+   * One `docker run` (pull, create, start) on the allocation's host. Real Nomad bounds only the pull, by the
+   * driver's `image_pull_timeout` (default "5m", HEAD drivers/docker/config.go:290-292; v0.9.7 has no pull
+   * timeout at all), and waits for create and start as long as Docker takes. The lab serialises container
+   * creation machine-wide (IPAM lock, bin/lab-lib.sh), so a short cap here failed the last of five placements
+   * on a loaded machine where real Nomad would have waited: the lab uses the same 5 minutes.
+   */
   #docker(alloc: Allocation, argv: string[]) {
-    return this.deps.runOnHost(this.#node(alloc).host, argv, { timeoutMs: 30_000 }).catch((err: unknown) => ({
-      code: 125,
-      stdout: '',
-      stderr: String(err instanceof Error ? err.message : err),
-    }));
+    return this.deps
+      .runOnHost(this.#node(alloc).host, argv, { timeoutMs: DOCKER_RUN_TIMEOUT_MS })
+      .catch((err: unknown) => ({
+        code: 125,
+        stdout: '',
+        stderr: String(err instanceof Error ? err.message : err),
+      }));
   }
 
   #node(alloc: Allocation): NodeRecord {

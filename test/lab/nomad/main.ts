@@ -8,7 +8,8 @@ import { selectNomadProfile } from './version-profiles.js';
  * Process entry of the emulated Nomad server (started detached by ./start.ts). Settings come from the
  * environment: NOMAD_LAB_BIND, NOMAD_LAB_PORT, NOMAD_LAB_CONSUL_PORT, NOMAD_LAB_ACL_TOKEN,
  * NOMAD_LAB_CONSUL_TOKEN, NOMAD_LAB_NODE_MEMORY_MB, NOMAD_LAB_VERSION, NOMAD_LAB_REGION, NOMAD_LAB_DATACENTER,
- * NOMAD_LAB_NAMESPACES (comma-separated), NOMAD_LAB_EVAL_DELAY_MS.
+ * NOMAD_LAB_NAMESPACES (comma-separated), NOMAD_LAB_EVAL_DELAY_MS, NOMAD_LAB_MULTIREGION (`1`: deployments start
+ * initializing).
  */
 const env = process.env;
 const logger = createLogger({ name: 'lab-nomad' });
@@ -20,6 +21,7 @@ const nomad = createNomadServer({
   region: env.NOMAD_LAB_REGION || 'global',
   datacenter: env.NOMAD_LAB_DATACENTER || 'dc1',
   namespaces: (env.NOMAD_LAB_NAMESPACES || '').split(',').filter(Boolean),
+  multiregionDeployments: env.NOMAD_LAB_MULTIREGION === '1',
   ...(env.NOMAD_LAB_EVAL_DELAY_MS ? { evalDelayMs: Number(env.NOMAD_LAB_EVAL_DELAY_MS) } : {}),
   runOnHost: (host, argv, opts) => runOnHost(host as LabHost, argv, opts),
   logger,

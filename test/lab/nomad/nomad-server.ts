@@ -32,6 +32,13 @@ export interface NomadServerOptions {
   datacenter?: string;
   /** Namespaces that exist besides `default` (only where the release has open-source namespaces). */
   namespaces?: readonly string[];
+  /**
+   * Deployments start `initializing`, then `pending`, then `running`, as a multiregion job's do (Nomad
+   * Enterprise, 1.5+). Open-source Nomad only reads that status (HEAD scheduler/reconciler/reconcile_cluster.go:298,
+   * 550, 646; nomad/structs/deployment.go:22 since v1.5.0) and never sets it, so this is a lab option, refused for
+   * releases without the status.
+   */
+  multiregionDeployments?: boolean;
   runOnHost: RunOnHost;
   logger: Logger;
   consulPort: number;
@@ -73,7 +80,11 @@ export function createNomadServer(opts: NomadServerOptions): NomadServer {
   if (!profile.namespaces && (opts.namespaces ?? []).length > 0) {
     throw new Error(`Nomad ${profile.version} has no open-source namespaces: cannot create ${opts.namespaces}`);
   }
+  if (opts.multiregionDeployments && !profile.statuses.deployment.includes('initializing')) {
+    throw new Error(`Nomad ${profile.version} has no initializing deployments (multiregion, 1.5+)`);
+  }
   const state = new NomadState(nodes, opts.namespaces ?? []);
+  state.options.deploymentsStartInitializing = opts.multiregionDeployments ?? false;
   const consul = createHttpConsulRegistrar({ port: opts.consulPort, token: opts.consulToken });
   const forwards = new PortForwards(opts.runOnHost);
   const runner = new AllocRunner({

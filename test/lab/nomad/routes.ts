@@ -13,6 +13,7 @@ import type { Reply, RequestContext, Route } from './http/router.js';
 import type { Job } from './job-types.js';
 import { formatMultiError } from './multierror.js';
 import { BOOT_INDEX, type NomadState, type NomadTable } from './nomad-state.js';
+import { apiJobAnswer } from './parse-answer.js';
 import { parseJobHcl } from './parse-job-hcl.js';
 import { planJob } from './plan-job.js';
 import type { Scheduler } from './scheduler.js';
@@ -125,8 +126,9 @@ export function createNomadRoutes(state: NomadState, scheduler: Scheduler, agent
       handler: async (ctx) => {
         const body = (ctx.body ?? {}) as { JobHCL?: unknown; Canonicalize?: boolean };
         const job = await parseJobHcl(typeof body.JobHCL === 'string' ? body.JobHCL : '', profile.parser);
-        // HEAD command/agent/job_endpoint.go:931-978 answers without setIndex.
-        const json = body.Canonicalize ? { ...canonicalizeJob(job), JobModifyIndex: 0, Version: 0 } : job;
+        // HEAD command/agent/job_endpoint.go:931-978 (v0.9.7 :594-617) answers without setIndex; with
+        // Canonicalize, the api.Job after api/jobs.go Job.Canonicalize, every field of the release's struct.
+        const json = body.Canonicalize ? apiJobAnswer(canonicalizeJob(job), profile.apiJob) : job;
         return { json, index: null };
       },
     },

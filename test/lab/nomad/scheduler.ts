@@ -6,7 +6,7 @@ import { getGroupAsk, isSpecChanged, makeAllocation, makeDeployment, makeEvaluat
 import { isAllocLive, jobKey, type NomadState, nowNs } from './nomad-state.js';
 import { pickFields } from './pick-fields.js';
 import { type NodeLoad, placeAllocations } from './place-allocations.js';
-import type { AllocatedPort, Allocation, Evaluation, NodeRecord } from './state-types.js';
+import type { AllocatedPort, Allocation, Deployment, Evaluation, NodeRecord } from './state-types.js';
 import type { NomadProfile } from './version-profiles.js';
 
 export interface SchedulerDeps {
@@ -221,7 +221,13 @@ export class Scheduler {
       places.push({ group, count: count - kept.length, keepIndexes: kept.map(nameIndexOf) });
     }
     const needsDeployment = job.Type === 'service' && (outdated.length > 0 || places.some((p) => p.count > 0));
-    const deployment = needsDeployment ? this.#openDeployment(job) : undefined;
+    // No new deployment for a spec that already ran (any allocation of this job version, whatever its status)
+    // and is not being updated: HEAD scheduler/reconciler/reconcile_cluster.go:1037-1060 (`hadRunning &&
+    // !updatingSpec`), v0.9.7 scheduler/reconcile.go:502-512. Replacing a failed allocation is not a deployment.
+    const hadRunning = state
+      .allocsOfJob(evaluation.Namespace, evaluation.JobID)
+      .some((a) => a.JobVersion === job.Version && a.Job.CreateIndex === job.CreateIndex);
+    const deployment = needsDeployment ? this.#openDeployment(job, !hadRunning || outdated.length > 0) : undefined;
     await Promise.all([
       ...outdated.map((a) => runner.stop(a, 'alloc is being updated due to job update')),
       ...extras.map((a) => runner.stop(a, 'alloc not needed due to job update')),
@@ -263,15 +269,17 @@ export class Scheduler {
     await Promise.all(placed.map((a) => runner.start(a)));
   }
 
-  #openDeployment(job: Job) {
+  /** The job version's active deployment, else a new one when `create` (older versions' are cancelled). */
+  #openDeployment(job: Job, create: boolean) {
     const { state } = this.deps;
-    for (const d of state.deploymentsOfJob(job.Namespace ?? 'default', job.ID ?? '')) {
-      if (d.Status === 'running' || d.Status === 'initializing' || d.Status === 'pending') {
-        if (d.JobVersion === job.Version) return d;
-        d.Status = 'cancelled';
-        d.StatusDescription = 'Cancelled due to newer version of job';
-        d.ModifyIndex = state.touch();
-      }
+    const active = (d: Deployment) => d.Status === 'running' || d.Status === 'initializing' || d.Status === 'pending';
+    const deployments = state.deploymentsOfJob(job.Namespace ?? 'default', job.ID ?? '');
+    const current = deployments.find((d) => active(d) && d.JobVersion === job.Version);
+    if (current || !create) return current;
+    for (const d of deployments.filter(active)) {
+      d.Status = 'cancelled';
+      d.StatusDescription = 'Cancelled due to newer version of job';
+      d.ModifyIndex = state.touch();
     }
     const deployment = makeDeployment(job, state.touch());
     // A multiregion deployment (Enterprise, 1.5+) starts `initializing`; the reconciler then marks it `pending`

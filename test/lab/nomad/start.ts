@@ -23,6 +23,8 @@ export interface NomadStartOptions {
   datacenter?: string;
   /** Namespaces to create besides `default` (1.0+ profiles only). */
   namespaces?: readonly string[];
+  /** Deployments start `initializing` as multiregion ones do (Enterprise, 1.5+ profiles only). */
+  multiregionDeployments?: boolean;
   /** How long an evaluation waits before the scheduler takes it (default 60 ms): a busy scheduler. */
   evalDelayMs?: number;
   stateDir?: string;
@@ -47,7 +49,10 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
   const pidFile = join(stateDir, 'nomad.pid');
   const logFile = join(stateDir, 'nomad.log');
   // Refuse an unknown version here, before anything starts (the server would only log it).
-  selectNomadProfile(opts.nomadVersion);
+  const profile = selectNomadProfile(opts.nomadVersion);
+  if (opts.multiregionDeployments && !profile.statuses.deployment.includes('initializing')) {
+    throw new Error(`--nomad-multiregion needs Nomad 1.5 or later (deployments initializing), not ${profile.reported}`);
+  }
   await stop({ stateDir });
   const bind = opts.bind ?? UNDERLAY_GATEWAY;
   const port = opts.port ?? NOMAD_PORT;
@@ -67,6 +72,7 @@ export async function start(opts: NomadStartOptions = {}): Promise<StartedNomad>
       NOMAD_LAB_REGION: opts.region ?? '',
       NOMAD_LAB_DATACENTER: opts.datacenter ?? '',
       NOMAD_LAB_NAMESPACES: (opts.namespaces ?? []).join(','),
+      NOMAD_LAB_MULTIREGION: opts.multiregionDeployments ? '1' : '',
       NOMAD_LAB_EVAL_DELAY_MS: opts.evalDelayMs === undefined ? '' : String(opts.evalDelayMs),
     },
   });

@@ -27,6 +27,15 @@ export interface NomadProfile {
   cancelsSupersededEvals: boolean;
   /** Status values the release defines (the emulator never emits one outside these). */
   statuses: { deployment: readonly string[]; allocClient: readonly string[] };
+  /** api.Job as `/v1/jobs/parse` answers it (api/jobs.go, api/tasks.go, api/resources.go): field names per struct. */
+  apiJob: {
+    job: readonly string[];
+    group: readonly string[];
+    task: readonly string[];
+    resources: readonly string[];
+    logConfig: readonly string[];
+    restartPolicy: readonly string[];
+  };
   /** JSON field names of the objects the bot reads, in the release's struct order. */
   fields: {
     allocStub: readonly string[];
@@ -260,6 +269,51 @@ const planFields = [
   'Index',
 ] as const;
 
+const words = (text: string) => text.split(' ');
+/** v0.9.7 api/jobs.go:650 Job, api/tasks.go:484 TaskGroup, :676 Task, :649 LogConfig, :69 RestartPolicy, api/resources.go:9. */
+const apiJob097: NomadProfile['apiJob'] = {
+  job: words(
+    'Stop Region Namespace ID ParentID Name Type Priority AllAtOnce Datacenters Constraints Affinities TaskGroups Update ' +
+      'Spreads Periodic ParameterizedJob Dispatched Payload Reschedule Migrate Meta VaultToken Status StatusDescription ' +
+      'Stable Version SubmitTime CreateIndex ModifyIndex JobModifyIndex',
+  ),
+  group: words(
+    'Name Count Constraints Affinities Tasks Spreads RestartPolicy ReschedulePolicy EphemeralDisk Update Migrate Meta',
+  ),
+  task: words(
+    'Name Driver User Config Constraints Affinities Env Services Resources Meta KillTimeout LogConfig Artifacts Vault ' +
+      'Templates DispatchPayload Leader ShutdownDelay KillSignal',
+  ),
+  resources: words('CPU MemoryMB DiskMB Networks Devices IOPS'),
+  logConfig: words('MaxFiles MaxFileSizeMB'),
+  restartPolicy: words('Interval Attempts Delay Mode'),
+};
+/**
+ * v1.11.1 api/jobs.go:1105 Job, api/tasks.go:492 TaskGroup, :762 Task (CSIPluginConfig is omitempty and nil
+ * here), :709 LogConfig, :100 RestartPolicy, api/resources.go:13; HEAD is the same except TaskGroup.MaxRunDuration.
+ */
+const apiJob1111: NomadProfile['apiJob'] = {
+  job: words(
+    'Region Namespace ID Name Type Priority AllAtOnce Datacenters NodePool Constraints Affinities TaskGroups Update ' +
+      'Multiregion Spreads Periodic ParameterizedJob Reschedule Migrate Meta UI Stop ParentID Dispatched ' +
+      'DispatchIdempotencyToken Payload ConsulNamespace VaultNamespace NomadTokenID Status StatusDescription Stable ' +
+      'Version SubmitTime CreateIndex ModifyIndex JobModifyIndex VersionTag',
+  ),
+  group: words(
+    'Name Count Constraints Affinities Tasks Spreads Volumes RestartPolicy Disconnect ReschedulePolicy EphemeralDisk ' +
+      'Update Migrate Networks Meta Services ShutdownDelay StopAfterClientDisconnect MaxClientDisconnect Scaling ' +
+      'Consul PreventRescheduleOnLost',
+  ),
+  task: words(
+    'Name Driver User Lifecycle Config Constraints Affinities Env Services Resources RestartPolicy Meta KillTimeout ' +
+      'LogConfig Artifacts Vault Consul Templates DispatchPayload VolumeMounts Leader ShutdownDelay KillSignal Kind ' +
+      'ScalingPolicies Secrets Identity Identities Actions Schedule',
+  ),
+  resources: words('CPU Cores MemoryMB MemoryMaxMB DiskMB Networks Devices NUMA SecretsMB IOPS'),
+  logConfig: words('MaxFiles MaxFileSizeMB Enabled Disabled'),
+  restartPolicy: words('Interval Attempts Delay Mode RenderTemplates'),
+};
+
 /** Nomad 0.9.7, the era of the article the project follows. */
 const nomad097: NomadProfile = {
   version: '0.9.7',
@@ -287,6 +341,7 @@ const nomad097: NomadProfile = {
   deregisterUnknown: 'eval',
   // nomad/leader.go:548-580 cancels only duplicate *blocked* evals; superseded pending ones run.
   cancelsSupersededEvals: false,
+  apiJob: apiJob097,
   statuses: {
     // nomad/structs/structs.go DeploymentStatus* (no pending/blocked/unblocking/initializing yet).
     deployment: ['running', 'paused', 'failed', 'successful', 'cancelled'],
@@ -424,6 +479,7 @@ const nomad1111: NomadProfile = {
   // nomad/leader.go cancelCancelableEvals, "canceled after more recent eval was processed" (since 1.4.3).
   cancelsSupersededEvals: true,
   statuses: statuses1x,
+  apiJob: apiJob1111,
   fields: fields1x,
 };
 
@@ -452,6 +508,11 @@ const nomad206: NomadProfile = {
   // nomad/leader.go:1213-1240, nomad/eval_broker.go:645-651 (MarkForCancel).
   cancelsSupersededEvals: true,
   statuses: statuses1x,
+  // HEAD api/tasks.go:492-580: MaxRunDuration after ShutdownDelay (not in 1.11.1).
+  apiJob: {
+    ...apiJob1111,
+    group: apiJob1111.group.flatMap((f) => (f === 'ShutdownDelay' ? [f, 'MaxRunDuration'] : [f])),
+  },
   fields: {
     ...fields1x,
     // nomad/structs/eval.go type Evaluation: MissingNonNodeResources after QuotaLimitReached (not in 1.11.1).

@@ -4,6 +4,7 @@ import { createNomadClient } from '../../../../src/clients/nomad/client.js';
 import { nodeAddressOf, readReportedVersion } from '../../../../src/clients/nomad/index.js';
 import { createSilentLogger } from '../../../../src/logging.js';
 import { checkNomadVersion } from '../../../../src/net/deploy/nomad-support.js';
+import { applyTenant, overlayServices } from '../../../../src/net/tenant-job.js';
 import { type HttpStub, type SeenRequest, startHttpStub } from '../http-stub.js';
 
 const fixture = (version: string, name: string) =>
@@ -14,6 +15,7 @@ function serveFixtures(version: string) {
   return (req: SeenRequest) => {
     const routes: Array<[string, RegExp, string]> = [
       ['GET', /^\/v1\/agent\/self$/, 'agent-self.json'],
+      ['POST', /^\/v1\/jobs\/parse$/, 'parse-canonical.json'],
       ['GET', /^\/v1\/nodes$/, 'nodes.json'],
       ['GET', /^\/v1\/node\/[^/]+$/, 'node.json'],
       ['GET', /^\/v1\/allocation\/[^/]+$/, 'allocation.json'],
@@ -81,6 +83,40 @@ describe.each(['0.9.7', '1.11.1', '2.0.6'])('Nomad client against the %s contrac
     const stopped = await nomad.stopJob('nope');
     // 0.9.7 evaluates a stop of an unknown job; 1.5.1+ answers an empty evaluation id.
     expect(stopped.EvalID === '').toBe(version !== '0.9.7');
+  });
+});
+
+describe.each(['0.9.7', '1.11.1', '2.0.6'])('parsing a job against the %s parse fixture', (version) => {
+  it('asks for the canonical form and renders the answer per tenant, nil pointers and all', async () => {
+    stub = await startHttpStub(serveFixtures(version));
+    const nomad = createNomadClient({ address: stub.url, timeoutMs: 2000, logger: createSilentLogger() });
+    const parsed = await nomad.parseJob('job "httpbackend" {}');
+    const sent = stub.requests.at(-1);
+    expect(sent?.method).toBe('POST');
+    expect(JSON.parse(sent?.body ?? '{}')).toMatchObject({ JobHCL: 'job "httpbackend" {}', Canonicalize: true });
+    // The real answer carries Meta: null, Constraints: null… and (1.x) Task.RestartPolicy, NodePool "".
+    expect(parsed.Meta).toBeNull();
+    const job = applyTenant(
+      parsed as Record<string, unknown>,
+      'httpbackend',
+      { tenant: 'tenant-b', subnet: '10.32.1.0/24', attach: 'proxy' },
+      { count: 5 },
+    );
+    expect(job).toMatchObject({ ID: 'httpbackend-tenant-b', Meta: { tenant: 'tenant-b', netops_managed: 'true' } });
+    const group = (job.TaskGroups as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
+    expect(group.Count).toBe(5);
+    expect(group.ReschedulePolicy).toMatchObject({ DelayFunction: 'exponential', Unlimited: true });
+    const task = (group.Tasks as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
+    expect(task.Env).toEqual({ WEAVE_CIDR: 'net:10.32.1.0/24', NETOPS_TENANT: 'tenant-b' });
+    expect(task.Meta).toEqual({ tenant: 'tenant-b' });
+    expect('RestartPolicy' in task).toBe(version !== '0.9.7');
+    expect(overlayServices(job, 'tenant-b')).toEqual([
+      expect.objectContaining({
+        name: 'httpbackend-tenant-b',
+        port: 8081,
+        check: { type: 'http', path: '/', intervalMs: 5000, timeoutMs: 2000 },
+      }),
+    ]);
   });
 });
 

@@ -170,3 +170,46 @@ describe.each(NOMAD_PROFILES.map((p) => p.version))('emulated Nomad %s eval brok
     }
   }, 30_000);
 });
+
+const httpbackendHcl = readFileSync(new URL('../../../../jobs/httpbackend.nomad.hcl', import.meta.url), 'utf8');
+/** api.Service and api.ServiceCheck are recorded in the fields the bot reads (their canonicalization is not modelled). */
+const parseShape = {
+  partial: ['TaskGroups[0].Tasks[0].Services[0]', 'TaskGroups[0].Tasks[0].Services[0].Checks[0]'],
+};
+
+describe.each(NOMAD_PROFILES.map((p) => p.version))('emulated Nomad %s /v1/jobs/parse', (version) => {
+  it('answers the canonicalized api.Job of the release field by field', async () => {
+    const nomad = createNomadServer({
+      hosts: [{ host: 'u1', nodeName: 'u1.lab.internal', address: '127.0.0.1' }],
+      profile: selectNomadProfile(version),
+      runOnHost: fakeDocker,
+      logger: createSilentLogger(),
+      consulPort: 1,
+      nodeMemoryMB: 1024,
+      pollIntervalMs: 100,
+    });
+    await new Promise<void>((r) => nomad.server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(nomad.server.address() as AddressInfo).port}/v1`;
+    try {
+      const res = await fetch(`${base}/jobs/parse`, {
+        method: 'POST',
+        body: JSON.stringify({ JobHCL: httpbackendHcl, Canonicalize: true }),
+      });
+      expect(res.status).toBe(200);
+      // Written without setIndex (command/agent/job_endpoint.go JobsParseRequest).
+      expect(res.headers.get('x-nomad-index')).toBeNull();
+      const parsed = await res.json();
+      const expected = fixture(version, 'parse-canonical.json');
+      expect(describeShapeDifferences(parsed, expected, parseShape)).toEqual([]);
+      // Beyond the shape: the values Canonicalize fills and the spec sets, outside the services.
+      const { Services: _s, ...task } = parsed.TaskGroups[0].Tasks[0];
+      const { Services: _e, ...expectedTask } = expected.TaskGroups[0].Tasks[0];
+      expect(task).toEqual(expectedTask);
+      expect({ ...parsed.TaskGroups[0], Tasks: [] }).toEqual({ ...expected.TaskGroups[0], Tasks: [] });
+      expect({ ...parsed, TaskGroups: [] }).toEqual({ ...expected, TaskGroups: [] });
+      expect(parsed.TaskGroups[0].Tasks[0].Services[0]).toMatchObject(expected.TaskGroups[0].Tasks[0].Services[0]);
+    } finally {
+      await nomad.close();
+    }
+  });
+});
