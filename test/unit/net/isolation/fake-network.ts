@@ -28,6 +28,14 @@ function answerInspect(containers: FakeContainer[], host: string, argv: string[]
   return result({ stdout: `${c.bridgeIp ?? ''}\n` });
 }
 
+/** A probe towards a docker0 address of the same host: through when the bridge joins both (icc). */
+function answerBridgeProbe(tool: string | undefined, ip: string, bridged: boolean): SshResult {
+  if (tool !== 'ping') return result({ code: bridged ? 0 : 1 });
+  return bridged
+    ? result({ stdout: `64 bytes from ${ip}: seq=0 ttl=64 time=0.050 ms\n` })
+    : result({ code: 1, stdout: '1 packets transmitted, 0 received' });
+}
+
 /**
  * A stand-in for `ssh.run` that answers probe commands like Weave subnets would: a container reaches an address
  * when it has an address in the same /24. `extraReach` adds paths (leaks), `cut` removes them (breaks). Docker's
@@ -46,15 +54,8 @@ export function createFakeNetwork(
     const ip = cmd.argv.find((a, i) => i > 3 && /^\d+\.\d+\.\d+\.\d+$/.test(a))!;
     const src = containers.find((c) => c.name === container && c.host === host);
     if (!src) return result({ code: 1, stderr: `Error: No such container: ${container}` });
-    const onBridge = containers.find((c) => c.host === host && c.bridgeIp === ip);
-    if (onBridge) {
-      const bridged = (opts.icc ?? true) && src.bridgeIp !== undefined;
-      if (tool === 'ping') {
-        return bridged
-          ? result({ stdout: `64 bytes from ${ip}: seq=0 ttl=64 time=0.050 ms\n` })
-          : result({ code: 1, stdout: '1 packets transmitted, 0 received' });
-      }
-      return result({ code: bridged ? 0 : 1 });
+    if (containers.some((c) => c.host === host && c.bridgeIp === ip)) {
+      return answerBridgeProbe(tool, ip, (opts.icc ?? true) && src.bridgeIp !== undefined);
     }
     const dst = containers.find((c) => c.ips.includes(ip));
     const pair = (p: [string, string]) => p[0] === src.name && p[1] === dst?.name;
