@@ -22,17 +22,24 @@ const MAX_LISTED = 10;
 
 const arrow = (p: PairResult) => `${p.from} → ${p.to}`;
 
+const probeName = (x: ProbeResult) => (x.port === null ? x.proto : `${x.proto}/${x.port}`);
+
 function describeProbe(p: ProbeResult): string {
-  const what = p.port === null ? p.proto : `${p.proto}/${p.port}`;
+  const what = probeName(p);
   const result = p.outcome === 'reachable' ? `ok${p.rttMs !== null ? ` ${p.rttMs} ms` : ''}` : p.outcome;
   return `${what} ${result}${p.attempts > 1 ? ' (2 tries)' : ''}`;
 }
 
+/** What got through a leaking pair: the overlay's probes as today, docker0's named with its address. */
+function describeLeakPaths(p: PairResult): string[] {
+  const overlay = p.probes.filter((x) => x.ok).map(probeName);
+  const bridge = p.bridge?.probes.filter((x) => x.ok).map(probeName) ?? [];
+  return [...overlay, ...(bridge.length ? [`${bridge.join(', ')} via docker0 ${p.bridge?.ip}`] : [])];
+}
+
 function listPairs(pairs: PairResult[], withProto: boolean): string {
   const shown = pairs.slice(0, MAX_LISTED).map((p) => {
-    const through = withProto
-      ? p.probes.filter((x) => x.ok).map((x) => (x.port === null ? x.proto : `${x.proto}/${x.port}`))
-      : [];
+    const through = withProto ? describeLeakPaths(p) : [];
     return `${arrow(p)}${through.length ? ` (${through.join(', ')})` : ''}`;
   });
   const more = pairs.length > MAX_LISTED ? `, and ${pairs.length - MAX_LISTED} more` : '';
@@ -51,6 +58,28 @@ function countVerdicts(pairs: readonly PairResult[]): Record<Verdict, number> & 
   };
 }
 
+/** Weave's isolation guide, which asks for `--icc=false` (weaveworks/weave site/tasks/manage/application-isolation.md). */
+const WEAVE_ISOLATION_GUIDE = 'https://www.weave.works/docs/net/latest/tasks/manage/application-isolation/';
+
+/**
+ * One alert per host whose default bridge leaks: containers of different tenants on one host reach each other
+ * over docker0 whatever their Weave subnets, because dockerd runs with `--icc=true` (its default). The fix is the
+ * daemon's, so it is named per host.
+ */
+function buildDockerBridgeAlerts(o: IsolationOutcome, leaks: readonly PairResult[]): ReportBlock[] {
+  const hostOf = new Map(o.endpoints.map((e) => [e.label, e.host]));
+  const byHost = new Map<string, PairResult[]>();
+  for (const p of leaks.filter((l) => l.leakVia?.includes('docker0'))) {
+    const host = hostOf.get(p.from) ?? '?';
+    byHost.set(host, [...(byHost.get(host) ?? []), p]);
+  }
+  return [...byHost].map(([host, pairs]) => ({
+    kind: 'alert',
+    level: 'danger',
+    text: `*LEAK through docker0* on ${host}: ${listPairs(pairs, false)} reach each other over Docker's default bridge, which joins every container on a host whatever its tenant (dockerd \`--icc=true\`, Docker's default). Fix: run dockerd on ${host} with \`--icc=false\` (\`"icc": false\` in /etc/docker/daemon.json, then restart Docker), as Weave's isolation guide says: ${WEAVE_ISOLATION_GUIDE}`,
+  }));
+}
+
 function buildAlerts(o: IsolationOutcome): ReportBlock[] {
   const blocks: ReportBlock[] = [];
   const leaks = o.pairs.filter((p) => p.verdict === 'leak');
@@ -63,6 +92,7 @@ function buildAlerts(o: IsolationOutcome): ReportBlock[] {
       text: `*LEAK*: ${leaks.length} pair(s) expected isolated are reachable: ${listPairs(leaks, true)}`,
     });
   }
+  blocks.push(...buildDockerBridgeAlerts(o, leaks));
   const bridges = new Map<string, Set<string>>();
   for (const e of o.endpoints) {
     const key = `${e.container} on ${e.host}`;
@@ -103,27 +133,44 @@ function buildThread(o: IsolationOutcome): ReportBlock[] {
       kind: 'table',
       caption: 'failing pairs: every probe',
       columns: ['pair', 'verdict', 'expected', 'observed', 'probe', 'result', 'tries', 'detail'],
-      rows: failing.flatMap((p) =>
-        (p.probes.length ? p.probes : [undefined]).map((x) => [
-          `${arrow(p)} (${p.toIp})`,
-          p.verdict,
-          p.expected,
-          p.observed,
-          x ? (x.port === null ? x.proto : `${x.proto}/${x.port}`) : '-',
-          x ? x.outcome : '-',
-          x ? String(x.attempts) : '-',
-          x ? x.detail : (p.reason ?? ''),
-        ]),
-      ),
+      rows: failing.flatMap((p) => [...failingRows(p, p.toIp, p.probes), ...bridgeRows(p)]),
     });
   }
   thread.push({
     kind: 'table',
     caption: 'workloads',
-    columns: ['label', 'host', 'container', 'overlay IP', 'tenant', 'found as'],
-    rows: o.endpoints.map((e) => [e.label, e.host, e.container, e.ip, e.tenant ?? '(none)', e.via]),
+    columns: ['label', 'host', 'container', 'overlay IP', 'docker0 IP', 'tenant', 'found as'],
+    rows: o.endpoints.map((e) => [
+      e.label,
+      e.host,
+      e.container,
+      e.ip,
+      e.bridgeIp ?? (e.bridgeLookupError ? 'unknown' : '-'),
+      e.tenant ?? '(none)',
+      e.via,
+    ]),
   });
   return thread;
+}
+
+function bridgeRows(p: PairResult): string[][] {
+  if (!p.bridge) return [];
+  const target = p.bridge.ip ? `${p.bridge.ip} docker0` : 'docker0';
+  return failingRows({ ...p, reason: p.bridge.reason ?? p.reason }, target, p.bridge.probes);
+}
+
+/** Rows of the failing-pairs table: one per probe of one path. */
+function failingRows(p: PairResult, target: string, probes: readonly ProbeResult[]): string[][] {
+  return (probes.length ? probes : [undefined]).map((x) => [
+    `${arrow(p)} (${target})`,
+    p.verdict,
+    p.expected,
+    p.observed,
+    x ? probeName(x) : '-',
+    x ? x.outcome : '-',
+    x ? String(x.attempts) : '-',
+    x ? x.detail : (p.reason ?? ''),
+  ]);
 }
 
 /**
@@ -145,7 +192,12 @@ export function buildIsolationReport(o: IsolationOutcome): Report {
         p.expected,
         p.observed,
         p.verdict,
-        p.probes.map(describeProbe).join(', '),
+        [
+          ...p.probes.map(describeProbe),
+          ...(p.bridge
+            ? [`docker0 ${p.bridge.ip || '?'}: ${p.bridge.probes.map(describeProbe).join(', ') || p.bridge.observed}`]
+            : []),
+        ].join(', '),
       ]),
     });
   } else {

@@ -24,6 +24,8 @@ const USAGE = `usage: npm run lab -- <command>
      [--weave-call-ms N]                  time one 'weave' call takes (default 1000: the real script runs a container)
      [--docker-version V]                 Docker release of the hosts (default 24.0.7): 19.03.x has no ps {{.State}},
                                           25+ refuses API 1.18 (Weave 2.8.1's proxy and weave ps)
+     [--icc=true|false]                   dockerd's --icc (default true, like Docker): false drops traffic between
+                                          containers on one host's docker0 (-i docker0 -o docker0 -j DROP)
   down                                    remove everything the lab made
   status [--json]                         hosts, sshd, containers, addresses, config path
   exec <host> <command…>                  run a command on u1|u2|u3 over SSH, as the bot does`;
@@ -36,6 +38,12 @@ function optionalLaunch(value: string | undefined): { weaveLaunch?: WeaveLaunch 
   if (value === undefined) return {};
   if (value !== 'default' && value !== 'multi-tenant') fail('--weave-launch must be default or multi-tenant');
   return { weaveLaunch: value };
+}
+
+function optionalIcc(value: string | undefined): { icc?: boolean } {
+  if (value === undefined) return {};
+  if (value !== 'true' && value !== 'false') fail('--icc must be true or false');
+  return { icc: value === 'true' };
 }
 
 function fail(message: string, code = 2): never {
@@ -71,12 +79,13 @@ async function runUp(args: string[]): Promise<void> {
     ...(args.includes('--weave-password') ? { weavePassword: true } : {}),
     ...optionalLaunch(readOption(args, '--weave-launch')),
     ...optional('dockerVersion', readOption(args, '--docker-version')),
+    ...optionalIcc(readOption(args, '--icc')),
     ...(readOption(args, '--weave-call-ms') === undefined
       ? {}
       : { weaveCallMs: Number(readOption(args, '--weave-call-ms')) }),
   });
   const lines = [
-    `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu}, weave ${state.weaveDatapath ?? 'fastdp'} ${state.weaveLaunch ?? 'multi-tenant'} launch${state.weaveEncrypted ? ', encrypted' : ''})`,
+    `lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (overlay mtu ${state.overlayMtu}, weave ${state.weaveDatapath ?? 'fastdp'} ${state.weaveLaunch ?? 'multi-tenant'} launch${state.weaveEncrypted ? ', encrypted' : ''}${state.icc === false ? ', docker --icc=false' : ''})`,
     ...state.hosts.map((h) => `  ${h.name}  ${h.address}  ns ${h.namespace}  sshd pid ${h.sshdPid}`),
     `  nomad  ${state.nomadAddress} (Nomad ${state.nomadVersion}, region ${state.nomadRegion})`,
     `  consul ${

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { addHostFirewall } from './lab-firewall.js';
 import { createRouted } from './lab-routed.js';
 import { runChecked, runProcess } from './run-process.js';
 import {
@@ -50,9 +51,10 @@ function vxlanLines(dev: string, vni: number, port: number, mtu: number, bridge:
 
 /**
  * Creates one host: its namespace on the underlay, the docker0 bridge, the Weave overlay (a bridge plus a VXLAN
- * device with head-end replication to the other hosts, static fdb entries) and flannel (see createFlannel).
+ * device with head-end replication to the other hosts, static fdb entries), Docker's and Weave's iptables rules
+ * (lab-firewall.ts; `icc` is dockerd's `--icc`) and flannel (see createFlannel).
  */
-export async function createHost(host: LabHost, overlayMtu: number): Promise<void> {
+export async function createHost(host: LabHost, overlayMtu: number, icc = true): Promise<void> {
   const ns = getHostNamespace(host);
   const veth = getHostVethName(host);
   const address = getHostAddress(host);
@@ -78,6 +80,7 @@ export async function createHost(host: LabHost, overlayMtu: number): Promise<voi
   const peers = LAB_HOSTS.filter((h) => h !== host).map(getHostAddress);
   const fdb = peers.map((p) => `fdb append 00:00:00:00:00:00 dev vxlan-6784 dst ${p}`);
   await runChecked(['bridge', '-n', ns, '-batch', '-'], { input: `${fdb.join('\n')}\n` });
+  await addHostFirewall(host, { icc });
   await createFlannel(host);
   await createRouted(host);
 }

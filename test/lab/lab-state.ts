@@ -11,6 +11,8 @@ export interface LabState {
   weaveEncrypted?: boolean;
   /** How Weave was launched (`--weave-launch`): its ipalloc range and default subnet. */
   weaveLaunch?: WeaveLaunch;
+  /** dockerd's `--icc` on the hosts (`up --icc=false`); absent in states written before the option existed. */
+  icc?: boolean;
   namespaces: string[];
   links: string[];
   hosts: { name: LabHost; namespace: string; address: string; sshdPid: number }[];

@@ -46,6 +46,12 @@ export interface UpOptions {
   dockerVersion?: string;
   /** How long one `weave` CLI call takes (the real script runs a weaveexec container). @defaultValue 1000 */
   weaveCallMs?: number;
+  /**
+   * dockerd's `--icc` on every host: true (Docker's default) lets containers on one host's docker0 reach each
+   * other whatever their Weave subnet; false installs Docker's `-i docker0 -o docker0 -j DROP` (lab-firewall.ts).
+   * @defaultValue true
+   */
+  icc?: boolean;
   /** Skip the Nomad/Consul emulators (network-only tests). */
   withoutEmulators?: boolean;
   /** Nomad release the emulated server answers as (test/lab/nomad/version-profiles.ts). @defaultValue 2.0.6 */
@@ -202,6 +208,7 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
     weaveDatapath: datapath,
     weaveEncrypted: opts.weavePassword === true,
     weaveLaunch,
+    icc: opts.icc ?? true,
     namespaces: [],
     links: [UNDERLAY_BRIDGE],
     hosts: [],
@@ -218,7 +225,7 @@ export async function upLab(opts: UpOptions = {}): Promise<LabState> {
     state.namespaces.push(getHostNamespace(host));
     state.links.push(getHostVethName(host));
     writeLabState(state);
-    await createHost(host, overlayMtu);
+    await createHost(host, overlayMtu, opts.icc ?? true);
   }
   const anchorPid = startMountAnchor();
   state.pids.push(anchorPid);

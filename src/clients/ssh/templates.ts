@@ -62,6 +62,12 @@ defineTemplate({
   params: { container: value(CONTAINER) },
 });
 defineTemplate({
+  name: 'docker.inspect.bridgeIp',
+  purpose: "a container's address on Docker's default bridge (empty when not on it): the docker0 isolation path",
+  argv: ['docker', 'inspect', '-f', '{{.NetworkSettings.IPAddress}}', '{container}'],
+  params: { container: value(CONTAINER) },
+});
+defineTemplate({
   name: 'docker.inspect.pid',
   purpose: 'PID of a container init process (for nsenter-free checks and debugging)',
   argv: ['docker', 'inspect', '-f', '{{.State.Pid}}', '{container}'],

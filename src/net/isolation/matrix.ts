@@ -1,7 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import { createHostHealth, type HostHealth } from './host-health.js';
+import { judgePaths, planBridgePath } from './paths.js';
 import { type ProbeTiming, type RetryPolicy, runProbe, type SshRunner } from './probe.js';
-import type { Endpoint, PairResult, ProbeResult, ProbeSpec, Reachability, Verdict } from './types.js';
+import type { BridgePathResult, Endpoint, PairResult, ProbeResult, ProbeSpec, Reachability } from './types.js';
+
+export { judgePair } from './paths.js';
 
 /** Tenant pairs the config allows (directed: `from` may reach `to`). */
 export interface IsolationPolicy {
@@ -13,13 +16,6 @@ export function expectReachability(from: string | null, to: string | null, polic
   if (from === null || to === null) return 'unknown';
   if (from === to) return 'reachable';
   return policy.allow.some((r) => r.from === from && r.to === to) ? 'reachable' : 'isolated';
-}
-
-/** leak = expected isolated, observed reachable (the dangerous one); break = expected reachable, observed isolated. */
-export function judgePair(expected: Reachability, observed: Reachability): Verdict {
-  if (expected === 'unknown' || observed === 'unknown') return 'unknown';
-  if (expected === observed) return 'pass';
-  return observed === 'reachable' ? 'leak' : 'break';
 }
 
 /**
@@ -58,10 +54,65 @@ export interface MatrixOptions {
   health?: HostHealth;
 }
 
+/** Probes one path (the target address `ip`) with every spec towards `to`. */
+function probePath(
+  from: Endpoint,
+  to: Endpoint,
+  ip: string,
+  opts: MatrixOptions,
+  health: HostHealth,
+  shouldRetry: RetryPolicy,
+): Promise<ProbeResult[]> {
+  const target = { host: from.host, container: from.container, ip };
+  return Promise.all(
+    opts.probesFor(to).map((spec) => runProbe(opts.run, health, target, spec, opts.timing, opts.signal, shouldRetry)),
+  );
+}
+
+/** The docker0 path of a pair on one host, probed; undefined when the pair has none. */
+async function probeBridge(
+  from: Endpoint,
+  to: Endpoint,
+  opts: MatrixOptions,
+  health: HostHealth,
+  shouldRetry: RetryPolicy,
+): Promise<BridgePathResult | undefined> {
+  const plan = planBridgePath(from, to);
+  if (!plan) return undefined;
+  if ('unknown' in plan) return { ip: '', observed: 'unknown', probes: [], reason: plan.unknown };
+  const probes = await probePath(from, to, plan.ip, opts, health, shouldRetry);
+  const { observed, reason } = combineProbes(probes);
+  return { ip: plan.ip, observed, probes, ...(reason ? { reason } : {}) };
+}
+
+async function probePair(from: Endpoint, to: Endpoint, opts: MatrixOptions, health: HostHealth): Promise<PairResult> {
+  const expected = expectReachability(from.tenant, to.tenant, opts.policy);
+  // A failure that matches "isolated" is the answer, not a glitch; everything else gets its second try.
+  const shouldRetry: RetryPolicy = (first) =>
+    first.outcome === 'unknown' || (first.outcome !== 'reachable' && expected !== 'isolated');
+  const [probes, bridge] = await Promise.all([
+    probePath(from, to, to.ip, opts, health, shouldRetry),
+    probeBridge(from, to, opts, health, shouldRetry),
+  ]);
+  const judged = judgePaths(expected, combineProbes(probes), bridge);
+  return {
+    from: from.label,
+    to: to.label,
+    fromTenant: from.tenant,
+    toTenant: to.tenant,
+    toIp: to.ip,
+    expected,
+    probes,
+    ...judged,
+    ...(bridge ? { bridge } : {}),
+  };
+}
+
 /**
  * Probes every directed pair at once (the SSH pool's per-host cap does the pacing), retries a probe once only
- * where a failure would be a mismatch or is unknown, and judges each pair. Pairs towards a host that went down
- * and got no reply are `unknown`, not isolated: a dead host proves nothing about isolation.
+ * where a failure would be a mismatch or is unknown, and judges each pair over every path it has: the overlay
+ * address and, for two containers on one host, their docker0 addresses. Pairs towards a host that went down and
+ * got no reply are `unknown`, not isolated: a dead host proves nothing about isolation.
  */
 export async function runMatrix(
   endpoints: readonly Endpoint[],
@@ -70,44 +121,9 @@ export async function runMatrix(
   const health = opts.health ?? createHostHealth();
   const pairs = buildPairs(endpoints);
   // Every queued probe listens on the one check signal; hundreds are expected, not a leak.
-  const probeCount = pairs.reduce((n, p) => n + opts.probesFor(p.to).length, 0);
+  const probeCount = pairs.reduce((n, p) => n + opts.probesFor(p.to).length * 2, 0);
   setMaxListeners(probeCount * 2 + 10, opts.signal);
-  const results = await Promise.all(
-    pairs.map(async ({ from, to }): Promise<PairResult> => {
-      const expected = expectReachability(from.tenant, to.tenant, opts.policy);
-      // A failure that matches "isolated" is the answer, not a glitch; everything else gets its second try.
-      const shouldRetry: RetryPolicy = (first) =>
-        first.outcome === 'unknown' || (first.outcome !== 'reachable' && expected !== 'isolated');
-      const probes = await Promise.all(
-        opts
-          .probesFor(to)
-          .map((spec) =>
-            runProbe(
-              opts.run,
-              health,
-              { host: from.host, container: from.container, ip: to.ip },
-              spec,
-              opts.timing,
-              opts.signal,
-              shouldRetry,
-            ),
-          ),
-      );
-      const { observed, reason } = combineProbes(probes);
-      return {
-        from: from.label,
-        to: to.label,
-        fromTenant: from.tenant,
-        toTenant: to.tenant,
-        toIp: to.ip,
-        expected,
-        observed,
-        verdict: judgePair(expected, observed),
-        probes,
-        ...(reason ? { reason } : {}),
-      };
-    }),
-  );
+  const results = await Promise.all(pairs.map(({ from, to }) => probePair(from, to, opts, health)));
   // Judged after every probe ended: a host may be found dead by its own probes after others aimed at it.
   const hostOf = new Map(endpoints.map((e) => [e.label, e.host]));
   const adjusted = results.map((pair): PairResult => {

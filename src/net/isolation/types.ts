@@ -20,6 +20,13 @@ export interface Endpoint {
   /** The workload's own service port when Nomad or Consul told us. */
   servicePort?: number;
   via: ResolvedVia;
+  /**
+   * The container's address on Docker's default bridge (`docker inspect` NetworkSettings.IPAddress), looked up
+   * only when another endpoint shares its host: docker0 joins every container of a host whatever its tenant.
+   */
+  bridgeIp?: string;
+  /** Why the default-bridge address could not be read (then that path cannot be judged). */
+  bridgeLookupError?: string;
 }
 
 /** Reachability as expected from policy or as observed by probes. */
@@ -54,6 +61,16 @@ export interface ProbeResult {
   detail: string;
 }
 
+/** A second path between two containers on one host: their addresses on Docker's default bridge. */
+export interface BridgePathResult {
+  /** The target's docker0 address. */
+  ip: string;
+  observed: Reachability;
+  probes: ProbeResult[];
+  /** Why the path's observation is unknown, when it is. */
+  reason?: string;
+}
+
 /** One directed pair with its probes and verdict. */
 export interface PairResult {
   from: string;
@@ -67,4 +84,8 @@ export interface PairResult {
   probes: ProbeResult[];
   /** Why the observation is unknown or partial, when it is. */
   reason?: string;
+  /** The docker0 path, for two containers on one host that are both on Docker's default bridge. */
+  bridge?: BridgePathResult;
+  /** The paths an expected-isolated pair got through (a leak's route: the overlay, docker0 or both). */
+  leakVia?: Array<'overlay' | 'docker0'>;
 }

@@ -1,5 +1,6 @@
 import type { IsolationCheckArgs } from '../../commands/specs/isolation-check.js';
 import type { ClusterContext } from '../../net/cluster.js';
+import { addBridgeAddresses, selectSharedHostContainers } from '../../net/isolation/bridge-address.js';
 import { createHostHealth } from '../../net/isolation/host-health.js';
 import { mergeEndpoints } from '../../net/isolation/match.js';
 import { type IsolationPolicy, runMatrix } from '../../net/isolation/matrix.js';
@@ -46,6 +47,21 @@ export function planProbes(
   return { probesFor, icmpOnlyNote };
 }
 
+/**
+ * Containers sharing a host also share Docker's default bridge (docker0): their addresses there are a second
+ * path to probe. Only looked up when some host holds two of the check's containers.
+ */
+async function withBridgeAddresses(
+  deps: IsolationCheckDeps,
+  endpoints: Endpoint[],
+  hostFailures: ReadonlyArray<{ host: string }>,
+  opts: { signal: AbortSignal; timeoutMs: number },
+): Promise<Endpoint[]> {
+  if (selectSharedHostContainers(endpoints).length === 0) return endpoints;
+  const downHosts = new Set(hostFailures.map((f) => f.host));
+  return addBridgeAddresses(deps.cluster.ssh, endpoints, { ...opts, downHosts });
+}
+
 /** Dependencies of the /isolation-check processor. */
 export interface IsolationCheckDeps {
   cluster: Pick<ClusterContext, 'ssh' | 'hosts' | 'nomad' | 'consul'>;
@@ -83,12 +99,15 @@ export function createIsolationCheckProcessor(deps: IsolationCheckDeps): Process
       [a, b],
       ctx.signal,
     );
-    const endpoints = mergeEndpoints(resolved.sides);
+    const health = createHostHealth();
+    for (const f of resolved.hostFailures) health.markDown(f.host, f.reason);
+    const endpoints = await withBridgeAddresses(deps, mergeEndpoints(resolved.sides), resolved.hostFailures, {
+      signal: ctx.signal,
+      timeoutMs: timing.listTimeoutMs,
+    });
     const plan = planProbes(ctx.command.args, endpoints);
     const pairCount = endpoints.length * (endpoints.length - 1);
     await ctx.progress(`probing ${pairCount} directed pairs`);
-    const health = createHostHealth();
-    for (const f of resolved.hostFailures) health.markDown(f.host, f.reason);
     const matrix = await runMatrix(endpoints, {
       run: (host, command, opts) => deps.cluster.ssh.run(host, command, opts),
       policy,

@@ -126,4 +126,34 @@ describe('buildIsolationReport', () => {
     });
     expect(r.ok).toBe(false);
   });
+
+  it("names a leak through docker0 per host with the --icc=false fix and Weave's isolation guide", () => {
+    const b1u1: Endpoint = { ...ep('b1', 'u1', '10.32.1.1', 'tenant-b'), bridgeIp: '172.17.0.3' };
+    const a1b: Endpoint = { ...a1, bridgeIp: '172.17.0.2' };
+    const leak = (from: Endpoint, to: Endpoint): PairResult => ({
+      ...pair(from, to, 'isolated'),
+      observed: 'reachable',
+      verdict: 'leak',
+      leakVia: ['docker0'],
+      bridge: {
+        ip: to.bridgeIp!,
+        observed: 'reachable',
+        probes: [
+          { proto: 'icmp', port: null, ok: true, outcome: 'reachable', rttMs: 0.05, attempts: 1, detail: 'echo reply' },
+        ],
+      },
+    });
+    const r = buildIsolationReport(base([a1b, b1u1], [leak(a1b, b1u1), leak(b1u1, a1b)]));
+    expect(r.ok).toBe(false);
+    const texts = r.blocks.filter((b) => b.kind === 'alert').map((b) => (b as { text: string }).text);
+    expect(texts[0]).toMatch(/LEAK.*a1 → b1 \(icmp via docker0 172\.17\.0\.3\)/);
+    const fix = texts.find((t) => /through docker0/.test(t));
+    expect(fix).toMatch(/on u1: a1 → b1, b1 → a1/);
+    expect(fix).toMatch(/--icc=false/);
+    expect(fix).toMatch(/application-isolation/);
+    const table = r.blocks.find((b) => b.kind === 'table') as { rows: string[][] };
+    expect(table.rows[0]![5]).toMatch(/icmp isolated, docker0 172\.17\.0\.3: icmp ok 0\.05 ms/);
+    const workloads = r.thread?.find((b) => b.kind === 'table' && b.caption === 'workloads') as { rows: string[][] };
+    expect(workloads.rows[0]).toContain('172.17.0.2');
+  });
 });

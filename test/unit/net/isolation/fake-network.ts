@@ -6,6 +6,8 @@ export interface FakeContainer {
   host: string;
   name: string;
   ips: string[];
+  /** Address on the host's docker0 (Docker's default bridge), when the container is on it. */
+  bridgeIp?: string;
 }
 
 /** An SshResult with defaults. */
@@ -18,21 +20,43 @@ const inSameSubnet = (a: string, b: string) => {
   return net !== undefined && cidrContainsIp(net, parseIpv4(b) ?? -1);
 };
 
+/** `docker inspect -f '{{.NetworkSettings.IPAddress}}' <name>`: the docker0 address or an empty line. */
+function answerInspect(containers: FakeContainer[], host: string, argv: string[]): SshResult {
+  const name = argv[argv.length - 1];
+  const c = containers.find((x) => x.name === name && x.host === host);
+  if (!c) return result({ code: 1, stderr: `Error: No such object: ${name}` });
+  return result({ stdout: `${c.bridgeIp ?? ''}\n` });
+}
+
+/** A probe towards a docker0 address of the same host: through when the bridge joins both (icc). */
+function answerBridgeProbe(tool: string | undefined, ip: string, bridged: boolean): SshResult {
+  if (tool !== 'ping') return result({ code: bridged ? 0 : 1 });
+  return bridged
+    ? result({ stdout: `64 bytes from ${ip}: seq=0 ttl=64 time=0.050 ms\n` })
+    : result({ code: 1, stdout: '1 packets transmitted, 0 received' });
+}
+
 /**
  * A stand-in for `ssh.run` that answers probe commands like Weave subnets would: a container reaches an address
- * when it has an address in the same /24. `extraReach` adds paths (leaks), `cut` removes them (breaks).
+ * when it has an address in the same /24. `extraReach` adds paths (leaks), `cut` removes them (breaks). Docker's
+ * default bridge joins every container of one host that has a `bridgeIp`, unless `icc` is false (dockerd
+ * `--icc=false`); `docker inspect` answers with that address.
  */
 export function createFakeNetwork(
   containers: FakeContainer[],
-  opts: { extraReach?: Array<[string, string]>; cut?: Array<[string, string]> } = {},
+  opts: { extraReach?: Array<[string, string]>; cut?: Array<[string, string]>; icc?: boolean } = {},
 ) {
   const calls: Array<{ host: string; template: string; argv: string[] }> = [];
   const run = async (host: string, cmd: SshCommand): Promise<SshResult> => {
     calls.push({ host, template: cmd.template, argv: cmd.argv });
+    if (cmd.argv[1] === 'inspect') return answerInspect(containers, host, cmd.argv);
     const [, , container, tool] = cmd.argv;
     const ip = cmd.argv.find((a, i) => i > 3 && /^\d+\.\d+\.\d+\.\d+$/.test(a))!;
     const src = containers.find((c) => c.name === container && c.host === host);
     if (!src) return result({ code: 1, stderr: `Error: No such container: ${container}` });
+    if (containers.some((c) => c.host === host && c.bridgeIp === ip)) {
+      return answerBridgeProbe(tool, ip, (opts.icc ?? true) && src.bridgeIp !== undefined);
+    }
     const dst = containers.find((c) => c.ips.includes(ip));
     const pair = (p: [string, string]) => p[0] === src.name && p[1] === dst?.name;
     const reach =

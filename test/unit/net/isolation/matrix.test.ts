@@ -176,3 +176,58 @@ describe('runMatrix', () => {
     expect(peak).toBe(12);
   });
 });
+
+describe('runMatrix over docker0 (two tenants on one host)', () => {
+  // a1 (default) and b1 (tenant-b) on u1, both on docker0 as proxy-mode containers are; c1 on u2.
+  const SHARED: FakeContainer[] = [
+    { host: 'u1', name: 'a1', ips: ['10.32.0.1'], bridgeIp: '172.17.0.2' },
+    { host: 'u1', name: 'b1', ips: ['10.32.1.1'], bridgeIp: '172.17.0.3' },
+    { host: 'u2', name: 'c1', ips: ['10.32.1.2'], bridgeIp: '172.17.0.2' },
+  ];
+  const withBridge = (containers: FakeContainer[]): Endpoint[] =>
+    endpointsOf(containers).map((e, i) => ({ ...e, bridgeIp: containers[i]!.bridgeIp! }));
+  const matrix = (icc: boolean) => {
+    const net = createFakeNetwork(SHARED, { icc });
+    const run = runMatrix(withBridge(SHARED), {
+      run: net.run,
+      policy: noAllow,
+      timing,
+      probesFor: icmpOnly,
+      signal: new AbortController().signal,
+    });
+    return { net, run };
+  };
+
+  it('with --icc=true reports the pair isolated on the overlay as a leak through docker0', async () => {
+    const { pairs } = await matrix(true).run;
+    const leak = pairs.find((p) => p.from === 'a1' && p.to === 'b1');
+    expect(leak).toMatchObject({
+      expected: 'isolated',
+      observed: 'reachable',
+      verdict: 'leak',
+      leakVia: ['docker0'],
+      bridge: { ip: '172.17.0.3', observed: 'reachable' },
+    });
+    expect(leak!.probes[0]!.outcome).toBe('isolated');
+    expect(pairs.find((p) => p.from === 'b1' && p.to === 'a1')?.verdict).toBe('leak');
+  });
+
+  it('with --icc=false finds every path isolated: pass', async () => {
+    const { pairs } = await matrix(false).run;
+    expect(pairs.find((p) => p.from === 'a1' && p.to === 'b1')).toMatchObject({
+      observed: 'isolated',
+      verdict: 'pass',
+      bridge: { observed: 'isolated' },
+    });
+    expect(pairs.filter((p) => p.verdict !== 'pass')).toEqual([]);
+  });
+
+  it('probes docker0 only between containers of one host (the same 172.17 address on u2 is another network)', async () => {
+    const { net, run } = matrix(true);
+    const { pairs } = await run;
+    expect(pairs.find((p) => p.from === 'b1' && p.to === 'c1')?.bridge).toBeUndefined();
+    expect(pairs.find((p) => p.from === 'c1' && p.to === 'a1')?.bridge).toBeUndefined();
+    const bridgeTargets = net.calls.filter((c) => c.argv.some((a) => a.startsWith('172.17.')));
+    expect(bridgeTargets.map((c) => `${c.host} ${c.argv[2]}`).sort()).toEqual(['u1 a1', 'u1 b1']);
+  });
+});
