@@ -70,10 +70,7 @@ describe.skipIf(skipLab)('/cni-bench FTP and SCP on the lab', () => {
     await teardown();
   }, LAB_LOCK_WAIT_MS);
 
-  // SCP on the lab: key set-up and the sshd start work, but the copy ends with "scp: Connection closed" on both
-  // legs (the lab's linuxserver/openssh-server stand-in: sshd as root with a per-container passwd; not yet
-  // diagnosed). Skipped until fixed; the bot side is covered by test/unit/net/bench/transfer-run.
-  it.skip(
+  it(
     'tests=tcp,udp,http,scp reports each with ratios; results.scp is shaped like results.tcp',
     async () => {
       const report = await bench('weave', ['tcp', 'udp', 'http', 'scp']);
@@ -126,10 +123,7 @@ describe.skipIf(skipLab)('/cni-bench FTP and SCP on the lab', () => {
     RUN_MS,
   );
 
-  // FTP on the lab: the lab's vsftpd (Debian 3.0.3 under the fauria/vsftpd settings) logs the virtual user in but
-  // never answers EPSV/PASV (its privileged parent sits in wait4 instead of serving the pasv-listen request), so
-  // these stay skipped until the lab image is fixed; the bot side is covered by test/unit/net/bench/transfer-run.
-  it.skip(
+  it(
     'tests=ftp reports FTP with ratios; an FTP image without an FTP server is named',
     async () => {
       const report = await bench('weave', ['ftp']);
@@ -144,7 +138,7 @@ describe.skipIf(skipLab)('/cni-bench FTP and SCP on the lab', () => {
     RUN_MS,
   );
 
-  it.skip(
+  it(
     'the lab vsftpd is as strict as the image: a wrong password is refused (530)',
     async () => {
       const run = (...args: string[]) => runOnHost('u2', ['docker', ...args]);
