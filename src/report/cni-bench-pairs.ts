@@ -149,7 +149,7 @@ export function buildPairsReport(input: {
     });
   }
   const ran = runs.filter((r) => r.report).length;
-  const ok = errors.length === 0 && runs.every((r) => r.report?.ok === true);
+  const ok = errors.length === 0 && failedTests.length === 0 && runs.every((r) => r.report?.ok === true);
   return {
     command: 'cni-bench',
     ok,
