@@ -146,17 +146,17 @@ describe.skipIf(skipLab)('/cni-bench FTP and SCP on the lab', () => {
       await run('run', '-d', '--name', 'ftp-strict-client', 'nginx', 'sleep', '600');
       try {
         const ip = (await runOnHost('u2', ['weave', 'ps', 'ftp-strict'])).stdout.split(/\s+/)[2]?.split('/')[0];
-        const bad = await run(
-          'exec',
-          'ftp-strict-client',
-          'curl',
-          '-sS',
-          '-m',
-          '10',
-          '-u',
-          'u:wrongpass1',
-          `ftp://${ip}/`,
-        );
+        const curl = (credentials: string) =>
+          run('exec', 'ftp-strict-client', 'curl', '-sS', '-m', '10', '-u', credentials, `ftp://${ip}/`);
+        // run-vsftpd.sh takes a moment (chown, db_load) before vsftpd listens: wait until the right password
+        // lists the (empty) home, as the bench waits for its servers, then the wrong one must be refused.
+        let good = await curl('u:rightpass1');
+        for (let i = 0; i < 30 && good.code !== 0; i++) {
+          await new Promise((r) => setTimeout(r, 1000));
+          good = await curl('u:rightpass1');
+        }
+        expect(good.code).toBe(0);
+        const bad = await curl('u:wrongpass1');
         expect(bad.code).toBe(67);
         expect(bad.stderr).toMatch(/530|Access denied/);
       } finally {
