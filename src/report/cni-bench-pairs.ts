@@ -2,7 +2,7 @@ import { BENCH_TEST_LABELS, BENCH_TESTS, type BenchTest } from '../net/bench/ben
 import type { Report, ReportBlock } from './model.js';
 
 /** A pair/direction this far below the others' median ratio is flagged (issue 14: "more than 20 % below"). */
-export const PAIR_FLAG_BELOW = 0.2;
+const PAIR_FLAG_BELOW = 0.2;
 
 /** One ordered pair of a `pairs=all` / `hosts=` run: its single-pair Report, or why it has none. */
 export interface PairRun {
