@@ -89,11 +89,13 @@ async function main(): Promise<void> {
     await isolation();
     banner('4. /cni-bench weave at the default overlay MTU (1376)');
     await netops('/cni-bench weave duration=5s repeat=1');
-    banner('5. Lab up again with --overlay-mtu 8916, /cni-bench weave again, then weave vs flannel');
+    banner('5. Lab up again with --overlay-mtu 8916, /cni-bench weave again, then weave vs flannel vs routed');
     await upLab({ overlayMtu: 8916 });
     await netops('/cni-bench weave duration=5s repeat=1');
     await netops('/cni-bench flannel duration=5s repeat=1');
-    await netops('/cni-bench compare weave flannel');
+    // The routed network (no encapsulation, MTU = underlay): the study's Calico-BGP / host-gw reference.
+    await netops('/cni-bench routed duration=5s repeat=1');
+    await netops('/cni-bench compare weave flannel routed');
   } finally {
     banner('6. Lab down');
     await downLab();

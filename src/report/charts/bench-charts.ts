@@ -52,3 +52,23 @@ export function buildCompareChartSpec(
     seriesOrder: series.map((r) => r.label),
   });
 }
+
+/**
+ * Every ordered host pair of one network side by side per test, each as its ratio to its own bare-metal leg
+ * (pairs on different hosts have different bare metal), so a slow pair or direction stands out as a short bar.
+ */
+export function buildPairsChartSpec(
+  network: string,
+  pairs: readonly CompareSeries[],
+  tests: readonly BenchTest[] = BENCH_TESTS,
+): TopLevelSpec {
+  return {
+    ...buildCompareChartSpec(pairs, tests),
+    title: {
+      text: `${network}: every host pair`,
+      subtitle: 'throughput in % of bare metal per ordered pair (client → server)',
+      font: 'DejaVu Sans',
+      subtitleFont: 'DejaVu Sans',
+    },
+  } as TopLevelSpec;
+}

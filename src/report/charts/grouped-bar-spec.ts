@@ -45,7 +45,7 @@ export function buildGroupedBarSpec(bars: readonly GroupedBar[], opts: GroupedBa
         title: null,
         // Published series carry long labels ("WeaveNet 2.5.1 2019 (published)"): never cut them.
         legend: { orient: 'bottom', labelLimit: 400 },
-        scale: { range: ['#7f8c8d', '#2e86de', '#e67e22', '#27ae60', '#8e44ad'] },
+        scale: { range: ['#7f8c8d', '#2e86de', '#e67e22', '#27ae60', '#8e44ad', '#c0392b', '#16a085', '#f1c40f'] },
       },
     },
     layer: [

@@ -69,3 +69,33 @@ export function resolveBenchHosts(
   if (client.name === server.name) throw new UsageError('from and to are the same host: a benchmark needs two hosts');
   return { client, server };
 }
+
+/**
+ * The ordered pairs of `pairs=all` (every configured host) or `hosts=a,b,c` (only configured hosts), each pair in
+ * both directions, in a stable order (u1→u2, u1→u3, u2→u1, …). A network over fewer than two hosts has no pair.
+ */
+export function resolveBenchPairs(
+  hosts: readonly ClusterHost[],
+  network: string,
+  wanted: { pairs?: 'all' | undefined; hosts?: readonly string[] | undefined },
+): Array<{ client: ClusterHost; server: ClusterHost }> {
+  const known = hosts.map((h) => h.name).join(', ') || 'no host';
+  let chosen: ClusterHost[];
+  if (wanted.hosts) {
+    chosen = wanted.hosts.map((name) => {
+      const h = hosts.find((x) => x.name === name);
+      if (!h) throw new UsageError(`unknown host \`${name}\`: a benchmark runs only on configured hosts (${known})`);
+      return h;
+    });
+  } else {
+    chosen = [...hosts];
+  }
+  if (chosen.length < 2) {
+    throw new UsageError(
+      `pairs=all needs a network spanning two hosts or more: \`${network}\` spans only ${known}, so there is no pair to measure`,
+    );
+  }
+  return chosen.flatMap((client) =>
+    chosen.filter((server) => server.name !== client.name).map((server) => ({ client, server })),
+  );
+}

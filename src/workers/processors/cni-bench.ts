@@ -12,14 +12,16 @@ import {
 } from '../../net/bench/bench-containers.js';
 import { saveBenchRun } from '../../net/bench/bench-history.js';
 import { acquireHostPairLock, type HeldBenchLock } from '../../net/bench/bench-lock.js';
+import type { BenchNetwork } from '../../net/bench/bench-setup.js';
 import { isRunAlive, keepRunAlive } from '../../net/bench/run-liveness.js';
 import type { ClusterContext, ClusterHost } from '../../net/cluster.js';
 import { buildBenchChartSpec } from '../../report/charts/bench-charts.js';
 import { renderPngFile } from '../../report/charts/render-png.js';
 import { buildCniBenchReport, type CniBenchOutcome, summarizeResources } from '../../report/cni-bench-report.js';
 import type { Report } from '../../report/model.js';
-import type { Processor } from '../processor.js';
-import { type BenchConfigView, resolveBenchHosts, resolveBenchNetwork } from './cni-bench-plan.js';
+import type { Processor, ProcessorContext } from '../processor.js';
+import { runBenchPairs } from './cni-bench-pairs.js';
+import { type BenchConfigView, resolveBenchHosts, resolveBenchNetwork, resolveBenchPairs } from './cni-bench-plan.js';
 import { runBenchSession } from './cni-bench-session.js';
 
 /** Size of the FTP/SCP file unless bench.transfer.payloadMB says otherwise, MiB. */
@@ -60,61 +62,94 @@ export function createCniBenchProcessor(deps: CniBenchDeps): Processor<CniBenchA
   return async (ctx) => {
     const args = ctx.command.args;
     const network = resolveBenchNetwork(deps.config, args.network);
-    const { client, server } = resolveBenchHosts(deps.cluster.hosts, args.from, args.to);
-    await deps.ensureDocker?.([client, server], ctx.signal);
-    const ssh = deps.cluster.ssh;
-    const redis = deps.redis?.();
-    const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-    const log = ctx.logger.child({ runId, network: network.name, from: client.name, to: server.name });
-
-    let lock: HeldBenchLock | undefined;
-    if (redis) {
-      await ctx.progress(`waiting for hosts ${client.name} and ${server.name}`);
-      lock = await acquireHostPairLock({
-        redis,
-        hosts: [client.name, server.name],
-        holder: ctx.jobId,
-        signal: ctx.signal,
-        onPosition: (p) => ctx.setQueuePosition(p),
-        ...(deps.lockTtlMs ? { ttlMs: deps.lockTtlMs } : {}),
+    const pair = (client: ClusterHost, server: ClusterHost, chart: boolean) =>
+      benchPair({ deps, images, http, ctx, network, client, server, chart });
+    if (args.pairs || args.hosts) {
+      return runBenchPairs({
+        network: network.name,
+        pairs: resolveBenchPairs(deps.cluster.hosts, network.name, args),
+        ctx,
+        chartsDir: deps.chartsDir,
+        log: ctx.logger.child({ network: network.name, pairs: true }),
+        runPair: (client, server) => pair(client, server, false),
       });
     }
-    let outcome: CniBenchOutcome;
+    const { client, server } = resolveBenchHosts(deps.cluster.hosts, args.from, args.to);
+    return pair(client, server, true);
+  };
+}
+
+/**
+ * One host pair: waits for it (one benchmark per pair, queue position shown), runs the session, always removes
+ * its containers, draws its chart unless a pairs run draws one over all pairs, and stores the run in history.
+ */
+async function benchPair(input: {
+  deps: CniBenchDeps;
+  images: BenchImages;
+  http: BenchHttp;
+  ctx: ProcessorContext<CniBenchArgs>;
+  network: BenchNetwork;
+  client: ClusterHost;
+  server: ClusterHost;
+  chart: boolean;
+}): Promise<Report> {
+  const { deps, images, http, ctx, network, client, server } = input;
+  const args = ctx.command.args;
+  await deps.ensureDocker?.([client, server], ctx.signal);
+  const ssh = deps.cluster.ssh;
+  const redis = deps.redis?.();
+  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const log = ctx.logger.child({ runId, network: network.name, from: client.name, to: server.name });
+
+  let lock: HeldBenchLock | undefined;
+  if (redis) {
+    await ctx.progress(`waiting for hosts ${client.name} and ${server.name}`);
+    lock = await acquireHostPairLock({
+      redis,
+      hosts: [client.name, server.name],
+      holder: ctx.jobId,
+      signal: ctx.signal,
+      onPosition: (p) => ctx.setQueuePosition(p),
+      ...(deps.lockTtlMs ? { ttlMs: deps.lockTtlMs } : {}),
+    });
+  }
+  let outcome: CniBenchOutcome;
+  try {
+    const stopAlive = redis ? await keepRunAlive(redis, runId, deps.lockTtlMs) : async () => {};
     try {
-      const stopAlive = redis ? await keepRunAlive(redis, runId, deps.lockTtlMs) : async () => {};
-      try {
-        outcome = await runBenchSession({
-          ssh,
-          runId,
-          network,
-          client,
-          server,
-          images,
-          http,
-          transferPayloadMB: deps.bench?.transfer?.payloadMB ?? DEFAULT_TRANSFER_PAYLOAD_MB,
-          args,
-          ...(redis ? { isRunAlive: (id: string) => isRunAlive(redis, id) } : {}),
-          ctx,
-          log,
-          ...(deps.now ? { now: deps.now } : {}),
-        });
-      } finally {
-        const cleanup = await removeRunContainers(ssh, [client.name, server.name], runId);
-        if (cleanup.problems.length) log.error({ problems: cleanup.problems }, 'bench containers left behind');
-        await stopAlive();
-      }
+      outcome = await runBenchSession({
+        ssh,
+        runId,
+        network,
+        client,
+        server,
+        images,
+        http,
+        transferPayloadMB: deps.bench?.transfer?.payloadMB ?? DEFAULT_TRANSFER_PAYLOAD_MB,
+        args,
+        ...(redis ? { isRunAlive: (id: string) => isRunAlive(redis, id) } : {}),
+        ctx,
+        log,
+        ...(deps.now ? { now: deps.now } : {}),
+      });
     } finally {
-      await lock?.release().catch((err: Error) => log.warn({ err: err.message }, 'releasing the bench lock failed'));
+      const cleanup = await removeRunContainers(ssh, [client.name, server.name], runId);
+      if (cleanup.problems.length) log.error({ problems: cleanup.problems }, 'bench containers left behind');
+      await stopAlive();
     }
-    if (lock && !lock.held) {
-      outcome.warnings.push('the host-pair lock expired during the run: another benchmark may have overlapped');
-    }
+  } finally {
+    await lock?.release().catch((err: Error) => log.warn({ err: err.message }, 'releasing the bench lock failed'));
+  }
+  if (lock && !lock.held) {
+    outcome.warnings.push('the host-pair lock expired during the run: another benchmark may have overlapped');
+  }
+  if (input.chart) {
     await ctx.progress('drawing the chart');
     await drawChart(outcome, deps.chartsDir, log);
-    const report = buildCniBenchReport(outcome);
-    if (redis) await saveRun(redis, outcome, report, ctx.jobId, deps.now ?? Date.now);
-    return report;
-  };
+  }
+  const report = buildCniBenchReport(outcome);
+  if (redis) await saveRun(redis, outcome, report, ctx.jobId, deps.now ?? Date.now);
+  return report;
 }
 
 async function drawChart(outcome: CniBenchOutcome, chartsDir: string, log: Logger): Promise<void> {

@@ -70,10 +70,7 @@ describe.skipIf(skipLab)('/cni-bench FTP and SCP on the lab', () => {
     await teardown();
   }, LAB_LOCK_WAIT_MS);
 
-  // SCP on the lab: key set-up and the sshd start work, but the copy ends with "scp: Connection closed" on both
-  // legs (the lab's linuxserver/openssh-server stand-in: sshd as root with a per-container passwd; not yet
-  // diagnosed). Skipped until fixed; the bot side is covered by test/unit/net/bench/transfer-run.
-  it.skip(
+  it(
     'tests=tcp,udp,http,scp reports each with ratios; results.scp is shaped like results.tcp',
     async () => {
       const report = await bench('weave', ['tcp', 'udp', 'http', 'scp']);
@@ -126,10 +123,7 @@ describe.skipIf(skipLab)('/cni-bench FTP and SCP on the lab', () => {
     RUN_MS,
   );
 
-  // FTP on the lab: the lab's vsftpd (Debian 3.0.3 under the fauria/vsftpd settings) logs the virtual user in but
-  // never answers EPSV/PASV (its privileged parent sits in wait4 instead of serving the pasv-listen request), so
-  // these stay skipped until the lab image is fixed; the bot side is covered by test/unit/net/bench/transfer-run.
-  it.skip(
+  it(
     'tests=ftp reports FTP with ratios; an FTP image without an FTP server is named',
     async () => {
       const report = await bench('weave', ['ftp']);
@@ -144,6 +138,10 @@ describe.skipIf(skipLab)('/cni-bench FTP and SCP on the lab', () => {
     RUN_MS,
   );
 
+  // Skipped: in this hand-made set-up (plain `docker run` on u2, server and nginx client on Weave's default
+  // subnet) every curl to the server's Weave address times out (curl 28), also with the right password, while the
+  // bench's own FTP containers (test above) fetch fine and a wrong password gets 530 from the same image outside
+  // the lab's network. Not yet diagnosed (the addressing of this test, not vsftpd, is the suspect).
   it.skip(
     'the lab vsftpd is as strict as the image: a wrong password is refused (530)',
     async () => {
@@ -152,17 +150,17 @@ describe.skipIf(skipLab)('/cni-bench FTP and SCP on the lab', () => {
       await run('run', '-d', '--name', 'ftp-strict-client', 'nginx', 'sleep', '600');
       try {
         const ip = (await runOnHost('u2', ['weave', 'ps', 'ftp-strict'])).stdout.split(/\s+/)[2]?.split('/')[0];
-        const bad = await run(
-          'exec',
-          'ftp-strict-client',
-          'curl',
-          '-sS',
-          '-m',
-          '10',
-          '-u',
-          'u:wrongpass1',
-          `ftp://${ip}/`,
-        );
+        const curl = (credentials: string) =>
+          run('exec', 'ftp-strict-client', 'curl', '-sS', '-m', '10', '-u', credentials, `ftp://${ip}/`);
+        // run-vsftpd.sh takes a moment (chown, db_load) before vsftpd listens: wait until the right password
+        // lists the (empty) home, as the bench waits for its servers, then the wrong one must be refused.
+        let good = await curl('u:rightpass1');
+        for (let i = 0; i < 30 && good.code !== 0; i++) {
+          await new Promise((r) => setTimeout(r, 1000));
+          good = await curl('u:rightpass1');
+        }
+        expect(good.code).toBe(0);
+        const bad = await curl('u:wrongpass1');
         expect(bad.code).toBe(67);
         expect(bad.stderr).toMatch(/530|Access denied/);
       } finally {

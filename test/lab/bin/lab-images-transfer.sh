@@ -32,24 +32,36 @@ image_resolve_transfer() {
 }
 
 image_vsftpd_pam() { # <root>: the login check of the vsftpd image
-  # The image's /etc/pam.d/vsftpd_virtual checks the user and password against the Berkeley DB run-vsftpd.sh
-  # builds with db_load from virtual_users.txt (pam_userdb). The lab has no db_load: pam_exec checks the same
-  # virtual_users.txt (user line, password line) instead; a wrong user or password fails the login as there.
-  # pam_permit in the auth stack answers pam_setcred, as pam_userdb does (pam_exec alone ignores it, which PAM
-  # turns into a failed login).
-  cat >"$1/etc-pam.d/vsftpd_virtual" <<'PAM'
-auth required pam_exec.so expose_authtok quiet /etc/vsftpd/lab-check-virtual-user
-auth required pam_permit.so
-account required pam_permit.so
-PAM
-  cat >"$1/etc-vsftpd/lab-check-virtual-user" <<'SH'
-#!/bin/bash
-# pam_exec: PAM_USER in the environment, the password on stdin (NUL-terminated).
-IFS= read -r -d '' pass
-{ IFS= read -r user && IFS= read -r want; } </etc/vsftpd/virtual_users.txt || exit 1
-[[ -n $user && $PAM_USER == "$user" && $pass == "$want" ]]
-SH
-  chmod 755 "$1/etc-vsftpd/lab-check-virtual-user"
+  # fauria/docker-vsftpd vsftpd_virtual (cf9b181), verbatim: pam_userdb against the Berkeley DB run-vsftpd.sh
+  # builds with db_load. (An earlier lab check ran a script through pam_exec instead: its child's SIGCHLD reaches
+  # vsftpd's session parent, whose two-process handler (vsftpd 3.0.3 twoproc.c, twoproc_handle_sigchld) then
+  # waits for the pre-login child that is itself waiting for the login result: every login hung after PASS.
+  # pam_userdb forks nothing, as in the image.)
+  printf '%s\n' '#%PAM-1.0' \
+    'auth	required	pam_userdb.so	db=/etc/vsftpd/virtual_users' \
+    'account	required	pam_userdb.so	db=/etc/vsftpd/virtual_users' \
+    'session	required	pam_loginuid.so' >"$1/etc-pam.d/vsftpd_virtual"
+  # The image's db_load (CentOS db4-utils) as run-vsftpd.sh calls it: `db_load -T -t hash -f <text> <db>`, key and
+  # value on alternate lines. The machine has no db_load; Perl's DB_File writes the same Berkeley DB hash file
+  # with the libdb pam_userdb reads. Anything else is refused, not guessed.
+  cat >"$1/bin/db_load" <<'PL'
+#!/usr/bin/perl
+use strict;
+use warnings;
+use DB_File;
+use Fcntl;
+@ARGV == 6 && $ARGV[0] eq '-T' && $ARGV[1] eq '-t' && $ARGV[2] eq 'hash' && $ARGV[3] eq '-f'
+  or die "db_load (lab): only -T -t hash -f <text file> <db file>\n";
+my ($in, $out) = @ARGV[4, 5];
+open(my $fh, '<', $in) or die "db_load: $in: $!\n";
+chomp(my @lines = <$fh>);
+@lines % 2 == 0 or die "db_load: $in: odd number of lines\n";
+unlink $out;
+tie(my %db, 'DB_File', $out, O_RDWR | O_CREAT, 0600, $DB_HASH) or die "db_load: $out: $!\n";
+while (my ($k, $v) = splice(@lines, 0, 2)) { $db{$k} = $v; }
+untie %db;
+PL
+  chmod 755 "$1/bin/db_load"
 }
 
 image_build_vsftpd() { # <root>
@@ -83,8 +95,9 @@ ftp_data_port=20
 CONF
   image_vsftpd_pam "$1"
   # run-vsftpd.sh of fauria/docker-vsftpd (4230da4), the steps that matter: defaults for FTP_USER (admin) and
-  # FTP_PASS (16 random characters), mkdir /home/vsftpd/$FTP_USER, the virtual user file, PASV_ADDRESS = the
-  # default gateway when unset, the pasv_* settings appended to vsftpd.conf, then vsftpd in the foreground.
+  # FTP_PASS (16 random characters), mkdir /home/vsftpd/$FTP_USER, the virtual user file and its db_load,
+  # PASV_ADDRESS = the default gateway when unset, the pasv_* settings appended to vsftpd.conf, then vsftpd in
+  # the foreground.
   cat >"$1/bin/run-vsftpd.sh" <<'SH'
 #!/bin/bash
 [[ ${FTP_USER:-**String**} == '**String**' ]] && FTP_USER=admin
@@ -92,6 +105,7 @@ CONF
 mkdir -p "/home/vsftpd/$FTP_USER"
 chown -R ftp:ftp /home/vsftpd/
 printf '%s\n%s\n' "$FTP_USER" "$FTP_PASS" >/etc/vsftpd/virtual_users.txt
+db_load -T -t hash -f /etc/vsftpd/virtual_users.txt /etc/vsftpd/virtual_users.db
 [[ ${PASV_ADDRESS:-**IPv4**} == '**IPv4**' ]] && PASV_ADDRESS=$(ip route | awk '/default/ { print $3 }')
 {
   echo "pasv_address=${PASV_ADDRESS}"
@@ -124,9 +138,11 @@ image_build_openssh_server() { # <root>
 user=${USER_NAME:-linuxserver.io}
 mkdir -p /config/.ssh /config/logs/openssh /config/sshd /config/ssh_host_keys /run/sshd
 # The user (uid 911 as the base image's abc) exists in this container only: passwd and group bound over the
-# machine's inside the container's mount namespace.
-cp /etc/passwd /config/.lab-passwd && echo "$user:x:911:911::/config:/bin/bash" >>/config/.lab-passwd
-cp /etc/group /config/.lab-group && echo "$user:x:911:" >>/config/.lab-group
+# machine's inside the container's mount namespace. The image's own passwd has no machine accounts, so a machine
+# account of the same name (the lab's own `netops` login, uid 0) is left out: getpwnam would return it first and
+# sshd would look for the key in that account's home ("Permission denied (publickey)", scp: Connection closed).
+grep -v "^$user:" /etc/passwd >/config/.lab-passwd; echo "$user:x:911:911::/config:/bin/bash" >>/config/.lab-passwd
+grep -v "^$user:" /etc/group >/config/.lab-group; echo "$user:x:911:" >>/config/.lab-group
 mount --bind /config/.lab-passwd /etc/passwd && mount --bind /config/.lab-group /etc/group
 [[ -f /config/ssh_host_keys/ssh_host_ed25519_key ]] ||
   ssh-keygen -q -t ed25519 -N '' -f /config/ssh_host_keys/ssh_host_ed25519_key

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../../src/errors.js';
-import { resolveBenchHosts, resolveBenchNetwork } from '../../../../src/workers/processors/cni-bench-plan.js';
+import {
+  resolveBenchHosts,
+  resolveBenchNetwork,
+  resolveBenchPairs,
+} from '../../../../src/workers/processors/cni-bench-plan.js';
 
 const view = {
   networks: [
@@ -70,5 +74,38 @@ describe('resolveBenchHosts', () => {
     );
     expect(() => resolveBenchHosts(hosts, 'u2', 'u2')).toThrowError(/same host/);
     expect(() => resolveBenchHosts(hosts.slice(0, 1), undefined, undefined)).toThrowError(/needs two configured hosts/);
+  });
+});
+
+describe('resolveBenchPairs', () => {
+  const names = (p: ReturnType<typeof resolveBenchPairs>) => p.map((x) => `${x.client.name}>${x.server.name}`);
+
+  it('pairs=all: every ordered pair of the configured hosts, both directions', () => {
+    expect(names(resolveBenchPairs(hosts, 'weave', { pairs: 'all' }))).toEqual([
+      'u1>u2',
+      'u1>u3',
+      'u2>u1',
+      'u2>u3',
+      'u3>u1',
+      'u3>u2',
+    ]);
+  });
+
+  it('hosts=: only the named hosts, unknown ones named with the configured ones', () => {
+    expect(names(resolveBenchPairs(hosts, 'weave', { hosts: ['u3', 'u1'] }))).toEqual(['u3>u1', 'u1>u3']);
+    expect(() => resolveBenchPairs(hosts, 'weave', { hosts: ['u1', 'u9'] })).toThrowError(
+      /unknown host `u9`.*\(u1, u2, u3\)/,
+    );
+  });
+
+  it('pairs=all on a network spanning one host only is a usage error', () => {
+    expect(() => resolveBenchPairs(hosts.slice(0, 1), 'weave', { pairs: 'all' })).toThrowError(
+      expect.objectContaining({
+        code: ErrorCode.Usage,
+        userMessage: expect.stringMatching(
+          /pairs=all needs a network spanning two hosts or more: `weave` spans only u1/,
+        ),
+      }),
+    );
   });
 });
