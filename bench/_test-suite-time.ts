@@ -11,7 +11,7 @@ import { type Figure, figure } from './_stats.js';
 // and a serial lab project, on the same machine, with the same tests. Not part of `npm run bench` (a whole
 // test suite per round, ~tens of minutes): run it alone, as root with the lab available, on a quiet machine:
 //
-//   npx tsx bench/_test-suite-time.ts                      # both modes, 1 round each, alternating
+//   npm run bench:test-suite                               # both modes, 1 round each, alternating
 //   npx tsx bench/_test-suite-time.ts --rounds 2 --allow-load
 //   TEST_SUITE_TIME_OUT=/tmp/t.json npx tsx bench/_test-suite-time.ts --allow-load -- test/unit/errors.test.ts
 //
