@@ -61,27 +61,29 @@ export async function steadyArrival(ratePerS: number, seconds: number): Promise<
   const slack = await startSlackApiStub({ rateLimits: false });
   const users = Array.from({ length: USERS }, (_, i) => `U${String(i).padStart(5, '0')}`);
   const configs = writeBotConfig({ slackApiUrl: slack.url, users });
-  const path = configs.fileFor(0);
+  // The receiver's port is part of the file; nothing listens on it here (the intake is called directly).
+  const path = configs.fileFor(3000);
   const env = botEnv(path, redis.url);
-  const config = loadConfig(env, { path });
-  const processors: ProcessorRegistry = {
-    status: async (ctx) => ({ command: 'status', ok: true, title: marker(ctx.jobId), blocks: [] }),
-  };
-  const notifier = {
-    ...createSlackNotifier({
-      client: createSlackWebClient({ token: BOT_TOKEN, slackApiUrl: slack.url }),
-      logger: createSilentLogger(),
-    }),
-    limits: undefined,
-  };
-  const runtime = await startRuntime({
-    redisUrl: redis.url,
-    logger: createSilentLogger(),
-    workers: { processors, notifier },
-    rateLimit: DEFAULT_RATE_LIMIT,
-    access: createPolicySource(config, { env, logger: createSilentLogger(), path }),
-  });
+  let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
   try {
+    const config = loadConfig(env, { path });
+    const processors: ProcessorRegistry = {
+      status: async (ctx) => ({ command: 'status', ok: true, title: marker(ctx.jobId), blocks: [] }),
+    };
+    const notifier = {
+      ...createSlackNotifier({
+        client: createSlackWebClient({ token: BOT_TOKEN, slackApiUrl: slack.url }),
+        logger: createSilentLogger(),
+      }),
+      limits: undefined,
+    };
+    runtime = await startRuntime({
+      redisUrl: redis.url,
+      logger: createSilentLogger(),
+      workers: { processors, notifier },
+      rateLimit: DEFAULT_RATE_LIMIT,
+      access: createPolicySource(config, { env, logger: createSilentLogger(), path }),
+    });
     const n = Math.round(ratePerS * seconds);
     const acks: Array<{ jobId: string; at: number } | null> = [];
     const started = performance.now();
@@ -129,7 +131,7 @@ export async function steadyArrival(ratePerS: number, seconds: number): Promise<
       latenciesMs: latencies,
     };
   } finally {
-    await runtime.close();
+    await runtime?.close();
     await slack.close();
     await redis.stop();
     rmSync(configs.dir, { recursive: true, force: true });
