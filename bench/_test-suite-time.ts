@@ -35,6 +35,8 @@ interface SuiteRun {
   /** Vitest's own part of the wall time. */
   vitestS: number;
   exitCode: number;
+  /** Steps that exited non-zero (lint, typecheck, cycles, vitest): the run's time is then not a green suite's. */
+  failedSteps: string[];
   files: number;
   tests: number;
   passed: number;
@@ -65,10 +67,14 @@ async function runSuite(mode: Mode, files: string[]): Promise<SuiteRun> {
   const report = join(dir, 'vitest.json');
   const t0 = performance.now();
   let exitCode = 0;
+  const failedSteps: string[] = [];
   try {
     for (const step of STEPS) {
       const r = await spawnTimed('npm', ['run', '--silent', step]);
-      if (r.code !== 0) exitCode = r.code;
+      if (r.code !== 0) {
+        exitCode = r.code;
+        failedSteps.push(step);
+      }
     }
     const extra = mode === 'serial' ? ['--no-file-parallelism'] : [];
     const args = [
@@ -81,13 +87,17 @@ async function runSuite(mode: Mode, files: string[]): Promise<SuiteRun> {
       ...files,
     ];
     const v = await spawnTimed('npx', args);
-    if (v.code !== 0) exitCode = v.code;
+    if (v.code !== 0) {
+      exitCode = v.code;
+      failedSteps.push('vitest');
+    }
     const json = JSON.parse(readFileSync(report, 'utf8')) as VitestJson;
     return {
       mode,
       wallS: round1((performance.now() - t0) / 1000),
       vitestS: round1(v.seconds),
       exitCode,
+      failedSteps,
       files: json.testResults.length,
       tests: json.numTotalTests,
       passed: json.numPassedTests,
