@@ -16,7 +16,7 @@ import { quantile } from './_stats.js';
 // ack-latency). Prints (does not write a result file):
 // - `commands`: every Redis command of one traced ack, in order, from MONITOR, with ms since the first;
 // - `intakeMs`: p50/p99 of N acks one after another (no concurrency: the floor of one ack's cost).
-//   npx tsx bench/_ack-profile.ts            # ACK_PROFILE_N=500
+//   npm run bench:ack-profile            # ACK_PROFILE_N=500
 
 const N = Number(process.env.ACK_PROFILE_N) || 500;
 const USER = 'U00000';
