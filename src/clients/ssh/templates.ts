@@ -27,9 +27,6 @@ import {
   URL_PATH,
 } from './params.js';
 
-/** Most targets one docker.exec.ping.batch carries (more are split over several execs). */
-export const PING_BATCH_MAX = 64;
-
 // The allowlist: every command the bot may run over SSH. Importing this module registers them; add new
 // ones here, never build a command line anywhere else.
 
@@ -122,34 +119,6 @@ defineTemplate({
   purpose: 'one ICMP echo from a container to an IP (isolation check)',
   argv: ['docker', 'exec', '{container}', 'ping', '-c', '1', '-W', '{timeoutS}', '{ip}'],
   params: { container: value(CONTAINER), timeoutS: value(SMALL_SECONDS), ip: value(IPV4) },
-});
-/**
- * The batched ICMP probe: one `docker exec` per source container runs every target's `ping -c 1 -W <s> <ip>` (the
- * argv of docker.exec.ping) at once in the background and prints one line per target when its ping ends:
- * `netops-probe <ip>` then, each after a \037 (unit separator), ping's stdout lines, `rc <exit status>` and its
- * stderr lines prefixed `E `. Targets and deadline arrive as positional parameters, always quoted ("$@"), never
- * spliced into the script. POSIX sh only (busybox ash, dash): printf, read, &, wait; no sed/tr/mktemp, so it runs
- * in any image that has sh and ping. Each result line is written by one printf (well below PIPE_BUF, so one
- * atomic write into docker's pipe); src/net/isolation/probe-batch.ts rejects any line that is not whole.
- */
-const PING_BATCH_SCRIPT = [
-  'd=$1; shift',
-  'us=$(printf "\\037")',
-  'for ip do',
-  '  (',
-  '    out=$( { { ping -c 1 -W "$d" "$ip" 2>&1 1>&3 3>&-; printf "rc %s\\n" "$?" >&3; } |',
-  '      while IFS= read -r l; do printf "E %s\\n" "$l"; done; } 3>&1 )',
-  '    printf "%s\\n" "$out" | { line=; while IFS= read -r l; do line="$line$us$l"; done;',
-  '      printf "netops-probe %s%s\\n" "$ip" "$line"; }',
-  '  ) &',
-  'done',
-  'wait',
-].join('\n');
-defineTemplate({
-  name: 'docker.exec.ping.batch',
-  purpose: 'one ICMP echo from a container to each of up to 64 IPs at once, one result line per IP (isolation check)',
-  argv: ['docker', 'exec', '{container}', 'sh', '-c', PING_BATCH_SCRIPT, 'netops-probe', '{timeoutS}', '{ips...}'],
-  params: { container: value(CONTAINER), timeoutS: value(SMALL_SECONDS), ips: list(IPV4, PING_BATCH_MAX) },
 });
 defineTemplate({
   name: 'docker.exec.tcp',

@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { createHostHealth, type HostHealth } from './host-health.js';
 import { type ProbeTiming, type RetryPolicy, runProbe, type SshRunner } from './probe.js';
-import { type BatchAttempts, runPingBatch } from './probe-batch.js';
 import type { Endpoint, PairResult, ProbeResult, ProbeSpec, Reachability, Verdict } from './types.js';
 
 /** Tenant pairs the config allows (directed: `from` may reach `to`). */
@@ -47,28 +46,6 @@ export function buildPairs(endpoints: readonly Endpoint[]): Array<{ from: Endpoi
   return pairs;
 }
 
-type Pair = { from: Endpoint; to: Endpoint };
-const sourceKey = (e: Endpoint) => `${e.host}\0${e.container}`;
-
-/**
- * Starts the first ICMP attempt of every pair as one batch per source container (all its targets at once in one
- * `docker exec`), instead of one SSH command per pair: a matrix of n containers costs n execs, not n(n-1).
- */
-function startPingBatches(pairs: readonly Pair[], opts: MatrixOptions, health: HostHealth) {
-  const targets = new Map<string, { source: Endpoint; ips: Set<string> }>();
-  for (const { from, to } of pairs) {
-    if (!opts.probesFor(to).some((s) => s.proto === 'icmp')) continue;
-    const entry = targets.get(sourceKey(from)) ?? { source: from, ips: new Set<string>() };
-    entry.ips.add(to.ip);
-    targets.set(sourceKey(from), entry);
-  }
-  const batches = new Map<string, Promise<BatchAttempts>>();
-  for (const [key, { source, ips }] of targets) {
-    batches.set(key, runPingBatch(opts.run, health, source, [...ips], opts.timing, opts.signal));
-  }
-  return (from: Endpoint, to: Endpoint) => batches.get(sourceKey(from))!.then((m) => m.get(to.ip)!);
-}
-
 /** Options of {@link runMatrix}. */
 export interface MatrixOptions {
   run: SshRunner;
@@ -82,8 +59,7 @@ export interface MatrixOptions {
 }
 
 /**
- * Probes every directed pair at once (ICMP batched per source container, TCP/UDP one command per probe; the SSH
- * pool's per-host cap does the pacing), retries a probe once (alone) only
+ * Probes every directed pair at once (the SSH pool's per-host cap does the pacing), retries a probe once only
  * where a failure would be a mismatch or is unknown, and judges each pair. Pairs towards a host that went down
  * and got no reply are `unknown`, not isolated: a dead host proves nothing about isolation.
  */
@@ -96,7 +72,6 @@ export async function runMatrix(
   // Every queued probe listens on the one check signal; hundreds are expected, not a leak.
   const probeCount = pairs.reduce((n, p) => n + opts.probesFor(p.to).length, 0);
   setMaxListeners(probeCount * 2 + 10, opts.signal);
-  const batchedIcmp = startPingBatches(pairs, opts, health);
   const results = await Promise.all(
     pairs.map(async ({ from, to }): Promise<PairResult> => {
       const expected = expectReachability(from.tenant, to.tenant, opts.policy);
@@ -115,7 +90,6 @@ export async function runMatrix(
               opts.timing,
               opts.signal,
               shouldRetry,
-              spec.proto === 'icmp' ? batchedIcmp(from, to) : undefined,
             ),
           ),
       );

@@ -24,8 +24,7 @@ export interface ProbeTiming {
   timeoutMs: number;
 }
 
-/** One attempt of a probe, before retries are counted. */
-export type Attempt = Pick<ProbeResult, 'ok' | 'outcome' | 'rttMs' | 'detail'>;
+type Attempt = Pick<ProbeResult, 'ok' | 'outcome' | 'rttMs' | 'detail'>;
 
 const DOCKER_FAILURE =
   /Error response from daemon|No such container|is not running|executable file not found|OCI runtime/i;
@@ -47,18 +46,6 @@ const firstLine = (text: string) =>
     .find(Boolean) ?? '';
 
 /**
- * Why a command's result says nothing about the network, or undefined: it was cut off (signal, output cap) or
- * docker could not run it (exit 125-127 or the daemon's/runtime's own message).
- */
-export function execFailure(res: SshResult): string | undefined {
-  if (res.code === null || res.truncated) return `probe was cut off${res.signal ? ` (SIG${res.signal})` : ''}`;
-  if (res.code >= 125 || DOCKER_FAILURE.test(res.stderr)) {
-    return `docker exec failed: ${firstLine(res.stderr) || `exit ${res.code}`}`;
-  }
-  return undefined;
-}
-
-/**
  * Reads one probe's exit status and output. ICMP: exit 0 is a reply (rtt from `time=`). TCP: exit 0 is a
  * connection, "refused" means the target's host answered (reachable, port closed). UDP: only an ICMP error
  * ("refused") is conclusive; silence is open-or-filtered. Docker's own failures are `unknown`, not isolation.
@@ -66,9 +53,16 @@ export function execFailure(res: SshResult): string | undefined {
 export function interpretProbeResult(spec: ProbeSpec, res: SshResult, deadlineS: number): Attempt {
   const err = firstLine(res.stderr);
   const measured = Math.round(res.durationMs * 10) / 10;
-  const failed = execFailure(res);
-  if (failed || res.code === null) {
-    return { ok: false, outcome: 'unknown', rttMs: null, detail: failed ?? 'probe was cut off' };
+  if (res.code === null || res.truncated) {
+    return {
+      ok: false,
+      outcome: 'unknown',
+      rttMs: null,
+      detail: `probe was cut off${res.signal ? ` (SIG${res.signal})` : ''}`,
+    };
+  }
+  if (res.code >= 125 || DOCKER_FAILURE.test(res.stderr)) {
+    return { ok: false, outcome: 'unknown', rttMs: null, detail: `docker exec failed: ${err || `exit ${res.code}`}` };
   }
   const refused = /refused/i.test(res.stderr);
   if (spec.proto === 'icmp') {
@@ -124,7 +118,7 @@ export type RetryPolicy = (first: Attempt) => boolean;
 const retryUnlessReachable: RetryPolicy = (first) => first.outcome !== 'reachable';
 
 /**
- * Runs one probe (or takes its first attempt as given) with one retry when `shouldRetry` says so (as the Kubernetes e2e suite retries before a
+ * Runs one probe with one retry when `shouldRetry` says so (as the Kubernetes e2e suite retries before a
  * mismatch counts). Never throws for a failed host: SSH errors become `unknown` with the reason, and a host
  * already known to be down is not tried again. Cancellation propagates.
  */
@@ -136,8 +130,6 @@ export async function runProbe(
   timing: ProbeTiming,
   signal: AbortSignal,
   shouldRetry: RetryPolicy = retryUnlessReachable,
-  /** The first attempt when it was already made elsewhere (the ICMP batch); the retry still runs alone. */
-  firstAttempt?: Promise<Attempt>,
 ): Promise<ProbeResult> {
   const command = buildProbeCommand(target, spec, timing.deadlineS);
   const once = async (): Promise<Attempt> => {
@@ -154,7 +146,7 @@ export async function runProbe(
       return { ok: false, outcome: 'unknown', rttMs: null, detail: why };
     }
   };
-  const first = await (firstAttempt ?? once());
+  const first = await once();
   if (!shouldRetry(first) || health.reasonDown(target.host)) return { ...spec, ...first, attempts: 1 };
   const second = await once();
   return { ...spec, ...second, attempts: 2 };
