@@ -7,12 +7,17 @@ import { startRuntime } from '../src/main/runtime.js';
 import type { ProcessorRegistry } from '../src/workers/processor.js';
 import { startTestRedis } from '../test/helpers/redis-server.js';
 import { startSlackApiStub } from '../test/helpers/slack-api-stub.js';
-import { type Figure, figure } from './_stats.js';
+import { type SteadyRound, steadyArrival } from './_queue-steady.js';
+import { type Figure, figure, quantile } from './_stats.js';
 
 /** Commands per run; override with QUEUE_BENCH_N. */
 const N = Number(process.env.QUEUE_BENCH_N) || 2_000;
 /** Independent rounds (a fresh Redis, stand-in and runtime each); override with QUEUE_BENCH_ROUNDS. */
 const ROUNDS = Number(process.env.QUEUE_BENCH_ROUNDS) || 5;
+/** Steady arrival: commands per second, seconds per round, rounds (QUEUE_BENCH_RATE, _STEADY_S, _STEADY_ROUNDS). */
+const RATE = Number(process.env.QUEUE_BENCH_RATE) || 20;
+const STEADY_S = Number(process.env.QUEUE_BENCH_STEADY_S) || 30;
+const STEADY_ROUNDS = Number(process.env.QUEUE_BENCH_STEADY_ROUNDS) || 3;
 const RESULT_FILE = new URL('./results/queue-throughput.json', import.meta.url);
 
 /** Summary written to bench/results/queue-throughput.json. */
@@ -28,6 +33,12 @@ export interface QueueThroughputResult {
   elapsedMs: number;
   /** Each round's figures (the first round's counts are the ones in the flat fields). */
   rounds: Array<{ jobsPerSecond: number; elapsedMs: number; failed: number; messages: number }>;
+  /**
+   * Steady arrival: RATE commands a second for STEADY_S seconds, with the real access policy and rate limiter,
+   * latency from ack to final reply per command (bench/_queue-steady.ts); one entry per round, without the
+   * per-command latencies (those are pooled into the summary's p50/p99 figures' `pooled`).
+   */
+  steady: Array<Omit<SteadyRound, 'latenciesMs'>>;
   summary: Record<string, Figure>;
   /** Slack Web API calls made (first post + in-place updates). */
   slackCalls: number;
@@ -41,9 +52,10 @@ export interface QueueThroughputResult {
 }
 
 /**
- * Sustained throughput of the queue path with a trivial processor: N commands go through the real intake and
+ * Burst drain of the queue path with a trivial processor: N commands go through the real intake and
  * producer, BullMQ command workers, the job store and the notify worker, which posts and updates one message per
  * command through the real Slack WebClient against the local Slack API stand-in. In one process, real Redis.
+ * Then the steady-arrival rounds (bench/_queue-steady.ts).
  */
 export async function run(): Promise<QueueThroughputResult> {
   const rounds: QueueThroughputResult[] = [];
@@ -58,6 +70,10 @@ export async function run(): Promise<QueueThroughputResult> {
     perRound.map((r) => r.jobsPerSecond),
     { unit: 'commands/s', better: 'higher' },
   );
+  const steady: SteadyRound[] = [];
+  for (let i = 0; i < STEADY_ROUNDS; i++) steady.push(await steadyArrival(RATE, STEADY_S));
+  const pooled = steady.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  const steadyLabel = `steady ${RATE}/s, ack → final reply`;
   const last = rounds[rounds.length - 1]!;
   return {
     ...last,
@@ -70,7 +86,19 @@ export async function run(): Promise<QueueThroughputResult> {
     ),
     failed: perRound.reduce((a, r) => a + r.failed, 0),
     rounds: perRound,
-    summary: { [`burst drain, ${N} commands`]: jps },
+    steady: steady.map(({ latenciesMs: _, ...r }) => r),
+    summary: {
+      [`burst drain, ${N} commands`]: jps,
+      // Per-round percentiles as samples; the headline is the percentile over every command of every round.
+      [`${steadyLabel} p50`]: figure(
+        steady.map((r) => r.p50Ms),
+        { unit: 'ms', better: 'lower', pooled: quantile(pooled, 0.5) },
+      ),
+      [`${steadyLabel} p99`]: figure(
+        steady.map((r) => r.p99Ms),
+        { unit: 'ms', better: 'lower', pooled: quantile(pooled, 0.99) },
+      ),
+    },
   };
 }
 
@@ -133,6 +161,7 @@ async function drainOnce(): Promise<QueueThroughputResult> {
       rssMb: Math.round(mem.rss / 1024 / 102.4) / 10,
       heapUsedMb: Math.round(mem.heapUsed / 1024 / 102.4) / 10,
       rounds: [],
+      steady: [],
       summary: {},
       machine: { node: process.version, cpus: cpus().length, loadavg1: Math.round((loadavg()[0] ?? 0) * 100) / 100 },
     };

@@ -1,0 +1,96 @@
+import { rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
+import { DEFAULT_RATE_LIMIT } from '../src/chat/rate-limit.js';
+import { loadConfig } from '../src/config/index.js';
+import { createSilentLogger } from '../src/logging.js';
+import { createPolicySource } from '../src/main/policy-source.js';
+import { startRuntime } from '../src/main/runtime.js';
+import { botEnv, writeBotConfig } from '../test/faults/bot-processes.js';
+import { startTestRedis } from '../test/helpers/redis-server.js';
+import { startSlackApiStub } from '../test/helpers/slack-api-stub.js';
+import { quantile } from './_stats.js';
+
+// Issue 15 item 2, the profile before making the ack cheaper: what one `/status` ack does in Redis, in order,
+// with the real access policy and rate limiter, as the bot-only process runs it (no workers here, as in
+// ack-latency). Prints (does not write a result file):
+// - `commands`: every Redis command of one traced ack, in order, from MONITOR, with ms since the first;
+// - `intakeMs`: p50/p99 of N acks one after another (no concurrency: the floor of one ack's cost).
+//   npm run bench:ack-profile            # ACK_PROFILE_N=500
+
+const N = Number(process.env.ACK_PROFILE_N) || 500;
+const USER = 'U00000';
+
+async function main(): Promise<void> {
+  const redis = await startTestRedis();
+  const slack = await startSlackApiStub({ rateLimits: false });
+  const configs = writeBotConfig({ slackApiUrl: slack.url, users: [USER] });
+  const path = configs.fileFor(3000);
+  const env = botEnv(path, redis.url);
+  const monitor = new Redis(redis.url);
+  let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
+  try {
+    runtime = await startRuntime({
+      redisUrl: redis.url,
+      logger: createSilentLogger(),
+      // A bucket that never empties here: the profile is of the work, not of refusals.
+      rateLimit: { ...DEFAULT_RATE_LIMIT, perUserPerMinute: 1_000_000, burst: 1_000_000 },
+      access: createPolicySource(loadConfig(env, { path }), { env, logger: createSilentLogger(), path }),
+    });
+    const send = (i: number) =>
+      runtime!.intake({
+        text: '/status',
+        userId: USER,
+        channelId: 'C0OPS',
+        requestId: `profile.${i}`,
+        reply: { kind: 'slack', channel: 'C0OPS' },
+      });
+    for (let i = 0; i < 20; i++) await send(-1 - i); // warm-up: connections, compiled scripts
+    const ms: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const t = performance.now();
+      const r = await send(i);
+      ms.push(performance.now() - t);
+      if (r.kind !== 'queued') throw new Error(`ack ${i} was ${r.kind}`);
+    }
+    const mon = await monitor.monitor();
+    const commands: Array<{ atMs: number; command: string }> = [];
+    let first: number | undefined;
+    mon.on('monitor', (time: string, args: string[]) => {
+      const at = Number(time) * 1000;
+      first ??= at;
+      commands.push({ atMs: Math.round((at - first) * 100) / 100, command: args.slice(0, 3).join(' ').slice(0, 120) });
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const traced = await send(N);
+    await new Promise((r) => setTimeout(r, 200));
+    mon.disconnect();
+    const sorted = [...ms].sort((a, b) => a - b);
+    console.log(
+      JSON.stringify(
+        {
+          traced: traced.kind,
+          // ioredis sends command names in lower case; upper case ones are run by a Lua script (BullMQ's, the
+          // rate limiter's) inside the EVALSHA before them, on the server, not a round trip of their own.
+          clientCommands: commands.filter((c) => /^[a-z]/.test(c.command)),
+          insideScripts: commands.filter((c) => /^[A-Z]/.test(c.command)).length,
+          intakeMs: {
+            n: N,
+            p50: Math.round(quantile(sorted, 0.5) * 100) / 100,
+            p99: Math.round(quantile(sorted, 0.99) * 100) / 100,
+          },
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await runtime?.close();
+    monitor.disconnect();
+    await slack.close();
+    await redis.stop();
+    rmSync(configs.dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
