@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { createSlackNotifier, createSlackWebClient } from '../src/chat/slack-notifier.js';
+import { createSlackNotifier, createSlackWebClient } from '../src/chat/slack/slack-notifier.js';
 import { createSilentLogger } from '../src/logging.js';
 import { startRuntime } from '../src/main/runtime.js';
 import type { ProcessorRegistry } from '../src/workers/processor.js';

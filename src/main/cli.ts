@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { type ConsoleRunResult, formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
-import { mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
+import { mayRun, NO_POLICY_MESSAGE } from '../access/policy.js';
+import {
+  type ConsoleRunResult,
+  formatConsoleResult,
+  runConsoleCommand,
+  toJsonOutput,
+} from '../chat/console/console-front.js';
 import { buildHelpReport, commandRegistry, isCommand, parseCommand } from '../commands/index.js';
 import { readNetopsEnv } from '../config/env.js';
 import { type Config, deploymentIdentity, loadConfigAsync } from '../config/index.js';

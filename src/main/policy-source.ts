@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { type AccessPolicy, isApprovalRequired } from '../chat/policy.js';
+import { type AccessPolicy, isApprovalRequired } from '../access/policy.js';
 import { chooseConfigPath } from '../config/config-path.js';
 import { type Config, loadConfigAsync } from '../config/index.js';
 import type { Logger } from '../logging.js';

@@ -8,7 +8,7 @@ import { createNomadGate } from '../net/deploy/nomad-support.js';
 import { createDockerVersionGate } from '../net/docker-version.js';
 import { createWeaveLaunchGate } from '../net/weave-launch.js';
 import type { SshPoolStats } from '../observability/metrics.js';
-import { APPROVAL_APPLY_COMMAND } from '../queue/approval-store.js';
+import { APPROVAL_APPLY_COMMAND } from '../stores/approval-store.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
 import { createApprovalApplyProcessor } from '../workers/processors/approval-apply.js';
 import { createCniBenchProcessor } from '../workers/processors/cni-bench.js';

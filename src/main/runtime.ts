@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import { type ApprovalDecider, createApprovalDecider } from '../chat/approval-actions.js';
-import { authorizeJob } from '../chat/authorize-job.js';
+import { type ApprovalDecider, createApprovalDecider } from '../access/approval-actions.js';
+import { authorizeJob } from '../access/authorize-job.js';
+import { type AccessPolicy, authorize, isAdmin, listRoles, mayRun, NO_POLICY_MESSAGE } from '../access/policy.js';
 import { createIntake, type Intake } from '../chat/intake.js';
-import { type AccessPolicy, authorize, isAdmin, listRoles, mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
 import { createRateLimitedIntake, type RateLimitOptions } from '../chat/rate-limit.js';
 import { buildHelpReport, commandRegistry, parseCommand } from '../commands/index.js';
 import type { Logger } from '../logging.js';
@@ -13,19 +13,19 @@ import {
   observeWorkers,
 } from '../observability/instrument.js';
 import type { Metrics } from '../observability/metrics.js';
-import { type ApprovalStore, createApprovalStore } from '../queue/approval-store.js';
-import { type AuditLog, createAuditLog } from '../queue/audit-log.js';
 import { type Canceller, createCanceller } from '../queue/cancel.js';
 import { createRedisConnection } from '../queue/connection.js';
-import { createDeliveryStore } from '../queue/delivery-store.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../queue/embedded-redis.js';
-import { createJobStore, type JobStore } from '../queue/job-store.js';
-import { createLockStore, type LockStore } from '../queue/lock-store.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
 import { createProducer, type Producer, withQueueErrors } from '../queue/producer.js';
 import { createQueues, type Queues } from '../queue/queues.js';
 import { createRequestClaims } from '../queue/request-claims.js';
 import type { Notifier } from '../report/notifier.js';
+import { type ApprovalStore, createApprovalStore } from '../stores/approval-store.js';
+import { type AuditLog, createAuditLog } from '../stores/audit-log.js';
+import { createDeliveryStore } from '../stores/delivery-store.js';
+import { createJobStore, type JobStore } from '../stores/job-store.js';
+import { createLockStore, type LockStore } from '../stores/lock-store.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
 import { type RunningWorkers, runWorkers, settlesWithin } from '../workers/run-workers.js';
 

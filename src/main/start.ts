@@ -1,11 +1,11 @@
 import type { FetchFunction } from '@slack/web-api';
 import pino from 'pino';
-import { runConsoleRepl } from '../chat/console-repl.js';
+import { runConsoleRepl } from '../chat/console/console-repl.js';
 import { resolveRateLimit } from '../chat/rate-limit.js';
-import { createSlackApp } from '../chat/slack-app.js';
-import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifier.js';
-import type { BotIdentity } from '../chat/slack-token-health.js';
-import { createTokenGatedIntake } from '../chat/token-gated-intake.js';
+import { createSlackApp } from '../chat/slack/slack-app.js';
+import { createSlackNotifier, createSlackWebClient } from '../chat/slack/slack-notifier.js';
+import type { BotIdentity } from '../chat/slack/slack-token-health.js';
+import { createTokenGatedIntake } from '../chat/slack/token-gated-intake.js';
 import { type NetopsEnv, readNetopsEnv } from '../config/env.js';
 import { type Config, chooseFrontEnd, deploymentIdentity, loadConfigAsync, type ProcessRole } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';

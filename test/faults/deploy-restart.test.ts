@@ -108,7 +108,7 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
     }
   }
 
-  // The resumed run takes back the deploy lock its dead worker still holds (same job id: src/queue/lock-store.ts).
+  // The resumed run takes back the deploy lock its dead worker still holds (same job id: src/stores/lock-store.ts).
   it('SIGKILL after the register: another worker resumes the deploy, check-and-set keeps it single', async () => {
     const worker = await startWorker();
     const ack = await postSlashCommand(port, {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatConsoleResult, runConsoleCommand } from '../../src/chat/console-front.js';
+import { formatConsoleResult, runConsoleCommand } from '../../src/chat/console/console-front.js';
 import { createConsulClient } from '../../src/clients/consul/client.js';
 import { createNomadClient } from '../../src/clients/nomad/client.js';
 import { createLogger } from '../../src/logging.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../src/logging.js';
 import { type Runtime, startRuntime } from '../../src/main/runtime.js';
-import type { JobRecord } from '../../src/queue/job-store.js';
+import type { JobRecord } from '../../src/stores/job-store.js';
 import type { ProcessorRegistry } from '../../src/workers/processor.js';
 import { createRecordingNotifier } from '../helpers/recording-notifier.js';
 import { startTestRedis } from '../helpers/redis-server.js';

@@ -1,8 +1,8 @@
 import { ErrorCode, NetopsError } from '../../errors.js';
-import type { ApprovalStore, PendingApproval, StoredApproval } from '../../queue/approval-store.js';
-import { auditInScope } from '../../queue/audit-context.js';
-import type { LockHolder, LockStore } from '../../queue/lock-store.js';
 import { describeUser } from '../../report/mention.js';
+import type { ApprovalStore, PendingApproval, StoredApproval } from '../../stores/approval-store.js';
+import { auditInScope } from '../../stores/audit-context.js';
+import type { LockHolder, LockStore } from '../../stores/lock-store.js';
 
 /**
  * What guards the writes (/deploy, /deploy stop): the approval rules of the moment, the approval store and the

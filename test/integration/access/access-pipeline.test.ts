@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AccessPolicy } from '../../../src/chat/policy.js';
+import type { AccessPolicy } from '../../../src/access/policy.js';
 import { createSilentLogger } from '../../../src/logging.js';
 import { type Runtime, startRuntime } from '../../../src/main/runtime.js';
-import type { PendingApproval } from '../../../src/queue/approval-store.js';
-import type { AuditRecord } from '../../../src/queue/audit-log.js';
-import type { JobRecord } from '../../../src/queue/job-store.js';
+import type { PendingApproval } from '../../../src/stores/approval-store.js';
+import type { AuditRecord } from '../../../src/stores/audit-log.js';
+import type { JobRecord } from '../../../src/stores/job-store.js';
 import type { ProcessorRegistry } from '../../../src/workers/processor.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
 

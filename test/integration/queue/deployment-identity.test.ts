@@ -4,7 +4,7 @@ import { deploymentIdentity } from '../../../src/config/index.js';
 import { createSilentLogger } from '../../../src/logging.js';
 import { type Runtime, startRuntime } from '../../../src/main/runtime.js';
 import { commandJobName } from '../../../src/queue/job-data.js';
-import type { JobRecord } from '../../../src/queue/job-store.js';
+import type { JobRecord } from '../../../src/stores/job-store.js';
 import type { ProcessorRegistry } from '../../../src/workers/processor.js';
 import { createRecordingNotifier } from '../../helpers/recording-notifier.js';
 import { startTestRedis } from '../../helpers/redis-server.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { createSlackNotifier, createSlackWebClient } from '../../../src/chat/slack-notifier.js';
+import { createSlackNotifier, createSlackWebClient } from '../../../src/chat/slack/slack-notifier.js';
 import { createSilentLogger } from '../../../src/logging.js';
 import { type Runtime, startRuntime } from '../../../src/main/runtime.js';
 import type { RespondTarget } from '../../../src/queue/job-data.js';
