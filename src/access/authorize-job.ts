@@ -12,10 +12,10 @@ import { type AccessPolicy, authorize, authorizeApproval, authorizeApprovalChann
 export async function authorizeJob(
   policy: AccessPolicy | undefined,
   data: CommandJobData,
-  deps: { registry: CommandRegistry; approvals: () => Pick<ApprovalStore, 'get'> },
+  deps: { registry: CommandRegistry; approvals: Pick<ApprovalStore, 'get'> },
 ): Promise<void> {
   if (data.command.name === APPROVAL_APPLY_COMMAND) {
-    const approval = await deps.approvals().get(String(data.command.args.approvalId));
+    const approval = await deps.approvals.get(String(data.command.args.approvalId));
     if (!approval) throw new ForbiddenError('this approval no longer exists: nothing was applied.');
     if (approval.requester.userId === data.requester.userId) {
       throw new ForbiddenError('a change must be approved by a different user than the one who requested it.');

@@ -26,7 +26,7 @@ export function createApprovalApplyProcessor(
   },
 ): Processor<ApprovalApplyArgs> {
   return async (ctx) => {
-    const approval = await deps.guards.approvals().get(ctx.command.args.approvalId);
+    const approval = await deps.guards.approvals.get(ctx.command.args.approvalId);
     if (approval?.status !== 'approved') {
       throw new NetopsError(ErrorCode.Forbidden, 'approval not approved', {
         userMessage: `Approval \`${ctx.command.args.approvalId}\` is not approved: nothing was applied.`,
