@@ -3,9 +3,9 @@ import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { createSlackNotifier, createSlackWebClient } from '../src/chat/slack/slack-notifier.js';
 import { createSilentLogger } from '../src/logging.js';
+import { buildRuntime } from '../src/main/runtime.js';
 import type { ProcessorRegistry } from '../src/workers/processor.js';
 import { startTestRedis } from '../test/helpers/redis-server.js';
-import { startTestRuntime } from '../test/helpers/runtime.js';
 import { startSlackApiStub } from '../test/helpers/slack-api-stub.js';
 import { type Figure, figure } from './_stats.js';
 
@@ -90,12 +90,13 @@ async function drainOnce(): Promise<QueueThroughputResult> {
     }),
     limits: undefined,
   };
-  const runtime = await startTestRuntime({
+  const runtime = await buildRuntime({
     redisUrl: redis.url,
     logger: createSilentLogger(),
     workers: { processors, notifier },
   });
   try {
+    await runtime.start();
     const started = performance.now();
     const results = await Promise.all(
       Array.from({ length: N }, (_, i) =>
