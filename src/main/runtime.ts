@@ -71,7 +71,7 @@ export interface RuntimeAccess {
 }
 
 /** What a processor factory gets from the runtime: the Redis records it shares, built before it. */
-export interface SharedStores {
+interface SharedStores {
   /** A new Redis connection (bench locks and history take one on first use). */
   connect(): Redis;
   approvals: ApprovalStore;
@@ -86,7 +86,7 @@ export interface ProcessorSet {
   sshStats?: () => SshPoolStats;
 }
 
-export type ProcessorFactory = (shared: SharedStores) => Promise<ProcessorSet>;
+type ProcessorFactory = (shared: SharedStores) => Promise<ProcessorSet>;
 
 /**
  * Every collaborator of one process, built from its options; nothing runs until `start()`. Grouped by what a

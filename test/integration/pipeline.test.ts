@@ -7,6 +7,7 @@ import type { ProcessorRegistry } from '../../src/workers/processor.js';
 import { createRecordingNotifier } from '../helpers/recording-notifier.js';
 import { startTestRedis } from '../helpers/redis-server.js';
 import { startTestRuntime } from '../helpers/runtime.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 type TestRedis = Awaited<ReturnType<typeof startTestRedis>>;
 let redis: TestRedis;
@@ -66,16 +67,6 @@ async function newRuntime(
   });
   runtimes.push(runtime);
   return { runtime, notifier };
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const finalState = (runtime: Runtime, jobId: string) => async (): Promise<JobRecord | undefined> => {

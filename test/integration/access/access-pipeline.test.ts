@@ -10,6 +10,7 @@ import type { JobRecord } from '../../../src/stores/job-store.js';
 import type { ProcessorRegistry } from '../../../src/workers/processor.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { startTestRuntime } from '../../helpers/runtime.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const basePolicy: AccessPolicy = {
   roles: {
@@ -84,15 +85,6 @@ const auditOf = async (runtime: Runtime): Promise<AuditRecord[]> => {
   return all;
 };
 
-async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 const finalRecord = (runtime: Runtime, jobId: string) => async (): Promise<JobRecord | undefined> => {
   const rec = await runtime.stores.jobs.get(jobId);
   return rec && ['succeeded', 'failed', 'cancelled'].includes(rec.state) ? rec : undefined;

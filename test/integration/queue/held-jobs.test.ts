@@ -5,6 +5,7 @@ import type { Runtime } from '../../../src/main/runtime.js';
 import { createRecordingNotifier } from '../../helpers/recording-notifier.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { startTestRuntime } from '../../helpers/runtime.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
 const runtimes: Runtime[] = [];
@@ -48,16 +49,6 @@ const held = (requestId: string) => ({
   // Far longer than the test: only releaseHeld can start the job.
   holdMs: 600_000,
 });
-
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('held jobs (Socket Mode acks): queued, then released or withdrawn (real redis-server)', () => {
   it('a held job waits, posts nothing, and runs once released', async () => {

@@ -12,6 +12,7 @@ import type { ProcessorContext, ProcessorRegistry } from '../../../src/workers/p
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { startTestRuntime } from '../../helpers/runtime.js';
 import { type SlackApiStub, type SlackApiStubOptions, startSlackApiStub } from '../../helpers/slack-api-stub.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 /** What a test job does: `/status` runs it (keyed by job id). */
 export type Behaviour = (ctx: ProcessorContext) => Promise<Report>;
@@ -112,22 +113,16 @@ export function useNotifyHarness() {
     return res.jobId;
   }
 
-  async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}; calls: ${slack?.calls.map((c) => c.method).join(' ')}`);
-  }
+  /** The shared waitFor, with the Slack calls seen so far in the failure. */
+  const waitForSlack = <T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000) =>
+    waitFor(fn, what, timeoutMs, () => `calls: ${slack?.calls.map((c) => c.method).join(' ')}`);
 
   /**
    * Waits until the job is final and no notify job is waiting, running or due soon (a response URL's "window
    * closing" check is scheduled minutes ahead and does nothing once the job is final).
    */
   async function settled(jobId: string) {
-    await waitFor(async () => {
+    await waitForSlack(async () => {
       const rec = await runtime!.stores.jobs.get(jobId);
       if (!rec || !['succeeded', 'failed', 'cancelled'].includes(rec.state)) return undefined;
       const queue = runtime!.queue.queues.notify;
@@ -142,7 +137,7 @@ export function useNotifyHarness() {
   return {
     start,
     run,
-    waitFor,
+    waitFor: waitForSlack,
     settled,
     slack: () => slack!,
     runtime: () => runtime!,
