@@ -1,17 +1,12 @@
 import type { Redis } from 'ioredis';
 import { type ApprovalDecider, createApprovalDecider } from '../access/approval-actions.js';
 import { authorizeJob } from '../access/authorize-job.js';
-import { type AccessPolicy, authorize, isAdmin, listRoles, mayRun, NO_POLICY_MESSAGE } from '../access/policy.js';
-import { createIntake, type Intake } from '../chat/intake.js';
-import { createRateLimitedIntake, type RateLimitOptions } from '../chat/rate-limit.js';
-import { buildHelpReport, commandRegistry, parseCommand } from '../commands/index.js';
+import type { AccessPolicy } from '../access/policy.js';
+import type { Intake } from '../chat/intake.js';
+import type { RateLimitOptions } from '../chat/rate-limit.js';
+import { commandRegistry } from '../commands/index.js';
 import type { Logger } from '../logging.js';
-import {
-  createQueueCounter,
-  instrumentIntake,
-  instrumentNotifier,
-  observeWorkers,
-} from '../observability/instrument.js';
+import { createQueueCounter, instrumentNotifier, observeWorkers } from '../observability/instrument.js';
 import type { Metrics, SshPoolStats } from '../observability/metrics.js';
 import { type Canceller, createCanceller } from '../queue/cancel.js';
 import { createRedisConnection } from '../queue/connection.js';
@@ -19,7 +14,6 @@ import { type EmbeddedRedis, startEmbeddedRedis } from '../queue/embedded-redis.
 import { DEFAULT_PREFIX } from '../queue/names.js';
 import { createProducer, type Producer, withQueueErrors } from '../queue/producer.js';
 import { createQueues, type Queues } from '../queue/queues.js';
-import { createRequestClaims } from '../queue/request-claims.js';
 import type { Notifier } from '../report/notifier.js';
 import { type ApprovalStore, createApprovalStore } from '../stores/approval-store.js';
 import { type AuditLog, createAuditLog } from '../stores/audit-log.js';
@@ -28,6 +22,7 @@ import { createJobStore, type JobStore } from '../stores/job-store.js';
 import { createLockStore, type LockStore } from '../stores/lock-store.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
 import { type RunningWorkers, runWorkers, settlesWithin } from '../workers/run-workers.js';
+import { buildIntake } from './build-intake.js';
 
 export interface RuntimeOptions {
   /** Redis URL; undefined starts the embedded redis-server. */
@@ -216,50 +211,6 @@ async function buildProcessors(opts: RuntimeOptions, shared: SharedStores): Prom
   return set;
 }
 
-/** The intake with access checks (when configured), metrics and the per-user rate limit in front. */
-function buildIntake(
-  opts: RuntimeOptions,
-  deps: { prefix: string; redis: Redis; producer: Producer; stores: Runtime['stores']; cancel: Canceller },
-): Intake {
-  const { prefix, redis, producer, stores, cancel } = deps;
-  const access = opts.access;
-  const metrics = opts.metrics;
-  const baseIntake = createIntake({
-    parse: parseCommand,
-    registry: commandRegistry,
-    producer,
-    store: stores.jobs,
-    cancel,
-    buildHelp: (o) => buildHelpReport(commandRegistry, o),
-    audit: stores.audit.append,
-    claims: createRequestClaims(redis, { prefix }),
-    access: {
-      auditLog: stores.audit,
-      locks: stores.locks,
-      audit: stores.audit.append,
-      tenants: () => access?.tenants() ?? [],
-    },
-    ...(access
-      ? {
-          authorize: (spec, command, who) => authorize(access.policy(), spec, command.args, who),
-          allowed: (spec, who) => mayRun(access.policy(), spec, who),
-          isAdmin: (who) => isAdmin(access.policy(), who.userId),
-          describeAccess: (who) => describeMissingAccess(access.policy(), who.userId),
-        }
-      : {}),
-    logger: opts.logger,
-  });
-  const counted = metrics ? instrumentIntake(baseIntake, metrics) : baseIntake;
-  return opts.rateLimit
-    ? createRateLimitedIntake(counted, opts.rateLimit, {
-        redis,
-        prefix,
-        onLimited: (reason) =>
-          metrics?.commands.inc({ outcome: reason === 'flood' ? 'rate_limited' : 'oversized', command: '' }),
-      })
-    : counted;
-}
-
 /** The workers of this process, with access re-checked on each job (when configured) and metrics observed. */
 async function startWorkers(
   opts: RuntimeOptions,
@@ -326,12 +277,4 @@ async function closeRuntime(parts: {
   for (const c of connections) c.disconnect();
   await embedded?.stop();
   await parts.processors?.close();
-}
-
-/** Why a caller sees no commands in /help: no policy at all, or no role for this user. */
-function describeMissingAccess(policy: AccessPolicy | undefined, userId: string): string | undefined {
-  if (!policy) return NO_POLICY_MESSAGE;
-  if (listRoles(policy, userId).length === 0)
-    return `${userId} has no role in netops-bot: an admin must add it to policy.users (or to a group in policy.groups).`;
-  return undefined;
 }
