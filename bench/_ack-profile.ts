@@ -5,7 +5,7 @@ import { DEFAULT_RATE_LIMIT } from '../src/chat/rate-limit.js';
 import { loadConfig } from '../src/config/index.js';
 import { createSilentLogger } from '../src/logging.js';
 import { createPolicySource } from '../src/main/policy-source.js';
-import { startRuntime } from '../src/main/runtime.js';
+import { buildRuntime } from '../src/main/runtime.js';
 import { botEnv, writeBotConfig } from '../test/faults/bot-processes.js';
 import { startTestRedis } from '../test/helpers/redis-server.js';
 import { startSlackApiStub } from '../test/helpers/slack-api-stub.js';
@@ -28,17 +28,18 @@ async function main(): Promise<void> {
   const path = configs.fileFor(3000);
   const env = botEnv(path, redis.url);
   const monitor = new Redis(redis.url);
-  let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
+  let runtime: Awaited<ReturnType<typeof buildRuntime>> | undefined;
   try {
-    runtime = await startRuntime({
+    runtime = await buildRuntime({
       redisUrl: redis.url,
       logger: createSilentLogger(),
       // A bucket that never empties here: the profile is of the work, not of refusals.
       rateLimit: { ...DEFAULT_RATE_LIMIT, perUserPerMinute: 1_000_000, burst: 1_000_000 },
       access: createPolicySource(loadConfig(env, { path }), { env, logger: createSilentLogger(), path }),
     });
+    await runtime.start();
     const send = (i: number) =>
-      runtime!.intake({
+      runtime!.chat.intake({
         text: '/status',
         userId: USER,
         channelId: 'C0OPS',

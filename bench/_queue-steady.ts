@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import { DEFAULT_RATE_LIMIT } from '../src/chat/rate-limit.js';
-import { createSlackNotifier, createSlackWebClient } from '../src/chat/slack-notifier.js';
+import { createSlackNotifier, createSlackWebClient } from '../src/chat/slack/slack-notifier.js';
 import { loadConfig } from '../src/config/index.js';
 import { createSilentLogger } from '../src/logging.js';
 import { createPolicySource } from '../src/main/policy-source.js';
-import { startRuntime } from '../src/main/runtime.js';
+import { buildRuntime } from '../src/main/runtime.js';
 import type { ProcessorRegistry } from '../src/workers/processor.js';
 import { BOT_TOKEN, botEnv, writeBotConfig } from '../test/faults/bot-processes.js';
 import { startTestRedis } from '../test/helpers/redis-server.js';
@@ -64,7 +64,7 @@ export async function steadyArrival(ratePerS: number, seconds: number): Promise<
   // The receiver's port is part of the file; nothing listens on it here (the intake is called directly).
   const path = configs.fileFor(3000);
   const env = botEnv(path, redis.url);
-  let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
+  let runtime: Awaited<ReturnType<typeof buildRuntime>> | undefined;
   try {
     const config = loadConfig(env, { path });
     const processors: ProcessorRegistry = {
@@ -77,13 +77,14 @@ export async function steadyArrival(ratePerS: number, seconds: number): Promise<
       }),
       limits: undefined,
     };
-    runtime = await startRuntime({
+    runtime = await buildRuntime({
       redisUrl: redis.url,
       logger: createSilentLogger(),
       workers: { processors, notifier },
       rateLimit: DEFAULT_RATE_LIMIT,
       access: createPolicySource(config, { env, logger: createSilentLogger(), path }),
     });
+    await runtime.start();
     const n = Math.round(ratePerS * seconds);
     const acks: Array<{ jobId: string; at: number } | null> = [];
     const started = performance.now();
@@ -93,7 +94,7 @@ export async function steadyArrival(ratePerS: number, seconds: number): Promise<
       const due = started + (i * 1000) / ratePerS;
       await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
       sends.push(
-        runtime
+        runtime.chat
           .intake({
             text: '/status',
             userId: users[i % USERS]!,

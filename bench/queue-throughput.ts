@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { createSlackNotifier, createSlackWebClient } from '../src/chat/slack-notifier.js';
+import { createSlackNotifier, createSlackWebClient } from '../src/chat/slack/slack-notifier.js';
 import { createSilentLogger } from '../src/logging.js';
-import { startRuntime } from '../src/main/runtime.js';
+import { buildRuntime } from '../src/main/runtime.js';
 import type { ProcessorRegistry } from '../src/workers/processor.js';
 import { startTestRedis } from '../test/helpers/redis-server.js';
 import { startSlackApiStub } from '../test/helpers/slack-api-stub.js';
@@ -118,16 +118,17 @@ async function drainOnce(): Promise<QueueThroughputResult> {
     }),
     limits: undefined,
   };
-  const runtime = await startRuntime({
+  const runtime = await buildRuntime({
     redisUrl: redis.url,
     logger: createSilentLogger(),
     workers: { processors, notifier },
   });
   try {
+    await runtime.start();
     const started = performance.now();
     const results = await Promise.all(
       Array.from({ length: N }, (_, i) =>
-        runtime.intake({
+        runtime.chat.intake({
           text: '/status',
           userId: `U${i % 50}`,
           channelId: 'C0BENCH',
@@ -140,14 +141,14 @@ async function drainOnce(): Promise<QueueThroughputResult> {
     if (notQueued > 0) throw new Error(`${notQueued} commands were not queued`);
     // Done when every command's final reply is rendered: the final notify jobs have all completed.
     for (;;) {
-      const counts = await runtime.queues.notify.getJobCounts('wait', 'active', 'delayed');
-      const cmd = await runtime.queues.read.getJobCounts('wait', 'active', 'delayed');
+      const counts = await runtime.queue.queues.notify.getJobCounts('wait', 'active', 'delayed');
+      const cmd = await runtime.queue.queues.read.getJobCounts('wait', 'active', 'delayed');
       const pending = Object.values(counts).reduce((a, b) => a + b, 0) + Object.values(cmd).reduce((a, b) => a + b, 0);
       if (pending === 0) break;
       await new Promise((r) => setTimeout(r, 20));
     }
     const elapsedMs = performance.now() - started;
-    const failed = (await runtime.queues.read.getJobCounts('failed')).failed ?? 0;
+    const failed = (await runtime.queue.queues.read.getJobCounts('failed')).failed ?? 0;
     const mem = process.memoryUsage();
     return {
       name: 'queue-throughput',

@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
+import { type AccessCommandDeps, answerAudit, answerLock, answerUnlock } from '../access/access-commands.js';
 import { type HelpArgs, isCommand } from '../commands/index.js';
 import type { CommandRegistry } from '../commands/registry.js';
 import type { CommandSpec, ParsedCommand } from '../commands/types.js';
 import { describeForUser, ErrorCode, isNetopsError, NetopsError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import type { AuditSink } from '../queue/audit-log.js';
 import type { Canceller } from '../queue/cancel.js';
 import type { ReplyTarget, Requester } from '../queue/job-data.js';
-import type { JobStore } from '../queue/job-store.js';
 import { toJobId } from '../queue/names.js';
 import type { Producer } from '../queue/producer.js';
 import { withQueueErrors } from '../queue/producer.js';
 import type { ClaimOutcome, RequestClaims } from '../queue/request-claims.js';
 import type { Report } from '../report/model.js';
-import { type AccessCommandDeps, answerAudit, answerLock, answerUnlock } from './access-commands.js';
+import type { AuditSink } from '../stores/audit-log.js';
+import type { JobStore } from '../stores/job-store.js';
 import { buildCancelReport, buildJobResultReport, buildJobsReport } from './local-reports.js';
 
 /** A command as it arrives from any front end (Slack, console, one-shot CLI). */

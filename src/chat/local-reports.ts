@@ -1,7 +1,7 @@
 import type { CancelOutcome } from '../queue/cancel.js';
-import type { JobRecord } from '../queue/job-store.js';
 import { formatElapsed } from '../report/format-elapsed.js';
 import type { Report, ReportBlock } from '../report/model.js';
+import type { JobRecord } from '../stores/job-store.js';
 
 /** `/jobs`: the caller's recent jobs with state and duration, newest first. */
 export function buildJobsReport(records: JobRecord[], nowMs: number): Report {

@@ -1,5 +1,5 @@
 import type { SshPool } from '../clients/ssh/index.js';
-import { auditInScope } from '../queue/audit-context.js';
+import { auditInScope } from '../stores/audit-context.js';
 
 /**
  * The SSH pool with an audit record per command run for a job: host, template name, exit code and duration

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
-import type { ApprovalDecider } from '../chat/approval-actions.js';
-import { renderConsole } from '../chat/render-console.js';
-import { watchJob } from '../chat/watch-job.js';
+import type { ApprovalDecider } from '../access/approval-actions.js';
+import { watchJob } from '../chat/console/watch-job.js';
+import { renderConsole } from '../chat/render/render-console.js';
 import { parseDurationMs } from '../commands/durations.js';
 import { UsageError } from '../errors.js';
-import type { AuditLog, AuditReadStats } from '../queue/audit-log.js';
-import { type JobStore, toStatusView } from '../queue/job-store.js';
+import type { AuditLog, AuditReadStats } from '../stores/audit-log.js';
+import { type JobStore, toStatusView } from '../stores/job-store.js';
 
 /** `approve <id>` / `reject <id>` / `audit export`, recognised from the CLI's words. */
 export type AccessCliCommand =

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { type ConsoleRunResult, formatConsoleResult, runConsoleCommand, toJsonOutput } from '../chat/console-front.js';
-import { mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
+import { mayRun, NO_POLICY_MESSAGE } from '../access/policy.js';
+import {
+  type ConsoleRunResult,
+  formatConsoleResult,
+  runConsoleCommand,
+  toJsonOutput,
+} from '../chat/console/console-front.js';
 import { buildHelpReport, commandRegistry, isCommand, parseCommand } from '../commands/index.js';
 import { readNetopsEnv } from '../config/env.js';
 import { type Config, deploymentIdentity, loadConfigAsync } from '../config/index.js';
@@ -13,7 +18,7 @@ import { describeRedisUrl, probeRedis } from './cli-redis-check.js';
 import { loggerOptionsFor } from './logger-options.js';
 import { createPolicySource, createWriteGuards } from './policy-source.js';
 import { createProcessors } from './processors.js';
-import { type Runtime, startRuntime } from './runtime.js';
+import { buildRuntime, type Runtime } from './runtime.js';
 
 /**
  * One-shot CLI: parse, enqueue, run (workers in this process), print the rendered reply or the Report JSON.
@@ -47,23 +52,14 @@ async function main(): Promise<number> {
     level: env.LOG_LEVEL ?? 'error',
     destination: pino.destination({ dest: 2, sync: true }),
   });
-  // Bench locks and history share the runtime's Redis; the factory is only called once a job runs.
+  // A configured Redis that does not answer is said at once: the workers would otherwise wait for it forever.
+  if (await reportUnreachableRedis(config.redis?.url)) return 1;
   const access = createPolicySource(config, {
     env: process.env,
     ...(args.config ? { path: args.config } : {}),
     logger,
   });
-  const processors = await createProcessors(config, logger, {
-    redis: () => runtime.connect('worker'),
-    guards: createWriteGuards(access, () => runtime),
-    ...(env.NETOPS_CHARTS_DIR ? { chartsDir: env.NETOPS_CHARTS_DIR } : {}),
-  });
-  // A configured Redis that does not answer is said at once: the workers would otherwise wait for it forever.
-  if (await reportUnreachableRedis(config.redis?.url)) {
-    await processors.close();
-    return 1;
-  }
-  const runtime = await startRuntime({
+  const runtime = await buildRuntime({
     redisUrl: config.redis?.url,
     ...(env.NETOPS_REDIS_DIR ? { embeddedDataDir: env.NETOPS_REDIS_DIR } : {}),
     logger,
@@ -73,20 +69,32 @@ async function main(): Promise<number> {
     deployment: deploymentIdentity(config),
     privateTag: `cli-${process.pid}-${randomBytes(4).toString('hex')}`,
     // Reading the audit trail runs no command: no workers for it.
-    ...(accessCli?.kind === 'audit-export' ? {} : { workers: { processors: processors.registry } }),
+    ...(accessCli?.kind === 'audit-export'
+      ? {}
+      : {
+          workers: {
+            processors: (shared) =>
+              createProcessors(config, logger, {
+                redis: shared.connect,
+                guards: createWriteGuards(access, shared),
+                ...(env.NETOPS_CHARTS_DIR ? { chartsDir: env.NETOPS_CHARTS_DIR } : {}),
+              }),
+          },
+        }),
   });
   const abort = new AbortController();
   const onSignal = () => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    if (accessCli?.kind === 'audit-export') return await writeAuditExport(runtime.auditLog, args.since);
+    await runtime.start();
+    if (accessCli?.kind === 'audit-export') return await writeAuditExport(runtime.stores.audit, args.since);
     if (accessCli?.kind === 'decide') {
       return await runDecisionCli(
         {
-          decide: runtime.decideApproval,
-          store: runtime.store,
-          subscriber: () => runtime.connect('subscriber'),
+          decide: runtime.chat.decideApproval,
+          store: runtime.stores.jobs,
+          subscriber: () => runtime.redis.connect('subscriber'),
           write: (t) => process.stdout.write(t),
         },
         { ...accessCli, userId },
@@ -95,9 +103,9 @@ async function main(): Promise<number> {
     }
     const result = await runConsoleCommand(
       {
-        intake: runtime.intake,
-        store: runtime.store,
-        subscriber: () => runtime.connect('subscriber'),
+        intake: runtime.chat.intake,
+        store: runtime.stores.jobs,
+        subscriber: () => runtime.redis.connect('subscriber'),
         write: (t) => process.stderr.write(t),
         userId,
         showProgress: !args.json,
@@ -111,7 +119,6 @@ async function main(): Promise<number> {
     return result.exitCode;
   } finally {
     await runtime.close();
-    await processors.close();
   }
 }
 
@@ -143,7 +150,7 @@ function answerHelp(text: string, config: Config, userId: string): ConsoleRunRes
 }
 
 /** `audit export`: JSON Lines on stdout; malformed records are skipped and counted on stderr. */
-async function writeAuditExport(log: Runtime['auditLog'], since: string | undefined): Promise<number> {
+async function writeAuditExport(log: Runtime['stores']['audit'], since: string | undefined): Promise<number> {
   const stats = { skipped: 0 };
   await exportAudit(log, parseSinceMs(since, Date.now()), (l) => process.stdout.write(l), stats);
   if (stats.skipped > 0) process.stderr.write(`audit export: skipped ${stats.skipped} malformed record(s)\n`);

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { type AccessPolicy, isApprovalRequired } from '../chat/policy.js';
+import { type AccessPolicy, isApprovalRequired } from '../access/policy.js';
 import { chooseConfigPath } from '../config/config-path.js';
 import { type Config, loadConfigAsync } from '../config/index.js';
 import type { Logger } from '../logging.js';
@@ -88,15 +88,15 @@ function readMtime(path: string): number | undefined {
   }
 }
 
-/** The write processors' guards from the policy of the moment and the runtime's stores (made after them). */
+/** The write processors' guards from the policy of the moment and the runtime's stores. */
 export function createWriteGuards(
   access: RuntimeAccess,
-  runtime: () => Pick<Runtime, 'approvals' | 'locks'>,
+  stores: Pick<Runtime['stores'], 'approvals' | 'locks'>,
 ): WriteGuards {
   return {
     approvalRequired: (command, tenant) => isApprovalRequired(access.policy(), command, tenant),
     approvalExpiryMinutes: () => access.policy()?.approvals.expiryMinutes ?? 30,
-    approvals: () => runtime().approvals,
-    locks: () => runtime().locks,
+    approvals: stores.approvals,
+    locks: stores.locks,
   };
 }

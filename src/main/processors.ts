@@ -7,8 +7,7 @@ import { checkConsulDatacenter } from '../net/deploy/consul-datacenter.js';
 import { createNomadGate } from '../net/deploy/nomad-support.js';
 import { createDockerVersionGate } from '../net/docker-version.js';
 import { createWeaveLaunchGate } from '../net/weave-launch.js';
-import type { SshPoolStats } from '../observability/metrics.js';
-import { APPROVAL_APPLY_COMMAND } from '../queue/approval-store.js';
+import { APPROVAL_APPLY_COMMAND } from '../stores/approval-store.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
 import { createApprovalApplyProcessor } from '../workers/processors/approval-apply.js';
 import { createCniBenchProcessor } from '../workers/processors/cni-bench.js';
@@ -20,23 +19,14 @@ import { createIsolationCheckProcessor } from '../workers/processors/isolation-c
 import { createStatusProcessor } from '../workers/processors/status.js';
 import type { WriteGuards } from '../workers/processors/write-guards.js';
 import { createClusterContext } from './cluster-context.js';
-
-export interface ProcessorSet {
-  registry: ProcessorRegistry;
-  close(): Promise<void>;
-  /** Per-host SSH pool state, for /metrics (absent without a cluster). */
-  sshStats?: () => SshPoolStats;
-}
+import type { ProcessorSet } from './runtime.js';
 
 /**
  * Builds the command processors with their clients from config. Commands without a processor here answer
  * "not available yet" (see workers/command-handler.ts) instead of pretending to run.
  */
 export interface ProcessorDeps {
-  /**
-   * Redis for bench locks and history. Lazy because the runtime that owns the connections starts after the
-   * processors are built; it is first called when a bench job runs.
-   */
+  /** A new Redis connection for bench locks and history; taken once, when the first bench job runs. */
   redis?: () => Redis;
   /** Where chart PNGs are written (start passes NETOPS_CHARTS_DIR). @defaultValue `.netops/charts` */
   chartsDir?: string;

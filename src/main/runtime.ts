@@ -1,33 +1,28 @@
 import type { Redis } from 'ioredis';
-import { type ApprovalDecider, createApprovalDecider } from '../chat/approval-actions.js';
-import { authorizeJob } from '../chat/authorize-job.js';
-import { createIntake, type Intake } from '../chat/intake.js';
-import { type AccessPolicy, authorize, isAdmin, listRoles, mayRun, NO_POLICY_MESSAGE } from '../chat/policy.js';
-import { createRateLimitedIntake, type RateLimitOptions } from '../chat/rate-limit.js';
-import { buildHelpReport, commandRegistry, parseCommand } from '../commands/index.js';
+import { type ApprovalDecider, createApprovalDecider } from '../access/approval-actions.js';
+import { authorizeJob } from '../access/authorize-job.js';
+import type { AccessPolicy } from '../access/policy.js';
+import type { Intake } from '../chat/intake.js';
+import type { RateLimitOptions } from '../chat/rate-limit.js';
+import { commandRegistry } from '../commands/index.js';
 import type { Logger } from '../logging.js';
-import {
-  createQueueCounter,
-  instrumentIntake,
-  instrumentNotifier,
-  observeWorkers,
-} from '../observability/instrument.js';
-import type { Metrics } from '../observability/metrics.js';
-import { type ApprovalStore, createApprovalStore } from '../queue/approval-store.js';
-import { type AuditLog, createAuditLog } from '../queue/audit-log.js';
+import { createQueueCounter, instrumentNotifier, observeWorkers } from '../observability/instrument.js';
+import type { Metrics, SshPoolStats } from '../observability/metrics.js';
 import { type Canceller, createCanceller } from '../queue/cancel.js';
 import { createRedisConnection } from '../queue/connection.js';
-import { createDeliveryStore } from '../queue/delivery-store.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../queue/embedded-redis.js';
-import { createJobStore, type JobStore } from '../queue/job-store.js';
-import { createLockStore, type LockStore } from '../queue/lock-store.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
 import { createProducer, type Producer, withQueueErrors } from '../queue/producer.js';
 import { createQueues, type Queues } from '../queue/queues.js';
-import { createRequestClaims } from '../queue/request-claims.js';
 import type { Notifier } from '../report/notifier.js';
+import { type ApprovalStore, createApprovalStore } from '../stores/approval-store.js';
+import { type AuditLog, createAuditLog } from '../stores/audit-log.js';
+import { createDeliveryStore } from '../stores/delivery-store.js';
+import { createJobStore, type JobStore } from '../stores/job-store.js';
+import { createLockStore, type LockStore } from '../stores/lock-store.js';
 import type { ProcessorRegistry } from '../workers/processor.js';
 import { type RunningWorkers, runWorkers, settlesWithin } from '../workers/run-workers.js';
+import { buildIntake } from './build-intake.js';
 
 export interface RuntimeOptions {
   /** Redis URL; undefined starts the embedded redis-server. */
@@ -41,9 +36,10 @@ export interface RuntimeOptions {
    * this process's workers take no one else's. They are removed on close.
    */
   privateTag?: string;
-  /** Start workers in this process (bot + worker in one, the `npm start` default). */
+  /** Workers in this process (bot + worker in one, the `npm start` default), started by `start()`. */
   workers?: {
-    processors: ProcessorRegistry;
+    /** A registry (tests), or a factory given the stores built here (entry points: see main/processors.ts). */
+    processors: ProcessorRegistry | ProcessorFactory;
     notifier?: Notifier;
     shutdownGraceMs?: number;
     commandQueues?: boolean;
@@ -69,32 +65,53 @@ export interface RuntimeAccess {
   audit?: { retentionDays: number; maxLen: number };
 }
 
-export interface Runtime {
-  redisUrl: string;
-  queues: Queues;
-  store: JobStore;
-  producer: Producer;
-  cancel: Canceller;
-  intake: Intake;
-  auditLog: AuditLog;
+/** What a processor factory gets from the runtime: the Redis records it shares, built before it. */
+interface SharedStores {
+  /** A new Redis connection (bench locks and history take one on first use). */
+  connect(): Redis;
   approvals: ApprovalStore;
   locks: LockStore;
-  /** Approve / reject (Slack buttons, `npm run netops -- approve <id>`). */
-  decideApproval: ApprovalDecider;
-  workers: RunningWorkers | undefined;
-  /** True when Redis answers PING (for /readyz). */
-  ready(): Promise<boolean>;
-  /** A new connection for pub/sub watchers. */
-  connect(role: 'worker' | 'subscriber'): Redis;
+}
+
+/** The processors of this process with what they hold open (SSH pools, HTTP agents). */
+export interface ProcessorSet {
+  registry: ProcessorRegistry;
+  close(): Promise<void>;
+  /** Per-host SSH pool state, for /metrics (absent without a cluster). */
+  sshStats?: () => SshPoolStats;
+}
+
+type ProcessorFactory = (shared: SharedStores) => Promise<ProcessorSet>;
+
+/**
+ * Every collaborator of one process, built from its options; nothing runs until `start()`. Grouped by what a
+ * reader looks for: the Redis connection, the Redis-backed records, the queue side, the chat side's entry points.
+ */
+export interface Runtime {
+  redis: {
+    url: string;
+    /** True when Redis answers PING (for /readyz). */
+    ready(): Promise<boolean>;
+    /** A new connection for pub/sub watchers. */
+    connect(role: 'worker' | 'subscriber'): Redis;
+  };
+  stores: { jobs: JobStore; approvals: ApprovalStore; locks: LockStore; audit: AuditLog };
+  queue: { queues: Queues; producer: Producer; cancel: Canceller };
+  /** What the front ends call: a command in, and approve / reject (Slack buttons, `netops approve <id>`). */
+  chat: { intake: Intake; decideApproval: ApprovalDecider };
+  /** Waits for the queues, then starts this process's workers (when asked for). */
+  start(): Promise<void>;
+  /** Ordered: stop taking work, finish jobs in flight, close the processors, then Redis. */
   close(): Promise<void>;
 }
 
 /**
- * Wires the queue side shared by every entry point: Redis (given or embedded), queues, job store, producer,
- * intake and, when asked, the workers of this process. Closing is ordered: stop taking work, finish jobs in
- * flight, then close connections, then stop the embedded Redis.
+ * The composition root of the queue side shared by every entry point (start, the one-shot CLI, benches, tests):
+ * Redis (given or embedded), stores, queues, producer, intake, approvals and the processors, each built once from
+ * what is already built, so no collaborator refers forward to one not built yet. Building runs nothing:
+ * `start()` waits for the queues and starts the workers, `close()` undoes both.
  */
-export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+export async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const prefix = opts.prefix ?? DEFAULT_PREFIX;
   const { url, embedded } = await resolveRedis(opts);
   const connections: Redis[] = [];
@@ -104,62 +121,53 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     connections.push(c);
     return c;
   };
-  const producerConnection = connect('producer');
-  const queues = createQueues(producerConnection, prefix, opts.privateTag);
-  const store = createJobStore(producerConnection, prefix);
+  const redis = connect('producer');
+  const stores = buildStores(opts, redis, prefix);
+  const queues = createQueues(redis, prefix, opts.privateTag);
   const producer = createProducer({
     queues,
-    store,
+    store: stores.jobs,
     logger: opts.logger,
     ...(opts.deployment ? { deployment: opts.deployment } : {}),
   });
-  const cancel = createCanceller({ queues, store, producer, publisher: producerConnection, prefix });
-  const access = opts.access;
-  const auditLog = createAuditLog(producerConnection, {
-    prefix,
-    retentionDays: access?.audit?.retentionDays ?? 30,
-    maxLen: access?.audit?.maxLen ?? 100_000,
-    logger: opts.logger,
-  });
-  const approvals = createApprovalStore(producerConnection, { prefix });
-  const locks = createLockStore(producerConnection, { prefix });
+  const cancel = createCanceller({ queues, store: stores.jobs, producer, publisher: redis, prefix });
   const decideApproval = createApprovalDecider({
-    approvals,
-    policy: () => access?.policy(),
-    channelRules: access !== undefined,
+    approvals: stores.approvals,
+    policy: () => opts.access?.policy(),
+    channelRules: opts.access !== undefined,
     producer,
-    store,
-    delivery: createDeliveryStore(producerConnection, prefix),
-    audit: auditLog.append,
+    store: stores.jobs,
+    delivery: createDeliveryStore(redis, prefix),
+    audit: stores.audit.append,
     logger: opts.logger,
   });
-  const intake = buildIntake(opts, { prefix, redis: producerConnection, producer, store, cancel, auditLog, locks });
+  const intake = buildIntake(opts, { prefix, redis, producer, stores, cancel });
   opts.metrics?.setSource('queueCounts', createQueueCounter([queues.read, queues.write, queues.ssh, queues.notify]));
-  await withQueueErrors(() =>
-    Promise.all(Object.values([queues.read, queues.write, queues.ssh, queues.notify]).map((q) => q.waitUntilReady())),
-  );
+  const processors = await buildProcessors(opts, { connect: () => connect('worker'), ...stores });
 
-  const workers = opts.workers
-    ? await startWorkers(opts, opts.workers, { prefix, connect, store, producer, auditLog, approvals })
-    : undefined;
-
+  let workers: RunningWorkers | undefined;
   let closing: Promise<void> | undefined;
   return {
-    redisUrl: url,
-    queues,
-    store,
-    producer,
-    cancel,
-    intake,
-    auditLog,
-    approvals,
-    locks,
-    decideApproval,
-    workers,
-    ready: async () => (await producerConnection.ping()) === 'PONG',
-    connect: (role) => connect(role),
+    redis: { url, ready: async () => (await redis.ping()) === 'PONG', connect: (role) => connect(role) },
+    stores,
+    queue: { queues, producer, cancel },
+    chat: { intake, decideApproval },
+    async start() {
+      await withQueueErrors(() =>
+        Promise.all([queues.read, queues.write, queues.ssh, queues.notify].map((q) => q.waitUntilReady())),
+      );
+      if (opts.workers && processors)
+        workers = await startWorkers(opts, opts.workers, processors.registry, {
+          prefix,
+          connect,
+          store: stores.jobs,
+          producer,
+          auditLog: stores.audit,
+          approvals: stores.approvals,
+        });
+    },
     close() {
-      closing ??= closeRuntime({ workers, queues, connections, embedded, privateTag: opts.privateTag });
+      closing ??= closeRuntime({ workers, processors, queues, connections, embedded, privateTag: opts.privateTag });
       return closing;
     },
   };
@@ -178,59 +186,36 @@ async function resolveRedis(opts: RuntimeOptions): Promise<{ url: string; embedd
   return { url: started.url, embedded: started };
 }
 
-/** The intake with access checks (when configured), metrics and the per-user rate limit in front. */
-function buildIntake(
-  opts: RuntimeOptions,
-  deps: {
-    prefix: string;
-    redis: Redis;
-    producer: Producer;
-    store: JobStore;
-    cancel: Canceller;
-    auditLog: AuditLog;
-    locks: LockStore;
-  },
-): Intake {
-  const { prefix, producer, store, cancel, auditLog, locks } = deps;
-  const producerConnection = deps.redis;
-  const access = opts.access;
-  const metrics = opts.metrics;
-  const baseIntake = createIntake({
-    parse: parseCommand,
-    registry: commandRegistry,
-    producer,
-    store,
-    cancel,
-    buildHelp: (o) => buildHelpReport(commandRegistry, o),
-    audit: auditLog.append,
-    claims: createRequestClaims(producerConnection, { prefix }),
-    access: { auditLog, locks, audit: auditLog.append, tenants: () => access?.tenants() ?? [] },
-    ...(access
-      ? {
-          authorize: (spec, command, who) => authorize(access.policy(), spec, command.args, who),
-          allowed: (spec, who) => mayRun(access.policy(), spec, who),
-          isAdmin: (who) => isAdmin(access.policy(), who.userId),
-          describeAccess: (who) => describeMissingAccess(access.policy(), who.userId),
-        }
-      : {}),
-    logger: opts.logger,
-  });
-  const counted = metrics ? instrumentIntake(baseIntake, metrics) : baseIntake;
-  const intake = opts.rateLimit
-    ? createRateLimitedIntake(counted, opts.rateLimit, {
-        redis: producerConnection,
-        prefix,
-        onLimited: (reason) =>
-          metrics?.commands.inc({ outcome: reason === 'flood' ? 'rate_limited' : 'oversized', command: '' }),
-      })
-    : counted;
-  return intake;
+/** The Redis-backed records every side shares, on the one producer connection. */
+function buildStores(opts: RuntimeOptions, redis: Redis, prefix: string): Runtime['stores'] {
+  return {
+    jobs: createJobStore(redis, prefix),
+    approvals: createApprovalStore(redis, { prefix }),
+    locks: createLockStore(redis, { prefix }),
+    audit: createAuditLog(redis, {
+      prefix,
+      retentionDays: opts.access?.audit?.retentionDays ?? 30,
+      maxLen: opts.access?.audit?.maxLen ?? 100_000,
+      logger: opts.logger,
+    }),
+  };
+}
+
+/** The processors: a given registry as is, or the factory's set (its SSH pool state observed by /metrics). */
+async function buildProcessors(opts: RuntimeOptions, shared: SharedStores): Promise<ProcessorSet | undefined> {
+  const given = opts.workers?.processors;
+  if (given === undefined) return undefined;
+  if (typeof given !== 'function') return { registry: given, close: async () => {} };
+  const set = await given(shared);
+  if (set.sshStats) opts.metrics?.setSource('sshStats', set.sshStats);
+  return set;
 }
 
 /** The workers of this process, with access re-checked on each job (when configured) and metrics observed. */
 async function startWorkers(
   opts: RuntimeOptions,
   w: NonNullable<RuntimeOptions['workers']>,
+  processors: ProcessorRegistry,
   deps: {
     prefix: string;
     connect: Parameters<typeof runWorkers>[0]['connect'];
@@ -247,7 +232,7 @@ async function startWorkers(
     connect,
     store,
     producer,
-    processors: w.processors,
+    processors,
     commandQueues: w.commandQueues ?? true,
     ...(w.notifier ? { notifier: metrics ? instrumentNotifier(w.notifier, metrics) : w.notifier } : {}),
     ...(w.shutdownGraceMs ? { shutdownGraceMs: w.shutdownGraceMs } : {}),
@@ -255,8 +240,7 @@ async function startWorkers(
     audit: auditLog.append,
     ...(access
       ? {
-          authorize: (data) =>
-            authorizeJob(access.policy(), data, { registry: commandRegistry, approvals: () => approvals }),
+          authorize: (data) => authorizeJob(access.policy(), data, { registry: commandRegistry, approvals }),
         }
       : {}),
     logger: opts.logger,
@@ -269,11 +253,12 @@ async function startWorkers(
 }
 
 /**
- * Ordered shutdown: stop taking work and finish jobs in flight, drop private queues, close queues (bounded),
- * then connections, then the embedded Redis.
+ * Ordered shutdown: stop taking work and finish jobs in flight, close the processors' clients, drop private
+ * queues, close queues (bounded), then connections, then the embedded Redis.
  */
 async function closeRuntime(parts: {
   workers: RunningWorkers | undefined;
+  processors: ProcessorSet | undefined;
   queues: Queues;
   connections: readonly Redis[];
   embedded: EmbeddedRedis | undefined;
@@ -291,12 +276,5 @@ async function closeRuntime(parts: {
   await settlesWithin(queues.close(), 5_000);
   for (const c of connections) c.disconnect();
   await embedded?.stop();
-}
-
-/** Why a caller sees no commands in /help: no policy at all, or no role for this user. */
-function describeMissingAccess(policy: AccessPolicy | undefined, userId: string): string | undefined {
-  if (!policy) return NO_POLICY_MESSAGE;
-  if (listRoles(policy, userId).length === 0)
-    return `${userId} has no role in netops-bot: an admin must add it to policy.users (or to a group in policy.groups).`;
-  return undefined;
+  await parts.processors?.close();
 }

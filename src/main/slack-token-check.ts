@@ -1,11 +1,11 @@
 import type { FetchFunction } from '@slack/web-api';
-import { createSlackWebClient } from '../chat/slack-notifier.js';
+import { createSlackWebClient } from '../chat/slack/slack-notifier.js';
 import {
   type BotIdentity,
   createSlackTokenHealth,
   describeTokenProblem,
   type SlackTokenHealth,
-} from '../chat/slack-token-health.js';
+} from '../chat/slack/slack-token-health.js';
 import type { Config } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logging.js';

@@ -1,11 +1,11 @@
 import type { FetchFunction } from '@slack/web-api';
 import pino from 'pino';
-import { runConsoleRepl } from '../chat/console-repl.js';
+import { runConsoleRepl } from '../chat/console/console-repl.js';
 import { resolveRateLimit } from '../chat/rate-limit.js';
-import { createSlackApp } from '../chat/slack-app.js';
-import { createSlackNotifier, createSlackWebClient } from '../chat/slack-notifier.js';
-import type { BotIdentity } from '../chat/slack-token-health.js';
-import { createTokenGatedIntake } from '../chat/token-gated-intake.js';
+import { createSlackApp } from '../chat/slack/slack-app.js';
+import { createSlackNotifier, createSlackWebClient } from '../chat/slack/slack-notifier.js';
+import type { BotIdentity } from '../chat/slack/slack-token-health.js';
+import { createTokenGatedIntake } from '../chat/slack/token-gated-intake.js';
 import { type NetopsEnv, readNetopsEnv } from '../config/env.js';
 import { type Config, chooseFrontEnd, deploymentIdentity, loadConfigAsync, type ProcessRole } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
@@ -16,7 +16,7 @@ import type { Producer } from '../queue/producer.js';
 import { loggerOptionsFor } from './logger-options.js';
 import { createPolicySource, createWriteGuards } from './policy-source.js';
 import { createProcessors } from './processors.js';
-import { startRuntime } from './runtime.js';
+import { buildRuntime, type Runtime } from './runtime.js';
 import { checkSlackToken } from './slack-token-check.js';
 
 type Role = ProcessRole;
@@ -35,42 +35,30 @@ export async function start(roleArg?: Role): Promise<void> {
   const slack = config.slack;
   const mode = chooseFrontEnd(config, { role, env: process.env });
   const logger = createStartLogger(config, env, mode === 'console' && role !== 'worker');
-  // A bot-only process runs no command processors but still delivers replies (the notify queue).
-  // Bench locks and history share the runtime's Redis; the factory is only called once a job runs.
   // Deny by default: the policy of the moment (re-read when the config file changes) guards ack and worker.
   const access = createPolicySource(config, { env: process.env, logger });
-  const processors =
-    role === 'bot'
-      ? { registry: {}, close: async () => {} }
-      : await createProcessors(config, logger, {
-          redis: () => runtime.connect('worker'),
-          ...(env.NETOPS_CHARTS_DIR ? { chartsDir: env.NETOPS_CHARTS_DIR } : {}),
-          guards: createWriteGuards(access, () => runtime),
-        });
   const metrics = createMetrics({ role });
-  if (processors.sshStats) metrics.setSource('sshStats', processors.sshStats);
   // auth.test before anything is taken: a bad token stops here with the fix; later token errors make /readyz 503.
   const token = mode === 'console' ? undefined : await checkSlackToken(config, logger, env.NETOPS_SLACK_AUTH_CHECK_MS);
-  const ops = { metrics, ready: () => runtime.ready(), notReadyReason: () => describeTokenRefusal(token) };
-  const slackApp =
-    mode === 'console' || mode === 'none'
-      ? undefined
-      : createFrontEnd(
-          mode,
-          config,
-          { token, ops, logger, socketConnections: env.NETOPS_SOCKET_CONNECTIONS },
-          () => runtime,
-        );
   const notifier = mode === 'console' ? undefined : createNotifier(slack, logger, token?.fetch);
   const rateLimit = resolveRateLimit(env.NETOPS_RATE_LIMIT);
-  const runtime = await startRuntime({
+  const runtime = await buildRuntime({
     redisUrl: config.redis?.url,
     ...(env.NETOPS_REDIS_DIR ? { embeddedDataDir: env.NETOPS_REDIS_DIR } : {}),
     logger,
     // Jobs carry this config's identity; workers of another config on the same Redis never run them.
     deployment: deploymentIdentity(config),
     workers: {
-      processors: processors.registry,
+      // A bot-only process runs no command processors but still delivers replies (the notify queue).
+      processors:
+        role === 'bot'
+          ? {}
+          : (shared) =>
+              createProcessors(config, logger, {
+                redis: shared.connect,
+                ...(env.NETOPS_CHARTS_DIR ? { chartsDir: env.NETOPS_CHARTS_DIR } : {}),
+                guards: createWriteGuards(access, shared),
+              }),
       commandQueues: role !== 'bot',
       ...(notifier ? { notifier } : {}),
       // How soon a job of a dead worker is taken over (or failed, on the ssh queue); BullMQ's default is 30 s.
@@ -80,6 +68,12 @@ export async function start(roleArg?: Role): Promise<void> {
     metrics,
     access,
   });
+  const ops = { metrics, ready: runtime.redis.ready, notReadyReason: () => describeTokenRefusal(token) };
+  const slackApp =
+    mode === 'console' || mode === 'none'
+      ? undefined
+      : createFrontEnd(mode, config, { token, ops, logger, socketConnections: env.NETOPS_SOCKET_CONNECTIONS }, runtime);
+  await runtime.start();
   const opsServer =
     slackApp && mode === 'http' ? undefined : await startOwnOpsServer(ops, logger, env.NETOPS_METRICS_PORT);
   const stop = once(async () => {
@@ -88,7 +82,6 @@ export async function start(roleArg?: Role): Promise<void> {
     await slackApp?.stop().catch(() => {});
     opsServer?.close();
     await runtime.close();
-    await processors.close();
     process.exit(0);
   });
   process.once('SIGINT', stop);
@@ -101,16 +94,16 @@ export async function start(roleArg?: Role): Promise<void> {
   }
   if (role === 'worker') return;
   await runConsoleRepl({
-    intake: runtime.intake,
-    store: runtime.store,
-    subscriber: () => runtime.connect('subscriber'),
+    intake: runtime.chat.intake,
+    store: runtime.stores.jobs,
+    subscriber: () => runtime.redis.connect('subscriber'),
     write: (t) => process.stdout.write(t),
     userId: env.NETOPS_USER ?? config.policy?.console.user ?? 'console',
   });
   await stop();
 }
 
-/** The Slack front end (HTTP receiver or Socket Mode); `runtime` is called only once commands arrive. */
+/** The Slack front end (HTTP receiver or Socket Mode) on the runtime's intake and approvals. */
 function createFrontEnd(
   mode: 'http' | 'socket',
   config: Config,
@@ -120,16 +113,17 @@ function createFrontEnd(
     logger: Logger;
     socketConnections: number | undefined;
   },
-  runtime: () => Pick<Awaited<ReturnType<typeof startRuntime>>, 'intake' | 'decideApproval' | 'producer'>,
+  runtime: Pick<Runtime, 'chat' | 'queue'>,
 ) {
   const { token } = opts;
+  const { intake, decideApproval } = runtime.chat;
   return createSlackApp({
     mode,
     ...slackOptions(config, token?.identity),
     ...(token ? { fetch: token.fetch } : {}),
-    intake: token ? createTokenGatedIntake((t) => runtime().intake(t), token.health) : (t) => runtime().intake(t),
-    decideApproval: (req) => runtime().decideApproval(req),
-    ...(mode === 'socket' ? socketOptions(runtime, opts.socketConnections) : {}),
+    intake: token ? createTokenGatedIntake(intake, token.health) : intake,
+    decideApproval,
+    ...(mode === 'socket' ? socketOptions(runtime.queue.producer, opts.socketConnections) : {}),
     logger: opts.logger,
     ...(mode === 'http' ? { customRoutes: createOpsRoutes(opts.ops) } : {}),
   });
@@ -195,13 +189,13 @@ function slackOptions(config: Config, identity: BotIdentity | undefined) {
  * Socket Mode: NETOPS_SOCKET_CONNECTIONS connections (default 2, at most Slack's 10), and commands held until their
  * acknowledgement went out (10 s at most: a process that dies in between still runs what it queued).
  */
-function socketOptions(runtime: () => { producer: Producer }, connections = 2) {
+function socketOptions(producer: Producer, connections = 2) {
   return {
     socketConnections: connections,
     heldJobs: {
       holdMs: 10_000,
-      release: (jobId: string) => runtime().producer.releaseHeld(jobId),
-      withdraw: (jobId: string) => runtime().producer.withdrawHeld(jobId),
+      release: (jobId: string) => producer.releaseHeld(jobId),
+      withdraw: (jobId: string) => producer.withdrawHeld(jobId),
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { describeUser } from '../report/mention.js';
-import { isFinalState, type JobRecord, type JobStore } from './job-store.js';
+import { isFinalState, type JobRecord, type JobStore } from '../stores/job-store.js';
 import { DEFAULT_PREFIX } from './names.js';
 import type { Producer } from './producer.js';
 import type { Queues } from './queues.js';

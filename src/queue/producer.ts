@@ -1,6 +1,7 @@
 import type { CommandSpec, ParsedCommand } from '../commands/types.js';
 import { ErrorCode, NetopsError } from '../errors.js';
 import type { Logger } from '../logging.js';
+import type { JobStore } from '../stores/job-store.js';
 import {
   type CommandJobData,
   commandJobDataSchema,
@@ -8,7 +9,6 @@ import {
   type ReplyTarget,
   type Requester,
 } from './job-data.js';
-import type { JobStore } from './job-store.js';
 import type { Queues } from './queues.js';
 
 export interface EnqueueRequest {

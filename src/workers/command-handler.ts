@@ -1,12 +1,12 @@
 import type { Job } from 'bullmq';
 import { CancelledError, describeForUser, ErrorCode, isNetopsError, NetopsError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import { runInAuditScope } from '../queue/audit-context.js';
-import type { AuditSink } from '../queue/audit-log.js';
 import { type CommandJobData, commandJobDataSchema } from '../queue/job-data.js';
-import type { JobStore } from '../queue/job-store.js';
 import type { Producer } from '../queue/producer.js';
 import type { Report } from '../report/model.js';
+import { runInAuditScope } from '../stores/audit-context.js';
+import type { AuditSink } from '../stores/audit-log.js';
+import type { JobStore } from '../stores/job-store.js';
 import { shouldRetry, toUnrecoverable } from './classify-error.js';
 import { findProcessor, type ProcessorContext, type ProcessorRegistry } from './processor.js';
 

@@ -1,8 +1,8 @@
 import type { Logger } from '../logging.js';
-import type { DeliveryState, DeliveryStore } from '../queue/delivery-store.js';
 import type { HeldLock } from '../queue/render-lock.js';
 import type { Report } from '../report/model.js';
 import { deliveryProblemOf, type MessageRef, type Notifier, retryAfterMsOf } from '../report/notifier.js';
+import type { DeliveryState, DeliveryStore } from '../stores/delivery-store.js';
 import { notes } from './notify-notes.js';
 import type { Pacer } from './notify-pacer.js';
 

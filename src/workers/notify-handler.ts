@@ -1,14 +1,14 @@
 import { DelayedError, type Job } from 'bullmq';
 import { ErrorCode, NetopsError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import type { DeliveryStore } from '../queue/delivery-store.js';
 import { notifyJobDataSchema } from '../queue/job-data.js';
-import type { JobStore } from '../queue/job-store.js';
 import type { PaceSlots } from '../queue/pace-slots.js';
 import type { Producer } from '../queue/producer.js';
 import type { RenderLock } from '../queue/render-lock.js';
 import type { RespondBudget } from '../queue/respond-budget.js';
 import { type Notifier, retryAfterMsOf } from '../report/notifier.js';
+import type { DeliveryStore } from '../stores/delivery-store.js';
+import type { JobStore } from '../stores/job-store.js';
 import { createPacer } from './notify-pacer.js';
 import { createReplyRenderer } from './notify-render.js';
 

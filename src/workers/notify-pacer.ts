@@ -1,6 +1,6 @@
-import type { DeliveryStore } from '../queue/delivery-store.js';
 import type { PaceSlots } from '../queue/pace-slots.js';
 import type { DeliveryLimits } from '../report/notifier.js';
+import type { DeliveryStore } from '../stores/delivery-store.js';
 
 /**
  * Waits longer than this are not slept through: the notify job is put back in the queue for later instead (a

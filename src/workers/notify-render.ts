@@ -1,11 +1,11 @@
 import type { Logger } from '../logging.js';
-import type { DeliveryStore } from '../queue/delivery-store.js';
-import type { JobStore } from '../queue/job-store.js';
 import type { Producer } from '../queue/producer.js';
 import type { HeldLock } from '../queue/render-lock.js';
 import type { RespondBudget } from '../queue/respond-budget.js';
 import type { StatusView } from '../report/model.js';
 import { deliveryProblemOf, type MessageRef, type Notifier } from '../report/notifier.js';
+import type { DeliveryStore } from '../stores/delivery-store.js';
+import type { JobStore } from '../stores/job-store.js';
 import { postDetail } from './notify-detail.js';
 import { notes } from './notify-notes.js';
 import type { Pacer } from './notify-pacer.js';

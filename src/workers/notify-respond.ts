@@ -1,9 +1,9 @@
 import type { Logger } from '../logging.js';
-import type { DeliveryStore } from '../queue/delivery-store.js';
 import type { RespondTarget } from '../queue/job-data.js';
 import type { Producer } from '../queue/producer.js';
 import type { RespondBudget } from '../queue/respond-budget.js';
 import { deliveryProblemOf, type Notifier } from '../report/notifier.js';
+import type { DeliveryStore } from '../stores/delivery-store.js';
 import { approvalIdOf, notes } from './notify-notes.js';
 import type { ReplySnapshot } from './notify-snapshot.js';
 import { RESPOND_GAP_MS, WARN_BEFORE_MS } from './notify-timing.js';

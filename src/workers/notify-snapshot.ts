@@ -1,6 +1,6 @@
-import type { DeliveryState, DeliveryStore } from '../queue/delivery-store.js';
-import { isFinalState, type JobRecord, type JobStore, toStatusView } from '../queue/job-store.js';
 import type { Report, StatusView } from '../report/model.js';
+import type { DeliveryState, DeliveryStore } from '../stores/delivery-store.js';
+import { isFinalState, type JobRecord, type JobStore, toStatusView } from '../stores/job-store.js';
 import { WARN_BEFORE_MS } from './notify-timing.js';
 
 /** Everything one render of a reply needs, read together. */

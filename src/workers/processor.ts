@@ -1,8 +1,8 @@
 import type { CommandArgsByName } from '../commands/index.js';
 import type { Logger } from '../logging.js';
-import type { APPROVAL_APPLY_COMMAND } from '../queue/approval-store.js';
 import type { ReplyTarget, Requester } from '../queue/job-data.js';
 import type { Report } from '../report/model.js';
+import type { APPROVAL_APPLY_COMMAND } from '../stores/approval-store.js';
 
 /** Everything a command processor gets besides its own injected clients. */
 export interface ProcessorContext<Args = Record<string, unknown>> {
@@ -23,7 +23,7 @@ export interface ProcessorContext<Args = Record<string, unknown>> {
 /** Carries out one command and returns its Report. Throws NetopsError subclasses for failures. */
 export type Processor<Args = Record<string, unknown>> = (ctx: ProcessorContext<Args>) => Promise<Report>;
 
-/** Args of the approved apply of a /deploy or /deploy stop plan (queued by chat/approval-actions.ts). */
+/** Args of the approved apply of a /deploy or /deploy stop plan (queued by access/approval-actions.ts). */
 export interface ApprovalApplyArgs {
   approvalId: string;
 }
@@ -44,7 +44,7 @@ export type ProcessorRegistry = { readonly [K in JobCommandName]?: Processor<Job
 /**
  * The processor registered for a job's command name, or undefined. This is the one place a name read back from job
  * data meets a typed processor: the args in that job were produced by the same spec's schema at enqueue
- * (commands/grammar/parse.ts) or by chat/approval-actions.ts for the apply, so the widening below is sound.
+ * (commands/grammar/parse.ts) or by access/approval-actions.ts for the apply, so the widening below is sound.
  */
 export function findProcessor(registry: ProcessorRegistry, name: string): Processor<unknown> | undefined {
   if (!Object.hasOwn(registry, name)) return undefined;

@@ -8,11 +8,12 @@ import { findFreePort } from '../../src/queue/embedded-redis.js';
 import { startTestRedis } from '../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
 import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { gateLabSuite } from '../lab/lab-gate.js';
 import { bringUpLabForTests, checkLabSupport } from '../lab/lab-support.js';
 import { CONFIG_PATH } from '../lab/topology.js';
 import { botEnv, startBotProcess, stopAll } from './bot-processes.js';
-import { postSlashCommand, waitUntil } from './slack-client.js';
+import { postSlashCommand } from './slack-client.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'deploy restart faults');
@@ -79,7 +80,7 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
   const record = (jobId: string) => probe.hgetall(`netops:job:${jobId}`);
   const historyOf = async (jobId: string) => JSON.parse((await record(jobId)).history ?? '[]') as string[];
   const finished = (jobId: string) =>
-    waitUntil(
+    waitFor(
       async () => {
         const r = await record(jobId);
         return ['succeeded', 'failed', 'cancelled'].includes(r.state ?? '') ? r : undefined;
@@ -108,7 +109,7 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
     }
   }
 
-  // The resumed run takes back the deploy lock its dead worker still holds (same job id: src/queue/lock-store.ts).
+  // The resumed run takes back the deploy lock its dead worker still holds (same job id: src/stores/lock-store.ts).
   it('SIGKILL after the register: another worker resumes the deploy, check-and-set keeps it single', async () => {
     const worker = await startWorker();
     const ack = await postSlashCommand(port, {
@@ -117,7 +118,7 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
       triggerId: 'deploy.kill',
     });
     expect(ack.text).toContain('Queued');
-    await waitUntil(
+    await waitFor(
       async () => (await historyOf('deploy.kill')).some((h) => h.startsWith('registered')),
       'the job to be registered in Nomad',
       120_000,
@@ -128,7 +129,7 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
     expect(`${rec.state}: ${rec.errorText ?? ''} ${rec.history}`).toMatch(/^succeeded/);
     expect((await historyOf('deploy.kill')).join('\n')).toContain('resumed on another worker');
     expectCleanDeploy(await reportOf('deploy.kill'));
-    await waitUntil(
+    await waitFor(
       async () => {
         const m = slack.messages.get((await record('deploy.kill')).messageTs ?? '');
         return m && /Succeeded/.test(JSON.stringify(m.blocks)) ? m : undefined;
@@ -155,7 +156,7 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
       triggerId: 'deploy.term',
     });
     expect(ack.text).toContain('Queued');
-    await waitUntil(
+    await waitFor(
       async () => (await historyOf('deploy.term')).some((h) => h.startsWith('registered')),
       'the job to be registered in Nomad',
       120_000,

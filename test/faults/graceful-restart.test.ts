@@ -5,8 +5,9 @@ import { findFreePort } from '../../src/queue/embedded-redis.js';
 import { startTestRedis } from '../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
 import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { botEnv, startBotProcess, stopAll, writeBotConfig } from './bot-processes.js';
-import { postSlashCommand, waitUntil } from './slack-client.js';
+import { postSlashCommand } from './slack-client.js';
 import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
 
 const COMMANDS = 120;
@@ -78,11 +79,11 @@ describe('graceful restarts of the bot and the worker under a stream of commands
       }),
     );
     // Restart the worker, then the bot, while commands keep coming.
-    await waitUntil(() => next > COMMANDS / 4, 'a quarter of the stream');
+    await waitFor(() => next > COMMANDS / 4, 'a quarter of the stream');
     const workerExit = await worker.stop('SIGTERM');
     expect(workerExit).toBe(0);
     worker = await start('worker.ts');
-    await waitUntil(() => next > COMMANDS / 2, 'half of the stream');
+    await waitFor(() => next > COMMANDS / 2, 'half of the stream');
     expect(await bot.stop('SIGTERM')).toBe(0);
     bot = await start('bot.ts');
     await stream;
@@ -105,7 +106,7 @@ describe('graceful restarts of the bot and the worker under a stream of commands
     }
 
     const ids = [...acked];
-    await waitUntil(
+    await waitFor(
       async () => {
         const states = await Promise.all(ids.map((id) => probe.hget(`netops:job:${id}`, 'state')));
         return states.every((s) => s === 'succeeded' || s === 'failed');
@@ -128,7 +129,7 @@ describe('graceful restarts of the bot and the worker under a stream of commands
     expect(upstream.calls.filter((c) => c.path === '/v1/jobs')).toHaveLength(COMMANDS);
     // All replies go to one channel: Slack takes about one new message a second there and 50 updates a minute
     // per workspace (the bot keeps to both), so 120 replies need two minutes or more.
-    await waitUntil(
+    await waitFor(
       async () => {
         const ts = await Promise.all(ids.map((id) => probe.hget(`netops:job:${id}`, 'messageTs')));
         return ts.every((t) => t && /Succeeded|Failed/.test(JSON.stringify(slack.messages.get(t)?.blocks)));

@@ -5,8 +5,9 @@ import { findFreePort } from '../../src/queue/embedded-redis.js';
 import { restartTestRedis, startTestRedis } from '../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
 import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { botEnv, startBotProcess, stopAll, writeBotConfig } from './bot-processes.js';
-import { postSlashCommand, waitUntil } from './slack-client.js';
+import { postSlashCommand } from './slack-client.js';
 import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
@@ -58,7 +59,7 @@ describe('Redis killed and restarted while commands arrive', () => {
     const pid = Number(/process_id:(\d+)/.exec(await probe.info('server'))?.[1]);
     probe.disconnect();
     process.kill(pid, 'SIGKILL');
-    await waitUntil(async () => (await get('/readyz')).status === 503, '/readyz to report Redis down');
+    await waitFor(async () => (await get('/readyz')).status === 503, '/readyz to report Redis down');
     expect((await get('/healthz')).status).toBe(200);
 
     const during = await Promise.all([1, 2, 3].map((i) => send(`during.${i}`)));
@@ -71,7 +72,7 @@ describe('Redis killed and restarted while commands arrive', () => {
     expect((await postSlashCommand(port, { command: '/help', text: '', triggerId: 'help.down' })).status).toBe(200);
 
     restarted = await restartTestRedis(redis);
-    await waitUntil(async () => (await get('/readyz')).status === 200, '/readyz after the restart', 30_000);
+    await waitFor(async () => (await get('/readyz')).status === 200, '/readyz after the restart', 30_000);
     const after = await Promise.all([1, 2, 3].map((i) => send(`after.${i}`)));
     for (const r of after) expect(r.text).toContain('Queued');
 
@@ -85,7 +86,7 @@ describe('Redis killed and restarted while commands arrive', () => {
     const acked = [...[1, 2, 3, 4, 5].map((i) => `before.${i}`), ...[1, 2, 3].map((i) => `after.${i}`)];
     const check = new Redis(redis.url);
     try {
-      await waitUntil(
+      await waitFor(
         async () => {
           const states = await Promise.all(acked.map((id) => check.hget(`netops:job:${id}`, 'state')));
           return states.every((s) => s === 'succeeded' || s === 'failed');
@@ -97,7 +98,7 @@ describe('Redis killed and restarted while commands arrive', () => {
       for (const i of [1, 2, 3]) expect(await check.exists(`netops:job:during.${i}`)).toBe(0);
       // One reply message per acked job, each updated to its end state.
       const replies = () => Promise.all(acked.map((id) => check.hget(`netops:job:${id}`, 'messageTs')));
-      await waitUntil(
+      await waitFor(
         async () =>
           (await replies()).every((t) => t && /Succeeded|Failed/.test(JSON.stringify(slack.messages.get(t)?.blocks))),
         'every reply to show its result',

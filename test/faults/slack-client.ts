@@ -21,19 +21,3 @@ export async function postSlashCommand(
     return { status: 0, text: '', ms: performance.now() - started };
   }
 }
-
-/** Polls until `fn` returns a value, or fails with `what` and the extra context. */
-export async function waitUntil<T>(
-  fn: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-  context: () => string | Promise<string> = () => '',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}\n${await context()}`);
-}

@@ -7,8 +7,9 @@ import { startTestRedis } from '../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
 import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
 import { generateOtherHostKeyLine, type SshTestServer, startSshTestServer } from '../helpers/ssh-test-server.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { botEnv, startBotProcess, stopAll, writeBotConfig } from './bot-processes.js';
-import { postSlashCommand, waitUntil } from './slack-client.js';
+import { postSlashCommand } from './slack-client.js';
 import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
 
 // Nomad's client timeout in this config: a hanging Nomad costs each attempt this long, never more.
@@ -66,7 +67,7 @@ afterAll(async () => {
 });
 
 const finalRecord = (jobId: string, timeoutMs = 60_000) =>
-  waitUntil(
+  waitFor(
     async () => {
       const r = await probe.hgetall(`netops:job:${jobId}`);
       return r.state === 'succeeded' || r.state === 'failed' ? r : undefined;
@@ -80,7 +81,7 @@ const topLevelPosts = (commandText: string) =>
     (c) => c.method === 'chat.postMessage' && !c.body.thread_ts && JSON.stringify(c.body).includes(commandText),
   );
 const finalMessage = (jobId: string) =>
-  waitUntil(async () => {
+  waitFor(async () => {
     const ts = await probe.hget(`netops:job:${jobId}`, 'messageTs');
     const m = ts ? slack.messages.get(ts) : undefined;
     return m && /Succeeded|Failed/.test(JSON.stringify(m.blocks)) ? m : undefined;

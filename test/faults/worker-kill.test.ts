@@ -6,8 +6,9 @@ import { startTestRedis } from '../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
 import type { SpawnedProcess } from '../helpers/spawn-bot.js';
 import { waitForOutput } from '../helpers/spawn-bot.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { botEnv, startBotProcess, stopAll, writeBotConfig } from './bot-processes.js';
-import { postSlashCommand, waitUntil } from './slack-client.js';
+import { postSlashCommand } from './slack-client.js';
 import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
 
 // Workers notice a dead peer after the lock duration; 3 s keeps the test short (production default: 30 s).
@@ -72,17 +73,14 @@ describe('a worker process killed (SIGKILL) in the middle of a job', () => {
     const ack = await postSlashCommand(port, { command: '/isolation-check', text: 'web1 web2', triggerId: 'kill.ssh' });
     expect(ack.text).toContain('Queued');
     // Mid-job: the processor is waiting on an upstream answer that never comes.
-    await waitUntil(
-      async () => (await record('kill.ssh')).state === 'running' && upstream.hanging() > 0,
-      'job mid-run',
-    );
+    await waitFor(async () => (await record('kill.ssh')).state === 'running' && upstream.hanging() > 0, 'job mid-run');
     worker.child.kill('SIGKILL');
-    await waitUntil(() => worker.child.exitCode !== null || worker.child.signalCode !== null, 'worker gone');
+    await waitFor(() => worker.child.exitCode !== null || worker.child.signalCode !== null, 'worker gone');
     const killedAt = Date.now();
     upstream.mode = 'ok';
     await startWorker();
 
-    const rec = await waitUntil(
+    const rec = await waitFor(
       async () => {
         const r = await record('kill.ssh');
         return r.state === 'failed' ? r : undefined;
@@ -96,7 +94,7 @@ describe('a worker process killed (SIGKILL) in the middle of a job', () => {
     // check of the Nomad release, region and datacenters and of Consul's datacenter is not about any job.)
     const startupCheck = new Set(['/v1/agent/self', '/v1/regions', '/v1/nodes', '/v1/catalog/datacenters']);
     expect(upstream.calls.filter((c) => c.at >= killedAt && !startupCheck.has(c.path))).toEqual([]);
-    const message = await waitUntil(async () => {
+    const message = await waitFor(async () => {
       const m = await messageOf('kill.ssh');
       return m && JSON.stringify(m.blocks).includes('stopped mid-way') ? m : undefined;
     }, 'the reply message to say what happened');
@@ -113,17 +111,17 @@ describe('a worker process killed (SIGKILL) in the middle of a job', () => {
       triggerId: 'kill.write',
     });
     expect(ack.text).toContain('Queued');
-    await waitUntil(
+    await waitFor(
       async () => (await record('kill.write')).state === 'running' && upstream.hanging() > 0,
       'job mid-run',
     );
     const readsBefore = upstream.calls.filter((c) => c.path.startsWith('/v1/job/')).length;
     worker.child.kill('SIGKILL');
-    await waitUntil(() => worker.child.exitCode !== null || worker.child.signalCode !== null, 'worker gone');
+    await waitFor(() => worker.child.exitCode !== null || worker.child.signalCode !== null, 'worker gone');
     upstream.mode = 'ok';
     await startWorker();
 
-    const rec = await waitUntil(
+    const rec = await waitFor(
       async () => {
         const r = await record('kill.write');
         return r.state === 'failed' || r.state === 'succeeded' ? r : undefined;
@@ -137,7 +135,7 @@ describe('a worker process killed (SIGKILL) in the middle of a job', () => {
     expect(rec.errorText).toMatch(/not registered in Nomad: nothing to stop/);
     // Nothing was ever deleted or registered: the only writes would be DELETE/PUT/POST.
     expect(upstream.calls.filter((c) => c.method !== 'GET')).toEqual([]);
-    await waitUntil(async () => {
+    await waitFor(async () => {
       const m = await messageOf('kill.write');
       return m && JSON.stringify(m.blocks).includes('nothing to stop') ? m : undefined;
     }, 'the reply to show the result');

@@ -2,18 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatConsoleResult, runConsoleCommand } from '../../src/chat/console-front.js';
+import { formatConsoleResult, runConsoleCommand } from '../../src/chat/console/console-front.js';
 import { createConsulClient } from '../../src/clients/consul/client.js';
 import { createNomadClient } from '../../src/clients/nomad/client.js';
 import { createLogger } from '../../src/logging.js';
 import { exportAudit } from '../../src/main/cli-access.js';
-import { type Runtime, startRuntime } from '../../src/main/runtime.js';
+import type { Runtime } from '../../src/main/runtime.js';
 import type { ClusterContext } from '../../src/net/cluster.js';
 import { followEvaluation } from '../../src/net/deploy/follow-evaluation.js';
 import { setBoundarySecrets } from '../../src/redaction.js';
 import { createStatusProcessor } from '../../src/workers/processors/status.js';
 import { createRecordingNotifier } from '../helpers/recording-notifier.js';
 import { startTestRedis } from '../helpers/redis-server.js';
+import { startTestRuntime } from '../helpers/runtime.js';
 import { type HostileMode, type HostileUpstream, startHostileUpstream } from './hostile-upstream.js';
 
 /**
@@ -86,7 +87,7 @@ beforeAll(async () => {
     config: { tenants: [{ name: 'tenant-b', subnet: '10.32.1.0/24', network: 'weave' }], networks: [] },
     tenantNomads: [{ tenant: 'tenant-b', namespace: 'tenant-b', nomad: tenantNomad }],
   });
-  runtime = await startRuntime({
+  runtime = await startTestRuntime({
     redisUrl: redis.url,
     logger,
     prefix,
@@ -109,9 +110,9 @@ async function runStatus(family: string, mode: HostileMode, via: 'slack' | 'cli'
   if (via === 'cli') {
     const res = await runConsoleCommand(
       {
-        intake: runtime.intake,
-        store: runtime.store,
-        subscriber: () => runtime.connect('subscriber'),
+        intake: runtime.chat.intake,
+        store: runtime.stores.jobs,
+        subscriber: () => runtime.redis.connect('subscriber'),
         write: (t) => cliOutput.push(t),
         userId: 'console',
         showProgress: true,
@@ -121,7 +122,7 @@ async function runStatus(family: string, mode: HostileMode, via: 'slack' | 'cli'
     cliOutput.push(formatConsoleResult(res));
     if (res.exitCode !== 0) entry.failed++;
   } else {
-    const res = await runtime.intake({
+    const res = await runtime.chat.intake({
       text: '/status',
       userId: 'U1',
       channelId: 'C1',
@@ -130,9 +131,9 @@ async function runStatus(family: string, mode: HostileMode, via: 'slack' | 'cli'
     });
     if (res.kind !== 'queued') throw new Error(`not queued: ${res.kind}`);
     for (;;) {
-      const rec = await runtime.store.get(res.jobId);
+      const rec = await runtime.stores.jobs.get(res.jobId);
       if (rec && ['succeeded', 'failed', 'cancelled'].includes(rec.state)) {
-        const report = await runtime.store.getReport(res.jobId);
+        const report = await runtime.stores.jobs.getReport(res.jobId);
         if (rec.state !== 'succeeded' || !report?.ok) entry.failed++;
         break;
       }
@@ -205,7 +206,7 @@ describe('hostile upstream suite', () => {
 
   it('after the suite: 0 secrets in Redis, replies, audit export and CLI output; 0 unmasked in logs', async () => {
     const audit: string[] = [];
-    await exportAudit(runtime.auditLog, 0, (l) => audit.push(l));
+    await exportAudit(runtime.stores.audit, 0, (l) => audit.push(l));
     const places = {
       redis: await dumpRedis(),
       replies: JSON.stringify(notifier.calls),

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackWebClient } from '../../src/chat/slack-notifier.js';
+import { createSlackWebClient } from '../../src/chat/slack/slack-notifier.js';
 import { createConsulClient } from '../../src/clients/consul/client.js';
 import { createNomadClient } from '../../src/clients/nomad/client.js';
 import { ErrorCode, type NetopsError } from '../../src/errors.js';

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../src/logging.js';
-import { type Runtime, startRuntime } from '../../src/main/runtime.js';
-import type { JobRecord } from '../../src/queue/job-store.js';
+import type { Runtime } from '../../src/main/runtime.js';
+import type { JobRecord } from '../../src/stores/job-store.js';
 import type { ProcessorRegistry } from '../../src/workers/processor.js';
 import { createRecordingNotifier } from '../helpers/recording-notifier.js';
 import { startTestRedis } from '../helpers/redis-server.js';
+import { startTestRuntime } from '../helpers/runtime.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 type TestRedis = Awaited<ReturnType<typeof startTestRedis>>;
 let redis: TestRedis;
@@ -57,7 +59,7 @@ async function newRuntime(
   notifier = createRecordingNotifier(),
   withWorkers = true,
 ) {
-  const runtime = await startRuntime({
+  const runtime = await startTestRuntime({
     redisUrl: redis.url,
     logger: createSilentLogger(),
     prefix,
@@ -67,18 +69,8 @@ async function newRuntime(
   return { runtime, notifier };
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 const finalState = (runtime: Runtime, jobId: string) => async (): Promise<JobRecord | undefined> => {
-  const rec = await runtime.store.get(jobId);
+  const rec = await runtime.stores.jobs.get(jobId);
   return rec && ['succeeded', 'failed', 'cancelled'].includes(rec.state) ? rec : undefined;
 };
 
@@ -93,7 +85,7 @@ const slackCommand = (text: string, requestId: string, userId = 'U1') => ({
 describe('pipeline: intake → queue → worker → notify (real redis-server)', () => {
   it('runs a command and updates one reply message from queued to the final report', async () => {
     const { runtime, notifier } = await newRuntime(`t-${randomUUID()}`, testProcessors({}));
-    const res = await runtime.intake(slackCommand('/status', 'trigger-1'));
+    const res = await runtime.chat.intake(slackCommand('/status', 'trigger-1'));
     expect(res).toMatchObject({ kind: 'queued', duplicate: false });
     if (res.kind !== 'queued') throw new Error('not queued');
     const rec = await waitFor(finalState(runtime, res.jobId), 'final state');
@@ -112,15 +104,15 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
 
   it('a redelivered request yields one job and one reply message', async () => {
     const { runtime, notifier } = await newRuntime(`t-${randomUUID()}`, testProcessors({}));
-    const first = await runtime.intake(slackCommand('/status', 'trigger-dup'));
-    const second = await runtime.intake(slackCommand('/status', 'trigger-dup'));
+    const first = await runtime.chat.intake(slackCommand('/status', 'trigger-dup'));
+    const second = await runtime.chat.intake(slackCommand('/status', 'trigger-dup'));
     expect(first).toMatchObject({ kind: 'queued', duplicate: false });
     expect(second).toMatchObject({ kind: 'queued', duplicate: true });
     if (first.kind !== 'queued') throw new Error('not queued');
     await waitFor(finalState(runtime, first.jobId), 'final state');
-    const third = await runtime.intake(slackCommand('/status', 'trigger-dup'));
+    const third = await runtime.chat.intake(slackCommand('/status', 'trigger-dup'));
     expect(third).toMatchObject({ kind: 'queued', duplicate: true });
-    const counts = await runtime.queues.read.getJobCounts('completed', 'waiting', 'active', 'failed');
+    const counts = await runtime.queue.queues.read.getJobCounts('completed', 'waiting', 'active', 'failed');
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
     await waitFor(async () => notifier.calls.find((c) => c.method === 'postThread'), 'thread detail');
     expect(notifier.calls.filter((c) => c.method === 'post')).toHaveLength(1);
@@ -128,21 +120,21 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
 
   it('usage errors and unknown commands are answered at once and enqueue nothing', async () => {
     const { runtime } = await newRuntime(`t-${randomUUID()}`, testProcessors({}));
-    const res = await runtime.intake(slackCommand('/deploy', 'trigger-usage'));
+    const res = await runtime.chat.intake(slackCommand('/deploy', 'trigger-usage'));
     expect(res.kind).toBe('usage');
     expect(res.kind === 'usage' && res.message).toMatch(/\/deploy <job> subnet=<tenant>/);
-    const counts = await runtime.queues.write.getJobCounts();
+    const counts = await runtime.queue.queues.write.getJobCounts();
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
   });
 
   it('a command without a processor fails plainly as not available, never with a fake result', async () => {
     const { runtime } = await newRuntime(`t-${randomUUID()}`, {});
-    const res = await runtime.intake(slackCommand('/cni-bench weave', 'trigger-na'));
+    const res = await runtime.chat.intake(slackCommand('/cni-bench weave', 'trigger-na'));
     if (res.kind !== 'queued') throw new Error(`not queued: ${JSON.stringify(res)}`);
     const rec = await waitFor(finalState(runtime, res.jobId), 'final state');
     expect(rec.state).toBe('failed');
     expect(rec.errorText).toMatch(/not available yet/);
-    expect(await runtime.store.getReport(res.jobId)).toBeUndefined();
+    expect(await runtime.stores.jobs.getReport(res.jobId)).toBeUndefined();
   });
 
   it('cancels a running job through its AbortSignal', async () => {
@@ -151,10 +143,10 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
       started = r;
     });
     const { runtime } = await newRuntime(`t-${randomUUID()}`, testProcessors({ started: () => started() }));
-    const res = await runtime.intake(slackCommand('/isolation-check a1 b1', 'trigger-cancel'));
+    const res = await runtime.chat.intake(slackCommand('/isolation-check a1 b1', 'trigger-cancel'));
     if (res.kind !== 'queued') throw new Error('not queued');
     await running;
-    const cancel = await runtime.intake(slackCommand(`/cancel ${res.jobId}`, 'trigger-cancel-2'));
+    const cancel = await runtime.chat.intake(slackCommand(`/cancel ${res.jobId}`, 'trigger-cancel-2'));
     expect(cancel).toMatchObject({ kind: 'answer', report: { outcome: 'requested' } });
     const rec = await waitFor(finalState(runtime, res.jobId), 'cancelled state');
     expect(rec.state).toBe('cancelled');
@@ -164,14 +156,14 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
   it("refuses to cancel another user's job and removes a waiting job before it starts", async () => {
     const prefix = `t-${randomUUID()}`;
     const { runtime } = await newRuntime(prefix, {}, createRecordingNotifier(), false);
-    const res = await runtime.intake(slackCommand('/status', 'trigger-wait'));
+    const res = await runtime.chat.intake(slackCommand('/status', 'trigger-wait'));
     if (res.kind !== 'queued') throw new Error('not queued');
-    const other = await runtime.intake(slackCommand(`/cancel ${res.jobId}`, 'trigger-w2', 'U2'));
+    const other = await runtime.chat.intake(slackCommand(`/cancel ${res.jobId}`, 'trigger-w2', 'U2'));
     expect(other).toMatchObject({ kind: 'answer', report: { outcome: 'not-yours' } });
-    const mine = await runtime.intake(slackCommand(`/cancel ${res.jobId}`, 'trigger-w3'));
+    const mine = await runtime.chat.intake(slackCommand(`/cancel ${res.jobId}`, 'trigger-w3'));
     expect(mine).toMatchObject({ kind: 'answer', report: { outcome: 'cancelled' } });
-    expect((await runtime.store.get(res.jobId))?.state).toBe('cancelled');
-    expect(await runtime.queues.read.getJob(res.jobId)).toBeUndefined();
+    expect((await runtime.stores.jobs.get(res.jobId))?.state).toBe('cancelled');
+    expect(await runtime.queue.queues.read.getJob(res.jobId)).toBeUndefined();
   });
 
   it('shutdown with a job in flight lets it finish, and the reply is delivered by the next process', async () => {
@@ -181,7 +173,7 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
       started = r;
     });
     const first = await newRuntime(prefix, testProcessors({ started: () => started(), durationMs: 800 }));
-    const res = await first.runtime.intake(slackCommand('/isolation-check a1 b1', 'trigger-shutdown'));
+    const res = await first.runtime.chat.intake(slackCommand('/isolation-check a1 b1', 'trigger-shutdown'));
     if (res.kind !== 'queued') throw new Error('not queued');
     await running;
     await first.runtime.close();
@@ -205,7 +197,7 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
     const running = new Promise<void>((r) => {
       started = r;
     });
-    const runtime = await startRuntime({
+    const runtime = await startTestRuntime({
       redisUrl: own.url,
       logger: createSilentLogger(),
       prefix: `t-${randomUUID()}`,
@@ -215,7 +207,7 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
         shutdownGraceMs: 300,
       },
     });
-    const res = await runtime.intake(slackCommand('/isolation-check a1 b1', 'trigger-hang'));
+    const res = await runtime.chat.intake(slackCommand('/isolation-check a1 b1', 'trigger-hang'));
     expect(res.kind).toBe('queued');
     await running;
     await own.stop();
@@ -228,7 +220,7 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
 
   it('answers clearly and at once when Redis is unreachable', async () => {
     const own = await startTestRedis();
-    const runtime = await startRuntime({
+    const runtime = await startTestRuntime({
       redisUrl: own.url,
       logger: createSilentLogger(),
       prefix: `t-${randomUUID()}`,
@@ -237,7 +229,7 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
     await own.stop();
     await new Promise((r) => setTimeout(r, 100));
     const startedAt = Date.now();
-    const res = await runtime.intake(slackCommand('/status', 'trigger-down'));
+    const res = await runtime.chat.intake(slackCommand('/status', 'trigger-down'));
     expect(res.kind).toBe('error');
     expect(res.kind === 'error' && res.message).toMatch(/queue \(Redis\) is unreachable/);
     expect(Date.now() - startedAt).toBeLessThan(2_500);

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandRegistry } from '../../src/commands/index.js';
 import { createPolicySchema } from '../../src/config/schema-policy.js';
 import { createSilentLogger } from '../../src/logging.js';
-import { type Runtime, startRuntime } from '../../src/main/runtime.js';
+import type { Runtime } from '../../src/main/runtime.js';
 import { commandJobDataSchema } from '../../src/queue/job-data.js';
 import { startTestRedis } from '../helpers/redis-server.js';
+import { startTestRuntime } from '../helpers/runtime.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
 let runtime: Runtime;
@@ -18,7 +19,7 @@ const policy = createPolicySchema().parse({
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  runtime = await startRuntime({
+  runtime = await startTestRuntime({
     redisUrl: redis.url,
     logger: createSilentLogger(),
     prefix: 'prop',
@@ -92,8 +93,8 @@ describe('the intake with hostile input (real parser, policy, producer and Redis
         async (t, [userId, channelId], trigger) => {
           seq += 1;
           const requestId = `${trigger}#${seq}`;
-          const before = await runtime.queues.read.count();
-          const result = await runtime.intake({
+          const before = await runtime.queue.queues.read.count();
+          const result = await runtime.chat.intake({
             text: t,
             userId,
             ...(channelId ? { channelId } : {}),
@@ -111,12 +112,12 @@ describe('the intake with hostile input (real parser, policy, producer and Redis
           expect(result.jobId).toMatch(/^[A-Za-z0-9_.-]{1,120}$/);
           const spec = commandRegistry.get(result.command.name);
           expect(spec?.execution).not.toBe('local');
-          const job = await runtime.queues[spec!.execution as 'read' | 'write' | 'ssh'].getJob(result.jobId);
+          const job = await runtime.queue.queues[spec!.execution as 'read' | 'write' | 'ssh'].getJob(result.jobId);
           expect(job).toBeDefined();
           expect(commandJobDataSchema.safeParse(job!.data).success).toBe(true);
-          expect(await runtime.store.get(result.jobId)).toMatchObject({ jobId: result.jobId, userId: 'U0ANN' });
+          expect(await runtime.stores.jobs.get(result.jobId)).toMatchObject({ jobId: result.jobId, userId: 'U0ANN' });
           if (spec!.execution !== 'read') return;
-          expect(await runtime.queues.read.count()).toBe(before + (result.duplicate ? 0 : 1));
+          expect(await runtime.queue.queues.read.count()).toBe(before + (result.duplicate ? 0 : 1));
         },
       ),
       { numRuns: 300 },
@@ -126,7 +127,7 @@ describe('the intake with hostile input (real parser, policy, producer and Redis
   }, 120_000);
 
   it('oversized text is refused before parsing, with the limit in the message', async () => {
-    const result = await runtime.intake({
+    const result = await runtime.chat.intake({
       text: `/status ${'x'.repeat(5000)}`,
       userId: 'U0ANN',
       channelId: 'C0OPS',
@@ -135,6 +136,6 @@ describe('the intake with hostile input (real parser, policy, producer and Redis
     });
     expect(result).toMatchObject({ kind: 'usage' });
     expect((result as { message: string }).message).toContain('the limit is 4000');
-    expect(await runtime.store.get('big.1')).toBeUndefined();
+    expect(await runtime.stores.jobs.get('big.1')).toBeUndefined();
   });
 });

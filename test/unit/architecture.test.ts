@@ -32,14 +32,17 @@ function target(file: string, spec: string): string {
   return resolved.startsWith('src/') ? (resolved.slice(4).split('/')[0] ?? '') : resolved;
 }
 
-// The direction of DESIGN.md: main → chat | workers → commands | queue | report | clients | net → errors, logging.
+// The direction of docs/architecture.md: main → chat | workers → access → commands | queue | stores | report |
+// clients | net → errors, logging.
 const RULES: Array<{ from: string; forbidden: string[]; why: string }> = [
   {
     from: 'commands',
     forbidden: [
       'chat',
+      'access',
       'workers',
       'queue',
+      'stores',
       'clients',
       'net',
       'main',
@@ -62,24 +65,34 @@ const RULES: Array<{ from: string; forbidden: string[]; why: string }> = [
     why: 'the chat side never calls Nomad, Consul or SSH',
   },
   {
+    from: 'access',
+    forbidden: ['chat', 'workers', 'main', 'clients', 'net', '@slack/bolt', '@slack/web-api', 'ssh2', 'undici'],
+    why: 'access control and approvals are domain rules, apart from any transport and from the cluster',
+  },
+  {
     from: 'workers',
     forbidden: ['chat', 'main', '@slack/bolt', '@slack/web-api'],
     why: 'workers never import Bolt or the chat side',
   },
   {
     from: 'clients',
-    forbidden: ['chat', 'workers', 'queue', 'main', 'commands', 'report'],
+    forbidden: ['chat', 'access', 'workers', 'queue', 'stores', 'main', 'commands', 'report'],
     why: 'clients are thin and know no bot logic',
   },
   {
     from: 'report',
-    forbidden: ['chat', 'workers', 'main', 'clients', '@slack/bolt'],
+    forbidden: ['chat', 'access', 'workers', 'main', 'clients', '@slack/bolt'],
     why: 'a Report is platform-neutral data',
   },
   {
     from: 'queue',
-    forbidden: ['chat', 'workers', 'main', 'clients', '@slack/bolt'],
-    why: 'queue/ owns names and schemas only',
+    forbidden: ['chat', 'access', 'workers', 'main', 'clients', '@slack/bolt'],
+    why: 'queue/ owns BullMQ names, job data, the producer and cancel',
+  },
+  {
+    from: 'stores',
+    forbidden: ['chat', 'access', 'workers', 'main', 'clients', '@slack/bolt', '@slack/web-api', 'bullmq'],
+    why: 'stores/ keeps Redis records (jobs, approvals, locks, audit, bench) and knows no transport or queue',
   },
 ];
 
@@ -100,6 +113,20 @@ describe('import direction (DESIGN.md layout)', () => {
       expect(violations).toEqual([]);
     });
   }
+  it('chat/render/ imports no transport (Bolt, Slack Web API, Redis, chat/slack/, chat/console/): renderers are pure', () => {
+    const transport = ['@slack/bolt', '@slack/web-api', 'ioredis', 'bullmq'];
+    const violations = files
+      .filter((f) => f.file.startsWith('chat/render/'))
+      .flatMap((f) =>
+        f.imports
+          .filter((spec) => {
+            const resolved = relative('src', join('src', f.file, '..', spec)).replace(/\\/g, '/');
+            return transport.includes(target(f.file, spec)) || /^chat\/(slack|console)\//.test(resolved);
+          })
+          .map((spec) => `${f.file} → ${spec}`),
+      );
+    expect(violations).toEqual([]);
+  });
   it('nothing in src/ imports the lab or test helpers', () => {
     const violations = files.flatMap((f) =>
       f.imports

@@ -2,11 +2,11 @@ import { ErrorCode, NetopsError } from '../../errors.js';
 import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
 import { applyDeploy } from '../../net/deploy/apply-deploy.js';
 import { startDeployResult } from '../../net/deploy/deploy-result.js';
-import type { StoredApproval } from '../../queue/approval-store.js';
-import { auditInScope } from '../../queue/audit-context.js';
 import { buildDeployReport } from '../../report/deploy-report.js';
 import { describeUser } from '../../report/mention.js';
 import type { Report } from '../../report/model.js';
+import type { StoredApproval } from '../../stores/approval-store.js';
+import { auditInScope } from '../../stores/audit-context.js';
 import type { ApprovalApplyArgs, Processor } from '../processor.js';
 import { type DeployDeps, deployDepsOf } from './deploy.js';
 import { readRegisteredJob, stopTenantJob } from './deploy-stop.js';
@@ -26,7 +26,7 @@ export function createApprovalApplyProcessor(
   },
 ): Processor<ApprovalApplyArgs> {
   return async (ctx) => {
-    const approval = await deps.guards.approvals().get(ctx.command.args.approvalId);
+    const approval = await deps.guards.approvals.get(ctx.command.args.approvalId);
     if (approval?.status !== 'approved') {
       throw new NetopsError(ErrorCode.Forbidden, 'approval not approved', {
         userMessage: `Approval \`${ctx.command.args.approvalId}\` is not approved: nothing was applied.`,

@@ -1,5 +1,5 @@
-import type { StoredApproval } from '../../queue/approval-store.js';
 import type { Report, ReportBlock } from '../../report/model.js';
+import type { StoredApproval } from '../../stores/approval-store.js';
 
 /** Report JSON fields of a write waiting for approval. */
 export type PendingApprovalFields = {

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { CniBenchHistoryArgs } from '../../commands/specs/cni-bench-history.js';
 import { ErrorCode, NetopsError, UsageError } from '../../errors.js';
-import { listBenchRuns } from '../../net/bench/bench-history.js';
 import { BENCH_TESTS } from '../../net/bench/bench-types.js';
 import type { Report } from '../../report/model.js';
+import { listBenchRuns } from '../../stores/bench-history.js';
 import type { Processor } from '../processor.js';
 import type { BenchConfigView } from './cni-bench-plan.js';
 

@@ -10,15 +10,15 @@ import {
   DEFAULT_BENCH_IMAGES,
   removeRunContainers,
 } from '../../net/bench/bench-containers.js';
-import { saveBenchRun } from '../../net/bench/bench-history.js';
-import { acquireHostPairLock, type HeldBenchLock } from '../../net/bench/bench-lock.js';
 import type { BenchNetwork } from '../../net/bench/bench-setup.js';
-import { isRunAlive, keepRunAlive } from '../../net/bench/run-liveness.js';
 import type { ClusterContext, ClusterHost } from '../../net/cluster.js';
 import { buildBenchChartSpec } from '../../report/charts/bench-charts.js';
 import { renderPngFile } from '../../report/charts/render-png.js';
 import { buildCniBenchReport, type CniBenchOutcome, summarizeResources } from '../../report/cni-bench-report.js';
 import type { Report } from '../../report/model.js';
+import { saveBenchRun } from '../../stores/bench-history.js';
+import { acquireHostPairLock, type HeldBenchLock } from '../../stores/bench-lock.js';
+import { isRunAlive, keepRunAlive } from '../../stores/run-liveness.js';
 import type { Processor, ProcessorContext } from '../processor.js';
 import { runBenchPairs } from './cni-bench-pairs.js';
 import { type BenchConfigView, resolveBenchHosts, resolveBenchNetwork, resolveBenchPairs } from './cni-bench-plan.js';

@@ -1,27 +1,27 @@
 import { ErrorCode, NetopsError } from '../../errors.js';
-import type { ApprovalStore, PendingApproval, StoredApproval } from '../../queue/approval-store.js';
-import { auditInScope } from '../../queue/audit-context.js';
-import type { LockHolder, LockStore } from '../../queue/lock-store.js';
 import { describeUser } from '../../report/mention.js';
+import type { ApprovalStore, PendingApproval, StoredApproval } from '../../stores/approval-store.js';
+import { auditInScope } from '../../stores/audit-context.js';
+import type { LockHolder, LockStore } from '../../stores/lock-store.js';
 
 /**
  * What guards the writes (/deploy, /deploy stop): the approval rules of the moment, the approval store and the
- * locks. Lazy getters, because the Redis connection and the config reload belong to the runtime (main/ builds
- * them from the chat side's policy; workers never import the chat side).
+ * locks. The rules are functions because the policy is re-read when the config file changes; main/runtime.ts
+ * builds the stores before the processors and passes them here (workers never import the access side).
  */
 export interface WriteGuards {
   /** Whether this write in this tenant needs an approver (policy.approvals, as the config says now). */
   approvalRequired: (commandName: string, tenant: string) => boolean;
   /** How long a plan waits for its approver. */
   approvalExpiryMinutes: () => number;
-  approvals: () => ApprovalStore;
-  locks: () => LockStore;
+  approvals: ApprovalStore;
+  locks: LockStore;
   now?: () => number;
 }
 
 /** Throws a user-safe Conflict when the tenant is frozen with /lock, naming who, when and why. */
 export async function checkTenantFreeze(guards: WriteGuards | undefined, tenant: string): Promise<void> {
-  const freeze = await guards?.locks().tenantFreeze(tenant);
+  const freeze = await guards?.locks.tenantFreeze(tenant);
   if (!freeze) return;
   await auditInScope({ type: 'write.refused', tenant, detail: `tenant locked by ${freeze.by}` });
   throw new NetopsError(ErrorCode.Conflict, `tenant ${tenant} is locked`, {
@@ -40,7 +40,7 @@ export async function withDeployLock<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   if (!guards) return fn();
-  const locks = guards.locks();
+  const locks = guards.locks;
   const got = await locks.acquireDeploy(nomadJobId, holder);
   if (!got.ok) {
     await auditInScope({ type: 'write.refused', detail: `deploy lock of ${nomadJobId} held by ${got.holder.by}` });
@@ -77,7 +77,7 @@ export async function requestApproval(
   request: ApprovalRequest,
 ): Promise<StoredApproval> {
   const now = guards.now?.() ?? Date.now();
-  const approval = await guards.approvals().save({
+  const approval = await guards.approvals.save({
     jobId: ctx.jobId,
     commandName: ctx.command.name,
     commandText: ctx.command.text,

@@ -8,6 +8,7 @@ import { startTestRedis } from '../../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-stub.js';
 import { signSlackRequest, slashCommandBody } from '../../helpers/slack-signing.js';
 import { type SpawnedProcess, spawnEntry, waitForOutput } from '../../helpers/spawn-bot.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const SECRET = 'e2e-signing-secret-0123456789abcdef';
 const TOKEN = 'xoxb-e2e-0000-test-token';
@@ -67,21 +68,14 @@ async function post(body: string, headers: Record<string, string>) {
 const now = () => Math.floor(Date.now() / 1000);
 const jobKeys = async () => (await probe.keys('netops:job:*')).filter((k) => !k.endsWith(':report'));
 
-async function waitFor<T>(
-  fn: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(
-    `timed out waiting for ${what}; slack calls: ${JSON.stringify(slack.calls.map((c) => c.method))}\n${bot.output().slice(-3000)}`,
+/** The shared waitFor, with the Slack calls and the bot's output in the failure. */
+const waitForBot = <T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 15_000) =>
+  waitFor(
+    fn,
+    what,
+    timeoutMs,
+    () => `slack calls: ${JSON.stringify(slack.calls.map((c) => c.method))}\n${bot.output().slice(-3000)}`,
   );
-}
 
 describe('Slack HTTP receiver: the real Bolt app in its own process, against a Slack API stand-in', () => {
   it('rejects an unsigned request with 401 and enqueues nothing', async () => {
@@ -127,7 +121,7 @@ describe('Slack HTTP receiver: the real Bolt app in its own process, against a S
     expect(res.status).toBe(200);
     expect(res.ms).toBeLessThan(2_000);
     expect(res.text).toMatch(/Queued .*\/netops-status.* as job `status\.1`/);
-    const final = await waitFor(() => {
+    const final = await waitForBot(() => {
       const m = [...slack.messages.values()].find(
         (msg) => msg.channel === 'C0OPS' && /Succeeded|Failed/.test(JSON.stringify(msg.blocks)),
       );
@@ -136,7 +130,10 @@ describe('Slack HTTP receiver: the real Bolt app in its own process, against a S
     expect(JSON.stringify(final.blocks)).toContain('/netops-status');
     const ts = [...slack.messages.entries()].find(([, m]) => m === final)?.[0];
     // Later notify jobs re-render the same message in place (chat.update on its ts), never a second post.
-    await waitFor(() => slack.calls.find((c) => c.method === 'chat.update' && c.body.ts === ts), 'an in-place update');
+    await waitForBot(
+      () => slack.calls.find((c) => c.method === 'chat.update' && c.body.ts === ts),
+      'an in-place update',
+    );
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
   });
 
@@ -152,7 +149,7 @@ describe('Slack HTTP receiver: the real Bolt app in its own process, against a S
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.text).toContain('Already received');
-    await waitFor(
+    await waitForBot(
       async () =>
         (await probe.hget('netops:job:dup.42', 'state')) === 'failed' ||
         (await probe.hget('netops:job:dup.42', 'state')) === 'succeeded'

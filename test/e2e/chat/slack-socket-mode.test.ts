@@ -2,11 +2,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../../src/queue/embedded-redis.js';
 import { BOT_TOKEN, botEnv, stopAll, writeBotConfig } from '../../faults/bot-processes.js';
-import { waitUntil } from '../../faults/slack-client.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-stub.js';
 import { type SocketModeStub, startSocketModeStub } from '../../helpers/socket-mode-stub.js';
 import { type SpawnedProcess, spawnEntry, waitForOutput } from '../../helpers/spawn-bot.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const APP_TOKEN = 'xapp-1-A0NETOPS-socket-test';
 
@@ -62,13 +62,13 @@ const repliesFor = (text: string) =>
   [...webApi.messages.values()].filter((m) => m.threadTs === undefined && m.text.includes(text));
 
 async function expectOneFinalReply(jobId: string): Promise<void> {
-  await waitUntil(
+  await waitFor(
     async () => ((await probe.hget(`netops:job:${jobId}`, 'state')) === 'succeeded' ? true : undefined),
     `job ${jobId} to succeed`,
     20_000,
     () => bot.output().slice(-3000),
   );
-  await waitUntil(
+  await waitFor(
     () => (webApi.calls.some((c) => c.method === 'chat.update' || c.method === 'chat.postMessage') ? true : undefined),
     'a reply',
   );
@@ -76,7 +76,7 @@ async function expectOneFinalReply(jobId: string): Promise<void> {
 
 describe('Socket Mode end to end: the real bot process against a Socket Mode stand-in', () => {
   it('opens two connections with app-token handshakes, and a command is acked on its envelope and answered', async () => {
-    await waitUntil(() => (socket.live().length === 2 ? true : undefined), 'two live connections', 20_000);
+    await waitFor(() => (socket.live().length === 2 ? true : undefined), 'two live connections', 20_000);
     expect(socket.opened()).toBe(2);
     const before = webApi.messages.size;
     const envelope = socket.sendSlashCommand(slashPayload('sm.1'));
@@ -84,7 +84,7 @@ describe('Socket Mode end to end: the real bot process against a Socket Mode sta
     expect(outcome).toMatchObject({ acked: true, payload: { response_type: 'ephemeral' } });
     expect(JSON.stringify(outcome)).toContain('as job `sm.1`');
     await expectOneFinalReply('sm.1');
-    await waitUntil(() => (webApi.messages.size === before + 1 ? true : undefined), 'one reply message');
+    await waitFor(() => (webApi.messages.size === before + 1 ? true : undefined), 'one reply message');
     // The workspace and Grid organisation stay with the requester: job data and the command's audit records.
     const data = JSON.parse((await probe.hget('netops:netops-read:sm.1', 'data')) ?? '{}') as {
       requester?: Record<string, string>;
@@ -105,7 +105,7 @@ describe('Socket Mode end to end: the real bot process against a Socket Mode sta
     const envelope = socket.sendSlashCommand(slashPayload('sm.2'), second);
     expect(await envelope.outcome).toMatchObject({ acked: true });
     await expectOneFinalReply('sm.2');
-    await waitUntil(
+    await waitFor(
       () => (socket.opened() === openedBefore + 1 && socket.live().length === 2 ? true : undefined),
       'the reconnect',
       30_000,
@@ -114,7 +114,7 @@ describe('Socket Mode end to end: the real bot process against a Socket Mode sta
   });
 
   it('a command that arrives just before its connection is refreshed runs once and gets one reply', async () => {
-    await waitUntil(() => (socket.live().length === 2 ? true : undefined), 'two live connections', 30_000);
+    await waitFor(() => (socket.live().length === 2 ? true : undefined), 'two live connections', 30_000);
     const [first, second] = socket.live();
     // The envelope and the disconnect arrive together: the ack cannot go out on a closing connection.
     const lost = socket.sendSlashCommandThenDisconnect(

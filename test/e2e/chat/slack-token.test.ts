@@ -2,10 +2,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../../src/queue/embedded-redis.js';
 import { BOT_TOKEN, botEnv, stopAll, writeBotConfig } from '../../faults/bot-processes.js';
-import { postSlashCommand, waitUntil } from '../../faults/slack-client.js';
+import { postSlashCommand } from '../../faults/slack-client.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-stub.js';
 import { type SpawnedProcess, spawnEntry, waitForOutput } from '../../helpers/spawn-bot.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
 let slack: SlackApiStub;
@@ -56,7 +57,7 @@ describe('Slack token health of a real bot process (HTTP receiver) against the W
     slack.setTokenState(BOT_TOKEN, 'token_revoked');
     const first = await postSlashCommand(port, { command: '/cni-bench', text: 'history weave', triggerId: 'tok.1' });
     expect(first.text).toContain('as job `tok.1`');
-    await waitUntil(
+    await waitFor(
       async () => ((await readyz(port)).status === 503 ? true : undefined),
       '/readyz 503 after the reply was refused',
       20_000,

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/index.js';
 import { findFreePort } from '../../../src/queue/embedded-redis.js';
 import { BOT_TOKEN, SIGNING_SECRET, writeBotConfig } from '../../faults/bot-processes.js';
-import { postSlashCommand, waitUntil } from '../../faults/slack-client.js';
+import { postSlashCommand } from '../../faults/slack-client.js';
 import { readComposeService } from '../../helpers/compose-file.js';
 import { type ContainerProcess, imageEnv, startContainerProcess } from '../../helpers/container-process.js';
 import {
@@ -19,6 +19,7 @@ import {
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-stub.js';
 import { startSocketModeStub } from '../../helpers/socket-mode-stub.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -57,7 +58,7 @@ function operatorConfig(port: number, apiUrl = slack.url): string {
 
 /** Polls GET http://127.0.0.1:port/path until it answers `status`. */
 async function waitForHttp(port: number, path: string, status: number, proc: ContainerProcess): Promise<void> {
-  await waitUntil(
+  await waitFor(
     async () => {
       const res = await fetch(`http://127.0.0.1:${port}${path}`).catch(() => undefined);
       return res?.status === status ? true : undefined;
@@ -78,7 +79,7 @@ async function expectCommandRoundTrip(botPort: number, triggerId: string, procs:
   });
   expect(ack.status).toBe(200);
   expect(ack.text).toContain(`as job \`${triggerId}\``);
-  await waitUntil(
+  await waitFor(
     () =>
       [...slack.messages.entries()].find(
         ([ts, m]) =>
@@ -163,7 +164,7 @@ describe('docker-compose.yml with NETOPS_FRONTEND=socket and an app token export
       procs.push(workerProc);
       await waitForHttp(botMetrics, '/readyz', 200, botProc);
       await waitForHttp(workerMetrics, '/readyz', 200, workerProc);
-      await waitUntil(() => (socket.live().length === 2 ? true : undefined), 'two Socket Mode connections', 30_000);
+      await waitFor(() => (socket.live().length === 2 ? true : undefined), 'two Socket Mode connections', 30_000);
       const before = new Set(slack.messages.keys());
       const envelope = socket.sendSlashCommand({
         team_id: 'T0001',
@@ -175,7 +176,7 @@ describe('docker-compose.yml with NETOPS_FRONTEND=socket and an app token export
         trigger_id: 'compose.socket.1',
       });
       expect(JSON.stringify(await envelope.outcome)).toContain('as job `compose.socket.1`');
-      await waitUntil(
+      await waitFor(
         () =>
           [...slack.messages.entries()].find(([ts, m]) => !before.has(ts) && m.text.includes('no runs yet'))
             ? true

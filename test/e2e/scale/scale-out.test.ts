@@ -3,11 +3,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../../src/queue/embedded-redis.js';
 import { botEnv, startBotProcess, stopAll, writeBotConfig } from '../../faults/bot-processes.js';
-import { postSlashCommand, waitUntil } from '../../faults/slack-client.js';
+import { postSlashCommand } from '../../faults/slack-client.js';
 import { startUpstreamStub, type UpstreamStub } from '../../faults/upstream-stub.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-stub.js';
 import { type SpawnedProcess, waitForOutput } from '../../helpers/spawn-bot.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const COMMANDS = 60;
 // One user per command: the per-user flood limit is not what this test is about.
@@ -71,7 +72,7 @@ describe('scale-out: two bot processes (HTTP) and three worker processes on one 
     expect(acks.filter((a) => a.status !== 200 || !/Queued|Already received/.test(a.text))).toEqual([]);
     expect(acks.filter((a) => a.text.includes('Queued'))).toHaveLength(COMMANDS);
 
-    await waitUntil(
+    await waitFor(
       async () => {
         const states = await Promise.all(ids.map((id) => probe.hget(`netops:job:${id}`, 'state')));
         return states.every((s) => s === 'succeeded' || s === 'failed');
@@ -90,7 +91,7 @@ describe('scale-out: two bot processes (HTTP) and three worker processes on one 
     expect(await probe.zcard('netops:jobs')).toBe(COMMANDS);
 
     // One top-level reply message per command, each updated in place to its result.
-    await waitUntil(
+    await waitFor(
       async () => {
         const ts = await Promise.all(ids.map((id) => probe.hget(`netops:job:${id}`, 'messageTs')));
         return ts.every((t) => t && /Succeeded|Failed/.test(JSON.stringify(slack.messages.get(t)?.blocks)));

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AccessPolicy } from '../../../src/chat/policy.js';
+import type { AccessPolicy } from '../../../src/access/policy.js';
 import { createSilentLogger } from '../../../src/logging.js';
-import { type Runtime, startRuntime } from '../../../src/main/runtime.js';
-import type { PendingApproval } from '../../../src/queue/approval-store.js';
-import type { AuditRecord } from '../../../src/queue/audit-log.js';
-import type { JobRecord } from '../../../src/queue/job-store.js';
+import type { Runtime } from '../../../src/main/runtime.js';
+import type { PendingApproval } from '../../../src/stores/approval-store.js';
+import type { AuditRecord } from '../../../src/stores/audit-log.js';
+import type { JobRecord } from '../../../src/stores/job-store.js';
 import type { ProcessorRegistry } from '../../../src/workers/processor.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
+import { startTestRuntime } from '../../helpers/runtime.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const basePolicy: AccessPolicy = {
   roles: {
@@ -45,7 +47,7 @@ async function newRuntime(opts: {
   policy?: { current?: AccessPolicy };
 }) {
   const holder = opts.policy ?? { current: basePolicy };
-  const runtime = await startRuntime({
+  const runtime = await startTestRuntime({
     redisUrl: redis.url,
     logger: createSilentLogger(),
     prefix: opts.prefix,
@@ -73,27 +75,18 @@ const jobKeys = async (prefix: string) => (await probe.keys(`${prefix}:job:*`)).
 /** Jobs in every command queue, whatever their state. */
 const queuedJobs = async (runtime: Runtime) => {
   const counts = await Promise.all(
-    [runtime.queues.read, runtime.queues.write, runtime.queues.ssh].map((q) => q.getJobCounts()),
+    [runtime.queue.queues.read, runtime.queue.queues.write, runtime.queue.queues.ssh].map((q) => q.getJobCounts()),
   );
   return counts.flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
 };
 const auditOf = async (runtime: Runtime): Promise<AuditRecord[]> => {
   const all: AuditRecord[] = [];
-  for await (const r of runtime.auditLog.readSince(0)) all.push(r);
+  for await (const r of runtime.stores.audit.readSince(0)) all.push(r);
   return all;
 };
 
-async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 const finalRecord = (runtime: Runtime, jobId: string) => async (): Promise<JobRecord | undefined> => {
-  const rec = await runtime.store.get(jobId);
+  const rec = await runtime.stores.jobs.get(jobId);
   return rec && ['succeeded', 'failed', 'cancelled'].includes(rec.state) ? rec : undefined;
 };
 
@@ -112,7 +105,7 @@ describe('access through the intake (real redis-server): denials enqueue nothing
   ])('%s', async (_name, cmd, message) => {
     const prefix = `acc-${randomUUID()}`;
     const { runtime } = await newRuntime({ prefix });
-    const res = await runtime.intake(cmd);
+    const res = await runtime.chat.intake(cmd);
     expect(res.kind).toBe('refused');
     expect(res.kind === 'refused' && res.message).toMatch(message);
     expect(await jobKeys(prefix)).toEqual([]);
@@ -130,7 +123,7 @@ describe('access through the intake (real redis-server): denials enqueue nothing
       },
     };
     const { runtime } = await newRuntime({ prefix, policy });
-    const res = await runtime.intake(slack('/deploy httpbackend subnet=tenant-b', 'U0OPS'));
+    const res = await runtime.chat.intake(slack('/deploy httpbackend subnet=tenant-b', 'U0OPS'));
     expect(res).toEqual({
       kind: 'refused',
       message: '@U0OPS has no role that allows /deploy in tenant tenant-b; roles: operator',
@@ -141,9 +134,9 @@ describe('access through the intake (real redis-server): denials enqueue nothing
   it('without a policy only /help answers, and it says how to configure one', async () => {
     const prefix = `acc-${randomUUID()}`;
     const { runtime } = await newRuntime({ prefix, policy: {} });
-    const refused = await runtime.intake(consoleCmd('/status'));
+    const refused = await runtime.chat.intake(consoleCmd('/status'));
     expect(refused.kind).toBe('refused');
-    const help = await runtime.intake(consoleCmd('/help'));
+    const help = await runtime.chat.intake(consoleCmd('/help'));
     if (help.kind !== 'answer') throw new Error(`expected help, got ${help.kind}`);
     expect(help.report.commands).toEqual(['help']);
     expect(JSON.stringify(help.report.blocks)).toContain('no access policy yet');
@@ -152,7 +145,7 @@ describe('access through the intake (real redis-server): denials enqueue nothing
   it('/help lists only what the caller may run in this channel', async () => {
     const { runtime } = await newRuntime({ prefix: `acc-${randomUUID()}` });
     const names = async (cmd: ReturnType<typeof slack>) => {
-      const res = await runtime.intake(cmd);
+      const res = await runtime.chat.intake(cmd);
       return res.kind === 'answer' ? res.report.commands : res;
     };
     expect(await names(slack('/help', 'U0VIEW'))).toEqual(['status', 'jobs', 'help']);
@@ -165,7 +158,7 @@ describe('access through the intake (real redis-server): denials enqueue nothing
     const prefix = `acc-${randomUUID()}`;
     const policy = { current: basePolicy };
     const { runtime: front } = await newRuntime({ prefix, policy });
-    const res = await front.intake(slack('/status', 'U0VIEW'));
+    const res = await front.chat.intake(slack('/status', 'U0VIEW'));
     if (res.kind !== 'queued') throw new Error(`expected queued, got ${res.kind}`);
     policy.current = { ...basePolicy, users: { ...basePolicy.users, U0VIEW: [] } };
     let ran = 0;
@@ -195,32 +188,32 @@ describe('access through the intake (real redis-server): denials enqueue nothing
   it('admins cancel other users’ jobs; others may not', async () => {
     const prefix = `acc-${randomUUID()}`;
     const { runtime } = await newRuntime({ prefix });
-    const queued = await runtime.intake(slack('/status', 'U0VIEW'));
+    const queued = await runtime.chat.intake(slack('/status', 'U0VIEW'));
     if (queued.kind !== 'queued') throw new Error('not queued');
-    const byOther = await runtime.intake(slack(`/cancel ${queued.jobId}`, 'U0OPS'));
+    const byOther = await runtime.chat.intake(slack(`/cancel ${queued.jobId}`, 'U0OPS'));
     expect(byOther.kind === 'answer' && byOther.report.title).toMatch(/started by someone else/);
-    const byAdmin = await runtime.intake(slack(`/cancel ${queued.jobId}`, 'U0ADMIN'));
+    const byAdmin = await runtime.chat.intake(slack(`/cancel ${queued.jobId}`, 'U0ADMIN'));
     expect(byAdmin.kind === 'answer' && byAdmin.report.ok).toBe(true);
-    expect((await runtime.store.get(queued.jobId))?.state).toBe('cancelled');
+    expect((await runtime.stores.jobs.get(queued.jobId))?.state).toBe('cancelled');
   });
 });
 
 describe('/lock, /unlock and /audit', () => {
   it('freezes a tenant, tells a second locker who holds it, and unlocks; /audit shows it to admins', async () => {
     const { runtime } = await newRuntime({ prefix: `acc-${randomUUID()}` });
-    const lock = await runtime.intake(slack('/lock tenant-b "db migration"', 'U0OPS'));
+    const lock = await runtime.chat.intake(slack('/lock tenant-b "db migration"', 'U0OPS'));
     expect(lock.kind === 'answer' && lock.report.ok).toBe(true);
-    expect(await runtime.locks.tenantFreeze('tenant-b')).toMatchObject({ by: 'U0OPS', reason: 'db migration' });
-    const again = await runtime.intake(slack('/lock tenant-b', 'U0ADMIN'));
+    expect(await runtime.stores.locks.tenantFreeze('tenant-b')).toMatchObject({ by: 'U0OPS', reason: 'db migration' });
+    const again = await runtime.chat.intake(slack('/lock tenant-b', 'U0ADMIN'));
     expect(again.kind === 'answer' && JSON.stringify(again.report.blocks)).toMatch(
       /already locked by @U0OPS since .* UTC: db migration/,
     );
-    const typo = await runtime.intake(slack('/lock tenant-x', 'U0OPS'));
+    const typo = await runtime.chat.intake(slack('/lock tenant-x', 'U0OPS'));
     expect(typo).toMatchObject({ kind: 'usage', message: expect.stringMatching(/unknown tenant `tenant-x`/) });
-    const unlock = await runtime.intake(slack('/unlock tenant-b', 'U0OPS'));
+    const unlock = await runtime.chat.intake(slack('/unlock tenant-b', 'U0OPS'));
     expect(unlock.kind === 'answer' && unlock.report.title).toBe('unlocked tenant-b');
-    expect(await runtime.locks.tenantFreeze('tenant-b')).toBeUndefined();
-    const audit = await runtime.intake(slack('/audit 10 user=U0OPS', 'U0ADMIN'));
+    expect(await runtime.stores.locks.tenantFreeze('tenant-b')).toBeUndefined();
+    const audit = await runtime.chat.intake(slack('/audit 10 user=U0OPS', 'U0ADMIN'));
     if (audit.kind !== 'answer') throw new Error(`expected the audit, got ${audit.kind}`);
     const types = (audit.report.records as AuditRecord[]).map((r) => r.type);
     // Newest first: the unlock, the refused typo, the lock and its command record.
@@ -229,15 +222,15 @@ describe('/lock, /unlock and /audit', () => {
 
   it('one deploy per job and tenant: a second one is told who holds the lock and since when', async () => {
     const { runtime } = await newRuntime({ prefix: `acc-${randomUUID()}` });
-    expect(await runtime.locks.acquireDeploy('httpbackend-tenant-b', { by: 'U0OPS', jobId: 'j1' })).toEqual({
+    expect(await runtime.stores.locks.acquireDeploy('httpbackend-tenant-b', { by: 'U0OPS', jobId: 'j1' })).toEqual({
       ok: true,
     });
-    const second = await runtime.locks.acquireDeploy('httpbackend-tenant-b', { by: 'U0ADMIN', jobId: 'j2' });
+    const second = await runtime.stores.locks.acquireDeploy('httpbackend-tenant-b', { by: 'U0ADMIN', jobId: 'j2' });
     expect(second).toMatchObject({ ok: false, holder: { by: 'U0OPS', jobId: 'j1', since: expect.any(Number) } });
-    await runtime.locks.releaseDeploy('httpbackend-tenant-b', 'j2');
-    expect((await runtime.locks.acquireDeploy('httpbackend-tenant-b', { by: 'x', jobId: 'j3' })).ok).toBe(false);
-    await runtime.locks.releaseDeploy('httpbackend-tenant-b', 'j1');
-    expect((await runtime.locks.acquireDeploy('httpbackend-tenant-b', { by: 'x', jobId: 'j3' })).ok).toBe(true);
+    await runtime.stores.locks.releaseDeploy('httpbackend-tenant-b', 'j2');
+    expect((await runtime.stores.locks.acquireDeploy('httpbackend-tenant-b', { by: 'x', jobId: 'j3' })).ok).toBe(false);
+    await runtime.stores.locks.releaseDeploy('httpbackend-tenant-b', 'j1');
+    expect((await runtime.stores.locks.acquireDeploy('httpbackend-tenant-b', { by: 'x', jobId: 'j3' })).ok).toBe(true);
   });
 });
 
@@ -276,7 +269,7 @@ describe('approval decisions (atomic in Redis)', () => {
   it('a button value that is not an approval id is refused without being echoed or stored in full', async () => {
     const { runtime } = await newRuntime({ prefix: `acc-${randomUUID()}` });
     for (const value of ['x'.repeat(200_000), '<!channel> *bold* `tick` <https://evil|click>', '../../etc', '']) {
-      const res = await runtime.decideApproval(press(value, 'U0APP'));
+      const res = await runtime.chat.decideApproval(press(value, 'U0APP'));
       expect(res.ok).toBe(false);
       expect(res.message).toMatch(/^That is not an approval id \(\d+ characters\): nothing was done\.$/);
     }
@@ -297,20 +290,20 @@ describe('approval decisions (atomic in Redis)', () => {
         },
       },
     });
-    const a = await runtime.approvals.save(pending());
+    const a = await runtime.stores.approvals.save(pending());
     // C0RANDOM is not in policy.channels; C0DEV allows only /status in tenant default.
-    expect(await runtime.decideApproval(press(a.id, 'U0APP', 'approve', 'C0RANDOM'))).toMatchObject({
+    expect(await runtime.chat.decideApproval(press(a.id, 'U0APP', 'approve', 'C0RANDOM'))).toMatchObject({
       ok: false,
       message: expect.stringMatching(/channel \(C0RANDOM\) is not configured/),
     });
-    expect(await runtime.decideApproval(press(a.id, 'U0ADMIN', 'approve', 'C0DEV'))).toMatchObject({
+    expect(await runtime.chat.decideApproval(press(a.id, 'U0ADMIN', 'approve', 'C0DEV'))).toMatchObject({
       ok: false,
       message: expect.stringMatching(/is not allowed in this channel \(C0DEV\)/),
     });
-    expect(await runtime.decideApproval(press(a.id, 'U0OPS', 'reject', 'C0RANDOM'))).toMatchObject({ ok: false });
-    expect((await runtime.approvals.get(a.id))?.status).toBe('pending');
+    expect(await runtime.chat.decideApproval(press(a.id, 'U0OPS', 'reject', 'C0RANDOM'))).toMatchObject({ ok: false });
+    expect((await runtime.stores.approvals.get(a.id))?.status).toBe('pending');
     // The same approver in a channel that allows the command and tenant: applied once.
-    const ok = await runtime.decideApproval(press(a.id, 'U0APP'));
+    const ok = await runtime.chat.decideApproval(press(a.id, 'U0APP'));
     expect(ok.ok).toBe(true);
     await waitFor(finalRecord(runtime, `apply-${a.id}`), 'apply job');
     expect(ran).toBe(1);
@@ -320,8 +313,8 @@ describe('approval decisions (atomic in Redis)', () => {
     const prefix = `acc-${randomUUID()}`;
     const policy = { current: basePolicy };
     const { runtime: front } = await newRuntime({ prefix, policy });
-    const a = await front.approvals.save(pending());
-    const res = await front.decideApproval(press(a.id, 'U0APP'));
+    const a = await front.stores.approvals.save(pending());
+    const res = await front.chat.decideApproval(press(a.id, 'U0APP'));
     if (!res.ok || !res.applyJobId) throw new Error('not approved');
     policy.current = {
       ...basePolicy,
@@ -356,16 +349,16 @@ describe('approval decisions (atomic in Redis)', () => {
         },
       },
     });
-    const a = await runtime.approvals.save(pending());
-    expect(await runtime.decideApproval(press(a.id, 'U0OPS'))).toMatchObject({
+    const a = await runtime.stores.approvals.save(pending());
+    expect(await runtime.chat.decideApproval(press(a.id, 'U0OPS'))).toMatchObject({
       ok: false,
       message: expect.stringMatching(/a different user with the approver role must approve/),
     });
-    expect(await runtime.decideApproval(press(a.id, 'U0VIEW'))).toMatchObject({
+    expect(await runtime.chat.decideApproval(press(a.id, 'U0VIEW'))).toMatchObject({
       ok: false,
       message: expect.stringMatching(/needs the approver role/),
     });
-    const ok = await runtime.decideApproval(press(a.id, 'U0APP'));
+    const ok = await runtime.chat.decideApproval(press(a.id, 'U0APP'));
     expect(ok).toEqual({
       ok: true,
       message: expect.stringMatching(/Approved by @U0APP/),
@@ -373,7 +366,7 @@ describe('approval decisions (atomic in Redis)', () => {
       // This approval was saved by the test, without a plan job: no message to update, the presser is told.
       planUpdated: false,
     });
-    const replay = await runtime.decideApproval(press(a.id, 'U0ADMIN'));
+    const replay = await runtime.chat.decideApproval(press(a.id, 'U0ADMIN'));
     expect(replay).toMatchObject({ ok: false, message: expect.stringMatching(/already approved by @U0APP/) });
     const rec = await waitFor(finalRecord(runtime, `apply-${a.id}`), 'apply job');
     expect(rec.state).toBe('succeeded');
@@ -397,25 +390,25 @@ describe('approval decisions (atomic in Redis)', () => {
 
   it('an expired approval cannot be approved; an unknown id does nothing; the requester may withdraw', async () => {
     const { runtime } = await newRuntime({ prefix: `acc-${randomUUID()}` });
-    const old = await runtime.approvals.save(pending({ expiresAt: Date.now() - 1 }));
-    expect(await runtime.decideApproval(press(old.id, 'U0APP'))).toMatchObject({
+    const old = await runtime.stores.approvals.save(pending({ expiresAt: Date.now() - 1 }));
+    expect(await runtime.chat.decideApproval(press(old.id, 'U0APP'))).toMatchObject({
       ok: false,
       message: expect.stringMatching(/expired at .* nothing was applied/),
     });
-    expect((await runtime.approvals.get(old.id))?.status).toBe('pending');
-    expect((await runtime.decideApproval(press('0123456789ab', 'U0APP'))).ok).toBe(false);
-    const mine = await runtime.approvals.save(pending());
-    expect(await runtime.decideApproval(press(mine.id, 'U0OPS', 'reject'))).toMatchObject({ ok: true });
-    expect(await runtime.approvals.get(mine.id)).toMatchObject({ status: 'rejected', decidedBy: 'U0OPS' });
-    expect((await runtime.decideApproval(press(mine.id, 'U0APP'))).ok).toBe(false);
+    expect((await runtime.stores.approvals.get(old.id))?.status).toBe('pending');
+    expect((await runtime.chat.decideApproval(press('0123456789ab', 'U0APP'))).ok).toBe(false);
+    const mine = await runtime.stores.approvals.save(pending());
+    expect(await runtime.chat.decideApproval(press(mine.id, 'U0OPS', 'reject'))).toMatchObject({ ok: true });
+    expect(await runtime.stores.approvals.get(mine.id)).toMatchObject({ status: 'rejected', decidedBy: 'U0OPS' });
+    expect((await runtime.chat.decideApproval(press(mine.id, 'U0APP'))).ok).toBe(false);
   });
 
   it('the worker refuses an apply whose approver lost the role after pressing', async () => {
     const prefix = `acc-${randomUUID()}`;
     const policy = { current: basePolicy };
     const { runtime: front } = await newRuntime({ prefix, policy });
-    const a = await front.approvals.save(pending());
-    const res = await front.decideApproval(press(a.id, 'U0APP'));
+    const a = await front.stores.approvals.save(pending());
+    const res = await front.chat.decideApproval(press(a.id, 'U0APP'));
     if (!res.ok || !res.applyJobId) throw new Error('not approved');
     policy.current = { ...basePolicy, users: { ...basePolicy.users, U0APP: ['viewer'] } };
     let ran = 0;

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CniBenchCompareArgs } from '../../../src/commands/specs/cni-bench-compare.js';
 import { createSilentLogger } from '../../../src/logging.js';
-import { type BenchHistoryEntry, saveBenchRun } from '../../../src/net/bench/bench-history.js';
+import { type BenchHistoryEntry, saveBenchRun } from '../../../src/stores/bench-history.js';
 import type { ProcessorContext } from '../../../src/workers/processor.js';
 import { createCniBenchCompareProcessor } from '../../../src/workers/processors/cni-bench-compare.js';
 import { startTestRedis } from '../../helpers/redis-server.js';

@@ -8,8 +8,8 @@ import { CNI_BENCH_LIMITS, type CniBenchArgs } from '../../../src/commands/specs
 import { ErrorCode } from '../../../src/errors.js';
 import { createSilentLogger } from '../../../src/logging.js';
 import { sweepStaleBenchContainers } from '../../../src/net/bench/bench-containers.js';
-import { hostPairLockKey } from '../../../src/net/bench/bench-lock.js';
-import { isRunAlive, keepRunAlive } from '../../../src/net/bench/run-liveness.js';
+import { hostPairLockKey } from '../../../src/stores/bench-lock.js';
+import { isRunAlive, keepRunAlive } from '../../../src/stores/run-liveness.js';
 import type { ProcessorContext } from '../../../src/workers/processor.js';
 import { createCniBenchProcessor } from '../../../src/workers/processors/cni-bench.js';
 import { startTestRedis } from '../../helpers/redis-server.js';

@@ -1,11 +1,12 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logging.js';
-import { type Runtime, startRuntime } from '../../../src/main/runtime.js';
+import type { Runtime } from '../../../src/main/runtime.js';
 import { startOpsServer } from '../../../src/observability/http-routes.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { createRecordingNotifier } from '../../helpers/recording-notifier.js';
 import { restartTestRedis, startTestRedis } from '../../helpers/redis-server.js';
+import { startTestRuntime } from '../../helpers/runtime.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
 let restarted: { stop(): Promise<void> } | undefined;
@@ -22,7 +23,7 @@ beforeAll(async () => {
       done();
     },
   });
-  runtime = await startRuntime({
+  runtime = await startTestRuntime({
     redisUrl: redis.url,
     logger: createLogger({ level: 'info', destination }),
     prefix: 'obs',
@@ -55,12 +56,12 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 }
 
 const send = (text: string, requestId: string) =>
-  runtime.intake({ text, userId: 'U1', channelId: 'C1', requestId, reply: { kind: 'slack', channel: 'C1' } });
+  runtime.chat.intake({ text, userId: 'U1', channelId: 'C1', requestId, reply: { kind: 'slack', channel: 'C1' } });
 
 async function finalOf(jobId: string) {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const rec = await runtime.store.get(jobId);
+    const rec = await runtime.stores.jobs.get(jobId);
     if (rec && ['succeeded', 'failed'].includes(rec.state)) return rec;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -104,7 +105,11 @@ describe('observability', () => {
   });
 
   it('serves /healthz, /readyz and /metrics on its own port; /readyz turns 503 when Redis is gone', async () => {
-    const server = await startOpsServer({ metrics, ready: () => runtime.ready(), readyTimeoutMs: 500 }, 0, '127.0.0.1');
+    const server = await startOpsServer(
+      { metrics, ready: () => runtime.redis.ready(), readyTimeoutMs: 500 },
+      0,
+      '127.0.0.1',
+    );
     const address = server.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     try {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeliveryStore } from '../../../src/queue/delivery-store.js';
 import { createPaceSlots } from '../../../src/queue/pace-slots.js';
 import { createRenderLock } from '../../../src/queue/render-lock.js';
 import { createRespondBudget } from '../../../src/queue/respond-budget.js';
+import { createDeliveryStore } from '../../../src/stores/delivery-store.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;

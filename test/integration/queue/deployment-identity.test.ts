@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deploymentIdentity } from '../../../src/config/index.js';
 import { createSilentLogger } from '../../../src/logging.js';
-import { type Runtime, startRuntime } from '../../../src/main/runtime.js';
+import type { Runtime } from '../../../src/main/runtime.js';
 import { commandJobName } from '../../../src/queue/job-data.js';
-import type { JobRecord } from '../../../src/queue/job-store.js';
+import type { JobRecord } from '../../../src/stores/job-store.js';
 import type { ProcessorRegistry } from '../../../src/workers/processor.js';
 import { createRecordingNotifier } from '../../helpers/recording-notifier.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
+import { startTestRuntime } from '../../helpers/runtime.js';
 
 /**
  * Issue 17 item 4: processes sharing one Redis once took each other's jobs (a CLI's `/status --config B` ran on
@@ -36,7 +37,7 @@ const statusOn = (cluster: string): ProcessorRegistry => ({
 });
 
 async function runtimeFor(prefix: string, deployment: string, cluster: string, privateTag?: string) {
-  const runtime = await startRuntime({
+  const runtime = await startTestRuntime({
     redisUrl: redis.url,
     logger: createSilentLogger(),
     prefix,
@@ -51,7 +52,7 @@ async function runtimeFor(prefix: string, deployment: string, cluster: string, p
 async function finalRecord(runtime: Runtime, jobId: string): Promise<JobRecord> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const rec = await runtime.store.get(jobId);
+    const rec = await runtime.stores.jobs.get(jobId);
     if (rec && ['succeeded', 'failed', 'cancelled'].includes(rec.state)) return rec;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -80,7 +81,7 @@ describe('a job runs only under the config it was made for', () => {
     const cli = await runtimeFor(prefix, B, 'B', `cli-${randomUUID().slice(0, 8)}`);
     const titles: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const res = await cli.intake({
+      const res = await cli.chat.intake({
         text: '/status',
         userId: 'console',
         requestId: `cli-${i}-${randomUUID()}`,
@@ -89,7 +90,7 @@ describe('a job runs only under the config it was made for', () => {
       if (res.kind !== 'queued') throw new Error(`not queued: ${res.kind}`);
       const rec = await finalRecord(cli, res.jobId);
       expect(rec.state).toBe('succeeded');
-      titles.push((await cli.store.getReport(res.jobId))?.title ?? '');
+      titles.push((await cli.stores.jobs.getReport(res.jobId))?.title ?? '');
     }
     expect(titles).toEqual(Array(6).fill('ran on B'));
   });
@@ -99,16 +100,16 @@ describe('a job runs only under the config it was made for', () => {
     const bot = await runtimeFor(prefix, A, 'A');
     // A job stamped with identity B on the shared queue, as a second bot with another config would queue it.
     const jobId = `foreign-${randomUUID()}`;
-    await bot.store.create({
+    await bot.stores.jobs.create({
       jobId,
-      queue: bot.queues.read.name,
+      queue: bot.queue.queues.read.name,
       commandName: 'status',
       commandText: '/status',
       userId: 'U1',
       reply: { kind: 'console' },
       createdAt: Date.now(),
     });
-    await bot.queues.read.add(
+    await bot.queue.queues.read.add(
       commandJobName('status'),
       {
         jobId,
@@ -123,6 +124,6 @@ describe('a job runs only under the config it was made for', () => {
     const rec = await finalRecord(bot, jobId);
     expect(rec.state).toBe('failed');
     expect(rec.errorText).toContain('queued by another netops deployment');
-    expect(await bot.store.getReport(jobId)).toBeUndefined();
+    expect(await bot.stores.jobs.getReport(jobId)).toBeUndefined();
   });
 });

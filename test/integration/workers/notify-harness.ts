@@ -3,14 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { createSlackNotifier, createSlackWebClient } from '../../../src/chat/slack-notifier.js';
+import { createSlackNotifier, createSlackWebClient } from '../../../src/chat/slack/slack-notifier.js';
 import { createSilentLogger } from '../../../src/logging.js';
-import { type Runtime, startRuntime } from '../../../src/main/runtime.js';
+import type { Runtime } from '../../../src/main/runtime.js';
 import type { RespondTarget } from '../../../src/queue/job-data.js';
 import type { Report } from '../../../src/report/model.js';
 import type { ProcessorContext, ProcessorRegistry } from '../../../src/workers/processor.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
+import { startTestRuntime } from '../../helpers/runtime.js';
 import { type SlackApiStub, type SlackApiStubOptions, startSlackApiStub } from '../../helpers/slack-api-stub.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 /** What a test job does: `/status` runs it (keyed by job id). */
 export type Behaviour = (ctx: ProcessorContext) => Promise<Report>;
@@ -75,7 +77,7 @@ export function useNotifyHarness() {
   async function start(opts: SlackApiStubOptions = {}) {
     slack = await startSlackApiStub({ conversations, ...opts });
     const client = createSlackWebClient({ token: 'xoxb-delivery-test', slackApiUrl: slack.url });
-    runtime = await startRuntime({
+    runtime = await startTestRuntime({
       redisUrl: redis.url,
       logger: createSilentLogger(),
       prefix: `d-${randomUUID()}`,
@@ -100,7 +102,7 @@ export function useNotifyHarness() {
             expiresAt: Date.now() + 30 * 60_000,
           }
         : respond;
-    const res = await runtime!.intake({
+    const res = await runtime!.chat.intake({
       text: '/status',
       userId: 'U0ANN',
       channelId: channel,
@@ -111,42 +113,36 @@ export function useNotifyHarness() {
     return res.jobId;
   }
 
-  async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}; calls: ${slack?.calls.map((c) => c.method).join(' ')}`);
-  }
+  /** The shared waitFor, with the Slack calls seen so far in the failure. */
+  const waitForSlack = <T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000) =>
+    waitFor(fn, what, timeoutMs, () => `calls: ${slack?.calls.map((c) => c.method).join(' ')}`);
 
   /**
    * Waits until the job is final and no notify job is waiting, running or due soon (a response URL's "window
    * closing" check is scheduled minutes ahead and does nothing once the job is final).
    */
   async function settled(jobId: string) {
-    await waitFor(async () => {
-      const rec = await runtime!.store.get(jobId);
+    await waitForSlack(async () => {
+      const rec = await runtime!.stores.jobs.get(jobId);
       if (!rec || !['succeeded', 'failed', 'cancelled'].includes(rec.state)) return undefined;
-      const queue = runtime!.queues.notify;
+      const queue = runtime!.queue.queues.notify;
       const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
       if (Object.values(counts).some((n) => n > 0)) return undefined;
       const soon = (await queue.getDelayed()).filter((j) => j.timestamp + (j.opts.delay ?? 0) < Date.now() + 60_000);
       return soon.length === 0 ? rec : undefined;
     }, `job ${jobId} and its notify jobs to settle`);
-    return runtime!.store.get(jobId);
+    return runtime!.stores.jobs.get(jobId);
   }
 
   return {
     start,
     run,
-    waitFor,
+    waitFor: waitForSlack,
     settled,
     slack: () => slack!,
     runtime: () => runtime!,
     dir: () => dir,
     method: (name: string) => slack!.calls.filter((c) => c.method === name),
-    messageOf: async (jobId: string) => slack!.messages.get((await runtime!.store.get(jobId))?.messageTs ?? ''),
+    messageOf: async (jobId: string) => slack!.messages.get((await runtime!.stores.jobs.get(jobId))?.messageTs ?? ''),
   };
 }

@@ -31,7 +31,7 @@ describe('notify worker through response URLs, against the strict Slack stand-in
     expect(url.requests.every((r) => r.status === 200 && r.body.replace_original === true)).toBe(true);
     // The whole result is also there for the asking, answered to the user alone (an ack needs no membership).
     const ask = (userId: string) =>
-      h.runtime().intake({
+      h.runtime().chat.intake({
         text: `/jobs ${jobId}`,
         userId,
         channelId: 'G0PRIVATE',
@@ -48,7 +48,7 @@ describe('notify worker through response URLs, against the strict Slack stand-in
     await h.start({ scopes: PUBLIC_SCOPES });
     const rt = h.runtime();
     const planJobId = `plan-${randomUUID().slice(0, 8)}`;
-    const approval = await rt.approvals.save({
+    const approval = await rt.stores.approvals.save({
       jobId: planJobId,
       commandName: 'deploy',
       commandText: '/deploy httpbackend subnet=tenant-b',
@@ -73,11 +73,11 @@ describe('notify worker through response URLs, against the strict Slack stand-in
       planJobId,
     );
     await h.settled(planJob);
-    const plan = (await rt.store.get(planJob))!.messageTs!;
+    const plan = (await rt.stores.jobs.get(planJob))!.messageTs!;
     expect(JSON.stringify(h.slack().messages.get(plan)?.blocks)).toContain('netops_reject');
     const updatesBefore = h.method('chat.update').length;
     const press = h.slack().issueResponseUrl({ kind: 'action', channel: 'C0PUBLIC', user: 'U0ANN', messageTs: plan });
-    const decided = await rt.decideApproval({
+    const decided = await rt.chat.decideApproval({
       approvalId: approval.id,
       decision: 'reject',
       userId: 'U0ANN',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { renderConsoleReport } from '../../../src/chat/render-console.js';
+import { renderConsoleReport } from '../../../src/chat/render/render-console.js';
 import { allSpecs, buildHelpReport, createRegistry, parseCommand } from '../../../src/commands/index.js';
 import { defineCommand } from '../../../src/commands/specs/define-command.js';
 import { createSilentLogger } from '../../../src/logging.js';

@@ -1,0 +1,260 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { ReplyTarget } from '../queue/job-data.js';
+import { DEFAULT_PREFIX } from '../queue/names.js';
+import type { JobState, Report, StatusView } from '../report/model.js';
+
+/** What the bot remembers about one command: its reply target, lifecycle and reply message. */
+export interface JobRecord {
+  jobId: string;
+  queue: string;
+  commandName: string;
+  commandText: string;
+  userId: string;
+  channelId?: string;
+  reply: ReplyTarget;
+  state: JobState;
+  step?: string;
+  history: string[];
+  queuePosition?: number;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  errorText?: string;
+  messageChannel?: string;
+  messageTs?: string;
+  /** Bumped at every saveReport: a changed report (e.g. an approval decided) shows in the reply. */
+  reportRev?: number;
+}
+
+export interface NewJobRecord {
+  jobId: string;
+  queue: string;
+  commandName: string;
+  commandText: string;
+  userId: string;
+  channelId?: string;
+  reply: ReplyTarget;
+  createdAt: number;
+}
+
+export interface StatePatch {
+  state?: JobState;
+  step?: string;
+  /** Appended to the step history (kept to the last 20). */
+  historyEntry?: string;
+  queuePosition?: number | null;
+  startedAt?: number;
+  finishedAt?: number;
+  errorText?: string;
+}
+
+const TTL_S = 7 * 24 * 3600;
+const MAX_HISTORY = 20;
+
+// Creates the record only if it does not exist yet, so a redelivered request is recognised atomically.
+const CREATE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+return 1`;
+
+const CREATE_SHA = createHash('sha1').update(CREATE_SCRIPT).digest('hex');
+
+/** EVALSHA, loading the script on first use: the ack path then sends 40 bytes instead of the script each time. */
+async function evalCached(redis: Redis, script: string, sha: string, keys: number, ...args: string[]) {
+  try {
+    return await redis.evalsha(sha, keys, ...args);
+  } catch (err) {
+    if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
+    return redis.eval(script, keys, ...args);
+  }
+}
+
+// A claim with a lease: free, or held longer than the lease (its holder is gone).
+const CLAIM_SCRIPT = `
+local held = redis.call('HGET', KEYS[1], ARGV[1])
+if held and (tonumber(ARGV[2]) - tonumber(held)) < tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1`;
+
+/**
+ * Job state kept next to BullMQ in Redis. BullMQ owns execution; this store owns what users see (state, step,
+ * reply message ts) so that any process (bot, several workers, notify) renders the same thing.
+ */
+export function createJobStore(redis: Redis, prefix = DEFAULT_PREFIX) {
+  const jobKey = (id: string) => `${prefix}:job:${id}`;
+  const reportKey = (id: string) => `${prefix}:job:${id}:report`;
+  const userKey = (userId: string) => `${prefix}:user-jobs:${userId}`;
+  const allKey = `${prefix}:jobs`;
+  const eventsChannel = `${prefix}:events`;
+
+  async function create(rec: NewJobRecord): Promise<boolean> {
+    const fields = flatten({
+      jobId: rec.jobId,
+      queue: rec.queue,
+      commandName: rec.commandName,
+      commandText: rec.commandText,
+      userId: rec.userId,
+      channelId: rec.channelId ?? '',
+      reply: JSON.stringify(rec.reply),
+      state: 'queued',
+      history: '[]',
+      createdAt: String(rec.createdAt),
+    });
+    const created = await evalCached(
+      redis,
+      CREATE_SCRIPT,
+      CREATE_SHA,
+      3,
+      jobKey(rec.jobId),
+      userKey(rec.userId),
+      allKey,
+      String(TTL_S),
+      String(rec.createdAt),
+      rec.jobId,
+      ...fields,
+    );
+    return created === 1;
+  }
+
+  async function get(jobId: string): Promise<JobRecord | undefined> {
+    const h = await redis.hgetall(jobKey(jobId));
+    if (!h.jobId) return undefined;
+    return parseRecord(h);
+  }
+
+  async function update(jobId: string, patch: StatePatch): Promise<void> {
+    const key = jobKey(jobId);
+    const fields: Record<string, string> = {};
+    if (patch.state) fields.state = patch.state;
+    if (patch.step !== undefined) fields.step = patch.step;
+    if (patch.startedAt !== undefined) fields.startedAt = String(patch.startedAt);
+    if (patch.finishedAt !== undefined) fields.finishedAt = String(patch.finishedAt);
+    if (patch.errorText !== undefined) fields.errorText = patch.errorText;
+    if (patch.queuePosition !== undefined && patch.queuePosition !== null)
+      fields.queuePosition = String(patch.queuePosition);
+    if (patch.historyEntry) {
+      const current = await redis.hget(key, 'history');
+      const history = [...parseJson<string[]>(current, []), patch.historyEntry].slice(-MAX_HISTORY);
+      fields.history = JSON.stringify(history);
+    }
+    const multi = redis.multi();
+    if (Object.keys(fields).length > 0) multi.hset(key, fields);
+    if (patch.queuePosition === null) multi.hdel(key, 'queuePosition');
+    await multi.exec();
+  }
+
+  return {
+    create,
+    get,
+    update,
+    /** Publishes a change so console front ends and waiting CLIs re-render. */
+    async publish(jobId: string): Promise<void> {
+      await redis.publish(eventsChannel, jobId);
+    },
+    eventsChannel,
+    async saveReport(jobId: string, report: Report): Promise<void> {
+      await redis
+        .multi()
+        .set(reportKey(jobId), JSON.stringify(report), 'EX', TTL_S)
+        .hincrby(jobKey(jobId), 'reportRev', 1)
+        .exec();
+    },
+    async getReport(jobId: string): Promise<Report | undefined> {
+      return parseJson<Report | undefined>(await redis.get(reportKey(jobId)), undefined);
+    },
+    async setMessage(jobId: string, ref: { channel: string; ts: string }): Promise<void> {
+      await redis.hset(jobKey(jobId), { messageChannel: ref.channel, messageTs: ref.ts });
+    },
+    /**
+     * Takes a one-time claim (e.g. "thread posted"); false when someone already holds it. With `leaseMs`, a claim
+     * older than that is taken over: its holder died (or lost Redis) before finishing.
+     */
+    async claim(jobId: string, what: string, leaseMs?: number): Promise<boolean> {
+      if (leaseMs === undefined) return (await redis.hsetnx(jobKey(jobId), `claim:${what}`, String(Date.now()))) === 1;
+      const taken = await redis.eval(CLAIM_SCRIPT, 1, jobKey(jobId), `claim:${what}`, String(Date.now()), leaseMs);
+      return taken === 1;
+    },
+    async release(jobId: string, what: string): Promise<void> {
+      await redis.hdel(jobKey(jobId), `claim:${what}`);
+    },
+    /**
+     * Removes every trace of a job that never ran (a Socket Mode command Slack never got the acknowledgement of),
+     * so the same request delivered again is new, not a duplicate.
+     */
+    async forget(jobId: string, userId: string): Promise<void> {
+      await redis.multi().del(jobKey(jobId), reportKey(jobId)).zrem(userKey(userId), jobId).zrem(allKey, jobId).exec();
+    },
+    /** Most recent jobs of a user, newest first. */
+    async listForUser(userId: string, limit: number): Promise<JobRecord[]> {
+      const ids = await redis.zrevrange(userKey(userId), 0, limit - 1);
+      const records = await Promise.all(ids.map(get));
+      return records.filter((r): r is JobRecord => r !== undefined);
+    },
+  };
+}
+
+export type JobStore = ReturnType<typeof createJobStore>;
+
+/** The view every renderer works from. */
+export function toStatusView(rec: JobRecord): StatusView {
+  return {
+    jobId: rec.jobId,
+    state: rec.state,
+    commandText: rec.commandText,
+    userId: rec.userId,
+    ...(rec.step ? { step: rec.step } : {}),
+    history: rec.history,
+    ...(rec.queuePosition !== undefined ? { queuePosition: rec.queuePosition } : {}),
+    ...(rec.startedAt ? { startedAt: rec.startedAt } : {}),
+    ...(rec.finishedAt ? { finishedAt: rec.finishedAt } : {}),
+    ...(rec.errorText ? { errorText: rec.errorText } : {}),
+  };
+}
+
+/** Terminal states: nothing changes after them. */
+export function isFinalState(state: JobState): boolean {
+  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+}
+
+function flatten(obj: Record<string, string>): string[] {
+  return Object.entries(obj).flat();
+}
+
+function parseJson<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    // A corrupt field must not break rendering; the fallback is always a safe empty value.
+    return fallback;
+  }
+}
+
+function parseRecord(h: Record<string, string>): JobRecord {
+  const num = (v: string | undefined) => (v ? Number(v) : undefined);
+  return {
+    jobId: h.jobId ?? '',
+    queue: h.queue ?? '',
+    commandName: h.commandName ?? '',
+    commandText: h.commandText ?? '',
+    userId: h.userId ?? '',
+    ...(h.channelId ? { channelId: h.channelId } : {}),
+    reply: parseJson<ReplyTarget>(h.reply, { kind: 'console' }),
+    state: (h.state as JobState) ?? 'queued',
+    ...(h.step ? { step: h.step } : {}),
+    history: parseJson<string[]>(h.history, []),
+    ...(h.queuePosition ? { queuePosition: Number(h.queuePosition) } : {}),
+    createdAt: num(h.createdAt) ?? 0,
+    ...(h.startedAt ? { startedAt: Number(h.startedAt) } : {}),
+    ...(h.finishedAt ? { finishedAt: Number(h.finishedAt) } : {}),
+    ...(h.errorText ? { errorText: h.errorText } : {}),
+    ...(h.messageChannel ? { messageChannel: h.messageChannel } : {}),
+    ...(h.messageTs ? { messageTs: h.messageTs } : {}),
+    ...(h.reportRev ? { reportRev: Number(h.reportRev) } : {}),
+  };
+}
