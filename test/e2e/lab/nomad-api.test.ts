@@ -277,7 +277,9 @@ describe.skipIf(skipLab)('lab Nomad API', { timeout: 60_000 }, () => {
     const alloc = (await callApi(`${nomad}/v1/allocation/${stub.ID}`)).json<Json>();
     expect(alloc.ClientStatus).toBe('failed');
     const state = alloc.TaskStates.crasher;
-    expect(state).toMatchObject({ State: 'dead', Failed: true, Restarts: 1 });
+    // No restart block: the service default applies, 2 attempts (api/tasks.go defaultServiceJobRestartPolicy),
+    // which the canonical parse answer carries; after them the task is not restarted (mode "fail").
+    expect(state).toMatchObject({ State: 'dead', Failed: true, Restarts: 2 });
     const events = state.Events.map((e: Json) => [e.Type, e.DisplayMessage]);
     expect(events).toContainEqual(['Terminated', 'Exit Code: 1']);
     expect(events.at(-1)[0]).toBe('Not Restarting');
