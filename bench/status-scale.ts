@@ -8,6 +8,7 @@ import { createNomadClient } from '../src/clients/nomad/client.js';
 import { createSilentLogger } from '../src/logging.js';
 import type { ClusterContext } from '../src/net/cluster.js';
 import { createStatusProcessor } from '../src/workers/processors/status.js';
+import { figure } from './_stats.js';
 
 /**
  * `/status` against a fake Nomad of 10,000, 20,000 and 40,000 jobs (issue 17 item 7: 17 s at 20,000 and 59 s at
@@ -134,6 +135,18 @@ export async function run(): Promise<Record<string, unknown>> {
     growthPerDoubling: growth,
     target: TARGET_MS,
     pass: largest.medianMs <= TARGET_MS && growth.every((g) => g <= 2.6),
+    summary: Object.fromEntries(
+      sizes.flatMap((s) => [
+        [
+          `/status, ${s.jobs.toLocaleString('en')} jobs`,
+          figure(s.roundsMs, { unit: 'ms', better: 'lower', ...(s === largest ? { target: TARGET_MS } : {}) }),
+        ],
+        [
+          `longest event-loop stall, ${s.jobs.toLocaleString('en')} jobs`,
+          figure([s.maxEventLoopStallMs], { unit: 'ms', better: 'lower' }),
+        ],
+      ]),
+    ),
     machine: {
       node: process.version,
       cpus: cpus().length,
