@@ -74,13 +74,6 @@ async function evalCached(redis: Redis, script: string, sha: string, keys: numbe
   }
 }
 
-// A claim with a lease: free, or held longer than the lease (its holder is gone).
-const CLAIM_SCRIPT = `
-local held = redis.call('HGET', KEYS[1], ARGV[1])
-if held and (tonumber(ARGV[2]) - tonumber(held)) < tonumber(ARGV[3]) then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1`;
-
 /**
  * Job state kept next to BullMQ in Redis. BullMQ owns execution; this store owns what users see (state, step,
  * reply message ts) so that any process (bot, several workers, notify) renders the same thing.
@@ -169,18 +162,6 @@ export function createJobStore(redis: Redis, prefix = DEFAULT_PREFIX) {
     },
     async setMessage(jobId: string, ref: { channel: string; ts: string }): Promise<void> {
       await redis.hset(jobKey(jobId), { messageChannel: ref.channel, messageTs: ref.ts });
-    },
-    /**
-     * Takes a one-time claim (e.g. "thread posted"); false when someone already holds it. With `leaseMs`, a claim
-     * older than that is taken over: its holder died (or lost Redis) before finishing.
-     */
-    async claim(jobId: string, what: string, leaseMs?: number): Promise<boolean> {
-      if (leaseMs === undefined) return (await redis.hsetnx(jobKey(jobId), `claim:${what}`, String(Date.now()))) === 1;
-      const taken = await redis.eval(CLAIM_SCRIPT, 1, jobKey(jobId), `claim:${what}`, String(Date.now()), leaseMs);
-      return taken === 1;
-    },
-    async release(jobId: string, what: string): Promise<void> {
-      await redis.hdel(jobKey(jobId), `claim:${what}`);
     },
     /**
      * Removes every trace of a job that never ran (a Socket Mode command Slack never got the acknowledgement of),
