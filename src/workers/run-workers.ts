@@ -56,6 +56,9 @@ export async function runWorkers(opts: RunWorkersOptions) {
   const log = opts.logger.child({ component: 'workers' });
   // Before any worker exists (and so before its first stall check): where QueueEvents start reading, below.
   const startedAtId = `${Date.now()}-0`;
+  // Every queue, notify included: how long a dead worker's job stays claimed, checked at the same interval.
+  const lockDurationMs = opts.lockDurationMs ?? 30_000;
+  const stallDetection = { lockDuration: lockDurationMs, stalledInterval: lockDurationMs };
   const workers: Worker[] = [];
   const kinds: CommandQueueKind[] = opts.commandQueues === false ? [] : ['read', 'write', 'ssh'];
   for (const kind of kinds) {
@@ -75,8 +78,7 @@ export async function runWorkers(opts: RunWorkersOptions) {
         prefix,
         concurrency: opts.concurrency?.[kind] ?? DEFAULT_CONCURRENCY[kind],
         maxStalledCount: QUEUE_POLICIES[kind].maxStalledCount,
-        lockDuration: opts.lockDurationMs ?? 30_000,
-        stalledInterval: opts.lockDurationMs ?? 30_000,
+        ...stallDetection,
       }),
     );
   }
@@ -98,8 +100,7 @@ export async function runWorkers(opts: RunWorkersOptions) {
       prefix,
       concurrency: opts.concurrency?.notify ?? DEFAULT_CONCURRENCY.notify,
       maxStalledCount: QUEUE_POLICIES.notify.maxStalledCount,
-      lockDuration: opts.lockDurationMs ?? 30_000,
-      stalledInterval: opts.lockDurationMs ?? 30_000,
+      ...stallDetection,
     });
     workers.push(notifyWorker);
   }
