@@ -266,11 +266,14 @@ describe.skipIf(skipLab)('lab Nomad API', { timeout: 60_000 }, () => {
     ]);
   });
 
-  it('fails the deployment when the task exits, with task events', async () => {
+  // The task runs three times (the first start and the service default's 2 restarts, api/tasks.go
+  // defaultServiceJobRestartPolicy) before the deployment fails; each start is a real container run on a lab
+  // host, which took over 40 s in all on a loaded CI machine, so this test waits longer than the others.
+  it('fails the deployment when the task exits, with task events', { timeout: 150_000 }, async () => {
     const job = await parseJob(smallJobHcl('crasher', 'bigwhite/httpbackendservice:crash', 1));
     const reg = (await register(job)).json<Json>();
     await waitEval(reg.EvalID);
-    const deployment = await waitDeployment('crasher');
+    const deployment = await waitDeployment('crasher', 120_000);
     expect(deployment).toMatchObject({ Status: 'failed', StatusDescription: 'Failed due to unhealthy allocations' });
     const [stub] = (await callApi(`${nomad}/v1/deployment/allocations/${deployment.ID}`)).json<Json[]>();
     if (!stub) throw new Error('no allocation in the deployment');
