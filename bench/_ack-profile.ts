@@ -20,6 +20,7 @@ import { quantile } from './_stats.js';
 
 const N = Number(process.env.ACK_PROFILE_N) || 500;
 const USER = 'U00000';
+const CONCURRENCY = 64;
 
 async function main(): Promise<void> {
   const redis = await startTestRedis();
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       ms.push(performance.now() - t);
       if (r.kind !== 'queued') throw new Error(`ack ${i} was ${r.kind}`);
     }
+    const concurrent = await measureConcurrent(send, monitor, N + 1);
     const mon = await monitor.monitor();
     const commands: Array<{ atMs: number; command: string }> = [];
     let first: number | undefined;
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
             p50: Math.round(quantile(sorted, 0.5) * 100) / 100,
             p99: Math.round(quantile(sorted, 0.99) * 100) / 100,
           },
+          concurrent,
         },
         null,
         2,
@@ -92,6 +95,41 @@ async function main(): Promise<void> {
     await redis.stop();
     rmSync(configs.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * CONCURRENCY acks in flight at once, as the ack-latency bench sends them: the CPU one ack costs the bot's process
+ * and Redis (process.cpuUsage, Redis INFO used_cpu_*), which on a loaded machine is steadier than latency.
+ */
+async function measureConcurrent(
+  send: (i: number) => Promise<{ kind: string }>,
+  redis: Redis,
+  from: number,
+): Promise<{ n: number; concurrency: number; nodeCpuUsPerAck: number; redisCpuUsPerAck: number }> {
+  const redisCpuUs = async () => {
+    const info = await redis.info('cpu');
+    const read = (k: string) => Number(new RegExp(`${k}:([0-9.]+)`).exec(info)?.[1] ?? Number.NaN);
+    return (read('used_cpu_sys') + read('used_cpu_user')) * 1e6;
+  };
+  const redisBefore = await redisCpuUs();
+  const nodeBefore = process.cpuUsage();
+  let next = 0;
+  const lane = async () => {
+    while (next < N) {
+      const i = next++;
+      const r = await send(from + i);
+      if (r.kind !== 'queued') throw new Error(`ack ${i} was ${r.kind}`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  const node = process.cpuUsage(nodeBefore);
+  const redisUs = (await redisCpuUs()) - redisBefore;
+  return {
+    n: N,
+    concurrency: CONCURRENCY,
+    nodeCpuUsPerAck: Math.round((node.user + node.system) / N),
+    redisCpuUsPerAck: Math.round(redisUs / N),
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

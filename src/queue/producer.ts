@@ -26,6 +26,13 @@ export interface EnqueueOptions {
    * acknowledgement can fail after the intake (Socket Mode), so a command Slack never saw acknowledged never runs.
    */
   holdMs?: number;
+  /**
+   * The request id was claimed just now by its requester (a first delivery, never seen before): the record, the
+   * job and its first notify need no decision between them, so they go out together, one round trip on the ack
+   * path instead of three (issue 15 item 2). Redis runs them in the order sent on the one connection, so the job
+   * never exists without its record.
+   */
+  claimedNow?: boolean;
 }
 
 export interface EnqueueResult {
@@ -60,28 +67,42 @@ export function createProducer(deps: {
       enqueuedAt: now(),
       ...(deps.deployment ? { deployment: deps.deployment } : {}),
     });
-    return withQueueErrors(async () => {
-      const isNew = await deps.store.create({
-        jobId: req.jobId,
-        // The queue's own name: a private (CLI) queue differs from QUEUE_NAMES' shared one.
-        queue: queue.name,
-        commandName: req.command.name,
-        commandText: req.command.text,
-        userId: req.requester.userId,
-        ...(req.requester.channelId ? { channelId: req.requester.channelId } : {}),
-        reply: req.reply,
-        createdAt: data.enqueuedAt,
+    const record = {
+      jobId: req.jobId,
+      // The queue's own name: a private (CLI) queue differs from QUEUE_NAMES' shared one.
+      queue: queue.name,
+      commandName: req.command.name,
+      commandText: req.command.text,
+      userId: req.requester.userId,
+      ...(req.requester.channelId ? { channelId: req.requester.channelId } : {}),
+      reply: req.reply,
+      createdAt: data.enqueuedAt,
+    };
+    const jobName = commandJobName(req.command.name);
+    const jobOpts = { jobId: req.jobId, ...(opts.holdMs ? { delay: opts.holdMs } : {}) };
+    if (opts.claimedNow) {
+      return withQueueErrors(async () => {
+        const [isNew] = await Promise.all([
+          deps.store.create(record),
+          queue.add(jobName, data, jobOpts),
+          // A held job shows nothing yet: its first message comes with releaseHeld, or never.
+          opts.holdMs ? undefined : requestNotify(req.jobId, false, req.reply),
+        ]);
+        // A record older than its claim (only if the claim expired first): BullMQ's add of an existing id adds
+        // nothing, so this is the redelivery it looks like.
+        if (!isNew) deps.logger.warn({ jobId: req.jobId }, 'new claim but existing job record');
+        return { jobId: req.jobId, duplicate: !isNew };
       });
+    }
+    return withQueueErrors(async () => {
+      const isNew = await deps.store.create(record);
       if (!isNew) {
         const existing = await queue.getJob(req.jobId);
         const record = await deps.store.get(req.jobId);
         if (existing || record?.state !== 'queued') return { jobId: req.jobId, duplicate: true };
         deps.logger.warn({ jobId: req.jobId }, 'job record without queued job: re-queueing');
       }
-      await queue.add(commandJobName(req.command.name), data, {
-        jobId: req.jobId,
-        ...(opts.holdMs ? { delay: opts.holdMs } : {}),
-      });
+      await queue.add(jobName, data, jobOpts);
       // A held job shows nothing yet: its first message comes with releaseHeld, or never.
       if (!opts.holdMs) await requestNotify(req.jobId, false, req.reply);
       return { jobId: req.jobId, duplicate: !isNew };

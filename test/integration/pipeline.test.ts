@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../src/logging.js';
 import type { Runtime } from '../../src/main/runtime.js';
@@ -116,6 +117,45 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
     await waitFor(async () => notifier.calls.find((c) => c.method === 'postThread'), 'thread detail');
     expect(notifier.calls.filter((c) => c.method === 'post')).toHaveLength(1);
+  });
+
+  it('a first delivery sends its record, job and notify together, the record first', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const { runtime } = await newRuntime(prefix, testProcessors({}), createRecordingNotifier(), false);
+    const monitor = await new Redis(redis.url).monitor();
+    const seen: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => seen.push(args.join(' ')));
+    try {
+      const res = await runtime.chat.intake(slackCommand('/status', 'trigger-fast'));
+      expect(res).toMatchObject({ kind: 'queued', duplicate: false });
+      if (res.kind !== 'queued') throw new Error('not queued');
+      await waitFor(async () => (seen.some((c) => c.startsWith('xadd')) ? true : undefined), 'audit record');
+      // Redis runs one connection's commands in the order sent: the record's HSET (in the job store's script)
+      // comes before BullMQ writes the job's hash, so no worker can find a job without its record.
+      const recordAt = seen.findIndex((c) => c.startsWith(`HSET ${prefix}:job:${res.jobId} `));
+      const jobAt = seen.findIndex(
+        (c) => /^HMSET|^HSET/.test(c) && c.includes(`:${res.jobId} `) && !c.includes(':job:'),
+      );
+      expect(recordAt).toBeGreaterThanOrEqual(0);
+      expect(jobAt).toBeGreaterThan(recordAt);
+      expect(await runtime.queue.queues.read.getJob(res.jobId)).toBeDefined();
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
+  it('a request claimed by a process that died before queueing is queued by its redelivery', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const { runtime } = await newRuntime(prefix, testProcessors({}));
+    // What the crashed process left: the claim (same owner as slackCommand's), no record, no job.
+    const raw = new Redis(redis.url);
+    await raw.set(`${prefix}:request:trigger-orphan`, JSON.stringify(['', '', 'U1']), 'EX', 600);
+    raw.disconnect();
+    const res = await runtime.chat.intake(slackCommand('/status', 'trigger-orphan'));
+    expect(res).toMatchObject({ kind: 'queued', duplicate: false });
+    if (res.kind !== 'queued') throw new Error('not queued');
+    const rec = await waitFor(finalState(runtime, res.jobId), 'final state');
+    expect(rec.state).toBe('succeeded');
   });
 
   it('usage errors and unknown commands are answered at once and enqueue nothing', async () => {
