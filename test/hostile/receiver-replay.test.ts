@@ -74,7 +74,9 @@ describe('hostile receiver: replays and identity (family "replay")', () => {
   it('identity: a timestamp a year ahead is refused (401) and nothing is queued', async () => {
     const body = slashCommandBody({ command: '/netops', text: 'status', triggerId: 'future.1' });
     expect((await post(body, signSlackRequest(SECRET, body, now() + 365 * 24 * 3600))).status).toBe(401);
-    expect((await post(body, signSlackRequest(SECRET, body, now() + 301))).status).toBe(401);
+    // 10 s past the 300 s window, not 1: the bot reads its clock after the request travelled, and on a loaded
+    // machine a second boundary between the two took a +301 s stamp to exactly 300 s (allowed).
+    expect((await post(body, signSlackRequest(SECRET, body, now() + 310))).status).toBe(401);
     expect(await probe.keys('netops:*future.1*')).toEqual([]);
     count('identity');
   });

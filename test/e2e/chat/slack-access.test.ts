@@ -1,54 +1,31 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../../src/queue/embedded-redis.js';
 import { createApprovalStore } from '../../../src/stores/approval-store.js';
-import { startTestRedis } from '../../helpers/redis-server.js';
+import { type HttpBot, startHttpBot } from '../../helpers/http-bot.js';
 import { blockActionBody } from '../../helpers/slack-actions.js';
-import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-stub.js';
+import type { SlackApiStub } from '../../helpers/slack-api-stub.js';
 import { signSlackRequest, slashCommandBody } from '../../helpers/slack-signing.js';
-import { type SpawnedProcess, spawnEntry, waitForOutput } from '../../helpers/spawn-bot.js';
+import type { SpawnedProcess } from '../../helpers/spawn-bot.js';
 
 const SECRET = 'e2e-access-signing-secret-0123456789';
 const TOKEN = 'xoxb-e2e-access-0000-token';
 
-let redis: Awaited<ReturnType<typeof startTestRedis>>;
+let env: HttpBot;
 let slack: SlackApiStub;
 let bot: SpawnedProcess;
 let port: number;
-let dir: string;
 let probe: Redis;
 
 // The example config's own policy: viewer, operator, approver, admin; C0OPS allows all, C0DEV only some.
 beforeAll(async () => {
-  redis = await startTestRedis();
-  slack = await startSlackApiStub({ token: TOKEN });
-  port = await findFreePort();
-  dir = mkdtempSync(join(tmpdir(), 'netops-access-'));
-  const example = readFileSync(resolve('config/netops.example.yaml'), 'utf8').replace(
-    'dir: ../jobs',
-    `dir: ${resolve('jobs')}`,
-  );
-  const slackSection = `slack:\n  botToken: { env: SLACK_BOT_TOKEN }\n  signingSecret: { env: SLACK_SIGNING_SECRET }\n  botId: B0NETOPS\n  botUserId: U0NETOPS\n  apiUrl: ${slack.url}\n  port: ${port}\n`;
-  writeFileSync(join(dir, 'netops.yaml'), `${slackSection}${example}`);
-  bot = spawnEntry('start.ts', {
-    NETOPS_CONFIG: join(dir, 'netops.yaml'),
-    SLACK_BOT_TOKEN: TOKEN,
-    SLACK_SIGNING_SECRET: SECRET,
-    REDIS_URL: redis.url,
-  });
-  await waitForOutput(bot, /slack front end started/);
-  probe = new Redis(redis.url);
+  env = await startHttpBot({ secret: SECRET, token: TOKEN });
+  ({ slack, bot, port } = env);
+  probe = new Redis(env.redisUrl);
 });
 
 afterAll(async () => {
   probe?.disconnect();
-  await bot?.stop();
-  await slack?.close();
-  await redis?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await env?.close();
 });
 
 const now = () => Math.floor(Date.now() / 1000);

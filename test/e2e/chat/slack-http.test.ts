@@ -1,61 +1,29 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../../src/queue/embedded-redis.js';
-import { startTestRedis } from '../../helpers/redis-server.js';
-import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-stub.js';
+import { type HttpBot, startHttpBot } from '../../helpers/http-bot.js';
+import type { SlackApiStub } from '../../helpers/slack-api-stub.js';
 import { signSlackRequest, slashCommandBody } from '../../helpers/slack-signing.js';
-import { type SpawnedProcess, spawnEntry, waitForOutput } from '../../helpers/spawn-bot.js';
+import type { SpawnedProcess } from '../../helpers/spawn-bot.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const SECRET = 'e2e-signing-secret-0123456789abcdef';
 const TOKEN = 'xoxb-e2e-0000-test-token';
 
-let redis: Awaited<ReturnType<typeof startTestRedis>>;
+let env: HttpBot;
 let slack: SlackApiStub;
 let bot: SpawnedProcess;
 let port: number;
-let dir: string;
 let probe: Redis;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  slack = await startSlackApiStub({ token: TOKEN });
-  port = await findFreePort();
-  dir = mkdtempSync(join(tmpdir(), 'netops-e2e-'));
-  const example = readFileSync(resolve('config/netops.example.yaml'), 'utf8')
-    .replace('dir: ../jobs', `dir: ${resolve('jobs')}`)
-    // The example policy (deny by default) with the test's Slack user as an admin; C0OPS allows everything.
-    .replace('\n  users:\n', '\n  users:\n    U0ANN: [admin]\n');
-  const slackSection = [
-    'slack:',
-    '  botToken: { env: SLACK_BOT_TOKEN }',
-    '  signingSecret: { env: SLACK_SIGNING_SECRET }',
-    '  botId: B0NETOPS',
-    '  botUserId: U0NETOPS',
-    `  apiUrl: ${slack.url}`,
-    `  port: ${port}`,
-    '',
-  ].join('\n');
-  writeFileSync(join(dir, 'netops.yaml'), `${slackSection}${example}`);
-  bot = spawnEntry('start.ts', {
-    NETOPS_CONFIG: join(dir, 'netops.yaml'),
-    SLACK_BOT_TOKEN: TOKEN,
-    SLACK_SIGNING_SECRET: SECRET,
-    REDIS_URL: redis.url,
-  });
-  await waitForOutput(bot, /slack front end started/);
-  probe = new Redis(redis.url);
+  env = await startHttpBot({ secret: SECRET, token: TOKEN, admins: ['U0ANN'] });
+  ({ slack, bot, port } = env);
+  probe = new Redis(env.redisUrl);
 });
 
 afterAll(async () => {
   probe?.disconnect();
-  await bot?.stop();
-  await slack?.close();
-  await redis?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await env?.close();
 });
 
 async function post(body: string, headers: Record<string, string>) {

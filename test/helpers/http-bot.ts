@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { findFreePort } from '../../src/queue/embedded-redis.js';
+import { startTestRedis } from './redis-server.js';
+import { type SlackApiStub, startSlackApiStub } from './slack-api-stub.js';
+import { type SpawnedProcess, spawnEntry, waitForOutput } from './spawn-bot.js';
+
+export interface HttpBot {
+  bot: SpawnedProcess;
+  port: number;
+  redisUrl: string;
+  slack: SlackApiStub;
+  /** The bot's config file (example config with the Slack section in front). */
+  configPath: string;
+  close(): Promise<void>;
+}
+
+export interface HttpBotOptions {
+  /** Slack signing secret the bot checks requests against. */
+  secret: string;
+  /** Bot token the Slack stand-in accepts. */
+  token: string;
+  /** Users added to the example policy as admins (the example's other users and channels stay as they are). */
+  admins?: readonly string[];
+  /** Last edit of the config text, e.g. a policy change. */
+  patchConfig?: (yaml: string) => string;
+}
+
+/**
+ * The bot in HTTP mode in its own process (the real Bolt receiver, production start-up with `start.ts`), with the
+ * example config (C0OPS allows everything) against a Slack stand-in and a private Redis: the set-up of every suite
+ * that talks to the bot as Slack does.
+ */
+export async function startHttpBot(opts: HttpBotOptions): Promise<HttpBot> {
+  const redis = await startTestRedis();
+  const slack = await startSlackApiStub({ token: opts.token });
+  const port = await findFreePort();
+  const dir = mkdtempSync(join(tmpdir(), 'netops-http-bot-'));
+  const admins = (opts.admins ?? []).map((u) => `    ${u}: [admin]\n`).join('');
+  const example = readFileSync(resolve('config/netops.example.yaml'), 'utf8')
+    .replace('dir: ../jobs', `dir: ${resolve('jobs')}`)
+    .replace('\n  users:\n', `\n  users:\n${admins}`);
+  const slackSection = [
+    'slack:',
+    '  botToken: { env: SLACK_BOT_TOKEN }',
+    '  signingSecret: { env: SLACK_SIGNING_SECRET }',
+    '  botId: B0NETOPS',
+    '  botUserId: U0NETOPS',
+    `  apiUrl: ${slack.url}`,
+    `  port: ${port}`,
+    '',
+  ].join('\n');
+  const configPath = join(dir, 'netops.yaml');
+  const text = `${slackSection}${example}`;
+  writeFileSync(configPath, opts.patchConfig ? opts.patchConfig(text) : text);
+  const bot = spawnEntry('start.ts', {
+    NETOPS_CONFIG: configPath,
+    SLACK_BOT_TOKEN: opts.token,
+    SLACK_SIGNING_SECRET: opts.secret,
+    REDIS_URL: redis.url,
+  });
+  const close = async () => {
+    await bot.stop();
+    await slack.close();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForOutput(bot, /slack front end started/, 60_000);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { bot, port, redisUrl: redis.url, slack, configPath, close };
+}
