@@ -1,3 +1,4 @@
+import { formatDurationMs } from '../commands/durations.js';
 import type { Report, ReportBlock } from './model.js';
 
 interface DeployAllocationRow {
@@ -13,6 +14,16 @@ interface DeployConsulRow {
   address: string;
   port: number;
   checkStatus: string;
+}
+
+/** One phase of a /deploy and its wall time, in the order the phases ran. */
+export interface DeployPhase {
+  /**
+   * `plan` (checks, render, Nomad's plan), `register` (the register call), `nomad` (evaluation and deployment,
+   * until the bot saw it end), `consul-register`, `consul-checks` (until every check passes), `dns` (Consul DNS).
+   */
+  phase: 'plan' | 'register' | 'nomad' | 'consul-register' | 'consul-checks' | 'dns';
+  ms: number;
 }
 
 /** Everything a /deploy run found out; the Report is built from it. */
@@ -38,6 +49,8 @@ export interface DeployOutcome {
   removed: string[];
   warnings: string[];
   failure: { stage: string; message: string; details: string[] } | null;
+  /** Where the time went (absent for a plan that stopped for an approval). */
+  phases?: DeployPhase[];
 }
 
 const short = (id: string) => id.slice(0, 8);
@@ -111,6 +124,7 @@ export function buildDeployReport(o: DeployOutcome): Report {
       text: `Followed evaluation(s) ${o.supersededEvals.map((e) => `\`${short(e)}\``).join(', ')}, canceled by Nomad for a more recent one`,
     });
   }
+  if (o.phases?.length) thread.push({ kind: 'text', text: describePhases(o.phases) });
   const title = describeTitle(o, healthy);
   return {
     command: 'deploy',
@@ -137,5 +151,22 @@ export function buildDeployReport(o: DeployOutcome): Report {
     removed: o.removed,
     warnings: o.warnings,
     failure: o.failure,
+    phases: o.phases ?? [],
   };
+}
+
+const PHASE_LABELS: Record<DeployPhase['phase'], string> = {
+  plan: 'plan',
+  register: 'register',
+  nomad: 'Nomad deployment',
+  'consul-register': 'Consul registration',
+  'consul-checks': 'Consul checks',
+  dns: 'DNS check',
+};
+
+/** "Took 21s400ms: plan 1s200ms · register 100ms · …", to the tenth of a second. */
+function describePhases(phases: readonly DeployPhase[]): string {
+  const tenths = (ms: number) => formatDurationMs(Math.round(ms / 100) * 100);
+  const total = phases.reduce((sum, p) => sum + p.ms, 0);
+  return `Took ${tenths(total)}: ${phases.map((p) => `${PHASE_LABELS[p.phase]} ${tenths(p.ms)}`).join(' · ')}`;
 }

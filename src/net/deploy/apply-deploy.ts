@@ -7,6 +7,7 @@ import { describePlacementFailures, describeTaskEvents } from './describe-nomad.
 import { findDeployment, followDeployment } from './follow-deployment.js';
 import { followEvaluationChain } from './follow-evaluation.js';
 import { ensureHostExposed } from './overlay-instances.js';
+import type { PhaseClock } from './phase-clock.js';
 import { registerInstances } from './register-instances.js';
 
 /** A step worth an audit record. */
@@ -29,6 +30,8 @@ export interface DeployDeps {
   deploymentTimeoutMs?: number;
   /** Upper bound for Consul checks of the new instances to pass. @defaultValue 60 000 */
   consulTimeoutMs?: number;
+  /** Closes a phase of the run (the worker's phase clock), so the report can say where the time went. */
+  phase?: PhaseClock['mark'];
 }
 
 /** What the apply registers: the planned job and the index it must still have. */
@@ -62,6 +65,7 @@ export async function applyDeploy(
   const exposed = await exposeForNomadChecks(deps, input, result);
   if (exposed) return exposed;
   const registered = await registerWithEnforce(deps, input, result.jobId);
+  deps.phase?.('register');
   result.evalId = registered.EvalID || null;
   await deps.record?.({ type: 'nomad.register', evalId: registered.EvalID, tenant: result.tenant });
   if (!registered.EvalID) return fail(result, 'evaluation', 'Nomad created no evaluation for the job');
@@ -97,6 +101,7 @@ export async function applyDeploy(
   await deps.record?.({ type: 'nomad.deployment', deploymentId: deployment.ID, outcome: deployment.Status });
   const allocs = await nomad.listDeploymentAllocations(deployment.ID, { signal: deps.signal });
   result.allocations = allocs.map(toRow);
+  deps.phase?.('nomad');
   if (deployment.Status !== 'successful') {
     const details = await describeFailedAllocations(deps, allocs);
     return fail(
@@ -172,6 +177,7 @@ export async function verifyUnchanged(
   const current = allocs.filter((a) => a.DesiredStatus === 'run' && a.JobVersion === job.Version);
   result.allocations = current.map(toRow);
   const running = current.filter((a) => a.ClientStatus === 'running');
+  deps.phase?.('nomad');
   if (running.length < current.length) {
     const details = await describeFailedAllocations(deps, current);
     return fail(
@@ -206,7 +212,12 @@ async function finishWithConsul(
       running,
       registeredBy: input.attach === 'plugin' ? 'nomad' : 'bot',
     },
-    { signal: deps.signal, progress: deps.progress, consulTimeoutMs: deps.consulTimeoutMs ?? 60_000 },
+    {
+      signal: deps.signal,
+      progress: deps.progress,
+      consulTimeoutMs: deps.consulTimeoutMs ?? 60_000,
+      ...(deps.phase ? { phase: deps.phase } : {}),
+    },
   );
   const { overlayIps, ...stage } = consul;
   const done: DeployResult = {

@@ -7,6 +7,7 @@ import { mapAllocationsToHosts } from './alloc-hosts.js';
 import { deregisterStale, readNomadRegistrations, verifyDns, waitForPassing } from './consul-sync.js';
 import type { DeployResult } from './deploy-result.js';
 import { ensureHostExposed, findOverlayAddress, registerOverlayInstance } from './overlay-instances.js';
+import type { PhaseClock } from './phase-clock.js';
 
 /** What the Consul stage of a deploy needs. */
 export interface RegisterInstancesInput {
@@ -37,6 +38,8 @@ export interface StageContext {
   signal: AbortSignal;
   progress: (text: string) => Promise<void>;
   consulTimeoutMs: number;
+  /** Closes a phase of the run: `consul-register`, `consul-checks`, `dns`. */
+  phase?: PhaseClock['mark'];
 }
 
 /**
@@ -160,6 +163,7 @@ async function verifyRegistrations(
 ): Promise<RegisterInstancesResult> {
   const svc = found.service;
   const { ids, problems } = found;
+  ctx.phase?.('consul-register');
   const sweep = await deregisterStale(cluster, input.jobId, new Set(ids), ctx.signal);
   result.removed = sweep.removed;
   for (const u of sweep.unreachable)
@@ -182,6 +186,7 @@ async function verifyRegistrations(
       await readNomadRegistrations(cluster.consul, svc.templateName, input.jobId, ctx.signal)
     ).filter((r) => input.running.some((a) => r.serviceId.includes(a.ID)));
   }
+  ctx.phase?.('consul-checks');
   if (problems.length > 0) {
     result.failure = {
       stage: 'consul',
@@ -199,6 +204,7 @@ async function verifyRegistrations(
     return result;
   }
   const dns = await verifyDns(cluster, svc.name, [...result.overlayIps.values()]);
+  ctx.phase?.('dns');
   result.dns = { name: dns.name, addresses: dns.addresses, matches: dns.matches };
   if (!dns.matches) {
     result.failure = {

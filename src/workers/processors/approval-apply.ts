@@ -2,6 +2,7 @@ import { ErrorCode, NetopsError } from '../../errors.js';
 import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
 import { applyDeploy } from '../../net/deploy/apply-deploy.js';
 import { startDeployResult } from '../../net/deploy/deploy-result.js';
+import { createPhaseClock } from '../../net/deploy/phase-clock.js';
 import { buildDeployReport } from '../../report/deploy-report.js';
 import { describeUser } from '../../report/mention.js';
 import type { Report } from '../../report/model.js';
@@ -62,7 +63,9 @@ export function createApprovalApplyProcessor(
       await auditInScope({ type: 'apply', approvalId: a.id, planHash: a.planHash, tenant: a.tenant });
       await deps.ensureNomad?.(ctx.signal);
       await deps.ensureWeave?.(a.tenant, ctx.signal);
-      const net = deployDepsOf(ctx, deps, clusterForTenant(deps.cluster, a.tenant));
+      // The plan was timed when it was made; this run's phases start at the register.
+      const clock = createPhaseClock();
+      const net = deployDepsOf(ctx, deps, clusterForTenant(deps.cluster, a.tenant), clock);
       const result = await applyDeploy(
         net,
         {
@@ -74,7 +77,7 @@ export function createApprovalApplyProcessor(
         },
         start,
       );
-      return buildDeployReport(result);
+      return buildDeployReport({ ...result, phases: clock.phases() });
     }
 
     async function applyStop(a: StoredApproval): Promise<Report> {

@@ -2,6 +2,7 @@ import type { DeployArgs } from '../../commands/index.js';
 import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
 import { applyDeploy, type DeployDeps as NetDeployDeps, verifyUnchanged } from '../../net/deploy/apply-deploy.js';
 import { startDeployResult } from '../../net/deploy/deploy-result.js';
+import { createPhaseClock, type PhaseClock } from '../../net/deploy/phase-clock.js';
 import { buildDeployReport } from '../../report/deploy-report.js';
 import { auditInScope } from '../../stores/audit-context.js';
 import type { Processor, ProcessorContext } from '../processor.js';
@@ -31,12 +32,14 @@ export function deployDepsOf(
   ctx: Pick<ProcessorContext, 'signal' | 'progress'>,
   deps: Pick<DeployDeps, 'deploymentTimeoutMs' | 'consulTimeoutMs'>,
   cluster: ClusterContext,
+  clock?: PhaseClock,
 ): NetDeployDeps {
   return {
     cluster,
     signal: ctx.signal,
     progress: ctx.progress,
     record: auditInScope,
+    ...(clock ? { phase: clock.mark } : {}),
     ...(deps.deploymentTimeoutMs === undefined ? {} : { deploymentTimeoutMs: deps.deploymentTimeoutMs }),
     ...(deps.consulTimeoutMs === undefined ? {} : { consulTimeoutMs: deps.consulTimeoutMs }),
   };
@@ -50,6 +53,7 @@ export function deployDepsOf(
  */
 export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
   return async (ctx) => {
+    const clock = createPhaseClock();
     const args = ctx.command.args;
     await checkTenantFreeze(deps.guards, args.tenant);
     await deps.ensureNomad?.(ctx.signal);
@@ -84,22 +88,22 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
       return buildPendingApprovalReport(approval);
     }
     await ctx.progress(`planned: ${plan.lines.join('; ')}`);
-    const net = deployDepsOf(ctx, deps, cluster);
-    return withDeployLock(guards, plan.jobId, { by: ctx.requester.userId, jobId: ctx.jobId }, async () =>
-      buildDeployReport(
-        plan.unchanged
-          ? await verifyUnchanged(net, { template: plan.template, attach: plan.placement.attach }, start)
-          : await applyDeploy(
-              net,
-              {
-                job: plan.job,
-                template: plan.template,
-                jobModifyIndex: plan.jobModifyIndex,
-                attach: plan.placement.attach,
-              },
-              start,
-            ),
-      ),
-    );
+    clock.mark('plan');
+    const net = deployDepsOf(ctx, deps, cluster, clock);
+    return withDeployLock(guards, plan.jobId, { by: ctx.requester.userId, jobId: ctx.jobId }, async () => {
+      const outcome = plan.unchanged
+        ? await verifyUnchanged(net, { template: plan.template, attach: plan.placement.attach }, start)
+        : await applyDeploy(
+            net,
+            {
+              job: plan.job,
+              template: plan.template,
+              jobModifyIndex: plan.jobModifyIndex,
+              attach: plan.placement.attach,
+            },
+            start,
+          );
+      return buildDeployReport({ ...outcome, phases: clock.phases() });
+    });
   };
 }

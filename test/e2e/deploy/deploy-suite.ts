@@ -47,6 +47,7 @@ interface DeployJson {
   nomadRegistrations: Array<{ address: string }>;
   dns: { name: string; addresses: string[] };
   failure: { stage: string; details: string[] };
+  phases: Array<{ phase: string; ms: number }>;
 }
 
 const errorOf = (res: { json: Record<string, unknown> | undefined }) => String(res.json?.error);
@@ -128,6 +129,16 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         // …and it is not what clients get from DNS.
         expect(r.dns.name).toBe('httpbackend-tenant-b.service.consul');
         expect([...r.dns.addresses].sort()).toEqual(r.allocations.map((a) => a.overlayIp).sort());
+        // Where the time went, each phase once, in the order they ran (the deploy-overhead bench reads these).
+        expect(r.phases.map((p) => p.phase)).toEqual([
+          'plan',
+          'register',
+          'nomad',
+          'consul-register',
+          'consul-checks',
+          'dns',
+        ]);
+        for (const p of r.phases) expect(p.ms).toBeGreaterThanOrEqual(0);
       }, 180_000);
 
       it('deploys the default tenant side by side in 10.32.0.0/24', async () => {

@@ -73,6 +73,16 @@ describe('applyDeploy against recorded Nomad answers', () => {
     expect(result.allocations).toEqual([expect.objectContaining({ status: 'running', healthy: true })]);
   });
 
+  it('marks register, then Nomad, in the order they ran', async () => {
+    const { nomad } = recordedNomad('2.0.6', (r) => {
+      r.register = { ...r.register, EvalCreateIndex: 1201 };
+    });
+    const marked: string[] = [];
+    await applyDeploy({ ...deps(nomad), phase: (p) => marked.push(p) }, input, start());
+    // No numeric-port service in the template: the Consul phases never start.
+    expect(marked).toEqual(['register', 'nomad']);
+  });
+
   it('a canceled evaluation is followed to the one that superseded it', async () => {
     const { nomad } = recordedNomad('2.0.6', (r) => {
       const ours = {
