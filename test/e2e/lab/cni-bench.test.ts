@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CNI_BENCH_LIMITS, type CniBenchArgs } from '../../../src/commands/specs/cni-bench.js';
@@ -9,7 +8,6 @@ import { loadConfig } from '../../../src/config/index.js';
 import { ErrorCode } from '../../../src/errors.js';
 import { createSilentLogger } from '../../../src/logging.js';
 import { createClusterContext } from '../../../src/main/cluster-context.js';
-import type { Report } from '../../../src/report/model.js';
 import type { ProcessorContext } from '../../../src/workers/processor.js';
 import { createCniBenchProcessor } from '../../../src/workers/processors/cni-bench.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
@@ -17,47 +15,13 @@ import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
 import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
+import { reportOf, runCli } from './netops-cli.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, '/cni-bench on the lab');
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const RUN_MS = 240_000;
 const SHORT = 'duration=2s repeat=1 streams=2';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real CLI as a user runs it: `npm run netops -- "<text>" --json --config <lab config>`. */
-function runCli(text: string, env: Record<string, string>): Promise<CliResult> {
-  return new Promise((res) => {
-    const child = spawn('npx', ['tsx', 'src/main/cli.ts', text, '--json', '--config', CONFIG_PATH], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('exit', (code) => res({ code, stdout, stderr }));
-  });
-}
-
-/** `--json` prints the Report itself (or `{ command, ok: false, state, error }` when the job left none). */
-function reportOf(r: CliResult): Report & Record<string, unknown> {
-  const out = JSON.parse(r.stdout) as Report & Record<string, unknown>;
-  if (!Array.isArray(out.blocks))
-    throw new Error(`no report in CLI output: ${r.stdout.slice(0, 500)} ${r.stderr.slice(0, 500)}`);
-  return out;
-}
 
 async function benchContainers(host: 'u1' | 'u2'): Promise<string[]> {
   const r = await runOnHost(host, ['docker', 'ps', '-a', '--filter', 'label=netops.bench', '--format', '{{.Names}}']);
