@@ -3,8 +3,9 @@ import type { z } from 'zod';
 import { CancelledError, ErrorCode, NetopsError, TimeoutError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { redactExternal, redactedMessage } from '../../redaction.js';
+import { type DecodeFailure, decodeJson } from '../decode-json.js';
 import { DEFAULT_READ_RETRY, type RetryPolicy, retryWithBackoff } from '../retry.js';
-import { ResponseTooLargeError, readCappedBody, summarizeShapeError } from '../upstream-body.js';
+import { joinSlabs, ResponseTooLargeError, readCappedSlabs } from '../upstream-body.js';
 import { createUnreachableError, findErrorCode, UNREACHABLE_CODES } from '../upstream-errors.js';
 import { mapNomadStatus } from './map-status.js';
 
@@ -63,10 +64,26 @@ interface NomadCall<S extends z.ZodType> {
   unscoped?: boolean;
 }
 
+/**
+ * A 2xx answer left undecoded, for a caller that decodes it off the event loop (a 40,000-job list is ~26 MB of
+ * JSON: issue 17 item 7). Deadline, size cap, retries and status mapping were applied as for `call`; `failed`
+ * turns the decoder's failure into the error `call` would have thrown (coded, redacted, issues at debug level).
+ */
+export interface UndecodedAnswer {
+  /** The request's name, e.g. `nomad.jobs.list`. */
+  name: string;
+  /** The body in slabs of ~1 MiB (readCappedSlabs); each above 4 KB owns its ArrayBuffer, so it can be transferred. */
+  slabs: Buffer[];
+  index: number;
+  failed(failure: DecodeFailure): NetopsError;
+}
+
 /** The HTTP core the area modules share. */
 export interface NomadHttp {
   readonly address: string;
   call<S extends z.ZodType>(c: NomadCall<S>): Promise<Indexed<z.infer<S>>>;
+  /** A GET like `call` (retried the same way) whose body the caller decodes itself. */
+  readUndecoded(c: Omit<NomadCall<z.ZodType>, 'schema' | 'method' | 'body'>): Promise<UndecodedAnswer>;
 }
 
 const DEFAULT_WAIT_MS = 30_000;
@@ -100,7 +117,11 @@ export function createNomadHttp(opts: NomadClientOptions): NomadHttp {
   const retry = opts.readRetry ?? DEFAULT_READ_RETRY;
   const log = opts.logger.child({ upstream: 'nomad' });
 
-  function buildRequest(c: NomadCall<z.ZodType>): { url: URL; headers: Record<string, string>; timeoutMs: number } {
+  function buildRequest(c: Omit<NomadCall<z.ZodType>, 'schema'>): {
+    url: URL;
+    headers: Record<string, string>;
+    timeoutMs: number;
+  } {
     const url = new URL(`${base}/v1${c.path}`);
     const query: Record<string, string | number | boolean | undefined> = {
       ...(c.unscoped ? {} : { namespace: opts.namespace, region: opts.region }),
@@ -124,7 +145,8 @@ export function createNomadHttp(opts: NomadClientOptions): NomadHttp {
   /** Outside text made safe: the token this client sends is masked even when it is not a configured secret. */
   const clean = (text: string, max?: number) => redactExternal(text, { sent: [opts.token], ...(max ? { max } : {}) });
 
-  async function callOnce<S extends z.ZodType>(c: NomadCall<S>): Promise<Indexed<z.infer<S>>> {
+  /** One request: the body of a 2xx answer as bytes, every other outcome as the client's coded error. */
+  async function fetchOnce(c: Omit<NomadCall<z.ZodType>, 'schema'>): Promise<{ slabs: Buffer[]; index: number }> {
     const { url, headers, timeoutMs } = buildRequest(c);
     const started = Date.now();
     // One overall deadline for connect, headers and body: undici's headers/body timeouts are per chunk, so a
@@ -133,7 +155,7 @@ export function createNomadHttp(opts: NomadClientOptions): NomadHttp {
     const signal = c.signal ? AbortSignal.any([c.signal, deadline]) : deadline;
     let status: number;
     let indexHeader: string | string[] | undefined;
-    let text: string;
+    let slabs: Buffer[];
     try {
       const res = await request(url, {
         method: c.method,
@@ -146,17 +168,30 @@ export function createNomadHttp(opts: NomadClientOptions): NomadHttp {
       });
       status = res.statusCode;
       indexHeader = res.headers['x-nomad-index'];
-      text = await readCappedBody(res.body, maxBytes);
+      slabs = await readCappedSlabs(res.body, maxBytes);
     } catch (err) {
       throw mapTransportError(err, c, timeoutMs, deadline);
     }
     log.debug({ request: c.name, status, ms: Date.now() - started }, 'nomad call');
-    if (status < 200 || status >= 300) throw mapNomadStatus(c.name, status, clean(text, 4_000));
-    const index = Number(indexHeader ?? 0) || 0;
-    return { value: parseBody(c, text), index };
+    if (status < 200 || status >= 300) {
+      throw mapNomadStatus(c.name, status, clean(joinSlabs(slabs).toString('utf8'), 4_000));
+    }
+    return { slabs, index: Number(indexHeader ?? 0) || 0 };
   }
 
-  function mapTransportError(err: unknown, c: NomadCall<z.ZodType>, timeoutMs: number, deadline: AbortSignal): Error {
+  async function callOnce<S extends z.ZodType>(c: NomadCall<S>): Promise<Indexed<z.infer<S>>> {
+    const { slabs, index } = await fetchOnce(c);
+    const decoded = decodeJson(joinSlabs(slabs).toString('utf8'), c.schema);
+    if (!decoded.ok) throw decodeError(c.name, decoded.failure);
+    return { value: decoded.value, index };
+  }
+
+  function mapTransportError(
+    err: unknown,
+    c: Pick<NomadCall<z.ZodType>, 'name' | 'signal'>,
+    timeoutMs: number,
+    deadline: AbortSignal,
+  ): Error {
     if (c.signal?.aborted) return new CancelledError(`${c.name} aborted`);
     if (err instanceof ResponseTooLargeError) {
       return new NetopsError(ErrorCode.UpstreamHttp, `${c.name}: ${err.message}`, {
@@ -176,25 +211,15 @@ export function createNomadHttp(opts: NomadClientOptions): NomadHttp {
     });
   }
 
-  function parseBody<S extends z.ZodType>(c: NomadCall<S>, text: string): z.infer<S> {
-    let json: unknown;
-    try {
-      json = text.trim() === '' ? null : JSON.parse(text);
-    } catch (err) {
-      throw new NetopsError(ErrorCode.UpstreamHttp, `${c.name}: response is not JSON: ${clean(text, 200)}`, {
-        cause: err,
-      });
+  function decodeError(name: string, failure: DecodeFailure): NetopsError {
+    if (failure.kind === 'not-json') {
+      return new NetopsError(ErrorCode.UpstreamHttp, `${name}: response is not JSON: ${clean(failure.head, 200)}`);
     }
-    const parsed = c.schema.safeParse(json);
-    if (!parsed.success) {
-      // A short summary in the error; the full issue list only at debug level (a wrong-shaped 50 MB answer once
-      // wrote a 314 MB log line). Issue texts quote values, so they are redacted too.
-      const summary = summarizeShapeError(parsed.error);
-      if (log.isLevelEnabled('debug'))
-        log.debug({ request: c.name, issues: clean(JSON.stringify(parsed.error.issues), 20_000) }, 'unexpected shape');
-      throw new NetopsError(ErrorCode.UpstreamHttp, `${c.name}: unexpected response shape: ${clean(summary)}`);
-    }
-    return parsed.data;
+    // A short summary in the error; the first issues only at debug level (a wrong-shaped 50 MB answer once wrote
+    // a 314 MB log line). Issue texts quote values, so they are redacted too.
+    if (log.isLevelEnabled('debug'))
+      log.debug({ request: name, issues: clean(failure.issues, 20_000) }, 'unexpected shape');
+    return new NetopsError(ErrorCode.UpstreamHttp, `${name}: unexpected response shape: ${clean(failure.summary)}`);
   }
 
   return {
@@ -202,6 +227,10 @@ export function createNomadHttp(opts: NomadClientOptions): NomadHttp {
     call(c) {
       if (c.method !== 'GET') return callOnce(c);
       return retryWithBackoff(() => callOnce(c), retry, c.signal);
+    },
+    async readUndecoded(c) {
+      const { slabs, index } = await retryWithBackoff(() => fetchOnce({ ...c, method: 'GET' }), retry, c.signal);
+      return { name: c.name, slabs, index, failed: (failure) => decodeError(c.name, failure) };
     },
   };
 }

@@ -1,9 +1,8 @@
-import { z } from 'zod';
-import type { CallOptions, NomadHttp } from './http.js';
+import type { CallOptions, NomadHttp, UndecodedAnswer } from './http.js';
 import { encodePathSegment } from './http.js';
 import {
   type JobListStub,
-  jobListStubSchema,
+  jobListSchema,
   type NomadJob,
   nomadJobSchema,
   type PlanResponse,
@@ -33,6 +32,11 @@ export interface NomadJobsApi {
   readJob(id: string, opts?: CallOptions): Promise<NomadJob>;
   /** `GET /v1/jobs[?prefix=]`: job stubs (ID, Name, Type, Status). */
   listJobs(opts?: CallOptions & { prefix?: string }): Promise<JobListStub[]>;
+  /**
+   * `GET /v1/jobs` left undecoded, for a caller that decodes it off the event loop (a 40,000-job list is ~26 MB
+   * of JSON) with `jobListStubSchema` per stub. Same deadline, size cap, retries and errors as `listJobs`.
+   */
+  readJobList(opts?: CallOptions): Promise<UndecodedAnswer>;
   /** `DELETE /v1/job/:id[?purge=true]`. */
   stopJob(id: string, opts?: CallOptions & { purge?: boolean }): Promise<StopResponse>;
 }
@@ -94,10 +98,13 @@ export function createJobsApi(http: NomadHttp): NomadJobsApi {
         method: 'GET',
         path: '/jobs',
         query: opts.prefix ? { prefix: opts.prefix } : undefined,
-        schema: z.array(jobListStubSchema),
+        schema: jobListSchema,
         signal: opts.signal,
       });
       return res.value;
+    },
+    readJobList(opts = {}) {
+      return http.readUndecoded({ name: 'nomad.jobs.list', path: '/jobs', signal: opts.signal });
     },
     async stopJob(id, opts = {}) {
       const res = await http.call({

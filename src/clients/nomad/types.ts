@@ -251,3 +251,5 @@ export const jobListStubSchema = z.looseObject({
   JobModifyIndex: z.number().nullish(),
 });
 export type JobListStub = z.infer<typeof jobListStubSchema>;
+/** The answer of `GET /v1/jobs`. */
+export const jobListSchema = z.array(jobListStubSchema);

@@ -1,4 +1,4 @@
-import type { JobListStub, NomadClient } from '../../clients/nomad/index.js';
+import type { NomadClient } from '../../clients/nomad/index.js';
 import { buildCommand } from '../../clients/ssh/index.js';
 import type { StatusArgs } from '../../commands/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
@@ -9,6 +9,8 @@ import { parseWeaveStatus } from '../../net/weave-status.js';
 import { redactedMessage } from '../../redaction.js';
 import type { Report, ReportBlock } from '../../report/model.js';
 import type { Processor } from '../processor.js';
+import { createTaskThread, type TaskThread } from '../task-thread.js';
+import { type StatusJobsResult, type StatusJobsTask, tallyJobLists } from './status-jobs.js';
 import type { TenantConfigView } from './tenant-context.js';
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -29,65 +31,55 @@ export interface StatusNomadCheck {
   datacenter?: string | undefined;
 }
 
-/** Lists the jobs of the cluster's namespace and of every tenant namespace (each job once). */
-async function listJobsEverywhere(
+/**
+ * Below this many bytes of job lists the table is built here: a few ms, less than handing it to the thread
+ * (and no thread is started for a small cluster). 1 MiB is ~1,500 jobs.
+ */
+const OFF_THREAD_FROM_BYTES = 1024 * 1024;
+
+/** The thread of this process that builds /status jobs tables from large lists; started when first needed. */
+let sharedJobsThread: TaskThread<StatusJobsTask, StatusJobsResult> | undefined;
+const jobsThread = () => {
+  sharedJobsThread ??= createTaskThread(new URL('./status-jobs-thread.ts', import.meta.url));
+  return sharedJobsThread;
+};
+
+/**
+ * The jobs table of the cluster's namespace and of every tenant namespace (each job once). The lists are read
+ * here (the client's deadline, size cap, retries and coded errors) and decoded and tallied in a worker thread
+ * when large: a 40,000-job list is ~26 MB of JSON, and its decode once held the event loop the receiver shares
+ * (NETOPS_ROLE=all) for ~0.7 s (issue 17 item 7).
+ */
+async function tableOfJobsEverywhere(
   cluster: ClusterContext,
   tenantNomads: ReadonlyArray<{ namespace: string; nomad: NomadClient }>,
+  tenants: string[],
   signal: AbortSignal,
-): Promise<JobListStub[]> {
-  const lists = await Promise.all([
-    cluster.nomad.listJobs({ signal }),
-    ...tenantNomads.map(async (t) => {
-      try {
-        return await t.nomad.listJobs({ signal });
-      } catch (err) {
-        throw new Error(`namespace ${t.namespace}: ${redactedMessage(err)}`);
-      }
-    }),
+): Promise<ReportBlock> {
+  const inNamespace = (namespace: string | undefined, err: unknown) =>
+    namespace === undefined ? err : new Error(`namespace ${namespace}: ${redactedMessage(err)}`);
+  const answers = await Promise.all([
+    cluster.nomad.readJobList({ signal }),
+    ...tenantNomads.map((t) =>
+      t.nomad.readJobList({ signal }).catch((err: unknown) => {
+        throw inNamespace(t.namespace, err);
+      }),
+    ),
   ]);
-  const seen = new Set<string>();
-  return lists.flat().filter((j) => {
-    const key = `${j.Namespace ?? ''}/${j.ID}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const bodies = answers.map((a) => a.slabs);
+  const bytes = bodies.flat().reduce((n, slab) => n + slab.byteLength, 0);
+  const result =
+    bytes < OFF_THREAD_FROM_BYTES ? tallyJobLists({ bodies, tenants }) : await tallyOffThread(bodies, tenants, signal);
+  if (result.ok) return result.block;
+  throw inNamespace(tenantNomads[result.list - 1]?.namespace, answers[result.list]!.failed(result.failure));
 }
 
-/**
- * Jobs listed by name per tenant in /status; the rest are counted. A 40,000-job cluster once gave one table cell
- * of 40,000 names (and quadratic work building it, issue 17 item 7); a reply cannot show that anyway.
- */
-const STATUS_JOBS_LISTED_PER_TENANT = 50;
-
-/**
- * Jobs per tenant (a job belongs to the tenant whose name ends its ID). Linear in the number of jobs: each job is
- * matched against the (few) tenant names once and appended in place.
- */
-function describeJobsByTenant(jobs: readonly JobListStub[], config: TenantConfigView): ReportBlock {
-  const tenants = [...config.tenants.map((t) => t.name)].sort((a, b) => b.length - a.length);
-  const byTenant = new Map<string, { listed: string[]; total: number; states: Map<string, number> }>();
-  for (const job of jobs) {
-    const tenant = tenants.find((t) => job.ID.endsWith(`-${t}`)) ?? '(none)';
-    let entry = byTenant.get(tenant);
-    if (!entry) {
-      entry = { listed: [], total: 0, states: new Map() };
-      byTenant.set(tenant, entry);
-    }
-    entry.total++;
-    entry.states.set(job.Status, (entry.states.get(job.Status) ?? 0) + 1);
-    if (entry.listed.length < STATUS_JOBS_LISTED_PER_TENANT) entry.listed.push(`${job.ID} (${job.Status})`);
-  }
-  const describe = (e: { listed: string[]; total: number; states: Map<string, number> }) => {
-    if (e.total <= e.listed.length) return e.listed.join(', ');
-    const states = [...e.states.entries()].map(([state, n]) => `${n} ${state}`).join(', ');
-    return `${e.listed.join(', ')}, … and ${e.total - e.listed.length} more (${e.total} jobs: ${states})`;
-  };
-  return {
-    kind: 'table',
-    columns: ['tenant', 'jobs'],
-    rows: [...byTenant.entries()].map(([t, e]) => [t, describe(e)]),
-  };
+/** Hands the bodies to the thread without a copy (a small slab in Buffer's pool is copied out of it first). */
+function tallyOffThread(bodies: Buffer[][], tenants: string[], signal: AbortSignal): Promise<StatusJobsResult> {
+  const owned = (b: Buffer) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b));
+  const own = bodies.map((slabs) => slabs.map(owned));
+  const transfer = [...new Set(own.flat().map((b) => b.buffer as ArrayBuffer))];
+  return jobsThread().run({ bodies: own, tenants }, transfer, signal);
 }
 
 /** Nodes by address and by name; the first node of an address or name wins, as a `find` would. */
@@ -205,6 +197,8 @@ export function createStatusProcessor(deps: {
 }): Processor<StatusArgs> {
   return async (ctx) => {
     const { cluster } = deps;
+    // The thread loads its modules (~0.5 s through tsx) while the lists are read; idle, it costs no CPU.
+    jobsThread().warm();
     // Read once: the Nomad check (datacenters) and the host table both use it.
     const nodeList = cluster.nomad.listNodes({ signal: ctx.signal });
     const [dcCheck, check, nodes, members, jobs, weave, docker] = await Promise.all([
@@ -216,7 +210,14 @@ export function createStatusProcessor(deps: {
         : Promise.resolve(undefined),
       settle(nodeList),
       settle(cluster.consul.members({ signal: ctx.signal })),
-      settle(listJobsEverywhere(cluster, deps.tenantNomads ?? [], ctx.signal)),
+      settle(
+        tableOfJobsEverywhere(
+          cluster,
+          deps.tenantNomads ?? [],
+          deps.config.tenants.map((t) => t.name),
+          ctx.signal,
+        ),
+      ),
       readWeaveStatus(cluster, ctx.signal),
       readDockerProblems(deps.checkDocker, ctx.signal),
     ]);
@@ -243,7 +244,7 @@ export function createStatusProcessor(deps: {
     problems.push(...checkWeaveLaunchOf(weave, deps.config), ...docker);
     if (!nodes.ok && !(check && !check.ok)) problems.push(`Nomad: ${nodes.error}`);
     if (!members.ok) problems.push(`Consul: ${members.error}`);
-    if (jobs.ok) blocks.push(describeJobsByTenant(jobs.value, deps.config));
+    if (jobs.ok) blocks.push(jobs.value);
     else problems.push(`Nomad jobs: ${jobs.error}`);
     for (const p of problems) blocks.push({ kind: 'alert', level: 'warning', text: p });
     const report: Report = {
