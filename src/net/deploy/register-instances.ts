@@ -71,53 +71,70 @@ export async function registerInstances(
   result.service = svc.name;
   if (input.registeredBy === 'nomad') return checkNomadRegistrations(cluster, input, ctx, result, svc.name);
   const placements = await mapAllocationsToHosts(cluster.nomad, cluster.hosts, input.running, ctx.signal);
-  const ids: string[] = [];
-  const problems: string[] = [];
-  let registered = 0;
+  // One outcome per allocation, kept in Nomad's order whatever order the hosts finish in.
+  const outcomes = new Map<string, { id?: string; problem?: string }>();
+  const byHost = new Map<
+    string,
+    Array<{ alloc: AllocationStub; host: NonNullable<(typeof placements)[number]['host']> }>
+  >();
   for (const alloc of input.running) {
     const placement = placements.find((p) => p.allocId === alloc.ID);
     const host = placement?.host;
     if (!host) {
-      problems.push(`allocation ${alloc.ID.slice(0, 8)}: ${placement?.problem ?? 'no node'}`);
+      outcomes.set(alloc.ID, { problem: `allocation ${alloc.ID.slice(0, 8)}: ${placement?.problem ?? 'no node'}` });
       continue;
     }
-    try {
-      const tasks = Object.keys(alloc.TaskStates ?? {});
-      const found = await findOverlayAddress(
-        cluster.ssh,
-        host,
-        { id: alloc.ID, tasks: tasks.length ? tasks : [svc.task] },
-        input.subnet,
-        ctx.signal,
-      );
-      result.overlayIps.set(alloc.ID, found.ip);
-      if (found.all.length > 1)
-        result.warnings.push(
-          `Allocation ${alloc.ID.slice(0, 8)} has several overlay addresses (${found.all.join(', ')}): check tenant isolation.`,
-        );
-      await ensureHostExposed(cluster.ssh, host, input.subnet, ctx.signal);
-      ids.push(
-        await registerOverlayInstance(
-          cluster.consulAgent(host),
-          {
-            allocId: alloc.ID,
-            host,
-            ip: found.ip,
-            jobId: input.jobId,
-            jobVersion: input.jobVersion,
-            tenant: input.tenant,
-          },
-          svc,
-          ctx.signal,
-        ),
-      );
-    } catch (err) {
-      if (ctx.signal.aborted) throw err;
-      problems.push(`allocation ${alloc.ID.slice(0, 8)} on ${host.name}: ${describeForUser(err, input.jobId)}`);
-      continue;
-    }
-    await ctx.progress(`Consul ${++registered}/${input.running.length}`);
+    byHost.set(host.name, [...(byHost.get(host.name) ?? []), { alloc, host }]);
   }
+  let registered = 0;
+  // Hosts at once (each step is an SSH command or an agent call on that host, ~1 s each for the weave CLI), the
+  // allocations of one host in turn, so one host's `weave expose` is never run twice at the same time.
+  await Promise.all(
+    [...byHost.values()].map(async (onHost) => {
+      for (const { alloc, host } of onHost) {
+        try {
+          const tasks = Object.keys(alloc.TaskStates ?? {});
+          const found = await findOverlayAddress(
+            cluster.ssh,
+            host,
+            { id: alloc.ID, tasks: tasks.length ? tasks : [svc.task] },
+            input.subnet,
+            ctx.signal,
+          );
+          result.overlayIps.set(alloc.ID, found.ip);
+          if (found.all.length > 1)
+            result.warnings.push(
+              `Allocation ${alloc.ID.slice(0, 8)} has several overlay addresses (${found.all.join(', ')}): check tenant isolation.`,
+            );
+          await ensureHostExposed(cluster.ssh, host, input.subnet, ctx.signal);
+          const id = await registerOverlayInstance(
+            cluster.consulAgent(host),
+            {
+              allocId: alloc.ID,
+              host,
+              ip: found.ip,
+              jobId: input.jobId,
+              jobVersion: input.jobVersion,
+              tenant: input.tenant,
+            },
+            svc,
+            ctx.signal,
+          );
+          outcomes.set(alloc.ID, { id });
+        } catch (err) {
+          if (ctx.signal.aborted) throw err;
+          outcomes.set(alloc.ID, {
+            problem: `allocation ${alloc.ID.slice(0, 8)} on ${host.name}: ${describeForUser(err, input.jobId)}`,
+          });
+          continue;
+        }
+        await ctx.progress(`Consul ${++registered}/${input.running.length}`);
+      }
+    }),
+  );
+  const inOrder = input.running.map((a) => outcomes.get(a.ID) ?? {});
+  const ids = inOrder.flatMap((o) => (o.id ? [o.id] : []));
+  const problems = inOrder.flatMap((o) => (o.problem ? [o.problem] : []));
   return verifyRegistrations(cluster, input, ctx, result, { service: svc, ids, problems });
 }
 
