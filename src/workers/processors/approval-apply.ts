@@ -12,7 +12,7 @@ import { APPROVAL_APPLY_COMMAND } from '../../stores/approval-store.js';
 import { auditInScope } from '../../stores/audit-context.js';
 import { defineProcessor } from '../define-processor.js';
 import type { ApprovalApplyArgs, Processor } from '../processor.js';
-import { guardsOf, tenantViewOf } from '../processor-kit.js';
+import { tenantViewOf } from '../processor-kit.js';
 import { type DeployDeps, deployDepsOf } from './deploy.js';
 import { readRegisteredJob, stopTenantJob } from './deploy-stop.js';
 import { resolveTenant, type TenantConfigView } from './tenant-context.js';

@@ -11,7 +11,7 @@ import type { Report, ReportBlock } from '../../report/model.js';
 import { listBenchRuns } from '../../stores/bench-history.js';
 import { defineProcessor } from '../define-processor.js';
 import type { Processor } from '../processor.js';
-import { guardsOf, tenantViewOf } from '../processor-kit.js';
+import { tenantViewOf } from '../processor-kit.js';
 import { checkNetworkKnown, requireRedis } from './cni-bench-history.js';
 import type { BenchConfigView } from './cni-bench-plan.js';
 

@@ -7,7 +7,7 @@ import type { Report } from '../../report/model.js';
 import { listBenchRuns } from '../../stores/bench-history.js';
 import { defineProcessor } from '../define-processor.js';
 import type { Processor } from '../processor.js';
-import { guardsOf, tenantViewOf } from '../processor-kit.js';
+import { tenantViewOf } from '../processor-kit.js';
 import type { BenchConfigView } from './cni-bench-plan.js';
 
 /** Redis is required: history lives there. */

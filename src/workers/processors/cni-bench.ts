@@ -22,7 +22,7 @@ import { acquireHostPairLock, type HeldBenchLock } from '../../stores/bench-lock
 import { isRunAlive, keepRunAlive } from '../../stores/run-liveness.js';
 import { defineProcessor } from '../define-processor.js';
 import type { Processor, ProcessorContext } from '../processor.js';
-import { guardsOf, tenantViewOf } from '../processor-kit.js';
+import { tenantViewOf } from '../processor-kit.js';
 import { runBenchPairs } from './cni-bench-pairs.js';
 import { type BenchConfigView, resolveBenchHosts, resolveBenchNetwork, resolveBenchPairs } from './cni-bench-plan.js';
 import { runBenchSession } from './cni-bench-session.js';

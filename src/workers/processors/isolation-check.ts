@@ -11,7 +11,6 @@ import type { Endpoint, ProbeSpec } from '../../net/isolation/types.js';
 import { buildIsolationReport } from '../../report/isolation-report.js';
 import { defineProcessor } from '../define-processor.js';
 import type { Processor } from '../processor.js';
-import { guardsOf, tenantViewOf } from '../processor-kit.js';
 
 /** Probe bounds: the tool's own deadline inside the container and the bound of the whole SSH command. */
 export interface IsolationTiming {
