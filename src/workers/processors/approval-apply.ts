@@ -23,7 +23,7 @@ import { checkTenantFreeze, type WriteGuards, withDeployLock } from './write-gua
  * plan's JobModifyIndex (a job changed since fails closed), /deploy stop first checks the index is unchanged.
  * Runs under the same tenant freeze and deploy lock as a direct write.
  */
-export function createApprovalApplyProcessor(
+function createApprovalApplyProcessor(
   deps: Pick<DeployDeps, 'deploymentTimeoutMs' | 'consulTimeoutMs' | 'ensureNomad' | 'ensureWeave'> & {
     cluster: ClusterContext;
     config: TenantConfigView;

@@ -29,7 +29,7 @@ export function checkNetworkKnown(config: BenchConfigView, name: string): void {
 }
 
 /** `/cni-bench history <network> [limit=N]`: past runs, newest first, with each test's ratio and rating. */
-export function createCniBenchHistoryProcessor(deps: {
+function createCniBenchHistoryProcessor(deps: {
   config: BenchConfigView;
   redis?: () => Redis;
 }): Processor<CniBenchHistoryArgs> {

@@ -20,7 +20,7 @@ import { checkTenantFreeze, requestApproval, type WriteGuards, withDeployLock } 
  * `/deploy stop <job> subnet=<tenant>`: stop the tenant's job in Nomad and remove the bot's Consul entries for it.
  * In a tenant that needs approval, the "plan" (the job and its modify index) is stored for an approver instead.
  */
-export function createDeployStopProcessor(deps: {
+function createDeployStopProcessor(deps: {
   cluster: ClusterContext;
   config: TenantConfigView;
   guards?: WriteGuards;
