@@ -41,3 +41,32 @@ export function gate(load1: number, maxLoad1: number, allowLoad: boolean): { run
     reason: `load average ${load1} is above ${maxLoad1} (other work is running); wait, or pass --allow-load to run anyway (the result is then flagged highLoad)`,
   };
 }
+
+/**
+ * The machine state of one measured stretch, from its start, its load before and the gate's settings; the load
+ * after and the finish are read now. `seconds` defaults to the wall time since `startedMs`.
+ */
+export function describeMachineState(run: {
+  invocation: string;
+  startedMs: number;
+  loadBefore: [number, number, number];
+  maxLoad1: number;
+  allowLoad: boolean;
+  seconds?: number;
+}): MachineState {
+  const loadAfter = currentLoad();
+  const finishedMs = Date.now();
+  return {
+    invocation: run.invocation,
+    startedAt: new Date(run.startedMs).toISOString(),
+    finishedAt: new Date(finishedMs).toISOString(),
+    seconds: run.seconds ?? Math.round((finishedMs - run.startedMs) / 100) / 10,
+    node: process.version,
+    cpus: cpus().length,
+    loadBefore: run.loadBefore,
+    loadAfter,
+    maxLoad1: run.maxLoad1,
+    overridden: run.allowLoad && run.loadBefore[0] > run.maxLoad1,
+    highLoad: run.loadBefore[0] > run.maxLoad1 || loadAfter[0] > run.maxLoad1,
+  };
+}

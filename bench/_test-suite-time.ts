@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { currentLoad, defaultMaxLoad, gate } from './_load-gate.js';
+import { currentLoad, defaultMaxLoad, describeMachineState, gate } from './_load-gate.js';
 import { writeReadmeTable } from './_readme-table.js';
 import { type Figure, figure } from './_stats.js';
 
@@ -139,7 +139,6 @@ async function main(argv: string[]): Promise<void> {
       runs.push(await runSuite(mode, opts.files));
     }
   }
-  const loadAfter = currentLoad();
   const wall = (mode: Mode) => runs.filter((r) => r.mode === mode).map((r) => r.wallS);
   const ratios = wall('split').map((s, i) => s / wall('serial')[i]!);
   const summary: Record<string, Figure> = {
@@ -159,19 +158,14 @@ async function main(argv: string[]): Promise<void> {
     sameTests,
     allGreen: runs.every((r) => r.exitCode === 0 && r.failed === 0),
     summary,
-    machineState: {
+    machineState: describeMachineState({
       invocation: startedAt,
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      seconds: round1(runs.reduce((n, r) => n + r.wallS, 0)),
-      node: process.version,
-      cpus: cpus().length,
+      startedMs: Date.parse(startedAt),
       loadBefore,
-      loadAfter,
       maxLoad1: opts.maxLoad1,
-      overridden: opts.allowLoad && loadBefore[0] > opts.maxLoad1,
-      highLoad: loadBefore[0] > opts.maxLoad1 || loadAfter[0] > opts.maxLoad1,
-    },
+      allowLoad: opts.allowLoad,
+      seconds: round1(runs.reduce((n, r) => n + r.wallS, 0)),
+    }),
   };
   writeFileSync(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
   if (!OUT) writeReadmeTable();

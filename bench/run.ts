@@ -1,8 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { currentLoad, defaultMaxLoad, gate, type MachineState } from './_load-gate.js';
+import { currentLoad, defaultMaxLoad, describeMachineState, gate } from './_load-gate.js';
 import { writeReadmeTable } from './_readme-table.js';
 
 // `npm run bench [-- names…] [--allow-load] [--max-load N]`: runs every bench/*.ts that exports `run()`, one
@@ -62,20 +61,13 @@ export async function runAll(opts: RunOptions): Promise<Record<string, Record<st
     if (typeof result.summary !== 'object' || result.summary === null) {
       throw new Error(`${name} returned no summary (every benchmark reports its figures with their rounds)`);
     }
-    const loadAfter = currentLoad();
-    const machineState: MachineState = {
+    const machineState = describeMachineState({
       invocation,
-      startedAt: new Date(started).toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds: Math.round((Date.now() - started) / 100) / 10,
-      node: process.version,
-      cpus: cpus().length,
+      startedMs: started,
       loadBefore,
-      loadAfter,
       maxLoad1: opts.maxLoad1,
-      overridden: opts.allowLoad && loadBefore[0] > opts.maxLoad1,
-      highLoad: loadBefore[0] > opts.maxLoad1 || loadAfter[0] > opts.maxLoad1,
-    };
+      allowLoad: opts.allowLoad,
+    });
     results[name] = { ...result, machineState };
     writeFileSync(new URL(`${name}.json`, resultsDir), `${JSON.stringify(results[name], null, 2)}\n`);
   }

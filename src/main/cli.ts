@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import { mayRun, NO_POLICY_MESSAGE } from '../access/policy.js';
 import {
   type ConsoleRunResult,
@@ -8,17 +6,14 @@ import {
   toJsonOutput,
 } from '../chat/console/console-front.js';
 import { buildHelpReport, commandRegistry, isCommand, parseCommand } from '../commands/index.js';
-import { readNetopsEnv } from '../config/env.js';
-import { type Config, deploymentIdentity, loadConfigAsync } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import { describeForUser, isNetopsError } from '../errors.js';
-import { createLogger } from '../logging.js';
+import { buildProcess } from './build-process.js';
 import { exportAudit, parseAccessCli, parseSinceMs, runDecisionCli } from './cli-access.js';
 import { CLI_USAGE, parseCliArgs } from './cli-args.js';
 import { describeRedisUrl, probeRedis } from './cli-redis-check.js';
-import { loggerOptionsFor } from './logger-options.js';
-import { createPolicySource, createWriteGuards } from './policy-source.js';
-import { createProcessors } from './processors.js';
-import { buildRuntime, type Runtime } from './runtime.js';
+import type { Runtime } from './runtime.js';
+import { loadSettings } from './settings.js';
 
 /**
  * One-shot CLI: parse, enqueue, run (workers in this process), print the rendered reply or the Report JSON.
@@ -37,8 +32,8 @@ async function main(): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify(toJsonOutput(usage), null, 2)}\n` : formatConsoleResult(usage));
     return usage.exitCode;
   }
-  const env = readNetopsEnv(process.env);
-  const config = await loadConfigAsync(process.env, args.config ? { path: args.config } : {});
+  const settings = await loadSettings(process.env, { configPath: args.config });
+  const { config } = settings;
   const userId = args.as ?? config.policy?.console.user ?? 'console';
   // /help needs the policy (it lists what this user may run) but no queue.
   const help = accessCli ? undefined : answerHelp(args.text, config, userId);
@@ -46,48 +41,17 @@ async function main(): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify(toJsonOutput(help), null, 2)}\n` : formatConsoleResult(help));
     return help.exitCode;
   }
-  // stdout carries the result only; logs go to stderr and stay quiet unless LOG_LEVEL asks for more.
-  const logger = createLogger({
-    ...loggerOptionsFor(config),
-    level: env.LOG_LEVEL ?? 'error',
-    destination: pino.destination({ dest: 2, sync: true }),
-  });
   // A configured Redis that does not answer is said at once: the workers would otherwise wait for it forever.
   if (await reportUnreachableRedis(config.redis?.url)) return 1;
-  const access = createPolicySource(config, {
-    env: process.env,
-    ...(args.config ? { path: args.config } : {}),
-    logger,
-  });
-  const runtime = await buildRuntime({
-    redisUrl: config.redis?.url,
-    ...(env.NETOPS_REDIS_DIR ? { embeddedDataDir: env.NETOPS_REDIS_DIR } : {}),
-    logger,
-    access,
-    // Its own identity and private queues: the CLI's job runs here, under this config, never on a bot's worker
-    // (nor does this CLI take a bot's job), even on the bot's Redis (issue 17 item 4).
-    deployment: deploymentIdentity(config),
-    privateTag: `cli-${process.pid}-${randomBytes(4).toString('hex')}`,
-    // Reading the audit trail runs no command: no workers for it.
-    ...(accessCli?.kind === 'audit-export'
-      ? {}
-      : {
-          workers: {
-            processors: (shared) =>
-              createProcessors(config, logger, {
-                redis: shared.connect,
-                guards: createWriteGuards(access, shared),
-                ...(env.NETOPS_CHARTS_DIR ? { chartsDir: env.NETOPS_CHARTS_DIR } : {}),
-              }),
-          },
-        }),
-  });
+  // Reading the audit trail runs no command: no workers for it.
+  const netops = await buildProcess(settings, { kind: 'one-shot', workers: accessCli?.kind !== 'audit-export' });
+  const { runtime } = netops;
   const abort = new AbortController();
   const onSignal = () => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await runtime.start();
+    await netops.start();
     if (accessCli?.kind === 'audit-export') return await writeAuditExport(runtime.stores.audit, args.since);
     if (accessCli?.kind === 'decide') {
       return await runDecisionCli(
@@ -118,7 +82,7 @@ async function main(): Promise<number> {
     );
     return result.exitCode;
   } finally {
-    await runtime.close();
+    await netops.close();
   }
 }
 

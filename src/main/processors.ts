@@ -7,24 +7,14 @@ import { checkConsulDatacenter } from '../net/deploy/consul-datacenter.js';
 import { createNomadGate } from '../net/deploy/nomad-support.js';
 import { createDockerVersionGate } from '../net/docker-version.js';
 import { createWeaveLaunchGate } from '../net/weave-launch.js';
-import { APPROVAL_APPLY_COMMAND } from '../stores/approval-store.js';
-import type { ProcessorRegistry } from '../workers/processor.js';
-import { createApprovalApplyProcessor } from '../workers/processors/approval-apply.js';
-import { createCniBenchProcessor } from '../workers/processors/cni-bench.js';
-import { createCniBenchCompareProcessor } from '../workers/processors/cni-bench-compare.js';
-import { createCniBenchHistoryProcessor } from '../workers/processors/cni-bench-history.js';
-import { createDeployProcessor } from '../workers/processors/deploy.js';
-import { createDeployStopProcessor } from '../workers/processors/deploy-stop.js';
-import { createIsolationCheckProcessor } from '../workers/processors/isolation-check.js';
-import { createStatusProcessor } from '../workers/processors/status.js';
+import { buildProcessorRegistry } from '../workers/define-processor.js';
+import type { ProcessorKit } from '../workers/processor-kit.js';
+import { processorDefinitions } from '../workers/processors/index.js';
 import type { WriteGuards } from '../workers/processors/write-guards.js';
 import { createClusterContext } from './cluster-context.js';
 import type { ProcessorSet } from './runtime.js';
 
-/**
- * Builds the command processors with their clients from config. Commands without a processor here answer
- * "not available yet" (see workers/command-handler.ts) instead of pretending to run.
- */
+/** What the runtime gives the processors besides the config. */
 export interface ProcessorDeps {
   /** A new Redis connection for bench locks and history; taken once, when the first bench job runs. */
   redis?: () => Redis;
@@ -34,6 +24,10 @@ export interface ProcessorDeps {
   guards?: WriteGuards;
 }
 
+/**
+ * Builds the cluster clients and checks once from config (the ProcessorKit), then every processor of
+ * workers/processors/index.ts from it. No cluster configured: no processors (each command says so).
+ */
 export async function createProcessors(
   config: Config,
   logger: Logger,
@@ -76,7 +70,6 @@ export async function createProcessors(
     const nomad = cluster.nomadForTenant?.(t.name);
     return nomad && t.nomad?.namespace ? [{ tenant: t.name, namespace: t.nomad.namespace, nomad }] : [];
   });
-  const chartsDir = resolve(deps.chartsDir ?? '.netops/charts');
   let redis: Redis | undefined;
   // One shared connection for every bench job of this process, made on first use.
   const connectRedis = deps.redis;
@@ -86,49 +79,18 @@ export async function createProcessors(
         return redis;
       }
     : undefined;
-  const guards = deps.guards ? { guards: deps.guards } : {};
-  const bench = { config: view, ...(benchRedis ? { redis: benchRedis } : {}), chartsDir };
-  const registry: ProcessorRegistry = {
-    deploy: createDeployProcessor({
-      cluster,
-      config: view,
-      jobsDir: config.jobs.dir,
-      ensureNomad,
-      ensureWeave,
-      ...guards,
-    }),
-    'deploy-stop': createDeployStopProcessor({ cluster, config: view, ...guards }),
-    ...(deps.guards
-      ? {
-          [APPROVAL_APPLY_COMMAND]: createApprovalApplyProcessor({
-            cluster,
-            config: view,
-            guards: deps.guards,
-            ensureNomad,
-            ensureWeave,
-          }),
-        }
-      : {}),
-    status: createStatusProcessor({
-      cluster,
-      config: view,
-      nomadCheck: {
-        region: nomadConfig.region,
-        namespace: nomadConfig.namespace,
-        datacenter: nomadConfig.datacenter,
-      },
-      consulCheck: consulDatacenter ? { datacenter: consulDatacenter } : {},
-      tenantNomads,
-      checkDocker: (signal) => dockerGate.check(cluster.hosts, signal),
-    }),
-    'cni-bench': createCniBenchProcessor({ cluster, logger, ...bench, bench: config.bench, ensureDocker }),
-    'cni-bench-history': createCniBenchHistoryProcessor(bench),
-    'cni-bench-compare': createCniBenchCompareProcessor(bench),
-    'isolation-check': createIsolationCheckProcessor({
-      cluster,
-      config: { tenants: config.tenants, isolation: config.isolation },
-      tenantNomads: tenantNomads.map((t) => t.nomad),
-    }),
+  const kit: ProcessorKit = {
+    config,
+    logger,
+    cluster,
+    tenantNomads,
+    gates: { ensureNomad, ensureWeave, ensureDocker, checkDocker: (signal) => dockerGate.check(cluster.hosts, signal) },
+    ...(deps.guards ? { guards: deps.guards } : {}),
+    bench: { ...(benchRedis ? { redis: benchRedis } : {}), chartsDir: resolve(deps.chartsDir ?? '.netops/charts') },
   };
-  return { registry, close: () => cluster.close(), sshStats: () => cluster.ssh.stats() };
+  return {
+    registry: buildProcessorRegistry(processorDefinitions, kit),
+    close: () => cluster.close(),
+    sshStats: () => cluster.ssh.stats(),
+  };
 }

@@ -81,7 +81,7 @@ export interface ProcessorSet {
   sshStats?: () => SshPoolStats;
 }
 
-type ProcessorFactory = (shared: SharedStores) => Promise<ProcessorSet>;
+export type ProcessorFactory = (shared: SharedStores) => Promise<ProcessorSet>;
 
 /**
  * Every collaborator of one process, built from its options; nothing runs until `start()`. Grouped by what a

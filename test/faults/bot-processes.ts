@@ -1,9 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type SpawnedProcess, spawnEntry } from '../helpers/spawn-bot.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import {
+  exampleConfig,
+  withCluster,
+  withHosts,
+  withOpenPolicy,
+  withSlack,
+  writeConfigFile,
+} from '../helpers/test-config.js';
 
 /** Signing secret and bot token of every bot process the fault, scale and bench runs start. */
 export const SIGNING_SECRET = 'fault-signing-secret-0123456789abcdef';
@@ -13,8 +19,8 @@ export interface BotConfigOptions {
   slackApiUrl: string;
   nomadAddress?: string;
   consulAddress?: string;
-  /** Replaces the example's `hosts:` section (e.g. hosts of a test sshd). */
-  hostsYaml?: string;
+  /** Instead of the example's hosts (e.g. hosts of a test sshd). */
+  hosts?: Parameters<typeof withHosts>[1];
   /** Nomad client timeout. */
   nomadTimeoutMs?: number;
   /** Slack user ids allowed to run every command (policy role `ops`). @defaultValue ['U0ANN'] */
@@ -22,52 +28,19 @@ export interface BotConfigOptions {
 }
 
 /**
- * Writes config files for real bot processes: the example config with a Slack section pointing at the API
- * stand-in. The HTTP port is part of the file, so `fileFor(port)` writes one file per bot process.
+ * Writes config files for real bot processes: the example config (test/helpers/test-config.ts) with a Slack
+ * section pointing at the API stand-in and, deny by default, the test users' one role that may run everything
+ * everywhere instead of the example's policy. The HTTP port is part of the file, so `fileFor(port)` writes one
+ * file per bot process.
  */
 export function writeBotConfig(opts: BotConfigOptions): { dir: string; fileFor(port: number): string } {
   const dir = mkdtempSync(join(tmpdir(), 'netops-faults-'));
-  let example = readFileSync(join(ROOT, 'config/netops.example.yaml'), 'utf8').replace(
-    'dir: ../jobs',
-    `dir: ${join(ROOT, 'jobs')}`,
-  );
-  if (opts.nomadAddress) example = example.replace('address: http://127.0.0.1:4646', `address: ${opts.nomadAddress}`);
-  // A stand-in Consul is dialled directly (consul.access: direct), not through the hosts' SSH.
-  if (opts.consulAddress)
-    example = example
-      .replace('address: http://127.0.0.1:8500', `address: ${opts.consulAddress}`)
-      .replace('access: ssh', 'access: direct');
-  if (opts.nomadTimeoutMs) example = example.replace('timeoutMs: 10000', `timeoutMs: ${opts.nomadTimeoutMs}`);
-  // The example's own policy (if any) is replaced by the test users' one below.
-  const policyAt = example.search(/\n(# Who may run what[^\n]*\n(#[^\n]*\n)*)?policy:/);
-  if (policyAt >= 0) {
-    const body = example.indexOf('policy:', policyAt);
-    const next = example.slice(body).search(/\n[a-z]/);
-    example = example.slice(0, policyAt + 1) + (next >= 0 ? example.slice(body + next + 1) : '');
-  }
-  if (opts.hostsYaml) {
-    const start = example.indexOf('\nhosts:\n');
-    const end = example.indexOf('\n# Networks');
-    example = `${example.slice(0, start)}\n${opts.hostsYaml.trimEnd()}\n${example.slice(end)}`;
-  }
-  const slack = [
-    'slack:',
-    '  botToken: { env: SLACK_BOT_TOKEN }',
-    '  signingSecret: { env: SLACK_SIGNING_SECRET }',
-    '  botId: B0NETOPS',
-    '  botUserId: U0NETOPS',
-    `  apiUrl: ${opts.slackApiUrl}`,
-  ].join('\n');
-  // Deny by default: the test users get one role that may run everything everywhere.
-  const users = (opts.users ?? ['U0ANN']).map((u) => `    ${u}: [ops]`).join('\n');
-  const policy = `policy:\n  roles:\n    ops: { commands: ['*'], tenants: ['*'] }\n  channels:\n    C0OPS: { commands: ['*'], tenants: ['*'] }\n  users:\n${users}\n`;
+  const open = withOpenPolicy(withCluster(exampleConfig(), opts), opts.users ?? ['U0ANN']);
+  const config = opts.hosts ? withHosts(open, opts.hosts) : open;
   return {
     dir,
-    fileFor(port: number) {
-      const file = join(dir, `netops-${port}.yaml`);
-      writeFileSync(file, `${slack}\n  port: ${port}\n${example}\n${policy}`);
-      return file;
-    },
+    fileFor: (port) =>
+      writeConfigFile(join(dir, `netops-${port}.yaml`), withSlack(config, { apiUrl: opts.slackApiUrl, port })),
   };
 }
 

@@ -34,20 +34,25 @@ beforeAll(async () => {
   const keyFile = join(sshd.dir, 'bot_key');
   writeFileSync(keyFile, sshd.clientKey, { mode: 0o600 });
   // u1 answers with a different host key than the pinned one, u2 refuses connections, u3 is fine.
-  const host = (name: string, p: number, hostKey: string) =>
-    `  - { name: ${name}, address: 127.0.0.1, port: ${p}, user: ${sshd.user}, keyFile: ${keyFile}, hostKey: "${hostKey}" }`;
-  const hostsYaml = [
-    'hosts:',
+  const host = (name: string, p: number, hostKey: string) => ({
+    name,
+    address: '127.0.0.1',
+    port: p,
+    user: sshd.user,
+    keyFile,
+    hostKey,
+  });
+  const hosts = [
     host('u1', sshd.port, generateOtherHostKeyLine()),
     host('u2', closedPort, sshd.hostKeyLine),
     host('u3', sshd.port, sshd.hostKeyLine),
-  ].join('\n');
+  ];
   const config = writeBotConfig({
     slackApiUrl: slack.url,
     nomadAddress: upstream.url,
     consulAddress: upstream.url,
     nomadTimeoutMs: NOMAD_TIMEOUT_MS,
-    hostsYaml,
+    hosts,
   });
   dir = config.dir;
   const bot = startBotProcess('start.ts', botEnv(config.fileFor(port), redis.url));

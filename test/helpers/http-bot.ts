@@ -1,17 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { findFreePort } from '../../src/queue/embedded-redis.js';
 import { startTestRedis } from './redis-server.js';
 import { type SlackApiStub, startSlackApiStub } from './slack-api-stub.js';
 import { type SpawnedProcess, spawnEntry, waitForOutput } from './spawn-bot.js';
+import { type ConfigFile, exampleConfig, withPolicyUsers, withSlack, writeConfigFile } from './test-config.js';
 
 export interface HttpBot {
   bot: SpawnedProcess;
   port: number;
   redisUrl: string;
   slack: SlackApiStub;
-  /** The bot's config file (example config with the Slack section in front). */
+  /** The bot's config file (the example config with a Slack section). */
   configPath: string;
   close(): Promise<void>;
 }
@@ -23,8 +24,8 @@ export interface HttpBotOptions {
   token: string;
   /** Users added to the example policy as admins (the example's other users and channels stay as they are). */
   admins?: readonly string[];
-  /** Last edit of the config text, e.g. a policy change. */
-  patchConfig?: (yaml: string) => string;
+  /** Last edit of the config, e.g. a policy change (test/helpers/test-config.ts). */
+  editConfig?: (config: ConfigFile) => ConfigFile;
 }
 
 /**
@@ -37,23 +38,9 @@ export async function startHttpBot(opts: HttpBotOptions): Promise<HttpBot> {
   const slack = await startSlackApiStub({ token: opts.token });
   const port = await findFreePort();
   const dir = mkdtempSync(join(tmpdir(), 'netops-http-bot-'));
-  const admins = (opts.admins ?? []).map((u) => `    ${u}: [admin]\n`).join('');
-  const example = readFileSync(resolve('config/netops.example.yaml'), 'utf8')
-    .replace('dir: ../jobs', `dir: ${resolve('jobs')}`)
-    .replace('\n  users:\n', `\n  users:\n${admins}`);
-  const slackSection = [
-    'slack:',
-    '  botToken: { env: SLACK_BOT_TOKEN }',
-    '  signingSecret: { env: SLACK_SIGNING_SECRET }',
-    '  botId: B0NETOPS',
-    '  botUserId: U0NETOPS',
-    `  apiUrl: ${slack.url}`,
-    `  port: ${port}`,
-    '',
-  ].join('\n');
-  const configPath = join(dir, 'netops.yaml');
-  const text = `${slackSection}${example}`;
-  writeFileSync(configPath, opts.patchConfig ? opts.patchConfig(text) : text);
+  const admins = Object.fromEntries((opts.admins ?? []).map((u) => [u, ['admin']]));
+  const config = withSlack(withPolicyUsers(exampleConfig(), admins), { apiUrl: slack.url, port });
+  const configPath = writeConfigFile(join(dir, 'netops.yaml'), opts.editConfig ? opts.editConfig(config) : config);
   const bot = spawnEntry('start.ts', {
     NETOPS_CONFIG: configPath,
     SLACK_BOT_TOKEN: opts.token,

@@ -9,8 +9,8 @@ const TOKEN = 'xoxb-hostile-0000-test-token';
  * The bot in HTTP mode (test/helpers/http-bot.ts) with U0ANN and U0BOB as admins, as every hostile receiver suite
  * uses it.
  */
-export function startHttpBot(policyPatch: (yaml: string) => string = (y) => y): Promise<HttpBot> {
-  return startSharedHttpBot({ secret: SECRET, token: TOKEN, admins: ['U0ANN', 'U0BOB'], patchConfig: policyPatch });
+export function startHttpBot(): Promise<HttpBot> {
+  return startSharedHttpBot({ secret: SECRET, token: TOKEN, admins: ['U0ANN', 'U0BOB'] });
 }
 
 /** Resident memory of a process in bytes (Linux /proc). */

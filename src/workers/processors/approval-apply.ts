@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ErrorCode, NetopsError } from '../../errors.js';
 import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
 import { applyDeploy } from '../../net/deploy/apply-deploy.js';
@@ -7,8 +8,11 @@ import { buildDeployReport } from '../../report/deploy-report.js';
 import { describeUser } from '../../report/mention.js';
 import type { Report } from '../../report/model.js';
 import type { StoredApproval } from '../../stores/approval-store.js';
+import { APPROVAL_APPLY_COMMAND } from '../../stores/approval-store.js';
 import { auditInScope } from '../../stores/audit-context.js';
+import { defineProcessor } from '../define-processor.js';
 import type { ApprovalApplyArgs, Processor } from '../processor.js';
+import { tenantViewOf } from '../processor-kit.js';
 import { type DeployDeps, deployDepsOf } from './deploy.js';
 import { readRegisteredJob, stopTenantJob } from './deploy-stop.js';
 import { resolveTenant, type TenantConfigView } from './tenant-context.js';
@@ -19,7 +23,7 @@ import { checkTenantFreeze, type WriteGuards, withDeployLock } from './write-gua
  * plan's JobModifyIndex (a job changed since fails closed), /deploy stop first checks the index is unchanged.
  * Runs under the same tenant freeze and deploy lock as a direct write.
  */
-export function createApprovalApplyProcessor(
+function createApprovalApplyProcessor(
   deps: Pick<DeployDeps, 'deploymentTimeoutMs' | 'consulTimeoutMs' | 'ensureNomad' | 'ensureWeave'> & {
     cluster: ClusterContext;
     config: TenantConfigView;
@@ -94,3 +98,19 @@ export function createApprovalApplyProcessor(
     }
   };
 }
+
+/** The job access/approval-actions.ts queues once an approver approves: its name and args. */
+const approvalApplyJob = { name: APPROVAL_APPLY_COMMAND, args: z.object({ approvalId: z.string() }) };
+
+/** The approved apply, only where writes are guarded (without approvals there is nothing to apply). */
+export const approvalApplyProcessor = defineProcessor(approvalApplyJob, (kit) =>
+  kit.guards
+    ? createApprovalApplyProcessor({
+        cluster: kit.cluster,
+        config: tenantViewOf(kit),
+        guards: kit.guards,
+        ensureNomad: kit.gates.ensureNomad,
+        ensureWeave: kit.gates.ensureWeave,
+      })
+    : undefined,
+);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { CniBenchCompareArgs } from '../../commands/specs/cni-bench-compare.js';
+import { cniBenchCompareSpec } from '../../commands/specs/cni-bench-compare.js';
 import { UsageError } from '../../errors.js';
 import { BENCH_TEST_LABELS, BENCH_TESTS, type BenchTest, type NetworkKind } from '../../net/bench/bench-types.js';
 import { PUBLISHED_CONDITIONS, publishedFiguresFor } from '../../net/bench/published-figures.js';
@@ -8,7 +9,9 @@ import { buildCompareChartSpec, type CompareSeries } from '../../report/charts/b
 import { renderPngFile } from '../../report/charts/render-png.js';
 import type { Report, ReportBlock } from '../../report/model.js';
 import { listBenchRuns } from '../../stores/bench-history.js';
+import { defineProcessor } from '../define-processor.js';
 import type { Processor } from '../processor.js';
+import { tenantViewOf } from '../processor-kit.js';
 import { checkNetworkKnown, requireRedis } from './cni-bench-history.js';
 import type { BenchConfigView } from './cni-bench-plan.js';
 
@@ -138,3 +141,8 @@ function publishedBlock(
     json,
   };
 }
+
+/** /cni-bench compare, read from the bench history in Redis, its chart written to the charts folder. */
+export const cniBenchCompareProcessor = defineProcessor(cniBenchCompareSpec, (kit) =>
+  createCniBenchCompareProcessor({ config: tenantViewOf(kit), ...kit.bench }),
+);

@@ -1,10 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { CniBenchHistoryArgs } from '../../commands/specs/cni-bench-history.js';
+import { cniBenchHistorySpec } from '../../commands/specs/cni-bench-history.js';
 import { ErrorCode, NetopsError, UsageError } from '../../errors.js';
 import { BENCH_TESTS } from '../../net/bench/bench-types.js';
 import type { Report } from '../../report/model.js';
 import { listBenchRuns } from '../../stores/bench-history.js';
+import { defineProcessor } from '../define-processor.js';
 import type { Processor } from '../processor.js';
+import { tenantViewOf } from '../processor-kit.js';
 import type { BenchConfigView } from './cni-bench-plan.js';
 
 /** Redis is required: history lives there. */
@@ -26,7 +29,7 @@ export function checkNetworkKnown(config: BenchConfigView, name: string): void {
 }
 
 /** `/cni-bench history <network> [limit=N]`: past runs, newest first, with each test's ratio and rating. */
-export function createCniBenchHistoryProcessor(deps: {
+function createCniBenchHistoryProcessor(deps: {
   config: BenchConfigView;
   redis?: () => Redis;
 }): Processor<CniBenchHistoryArgs> {
@@ -64,3 +67,8 @@ export function createCniBenchHistoryProcessor(deps: {
     return report;
   };
 }
+
+/** /cni-bench history, read from the bench history in Redis. */
+export const cniBenchHistoryProcessor = defineProcessor(cniBenchHistorySpec, (kit) =>
+  createCniBenchHistoryProcessor({ config: tenantViewOf(kit), ...kit.bench }),
+);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { CniBenchArgs } from '../../commands/specs/cni-bench.js';
+import { cniBenchSpec } from '../../commands/specs/cni-bench.js';
 import type { Logger } from '../../logging.js';
 import {
   type BenchHttp,
@@ -19,7 +20,9 @@ import type { Report } from '../../report/model.js';
 import { saveBenchRun } from '../../stores/bench-history.js';
 import { acquireHostPairLock, type HeldBenchLock } from '../../stores/bench-lock.js';
 import { isRunAlive, keepRunAlive } from '../../stores/run-liveness.js';
+import { defineProcessor } from '../define-processor.js';
 import type { Processor, ProcessorContext } from '../processor.js';
+import { tenantViewOf } from '../processor-kit.js';
 import { runBenchPairs } from './cni-bench-pairs.js';
 import { type BenchConfigView, resolveBenchHosts, resolveBenchNetwork, resolveBenchPairs } from './cni-bench-plan.js';
 import { runBenchSession } from './cni-bench-session.js';
@@ -195,3 +198,15 @@ function saveRun(redis: Redis, o: CniBenchOutcome, report: Report, jobId: string
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** /cni-bench with the configured images and payloads, the bench lock and history, and the Docker check. */
+export const cniBenchProcessor = defineProcessor(cniBenchSpec, (kit) =>
+  createCniBenchProcessor({
+    cluster: kit.cluster,
+    logger: kit.logger,
+    config: tenantViewOf(kit),
+    ...kit.bench,
+    bench: kit.config.bench,
+    ensureDocker: kit.gates.ensureDocker,
+  }),
+);

@@ -1,10 +1,13 @@
 import type { DeployStopArgs } from '../../commands/index.js';
+import { deployStopSpec } from '../../commands/specs/deploy-stop.js';
 import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
 import { readRegisteredJob, stopJob } from '../../net/deploy/stop-job.js';
 import { tenantJobId } from '../../net/tenant-job.js';
 import type { Report, ReportBlock } from '../../report/model.js';
 import { auditInScope } from '../../stores/audit-context.js';
+import { defineProcessor } from '../define-processor.js';
 import type { Processor, ProcessorContext } from '../processor.js';
+import { guardsOf, tenantViewOf } from '../processor-kit.js';
 import { buildPendingApprovalReport } from './approval-report.js';
 import { hashPlan } from './deploy-plan.js';
 import { resolveTenant, type TenantConfigView } from './tenant-context.js';
@@ -17,7 +20,7 @@ import { checkTenantFreeze, requestApproval, type WriteGuards, withDeployLock } 
  * `/deploy stop <job> subnet=<tenant>`: stop the tenant's job in Nomad and remove the bot's Consul entries for it.
  * In a tenant that needs approval, the "plan" (the job and its modify index) is stored for an approver instead.
  */
-export function createDeployStopProcessor(deps: {
+function createDeployStopProcessor(deps: {
   cluster: ClusterContext;
   config: TenantConfigView;
   guards?: WriteGuards;
@@ -93,3 +96,8 @@ export async function stopTenantJob(
     removed: stop.removed,
   };
 }
+
+/** /deploy stop, under the write guards when configured. */
+export const deployStopProcessor = defineProcessor(deployStopSpec, (kit) =>
+  createDeployStopProcessor({ cluster: kit.cluster, config: tenantViewOf(kit), ...guardsOf(kit) }),
+);

@@ -1,11 +1,14 @@
 import type { DeployArgs } from '../../commands/index.js';
+import { deploySpec } from '../../commands/specs/deploy.js';
 import { type ClusterContext, clusterForTenant } from '../../net/cluster.js';
 import { applyDeploy, type DeployDeps as NetDeployDeps, verifyUnchanged } from '../../net/deploy/apply-deploy.js';
 import { startDeployResult } from '../../net/deploy/deploy-result.js';
 import { createPhaseClock, type PhaseClock } from '../../net/deploy/phase-clock.js';
 import { buildDeployReport } from '../../report/deploy-report.js';
 import { auditInScope } from '../../stores/audit-context.js';
+import { defineProcessor } from '../define-processor.js';
 import type { Processor, ProcessorContext } from '../processor.js';
+import { guardsOf, tenantViewOf } from '../processor-kit.js';
 import { buildPendingApprovalReport } from './approval-report.js';
 import { planDeploy } from './deploy-plan.js';
 import type { TenantConfigView } from './tenant-context.js';
@@ -107,3 +110,15 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
     });
   };
 }
+
+/** /deploy with the cluster gates and, when configured, the write guards. */
+export const deployProcessor = defineProcessor(deploySpec, (kit) =>
+  createDeployProcessor({
+    cluster: kit.cluster,
+    config: tenantViewOf(kit),
+    jobsDir: kit.config.jobs.dir,
+    ensureNomad: kit.gates.ensureNomad,
+    ensureWeave: kit.gates.ensureWeave,
+    ...guardsOf(kit),
+  }),
+);

@@ -1,4 +1,5 @@
 import type { IsolationCheckArgs } from '../../commands/specs/isolation-check.js';
+import { isolationCheckSpec } from '../../commands/specs/isolation-check.js';
 import type { ClusterContext } from '../../net/cluster.js';
 import { addBridgeAddresses, selectSharedHostContainers } from '../../net/isolation/bridge-address.js';
 import { createHostHealth } from '../../net/isolation/host-health.js';
@@ -8,6 +9,7 @@ import { type ResolveDeps, resolveWorkloads } from '../../net/isolation/resolve.
 import type { TenantView } from '../../net/isolation/tenants.js';
 import type { Endpoint, ProbeSpec } from '../../net/isolation/types.js';
 import { buildIsolationReport } from '../../report/isolation-report.js';
+import { defineProcessor } from '../define-processor.js';
 import type { Processor } from '../processor.js';
 
 /** Probe bounds: the tool's own deadline inside the container and the bound of the whole SSH command. */
@@ -137,3 +139,12 @@ export function createIsolationCheckProcessor(deps: IsolationCheckDeps): Process
     });
   };
 }
+
+/** /isolation-check with the tenants' isolation policy, looking into the tenants' own Nomad namespaces too. */
+export const isolationCheckProcessor = defineProcessor(isolationCheckSpec, (kit) =>
+  createIsolationCheckProcessor({
+    cluster: kit.cluster,
+    config: { tenants: kit.config.tenants, isolation: kit.config.isolation },
+    tenantNomads: kit.tenantNomads.map((t) => t.nomad),
+  }),
+);

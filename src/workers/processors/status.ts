@@ -1,6 +1,8 @@
 import type { NomadClient } from '../../clients/nomad/index.js';
 import { buildCommand } from '../../clients/ssh/index.js';
 import type { StatusArgs } from '../../commands/index.js';
+import { statusSpec } from '../../commands/specs/status.js';
+import { clusterFor } from '../../config/index.js';
 import type { ClusterContext } from '../../net/cluster.js';
 import { checkConsulDatacenter } from '../../net/deploy/consul-datacenter.js';
 import { checkNomadCluster, type NomadClusterCheck } from '../../net/deploy/nomad-support.js';
@@ -8,7 +10,9 @@ import { checkWeaveStatusOutput, WEAVE_STATUS_TIMEOUT_MS } from '../../net/weave
 import { parseWeaveStatus } from '../../net/weave-status.js';
 import { redactedMessage } from '../../redaction.js';
 import type { Report, ReportBlock } from '../../report/model.js';
+import { defineProcessor } from '../define-processor.js';
 import type { Processor } from '../processor.js';
+import { tenantViewOf } from '../processor-kit.js';
 import { createTaskThread, type TaskThread } from '../task-thread.js';
 import { type StatusJobsResult, type StatusJobsTask, tallyJobLists } from './status-jobs.js';
 import type { TenantConfigView } from './tenant-context.js';
@@ -309,3 +313,21 @@ function describeWeaveCell(weave: { status: Settled<SshResult>; conns: Settled<S
   const modes = ws.modes.length ? ` (${ws.modes.join(', ')})` : '';
   return { text: `${ws.peers ?? '?'} peers, ${ws.established ?? '?'}/${ws.connections ?? '?'} established${modes}` };
 }
+
+/** /status with the configured Nomad region, namespace and datacenter and the Consul datacenter to check. */
+export const statusProcessor = defineProcessor(statusSpec, (kit) => {
+  const cluster = clusterFor(kit.config);
+  const datacenter = cluster.consul.datacenter;
+  return createStatusProcessor({
+    cluster: kit.cluster,
+    config: tenantViewOf(kit),
+    nomadCheck: {
+      region: cluster.nomad.region,
+      namespace: cluster.nomad.namespace,
+      datacenter: cluster.nomad.datacenter,
+    },
+    consulCheck: datacenter ? { datacenter } : {},
+    tenantNomads: kit.tenantNomads,
+    checkDocker: kit.gates.checkDocker,
+  });
+});

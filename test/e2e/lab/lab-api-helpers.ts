@@ -1,3 +1,4 @@
+import { waitFor as pollUntil } from '../../helpers/wait-for.js';
 import { start as startConsul, stop as stopConsul } from '../../lab/consul/start.js';
 import { start as startNomad, stop as stopNomad } from '../../lab/nomad/start.js';
 
@@ -47,18 +48,11 @@ export async function callApi(
   } satisfies ApiResponse;
 }
 
-/** Repeats `probe` until it returns a defined value or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+/**
+ * Repeats `probe` every 300 ms until it returns a defined value or `timeoutMs` passes; a probe that throws (an API
+ * still starting) is tried again and its last error named on timeout. The shared waitFor (test/helpers/wait-for.ts)
+ * with the argument order these lab files call it with.
+ */
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  return pollUntil(probe, what, timeoutMs, { intervalMs: 300, retryErrors: true });
 }

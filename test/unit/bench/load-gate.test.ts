@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gate } from '../../../bench/_load-gate.js';
+import { describeMachineState, gate } from '../../../bench/_load-gate.js';
 import { parseArgs } from '../../../bench/run.js';
 
 describe('bench load gate', () => {
@@ -21,5 +21,29 @@ describe('bench load gate', () => {
       maxLoad1: 2.5,
     });
     expect(() => parseArgs(['--max-load', 'x'])).toThrow(/positive number/);
+  });
+
+  it('records the machine state of a run: an override above the ceiling is flagged, and so is its high load', () => {
+    const startedMs = Date.now() - 2_000;
+    const busy = describeMachineState({
+      invocation: 'i',
+      startedMs,
+      loadBefore: [1e6, 0, 0],
+      maxLoad1: 1e5,
+      allowLoad: true,
+    });
+    expect(busy).toMatchObject({ invocation: 'i', overridden: true, highLoad: true, maxLoad1: 1e5 });
+    expect(busy.startedAt).toBe(new Date(startedMs).toISOString());
+    expect(busy.seconds).toBeGreaterThanOrEqual(2);
+    // A ceiling no machine reaches: neither flag, and the given seconds are kept.
+    const quiet = describeMachineState({
+      invocation: 'i',
+      startedMs,
+      loadBefore: [0, 0, 0],
+      maxLoad1: 1e6,
+      allowLoad: false,
+      seconds: 7.5,
+    });
+    expect(quiet).toMatchObject({ overridden: false, highLoad: false, seconds: 7.5 });
   });
 });

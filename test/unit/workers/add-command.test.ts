@@ -5,7 +5,9 @@ import { allSpecs, buildHelpReport, createRegistry, parseCommand } from '../../.
 import { defineCommand } from '../../../src/commands/specs/define-command.js';
 import { createSilentLogger } from '../../../src/logging.js';
 import type { Report } from '../../../src/report/model.js';
-import type { Processor, ProcessorContext } from '../../../src/workers/processor.js';
+import { buildProcessorRegistry, defineProcessor } from '../../../src/workers/define-processor.js';
+import { findProcessor, type ProcessorContext } from '../../../src/workers/processor.js';
+import type { ProcessorKit } from '../../../src/workers/processor-kit.js';
 
 // The steps of docs/architecture.md "Adding a command", with a scratch /ping: spec, report, processor.
 type PingArgs = { times: number };
@@ -26,7 +28,8 @@ function buildPingReport(times: number): Report {
   return { command: 'ping', ok: true, title: 'pong', blocks: [{ kind: 'text', text: 'pong '.repeat(times).trim() }] };
 }
 
-const createPingProcessor = (): Processor<PingArgs> => async (ctx) => buildPingReport(ctx.command.args.times);
+// Step 3: the processor, defined beside its spec's args (and listed in src/workers/processors/index.ts).
+const pingProcessor = defineProcessor(pingSpec, () => async (ctx) => buildPingReport(ctx.command.args.times));
 
 describe('adding a command touches only its spec, processor and report', () => {
   const registry = createRegistry([...allSpecs, pingSpec]);
@@ -44,7 +47,11 @@ describe('adding a command touches only its spec, processor and report', () => {
       progress: async () => {},
       setQueuePosition: async () => {},
     };
-    const report = await createPingProcessor()(ctx);
+    // The kit holds the cluster clients; /ping needs none of them.
+    const processors = buildProcessorRegistry([pingProcessor], {} as ProcessorKit);
+    const ping = findProcessor(processors, 'ping');
+    if (!ping) throw new Error('ping is not registered');
+    const report = await ping(ctx);
     expect(renderConsoleReport(report)).toContain('pong pong');
   });
 

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createConsulClient } from '../../../../src/clients/consul/client.js';
 import { createSilentLogger } from '../../../../src/logging.js';
 import { describeShapeDifferences } from '../../../helpers/json-shape.js';
+import { waitFor } from '../../../helpers/wait-for.js';
 import { startAgent } from '../../../lab/consul/agent-server.js';
 import { createCatalogRoutes } from '../../../lab/consul/catalog-routes.js';
 import { CatalogState } from '../../../lab/consul/catalog-state.js';
@@ -57,14 +58,8 @@ async function startConsul() {
   return { url, get: async (path: string): Promise<Json> => (await fetch(`${url}${path}`)).json() };
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('timed out');
-}
+/** The emulators poll every 100 ms; ten seconds is a hang, not a slow answer. */
+const POLL = { timeoutMs: 10_000, intervalMs: 100 };
 
 /** Proxy and Connect are compared by presence and type only; node and member tags are open maps. */
 const catalogShape = { skip: ['[0].ServiceProxy'], partial: ['[0].TaggedAddresses', '[0].NodeMeta'] };
@@ -95,10 +90,15 @@ describe('emulated Consul against its v1.19.2 contract fixtures', () => {
       Meta: { nomad_alloc_id: '5456bd7a-9fc0-c0dd-6131-cbee77f57577', nomad_job: 'web' },
       Check: { TCP: `127.0.0.1:${targetPort}`, Interval: '1s', Timeout: '2s', DeregisterCriticalServiceAfter: '1m' },
     });
-    const health = await waitFor(async () => {
-      const entries = await get('/v1/health/service/web?passing=true');
-      return entries.length === 1 ? entries : undefined;
-    });
+    const health = await waitFor(
+      async () => {
+        const entries = await get('/v1/health/service/web?passing=true');
+        return entries.length === 1 ? entries : undefined;
+      },
+      'web passing in the health endpoint',
+      POLL.timeoutMs,
+      POLL,
+    );
     expect(describeShapeDifferences(health, fixture('health-service.json'), healthShape)).toEqual([]);
     const [serf, check] = health[0].Checks;
     expect(serf.Definition).toEqual({});

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../../../src/logging.js';
 import { describeShapeDifferences } from '../../../helpers/json-shape.js';
+import { waitFor } from '../../../helpers/wait-for.js';
 import { createNomadServer } from '../../../lab/nomad/nomad-server.js';
 import { NOMAD_PROFILES, selectNomadProfile } from '../../../lab/nomad/version-profiles.js';
 import { fakeDocker, jobWith } from './emulator-fixtures.js';
@@ -15,14 +16,8 @@ const fixture = (version: string, name: string): Json =>
 
 const job = jobWith();
 
-async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('timed out');
-}
+/** The emulators poll every 100 ms; ten seconds is a hang, not a slow answer. */
+const POLL = { timeoutMs: 10_000, intervalMs: 100 };
 
 const shape = {
   dynamicKeys: ['TaskStates', 'TaskGroups', 'DesiredTGUpdates', 'QueuedAllocations'],
@@ -73,15 +68,25 @@ describe.each(NOMAD_PROFILES.map((p) => p.version))('emulated Nomad %s against i
 
       const registered = await post('/job/web', { Job: job });
       expect(describeShapeDifferences(registered, fixture(version, 'register.json'))).toEqual([]);
-      const evaluation = await waitFor(async () => {
-        const e = await get(`/evaluation/${registered.EvalID}`);
-        return e.Status === 'complete' ? e : undefined;
-      });
+      const evaluation = await waitFor(
+        async () => {
+          const e = await get(`/evaluation/${registered.EvalID}`);
+          return e.Status === 'complete' ? e : undefined;
+        },
+        'the evaluation complete',
+        POLL.timeoutMs,
+        POLL,
+      );
       expect(describeShapeDifferences(evaluation, fixture(version, 'evaluation.json'), shape)).toEqual([]);
-      const deployment = await waitFor(async () => {
-        const d = await get('/job/web/deployment');
-        return d?.Status === 'successful' ? d : undefined;
-      });
+      const deployment = await waitFor(
+        async () => {
+          const d = await get('/job/web/deployment');
+          return d?.Status === 'successful' ? d : undefined;
+        },
+        'the deployment successful',
+        POLL.timeoutMs,
+        POLL,
+      );
       expect(describeShapeDifferences(deployment, fixture(version, 'deployment.json'), shape)).toEqual([]);
       expect(evaluation.DeploymentID).toBe(deployment.ID);
       const allocs = await get('/job/web/allocations');
@@ -108,10 +113,15 @@ describe.each(NOMAD_PROFILES.map((p) => p.version))('emulated Nomad %s against i
       expect(current.JobModifyIndex).toBe(stored.JobModifyIndex);
       if (profile.unchangedRegisterIndex === 'ModifyIndex')
         expect(again.JobModifyIndex).not.toBe(deployment.JobSpecModifyIndex);
-      const next = await waitFor(async () => {
-        const e = await get(`/evaluation/${again.EvalID}`);
-        return e.Status === 'complete' ? e : undefined;
-      });
+      const next = await waitFor(
+        async () => {
+          const e = await get(`/evaluation/${again.EvalID}`);
+          return e.Status === 'complete' ? e : undefined;
+        },
+        "the unchanged register's evaluation complete",
+        POLL.timeoutMs,
+        POLL,
+      );
       expect(next.DeploymentID).toBe(deployment.ID);
       expect((await get('/job/web/deployments')).length).toBe(1);
 
@@ -150,10 +160,15 @@ describe.each(NOMAD_PROFILES.map((p) => p.version))('emulated Nomad %s eval brok
       const second = await register();
       const third = await register();
       const settled = async (id: string) =>
-        waitFor(async () => {
-          const e = await get(`/evaluation/${id}`);
-          return e.Status === 'pending' ? undefined : e;
-        });
+        waitFor(
+          async () => {
+            const e = await get(`/evaluation/${id}`);
+            return e.Status === 'pending' ? undefined : e;
+          },
+          `evaluation ${id} settled`,
+          POLL.timeoutMs,
+          POLL,
+        );
       const [a, b, c] = [await settled(first.EvalID), await settled(second.EvalID), await settled(third.EvalID)];
       expect(a.Status).toBe('complete');
       expect(c.Status).toBe('complete');
