@@ -17,7 +17,7 @@ const DOCKER_GATEWAY = DOCKER_BRIDGE_CIDR.split('/')[0] as string;
  * routed networks too, as their documented `docker network create` leaves ip masquerading on: traffic to another
  * host's lease leaves with the host's address on that interface, as on a real host set up that way.
  */
-export function dockerBridgeRules(
+function dockerBridgeRules(
   bridge: string,
   subnet: string,
   opts: { icc: boolean },

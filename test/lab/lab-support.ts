@@ -47,7 +47,7 @@ export async function runOnHostOk(host: LabHost, argv: readonly string[]): Promi
 }
 
 /** The environment variable that picks the Weave launch form for every lab test file that does not ask for one. */
-export const LAB_WEAVE_LAUNCH_ENV = 'NETOPS_LAB_WEAVE_LAUNCH';
+const LAB_WEAVE_LAUNCH_ENV = 'NETOPS_LAB_WEAVE_LAUNCH';
 
 /**
  * The Weave launch form lab test files run under when they do not ask for one: `NETOPS_LAB_WEAVE_LAUNCH`
