@@ -422,6 +422,12 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
       );
 
       it('/deploy stop stops the job and removes its Consul entries', async () => {
+        if (launch === 'default') {
+          // The namespace test above deployed and stopped the default tenant's job (same Consul service name, as
+          // Consul OSS has no namespaces), so its entries are gone: deploy it again to have something to stop.
+          const redeploy = await deploy('/deploy httpbackend subnet=default count=1');
+          expect(redeploy.code, redeploy.stderr + redeploy.stdout).toBe(0);
+        }
         const res = await runCli(['/deploy stop httpbackend subnet=default', '--json', '--config', CONFIG_PATH]);
         expect(res.code, res.stderr + res.stdout).toBe(0);
         expect((res.json?.removed as string[] | undefined)?.length ?? 0).toBeGreaterThanOrEqual(1);
