@@ -3,11 +3,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { gateLabSuite } from '../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../lab/lab-support.js';
+import { deployTenantFor, expectTenantBRefused } from '../lab/lab-launch-form.js';
+import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, labWeaveLaunch } from '../lab/lab-support.js';
 import { CONFIG_PATH, STATE_DIR } from '../lab/topology.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'Consul agent down');
+// The fault is the point, not tenancy: tenant-b where the Weave launch isolates it, else the default tenant.
+const launch = labWeaveLaunch();
+const tenant = deployTenantFor(launch);
 
 interface DeployJson {
   ok: boolean;
@@ -28,9 +32,18 @@ describe.skipIf(skipLab)('a Consul agent down on one host during /deploy (lab)',
     await teardown?.();
   });
 
+  it.runIf(launch === 'default')(
+    'under the default Weave launch, tenant-b is refused before any write',
+    async () => {
+      const res = await runCli(['/deploy httpbackend subnet=tenant-b count=1', '--json', '--config', CONFIG_PATH]);
+      await expectTenantBRefused(res);
+    },
+    120_000,
+  );
+
   it('registers the other instances, names the host whose agent is down, and ends in bounded time', async () => {
     const started = Date.now();
-    const res = await runCli(['/deploy httpbackend subnet=tenant-b count=3', '--json', '--config', CONFIG_PATH]);
+    const res = await runCli([`/deploy httpbackend subnet=${tenant.name} count=3`, '--json', '--config', CONFIG_PATH]);
     expect(res.code, res.stderr).toBe(1);
     const r = res.json as unknown as DeployJson;
     expect(r.ok).toBe(false);

@@ -10,13 +10,14 @@ import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.
 import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { gateLabSuite } from '../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport } from '../lab/lab-support.js';
+import { bringUpLabForTests, checkLabSupport, labWeaveLaunch } from '../lab/lab-support.js';
 import { CONFIG_PATH } from '../lab/topology.js';
 import { botEnv, startBotProcess, stopAll } from './bot-processes.js';
 import { postSlashCommand } from './slack-client.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'deploy restart faults');
+const launch = labWeaveLaunch();
 
 interface DeployReport {
   ok: boolean;
@@ -147,12 +148,15 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
   }, 300_000);
 
   it('SIGTERM mid-deploy: the worker finishes the deploy within its grace period, then exits cleanly', async () => {
+    // A job the test above did not deploy: tenant-b where the Weave launch isolates it; under the default launch
+    // (tenant-b refused, lab-launch-form.ts) the default tenant's job again with a count that changes it.
+    const text = launch === 'multi-tenant' ? 'httpbackend subnet=tenant-b' : 'httpbackend subnet=default count=3';
     // The only worker: any left by the test above (had it failed early) would take the job.
     await Promise.all(procs.slice(1).map((p) => p.stop('SIGTERM', 45_000)));
     const worker = await startWorker();
     const ack = await postSlashCommand(port, {
       command: '/deploy',
-      text: 'httpbackend subnet=tenant-b',
+      text,
       triggerId: 'deploy.term',
     });
     expect(ack.text).toContain('Queued');
@@ -166,6 +170,6 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
     const rec = await record('deploy.term');
     expect(rec.state).toBe('succeeded');
     expectCleanDeploy(await reportOf('deploy.term'));
-    expect(postsFor('httpbackend subnet=tenant-b')).toHaveLength(1);
+    expect(postsFor(text)).toHaveLength(1);
   }, 300_000);
 });

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addHostFirewall } from './lab-firewall.js';
+import { addDockerNetworkRules, addHostFirewall } from './lab-firewall.js';
+import { addFlannelForwardRules } from './lab-flannel-forward.js';
 import { createRouted } from './lab-routed.js';
-import { runChecked, runProcess } from './run-process.js';
+import { runChecked } from './run-process.js';
 import {
   DOCKER_BRIDGE_CIDR,
   FLANNEL_MTU,
@@ -18,6 +19,7 @@ import {
   getHostVethName,
   LAB_HOSTS,
   type LabHost,
+  ROUTED_RANGE,
   UNDERLAY_BRIDGE,
   UNDERLAY_GATEWAY,
   UNDERLAY_MTU,
@@ -52,7 +54,8 @@ function vxlanLines(dev: string, vni: number, port: number, mtu: number, bridge:
 /**
  * Creates one host: its namespace on the underlay, the docker0 bridge, the Weave overlay (a bridge plus a VXLAN
  * device with head-end replication to the other hosts, static fdb entries), Docker's and Weave's iptables rules
- * (lab-firewall.ts; `icc` is dockerd's `--icc`) and flannel (see createFlannel).
+ * (lab-firewall.ts; `icc` is dockerd's `--icc`), flannel (see createFlannel), the routed network (lab-routed.ts)
+ * and flanneld's FORWARD accept rules for both (lab-flannel-forward.ts), appended last as flanneld does.
  */
 export async function createHost(host: LabHost, overlayMtu: number, icc = true): Promise<void> {
   const ns = getHostNamespace(host);
@@ -83,6 +86,7 @@ export async function createHost(host: LabHost, overlayMtu: number, icc = true):
   await addHostFirewall(host, { icc });
   await createFlannel(host);
   await createRouted(host);
+  await addFlannelForwardRules(host, [FLANNEL_RANGE, ROUTED_RANGE]);
 }
 
 /** What `docker network create … flannel` made on a host, for bin/docker (`<state>/<host>/networks/flannel`). */
@@ -99,8 +103,8 @@ import type { DockerNetworkRecord } from './docker-network-record.js';
  *   -o com.docker.network.driver.mtu=${FLANNEL_MTU} flannel` (Documentation/running.md "Docker integration"): a
  *   bridge `br-<id>` holding the lease's first address, MTU 8950; containers get one eth0 in the /24.
  * - forwarding between the bridge and flannel.1 (dockerd turns ip_forward on; here per interface, so Weave's
- *   subnets keep their isolation), and flannel's FLANNEL-FWD accept rules (pkg/trafficmngr/iptables/iptables.go:
- *   213-229) when iptables works in the namespace.
+ *   subnets keep their isolation), Docker's rules for that bridge (lab-firewall.ts addDockerNetworkRules); the
+ *   FLANNEL-FWD accept rules that let other hosts' traffic in through the DROP policy come from createHost.
  */
 async function createFlannel(host: LabHost): Promise<void> {
   const ns = getHostNamespace(host);
@@ -138,18 +142,9 @@ async function createFlannel(host: LabHost): Promise<void> {
       `net.ipv4.conf.${dev.replace('.', '/')}.forwarding=1`,
     ]);
   }
-  await addFlannelForwardRules(ns);
+  await addDockerNetworkRules(host, bridge, subnet);
   const record: DockerNetworkRecord = { id, bridge, subnet, gateway, mtu: FLANNEL_MTU };
   const dir = join(getHostStateDir(host), 'networks');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'flannel.json'), `${JSON.stringify(record)}\n`);
-}
-
-async function addFlannelForwardRules(ns: string): Promise<void> {
-  const ipt = (...args: string[]) => runProcess(['ip', 'netns', 'exec', ns, 'iptables', '-w', ...args]);
-  if ((await ipt('-N', 'FLANNEL-FWD')).code !== 0) return; // no usable iptables here: the chain policy is ACCEPT
-  const comment = ['-m', 'comment', '--comment', 'flanneld forward'];
-  await ipt('-A', 'FORWARD', ...comment, '-j', 'FLANNEL-FWD');
-  await ipt('-A', 'FLANNEL-FWD', '-s', FLANNEL_RANGE, ...comment, '-j', 'ACCEPT');
-  await ipt('-A', 'FLANNEL-FWD', '-d', FLANNEL_RANGE, ...comment, '-j', 'ACCEPT');
 }

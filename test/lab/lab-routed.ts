@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DockerNetworkRecord } from './docker-network-record.js';
+import { addDockerNetworkRules } from './lab-firewall.js';
 import { runChecked } from './run-process.js';
 import {
   getHostAddress,
@@ -22,7 +23,11 @@ import {
  * Docker's side is flannel's documented one (Documentation/running.md "Docker integration", as for the VXLAN
  * flannel): a `routed` bridge network in the host's /24 at that MTU. Forwarding is switched on for the bridge and
  * the underlay NIC only (dockerd would turn ip_forward on globally; per interface keeps Weave's subnets isolated,
- * whose traffic arrives on the weave bridge).
+ * whose traffic arrives on the weave bridge). Docker's rules for the bridge (lab-firewall.ts) let containers out;
+ * traffic from other hosts gets in through the DROP policy by flanneld's FLANNEL-FWD `-d <network> -j ACCEPT`,
+ * which host-gw gets like every flannel backend (flannel-io/flannel v0.28.9 main.go:438 sets the forward rules up
+ * whatever the backend; pkg/trafficmngr/iptables/iptables.go:223-231), added for this range by createHost
+ * (lab-flannel-forward.ts).
  */
 export async function createRouted(host: LabHost): Promise<void> {
   const ns = getHostNamespace(host);
@@ -43,6 +48,7 @@ export async function createRouted(host: LabHost): Promise<void> {
   for (const dev of ['eth0', bridge]) {
     await runChecked(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', `net.ipv4.conf.${dev}.forwarding=1`]);
   }
+  await addDockerNetworkRules(host, bridge, subnet);
   const record: DockerNetworkRecord = { id, bridge, subnet, gateway, mtu: UNDERLAY_MTU };
   const dir = join(getHostStateDir(host), 'networks');
   mkdirSync(dir, { recursive: true });

@@ -8,7 +8,7 @@ import { downLab } from './lab-down.js';
 import { buildSshArgv } from './lab-sshd.js';
 import { type UpOptions, upLab } from './lab-up.js';
 import { type ProcessResult, runProcess } from './run-process.js';
-import type { LabHost } from './topology.js';
+import { type LabHost, WEAVE_LAUNCHES, type WeaveLaunch } from './topology.js';
 
 /** Whether this machine can build the lab, and why not. */
 export interface LabSupport {
@@ -46,10 +46,32 @@ export async function runOnHostOk(host: LabHost, argv: readonly string[]): Promi
   return r.stdout;
 }
 
-/** Brings the lab up for a test file (locked against other test processes); returns the teardown. */
+/** The environment variable that picks the Weave launch form for every lab test file that does not ask for one. */
+const LAB_WEAVE_LAUNCH_ENV = 'NETOPS_LAB_WEAVE_LAUNCH';
+
+/**
+ * The Weave launch form lab test files run under when they do not ask for one: `NETOPS_LAB_WEAVE_LAUNCH`
+ * (`multi-tenant` or `default`), else `multi-tenant`, the lab's own default. Suites whose expectations depend on
+ * the form read it here and assert that form's behaviour (under `default` the bot refuses tenant deploys with the
+ * fix), so the whole suite set can run in both forms without editing files. An unknown value fails, rather than
+ * quietly running the other form.
+ */
+export function labWeaveLaunch(): WeaveLaunch {
+  const value = process.env[LAB_WEAVE_LAUNCH_ENV];
+  if (value === undefined || value === '') return 'multi-tenant';
+  if (!Object.hasOwn(WEAVE_LAUNCHES, value)) {
+    throw new Error(`${LAB_WEAVE_LAUNCH_ENV}=${value}: must be one of ${Object.keys(WEAVE_LAUNCHES).join(', ')}`);
+  }
+  return value as WeaveLaunch;
+}
+
+/**
+ * Brings the lab up for a test file (locked against other test processes); returns the teardown. The Weave launch
+ * form is the file's own choice, else labWeaveLaunch().
+ */
 export async function bringUpLabForTests(opts: UpOptions = {}): Promise<() => Promise<void>> {
   try {
-    await upLab(opts);
+    await upLab({ ...opts, weaveLaunch: opts.weaveLaunch ?? labWeaveLaunch() });
   } catch (err) {
     await downLab();
     throw err;

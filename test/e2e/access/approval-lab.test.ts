@@ -14,7 +14,8 @@ import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-st
 import { signSlackRequest, slashCommandBody } from '../../helpers/slack-signing.js';
 import { type SpawnedProcess, spawnEntry, waitForOutput } from '../../helpers/spawn-bot.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport } from '../../lab/lab-support.js';
+import { deployTenantFor, expectTenantBRefused } from '../../lab/lab-launch-form.js';
+import { bringUpLabForTests, checkLabSupport, labWeaveLaunch } from '../../lab/lab-support.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
@@ -28,7 +29,11 @@ const SECRETS = {
   E2E_NOMAD_TOKEN: 'nomad-secret-token-5f3c1e9a7b',
   E2E_CONSUL_TOKEN: 'consul-secret-token-8d2b6a4f0c',
 };
-const JOB = 'httpbackend-tenant-b';
+// Approval is the point, not tenancy: the tenant that needs approval is tenant-b (the example policy) where the
+// Weave launch isolates it, else the default tenant, made the approval-gated one (tenant-b is refused there).
+const launch = labWeaveLaunch();
+const TENANT = deployTenantFor(launch).name;
+const JOB = `httpbackend-${TENANT}`;
 
 interface LabDoc {
   clusters: Array<{ nomad: Record<string, unknown>; consul: Record<string, unknown> }>;
@@ -80,6 +85,11 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
     cluster.consul.token = { env: 'E2E_CONSUL_TOKEN' };
     // The example config's policy: U0VIEWER viewer, U0OPERATOR operator, U0APPROVER approver; tenant-b needs approval.
     lab.policy = example.policy;
+    if (TENANT !== 'tenant-b') {
+      (example.policy as { approvals: { tenants: Record<string, string> } }).approvals.tenants = {
+        [TENANT]: 'required',
+      };
+    }
     cliConfig = join(dir, 'cli.yaml');
     writeFileSync(cliConfig, stringify(lab));
     botConfig = join(dir, 'bot.yaml');
@@ -97,15 +107,15 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
   let approvalId = '';
 
   it('a user without rights is refused (exit 1): nothing is queued and nothing reaches Nomad', async () => {
-    const res = await cli(['/deploy httpbackend subnet=tenant-b', '--as', 'U0VIEWER']);
+    const res = await cli([`/deploy httpbackend subnet=${TENANT}`, '--as', 'U0VIEWER']);
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('refused: @U0VIEWER has no role that allows /deploy; roles: viewer');
     expect(await jobKeys()).toEqual([]);
     expect(await nomadJob()).toBeUndefined();
   }, 120_000);
 
-  it('an operator in tenant-b gets the plan and an approval id (exit 0); nothing is applied yet', async () => {
-    const res = await cli(['/deploy httpbackend subnet=tenant-b', '--as', 'U0OPERATOR', '--json']);
+  it(`an operator in ${TENANT} gets the plan and an approval id (exit 0); nothing is applied yet`, async () => {
+    const res = await cli([`/deploy httpbackend subnet=${TENANT}`, '--as', 'U0OPERATOR', '--json']);
     expect(res.code, res.stderr).toBe(0);
     const report = res.json as {
       ok: boolean;
@@ -176,11 +186,11 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
       at = next;
     }
     const refused = story.find((r) => r.user === 'U0VIEWER');
-    expect(refused).toMatchObject({ outcome: 'refused', text: '/deploy httpbackend subnet=tenant-b' });
+    expect(refused).toMatchObject({ outcome: 'refused', text: `/deploy httpbackend subnet=${TENANT}` });
     const queued = story.find((r) => r.type === 'command' && r.user === 'U0OPERATOR');
-    expect(queued).toMatchObject({ outcome: 'queued', args: { job: 'httpbackend', tenant: 'tenant-b' } });
+    expect(queued).toMatchObject({ outcome: 'queued', args: { job: 'httpbackend', tenant: TENANT } });
     const approved = story.find((r) => r.type === 'approval.approved');
-    expect(approved).toMatchObject({ approver: 'U0APPROVER', planHash: plan?.planHash, tenant: 'tenant-b' });
+    expect(approved).toMatchObject({ approver: 'U0APPROVER', planHash: plan?.planHash, tenant: TENANT });
     const done = story.filter((r) => r.type === 'job.succeeded').at(-1);
     expect(done).toMatchObject({ approver: 'U0APPROVER', planHash: plan?.planHash, approvalId });
     expect(done?.evalId).toMatch(/^[0-9a-f-]{36}$/);
@@ -265,7 +275,7 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
       }, `approve button of ${jobId}`);
 
     it('an operator’s /deploy posts the plan with Approve / Reject; an approver’s press applies it', async () => {
-      const ack = await slash('/deploy httpbackend subnet=tenant-b count=1', 'U0OPERATOR');
+      const ack = await slash(`/deploy httpbackend subnet=${TENANT} count=1`, 'U0OPERATOR');
       expect(ack.status).toBe(200);
       const jobId = `lab.${trigger}`;
       expect(await finalState(jobId)).toBe('succeeded');
@@ -287,7 +297,7 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
     }, 300_000);
 
     it('a job changed in Nomad between plan and approval is not applied (EnforceIndex fails closed)', async () => {
-      await slash('/deploy httpbackend subnet=tenant-b count=2', 'U0OPERATOR');
+      await slash(`/deploy httpbackend subnet=${TENANT} count=2`, 'U0OPERATOR');
       const jobId = `lab.${trigger}`;
       expect(await finalState(jobId)).toBe('succeeded');
       const id = await buttonOf(jobId);
@@ -322,6 +332,14 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
       }
     }, 60_000);
   });
+
+  it.runIf(launch === 'default')(
+    'under the default Weave launch, tenant-b is refused before any write',
+    async () => {
+      await expectTenantBRefused(await cli(['/deploy httpbackend subnet=tenant-b count=1', '--json']));
+    },
+    240_000,
+  );
 });
 
 /** Every key and value in Redis as text (hashes, strings, streams, lists, sets), for the secret scan. */

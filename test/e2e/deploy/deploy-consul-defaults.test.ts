@@ -4,12 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runCli } from '../../helpers/run-cli.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
+import { deployTenantFor, expectTenantBRefused } from '../../lab/lab-launch-form.js';
+import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, labWeaveLaunch } from '../../lab/lab-support.js';
 import { runProcess } from '../../lab/run-process.js';
 import { CONFIG_PATH, STATE_DIR } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'deploy with Consul defaults');
+// Consul is the point, not tenancy: tenant-b where the Weave launch isolates it, else the default tenant.
+const launch = labWeaveLaunch();
+const tenant = deployTenantFor(launch);
 
 interface DeployJson {
   ok: boolean;
@@ -50,8 +54,17 @@ describe.skipIf(skipLab)('/deploy with Consul as deployed by default (lab)', () 
     // Consul's UDP answer stops at udp_answer_limit once there are more instances (checked after the deploy below).
   });
 
+  it.runIf(launch === 'default')(
+    'under the default Weave launch, tenant-b is refused before any write',
+    async () => {
+      const res = await runCli(['/deploy httpbackend subnet=tenant-b count=1', '--json', '--config', CONFIG_PATH]);
+      await expectTenantBRefused(res);
+    },
+    120_000,
+  );
+
   it('deploys 5 instances and verifies all 5 in Consul DNS (over TCP, through SSH)', async () => {
-    const res = await runCli(['/deploy httpbackend subnet=tenant-b count=5', '--json', '--config', CONFIG_PATH]);
+    const res = await runCli([`/deploy httpbackend subnet=${tenant.name} count=5`, '--json', '--config', CONFIG_PATH]);
     const r = res.json as unknown as DeployJson;
     expect(res.code, `${res.stderr}\n${JSON.stringify(r?.failure ?? r?.error)}`).toBe(0);
     expect(r.ok).toBe(true);
@@ -74,7 +87,7 @@ describe.skipIf(skipLab)('/deploy with Consul as deployed by default (lab)', () 
       '+short',
       '+time=2',
       '+tries=1',
-      r.dns?.name ?? 'httpbackend-tenant-b.service.consul',
+      r.dns?.name ?? `httpbackend-${tenant.name}.service.consul`,
       'A',
     ]);
     expect(udp.stdout.trim().split('\n')).toHaveLength(3);

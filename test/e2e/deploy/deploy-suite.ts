@@ -17,7 +17,8 @@ import { runCli } from '../../helpers/run-cli.js';
 import { generateOtherHostKeyLine } from '../../helpers/ssh-test-server.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport } from '../../lab/lab-support.js';
+import { deployTenantFor, expectTenantBRefused, WEAVE_RELAUNCH_FIX } from '../../lab/lab-launch-form.js';
+import { bringUpLabForTests, checkLabSupport, labWeaveLaunch } from '../../lab/lab-support.js';
 import { CONFIG_PATH, LAB_HOSTS } from '../../lab/topology.js';
 
 /** Which release each profile-specific expectation follows. */
@@ -66,6 +67,10 @@ export async function describeDeploySuite(opts: DeploySuiteOptions): Promise<voi
 }
 
 function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
+  // The suite deploys tenant-b where the Weave launch isolates it (the lab's default form), else the default tenant
+  // (NETOPS_LAB_WEAVE_LAUNCH=default), and asserts tenant-b's refusal in that form (lab-launch-form.ts).
+  const launch = labWeaveLaunch();
+  const T = deployTenantFor(launch);
   describe.skipIf(skipLab)(
     `/deploy on the lab, Nomad ${opts.nomadVersion} (real sshd, overlay, emulated Nomad and Consul)`,
     () => {
@@ -101,25 +106,25 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         if (dir) rmSync(dir, { recursive: true, force: true });
       });
 
-      it('deploys tenant-b: overlay IPs in 10.32.1.0/24 registered and passing in Consul; DNS answers only those', async () => {
-        const res = await deploy('/deploy httpbackend subnet=tenant-b');
+      it(`deploys ${T.name}: overlay IPs in ${T.subnet} registered and passing in Consul; DNS answers only those`, async () => {
+        const res = await deploy(`/deploy httpbackend subnet=${T.name}`);
         expect(res.code, res.stderr + res.stdout).toBe(0);
         const r = res.json as unknown as DeployJson;
         expect(r).toMatchObject({
           command: 'deploy',
           ok: true,
           job: 'httpbackend',
-          jobId: 'httpbackend-tenant-b',
-          tenant: 'tenant-b',
-          subnet: '10.32.1.0/24',
+          jobId: `httpbackend-${T.name}`,
+          tenant: T.name,
+          subnet: T.subnet,
         });
         expect(r.evalId).toMatch(/^[0-9a-f-]{36}$/);
         expect(r.deployment.status).toBe('successful');
         expect(r.allocations).toHaveLength(2);
-        for (const a of r.allocations) expect(inSubnet(a.overlayIp, '10.32.1.0/24'), JSON.stringify(a)).toBe(true);
+        for (const a of r.allocations) expect(inSubnet(a.overlayIp, T.subnet), JSON.stringify(a)).toBe(true);
         expect(r.consul).toHaveLength(2);
         for (const c of r.consul) {
-          expect(inSubnet(c.address, '10.32.1.0/24'), JSON.stringify(c)).toBe(true);
+          expect(inSubnet(c.address, T.subnet), JSON.stringify(c)).toBe(true);
           expect(c.checkStatus).toBe('passing');
           expect(c.serviceId).not.toMatch(/^_nomad-task-/);
         }
@@ -127,7 +132,7 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         expect(r.nomadRegistrations.length).toBeGreaterThan(0);
         for (const n of r.nomadRegistrations) expect(inSubnet(n.address, '10.32.0.0/16')).toBe(false);
         // …and it is not what clients get from DNS.
-        expect(r.dns.name).toBe('httpbackend-tenant-b.service.consul');
+        expect(r.dns.name).toBe(`httpbackend-${T.name}.service.consul`);
         expect([...r.dns.addresses].sort()).toEqual(r.allocations.map((a) => a.overlayIp).sort());
         // Where the time went, each phase once, in the order they ran (the deploy-overhead bench reads these).
         expect(r.phases.map((p) => p.phase)).toEqual([
@@ -141,29 +146,46 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         for (const p of r.phases) expect(p.ms).toBeGreaterThanOrEqual(0);
       }, 180_000);
 
-      it('deploys the default tenant side by side in 10.32.0.0/24', async () => {
-        const res = await deploy('/deploy httpbackend subnet=default count=1');
-        expect(res.code, res.stderr + res.stdout).toBe(0);
-        const r = res.json as unknown as DeployJson;
-        expect(r.jobId).toBe('httpbackend-default');
-        expect(r.allocations).toHaveLength(1);
-        expect(inSubnet(r.allocations[0]?.overlayIp, '10.32.0.0/24')).toBe(true);
-        expect(inSubnet(r.dns.addresses[0], '10.32.0.0/24')).toBe(true);
-        const status = await runCli(['/status', '--json', '--config', CONFIG_PATH]);
-        const jobs = JSON.stringify(status.json?.blocks);
-        expect(jobs).toContain('httpbackend-tenant-b (running)');
-        expect(jobs).toContain('httpbackend-default (running)');
-      }, 180_000);
+      // Under the default Weave launch tenant-b cannot be isolated: the suite deploys the default tenant above and
+      // asserts here that tenant-b is refused before any write, with the fix, and that /status names the mismatch.
+      it.runIf(launch === 'default')(
+        'under the default Weave launch, tenant-b is refused before any write',
+        async () => {
+          await expectTenantBRefused(await deploy('/deploy httpbackend subnet=tenant-b count=1'));
+          const status = await runCli(['/status', '--json', '--config', CONFIG_PATH]);
+          expect(status.json?.ok).toBe(false);
+          expect(JSON.stringify(status.json?.problems)).toContain(WEAVE_RELAUNCH_FIX);
+        },
+        180_000,
+      );
+
+      it.runIf(launch === 'multi-tenant')(
+        'deploys the default tenant side by side in 10.32.0.0/24',
+        async () => {
+          const res = await deploy('/deploy httpbackend subnet=default count=1');
+          expect(res.code, res.stderr + res.stdout).toBe(0);
+          const r = res.json as unknown as DeployJson;
+          expect(r.jobId).toBe('httpbackend-default');
+          expect(r.allocations).toHaveLength(1);
+          expect(inSubnet(r.allocations[0]?.overlayIp, '10.32.0.0/24')).toBe(true);
+          expect(inSubnet(r.dns.addresses[0], '10.32.0.0/24')).toBe(true);
+          const status = await runCli(['/status', '--json', '--config', CONFIG_PATH]);
+          const jobs = JSON.stringify(status.json?.blocks);
+          expect(jobs).toContain(`httpbackend-${T.name} (running)`);
+          expect(jobs).toContain('httpbackend-default (running)');
+        },
+        180_000,
+      );
 
       it('an unknown job template lists the available ones', async () => {
-        const res = await deploy('/deploy nosuchjob subnet=tenant-b');
+        const res = await deploy(`/deploy nosuchjob subnet=${T.name}`);
         expect(res.code).toBe(1);
         expect(errorOf(res)).toMatch(/unknown job template `nosuchjob`; available: httpbackend/);
       });
 
       it("an HCL syntax error shows Nomad's message", async () => {
         const config = variant('hcl', () => {}, { broken: 'job "broken" {\n  group "g" {\n    count = \n  }\n' });
-        const res = await deploy('/deploy broken subnet=tenant-b', config);
+        const res = await deploy(`/deploy broken subnet=${T.name}`, config);
         expect(res.code).toBe(1);
         expect(errorOf(res)).toMatch(
           opts.hcl1
@@ -191,7 +213,7 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         const config = variant('down', (cfg) => {
           cfg.clusters[0].nomad.address = 'http://127.0.0.1:1';
         });
-        const res = await deploy('/deploy httpbackend subnet=tenant-b', config);
+        const res = await deploy(`/deploy httpbackend subnet=${T.name}`, config);
         expect(res.code).toBe(1);
         expect(errorOf(res)).toMatch(/Nomad at http:\/\/127\.0\.0\.1:1 is unreachable/);
       });
@@ -207,7 +229,7 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
           const config = variant('500', (cfg) => {
             cfg.clusters[0].nomad.address = `http://127.0.0.1:${port}`;
           });
-          const res = await deploy('/deploy httpbackend subnet=tenant-b', config);
+          const res = await deploy(`/deploy httpbackend subnet=${T.name}`, config);
           expect(res.code).toBe(1);
           expect(errorOf(res)).toMatch(/HTTP 500.*No cluster leader/);
         } finally {
@@ -220,14 +242,14 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
           .replace('memory = 128', 'memory = 900')
           .replace('job "httpbackend"', 'job "huge"');
         const config = variant('huge', () => {}, { huge });
-        const res = await deploy('/deploy huge subnet=tenant-b count=5', config);
+        const res = await deploy(`/deploy huge subnet=${T.name} count=5`, config);
         expect(res.code).toBe(1);
         const r = res.json as unknown as DeployJson;
         expect(r.ok).toBe(false);
         expect(r.failure.stage).toBe('plan');
         expect(r.failure.details.join('\n')).toMatch(/group httpbackend: .*exhausted.*memory/);
         const status = await runCli(['/status', '--json', '--config', CONFIG_PATH]);
-        expect(JSON.stringify(status.json?.blocks)).not.toContain('huge-tenant-b');
+        expect(JSON.stringify(status.json?.blocks)).not.toContain(`huge-${T.name}`);
       }, 120_000);
 
       it('an image whose task exits fails the deployment and shows the task events', async () => {
@@ -269,8 +291,8 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
           jobId: 'race',
           command: {
             name: 'deploy',
-            args: { job: 'httpbackend', tenant: 'tenant-b', count: 3 },
-            text: '/deploy httpbackend subnet=tenant-b count=3',
+            args: { job: 'httpbackend', tenant: T.name, count: 3 },
+            text: `/deploy httpbackend subnet=${T.name} count=3`,
           },
           requester: { userId: 'U1' },
           signal: new AbortController().signal,
@@ -291,8 +313,8 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         });
         const cluster = createClusterContext(loadConfig(process.env, { path: CONFIG_PATH }), createSilentLogger());
         try {
-          const before = await cluster.nomad.readJobLatestDeployment('httpbackend-tenant-b');
-          const res = await deploy('/deploy httpbackend subnet=tenant-b count=1', config);
+          const before = await cluster.nomad.readJobLatestDeployment(`httpbackend-${T.name}`);
+          const res = await deploy(`/deploy httpbackend subnet=${T.name} count=1`, config);
           expect(res.code).toBe(1);
           // The Weave launch check reads `weave status` on the hosts before any write, so a changed key stops the
           // deploy there: the host is named with both fingerprints and the fix, and Nomad got no new deployment.
@@ -300,7 +322,7 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
           expect(r.error).toMatch(
             /host key of u[123] \(192\.168\.56\.1[123]\) changed: expected SHA256:.*got SHA256:.*update hosts\[\]\.hostKey/,
           );
-          const after = await cluster.nomad.readJobLatestDeployment('httpbackend-tenant-b');
+          const after = await cluster.nomad.readJobLatestDeployment(`httpbackend-${T.name}`);
           // The same deployment (the table's index may move meanwhile: allocation health of earlier deployments).
           expect(after.value?.ID).toBe(before.value?.ID);
           expect(after.value?.JobVersion).toBe(before.value?.JobVersion);
@@ -311,9 +333,9 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
 
       it('the same deploy twice: the second ends as "no change", with the running allocations verified in Consul', async () => {
         // The first brings the job back to the template (an earlier test registered a rival version).
-        const first = await deploy('/deploy httpbackend subnet=tenant-b');
+        const first = await deploy(`/deploy httpbackend subnet=${T.name}`);
         expect(first.code, first.stderr + first.stdout).toBe(0);
-        const res = await deploy('/deploy httpbackend subnet=tenant-b');
+        const res = await deploy(`/deploy httpbackend subnet=${T.name}`);
         expect(res.code, res.stderr + res.stdout).toBe(0);
         const r = res.json as unknown as DeployJson & { change: string; title: string };
         expect(r.change).toBe('none');
@@ -328,9 +350,9 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         const config = loadConfig(process.env, { path: CONFIG_PATH });
         const cluster = createClusterContext(config, createSilentLogger());
         try {
-          const before = await cluster.nomad.readJobLatestDeployment('httpbackend-tenant-b');
-          const job = await cluster.nomad.readJob('httpbackend-tenant-b');
-          const start = startDeployResult('httpbackend', 'httpbackend-tenant-b', 'tenant-b', '10.32.1.0/24');
+          const before = await cluster.nomad.readJobLatestDeployment(`httpbackend-${T.name}`);
+          const job = await cluster.nomad.readJob(`httpbackend-${T.name}`);
+          const start = startDeployResult('httpbackend', `httpbackend-${T.name}`, T.name, T.subnet);
           const template = await cluster.nomad.parseJob(readFileSync(resolve('jobs/httpbackend.nomad.hcl'), 'utf8'));
           const result = await applyDeploy(
             { cluster, signal: new AbortController().signal, progress: async () => {} },
@@ -366,7 +388,7 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         const config = variant('region', (cfg) => {
           (cfg.clusters[0].nomad as { region?: string }).region = 'mars';
         });
-        const res = await deploy('/deploy httpbackend subnet=tenant-b', config);
+        const res = await deploy(`/deploy httpbackend subnet=${T.name}`, config);
         expect(res.code).toBe(1);
         expect(errorOf(res)).toMatch(/Nomad region `mars` does not exist; the cluster has `global`/);
         const status = await runCli(['/status', '--json', '--config', config]);
@@ -378,17 +400,17 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
           .replace('datacenters = ["dc1"]', 'datacenters = ["dc9"]')
           .replace('job "httpbackend"', 'job "elsewhere"');
         const config = variant('dc9', () => {}, { elsewhere: dc9 });
-        const res = await deploy('/deploy elsewhere subnet=tenant-b', config);
+        const res = await deploy(`/deploy elsewhere subnet=${T.name}`, config);
         expect(res.code).toBe(1);
         expect(errorOf(res)).toMatch(/datacenter\(s\) `dc9`, which have no nodes; the cluster's datacenters: `dc1`/);
       }, 120_000);
 
       it('a tenant namespace that does not exist in Nomad is named in the error', async () => {
         const config = variant('ghost', (cfg) => {
-          const tenant = cfg.tenants.find((t) => t.name === 'tenant-b') as { nomad?: { namespace: string } };
+          const tenant = cfg.tenants.find((t) => t.name === T.name) as { nomad?: { namespace: string } };
           tenant.nomad = { namespace: 'ghost' };
         });
-        const res = await deploy('/deploy httpbackend subnet=tenant-b count=1', config);
+        const res = await deploy(`/deploy httpbackend subnet=${T.name} count=1`, config);
         expect(res.code).toBe(1);
         expect(errorOf(res)).toMatch(/Nomad namespace `ghost` does not exist in this cluster/);
       }, 120_000);
@@ -397,20 +419,26 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
         "deploys into the tenant's own namespace, which /status then shows",
         async () => {
           const config = variant('teamb', (cfg) => {
-            const tenant = cfg.tenants.find((t) => t.name === 'tenant-b') as { nomad?: { namespace: string } };
+            const tenant = cfg.tenants.find((t) => t.name === T.name) as { nomad?: { namespace: string } };
             tenant.nomad = { namespace: 'team-b' };
           });
-          const res = await deploy('/deploy httpbackend subnet=tenant-b count=1', config);
+          const res = await deploy(`/deploy httpbackend subnet=${T.name} count=1`, config);
           expect(res.code, res.stderr + res.stdout).toBe(0);
           const status = await runCli(['/status', '--json', '--config', config]);
-          expect(JSON.stringify(status.json?.blocks)).toContain('httpbackend-tenant-b (running)');
-          const stop = await runCli(['/deploy stop httpbackend subnet=tenant-b', '--json', '--config', config]);
+          expect(JSON.stringify(status.json?.blocks)).toContain(`httpbackend-${T.name} (running)`);
+          const stop = await runCli([`/deploy stop httpbackend subnet=${T.name}`, '--json', '--config', config]);
           expect(stop.code, stop.stderr + stop.stdout).toBe(0);
         },
         180_000,
       );
 
       it('/deploy stop stops the job and removes its Consul entries', async () => {
+        if (launch === 'default') {
+          // The namespace test above deployed and stopped the default tenant's job (same Consul service name, as
+          // Consul OSS has no namespaces), so its entries are gone: deploy it again to have something to stop.
+          const redeploy = await deploy('/deploy httpbackend subnet=default count=1');
+          expect(redeploy.code, redeploy.stderr + redeploy.stdout).toBe(0);
+        }
         const res = await runCli(['/deploy stop httpbackend subnet=default', '--json', '--config', CONFIG_PATH]);
         expect(res.code, res.stderr + res.stdout).toBe(0);
         expect((res.json?.removed as string[] | undefined)?.length ?? 0).toBeGreaterThanOrEqual(1);

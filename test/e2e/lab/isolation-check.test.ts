@@ -91,7 +91,8 @@ describe.skipIf(skipLab)('/isolation-check on the lab (the article scenario)', (
 
   it('tenant:default tenant:tenant-b: every directed pair, no leak, no break, as truth tables', async () => {
     const r = await netops('/isolation-check tenant:default tenant:tenant-b');
-    expect(r.code, r.stderr).toBe(0);
+    const notPassing = (r.json.pairs ?? []).filter((p) => p.verdict !== 'pass');
+    expect(r.code, `${r.stderr}\n${JSON.stringify(r.json.counts)}\n${JSON.stringify(notPassing)}`).toBe(0);
     expect(r.json.counts).toEqual({ pairs: 20, pass: 20, leak: 0, break: 0, unknown: 0 });
     expect(find(r.json.pairs, 'b2', 'b1')?.observed).toBe('reachable');
     expect(find(r.json.pairs, 'b2', 'a1')?.observed).toBe('isolated');

@@ -51,7 +51,10 @@ describe.skipIf(skipLab)('two tenants on one host, dockerd --icc=true (Docker de
   let teardown: () => Promise<void> = async () => {};
   let addr: Awaited<ReturnType<typeof startTenantsOnU1>>;
   beforeAll(async () => {
-    teardown = await bringUpLabForTests();
+    // Pinned to the multi-tenant launch whatever NETOPS_LAB_WEAVE_LAUNCH says: this file tests which path keeps two tenants apart on one host, which the
+    // default launch (default subnet = the whole /12 range, routed on ethwe) does not have; that form is covered
+    // by deploy-weave-launch.test.ts and the refusals asserted through lab-launch-form.ts.
+    teardown = await bringUpLabForTests({ weaveLaunch: 'multi-tenant' });
     addr = await startTenantsOnU1();
   }, LAB_LOCK_WAIT_MS);
   afterAll(async () => {

@@ -24,7 +24,10 @@ describe.skipIf(skipLab)('lab isolation scenario (weave proxy mode, two subnets)
   const ip: Record<string, string> = {};
   let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {
-    teardown = await bringUpLabForTests({ withoutEmulators: true });
+    // Pinned to the multi-tenant launch whatever NETOPS_LAB_WEAVE_LAUNCH says: this file tests Weave's subnet
+    // isolation as the article sets it up, which the default launch (default subnet = the whole /12 range, routed
+    // on ethwe) does not have; that form is covered by deploy-weave-launch.test.ts and lab-launch-form.ts.
+    teardown = await bringUpLabForTests({ withoutEmulators: true, weaveLaunch: 'multi-tenant' });
     for (const name of ['a1', 'a2']) {
       expect(
         (await runOverSsh('u1', `docker -H unix:///var/run/weave/weave.sock run -d --name ${name} busybox`)).code,

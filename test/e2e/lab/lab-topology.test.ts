@@ -9,11 +9,13 @@ import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOverSsh } fro
 import { runProcess } from '../../lab/run-process.js';
 import {
   CONFIG_PATH,
+  FLANNEL_RANGE,
   getFlannelSubnet,
   getHostAddress,
   KNOWN_HOSTS,
   LAB_HOSTS,
   type LabHost,
+  ROUTED_RANGE,
 } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
@@ -56,6 +58,33 @@ describe.skipIf(skipLab)('lab topology', () => {
     expect(r.code).toBe(0);
     const root = await runProcess(['ping', '-c1', '-W2', getHostAddress('u2')]);
     expect(root.code).toBe(0);
+  });
+
+  it("keeps FORWARD at DROP, as dockerd leaves it on a fresh host, with each network's own accept rules", async () => {
+    for (const host of LAB_HOSTS) {
+      const forward = (await runOnHost(host, ['iptables', '-w', '-S', 'FORWARD'])).stdout;
+      expect(forward).toContain('-P FORWARD DROP');
+      expect(forward).toContain('-A FORWARD -i weave -o weave -j ACCEPT');
+      expect(forward).toContain('-A FORWARD -i docker0 ! -o docker0 -j ACCEPT');
+      expect(forward).toMatch(/-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD\n/);
+      const flannel = (await runOnHost(host, ['iptables', '-w', '-S', 'FLANNEL-FWD'])).stdout;
+      for (const range of [FLANNEL_RANGE, ROUTED_RANGE]) {
+        expect(flannel).toContain(`-A FLANNEL-FWD -s ${range} -m comment --comment "flanneld forward" -j ACCEPT`);
+        expect(flannel).toContain(`-A FLANNEL-FWD -d ${range} -m comment --comment "flanneld forward" -j ACCEPT`);
+      }
+    }
+  });
+
+  it('carries host-to-host traffic (ping, SSH) through INPUT/OUTPUT: FORWARD never sees it', async () => {
+    await runOnHost('u2', ['iptables', '-w', '-Z', 'FORWARD']);
+    expect((await runOnHost('u1', ['ping', '-c2', '-W2', getHostAddress('u2')])).code).toBe(0);
+    const ssh = await runOnHost('u1', ['bash', '-c', `exec 3<>/dev/tcp/${getHostAddress('u2')}/22 && head -c 7 <&3`]);
+    expect(ssh.stdout).toBe('SSH-2.0');
+    const counters = (await runOnHost('u2', ['iptables', '-w', '-n', '-v', '-x', '-L', 'FORWARD'])).stdout;
+    const packets = [...counters.matchAll(/^\s*(\d+)\s+\d+\s/gm)].map((m) => Number(m[1]));
+    expect(packets.length).toBeGreaterThan(3);
+    expect(/policy DROP 0 packets/.test(counters)).toBe(true);
+    expect(packets.every((n) => n === 0)).toBe(true);
   });
 
   it('runs sshd on each host: the lab account gets /bin/sh with docker and weave on PATH', async () => {
