@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ReplyTarget } from '../queue/job-data.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
@@ -62,18 +61,6 @@ redis.call('EXPIRE', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
 return 1`;
 
-const CREATE_SHA = createHash('sha1').update(CREATE_SCRIPT).digest('hex');
-
-/** EVALSHA, loading the script on first use: the ack path then sends 40 bytes instead of the script each time. */
-async function evalCached(redis: Redis, script: string, sha: string, keys: number, ...args: string[]) {
-  try {
-    return await redis.evalsha(sha, keys, ...args);
-  } catch (err) {
-    if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
-    return redis.eval(script, keys, ...args);
-  }
-}
-
 /**
  * Job state kept next to BullMQ in Redis. BullMQ owns execution; this store owns what users see (state, step,
  * reply message ts) so that any process (bot, several workers, notify) renders the same thing.
@@ -98,10 +85,12 @@ export function createJobStore(redis: Redis, prefix = DEFAULT_PREFIX) {
       history: '[]',
       createdAt: String(rec.createdAt),
     });
-    const created = await evalCached(
-      redis,
+    // EVAL with the script's text, never EVALSHA: the producer sends the BullMQ add right behind this, and an
+    // EVALSHA answered NOSCRIPT (a fresh or flushed Redis) would run the script a round trip later, after the add,
+    // so a worker could take the job before its record exists (seen in scale-out: 3 of 60 first deliveries were
+    // answered "Already received"). Redis caches the compiled script by its body, so only the bytes are extra.
+    const created = await redis.eval(
       CREATE_SCRIPT,
-      CREATE_SHA,
       3,
       jobKey(rec.jobId),
       userKey(rec.userId),

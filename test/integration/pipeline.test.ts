@@ -122,6 +122,11 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
   it('a first delivery sends its record, job and notify together, the record first', async () => {
     const prefix = `t-${randomUUID()}`;
     const { runtime } = await newRuntime(prefix, testProcessors({}), createRecordingNotifier(), false);
+    // A Redis without the record script cached (fresh or flushed): an EVALSHA answered NOSCRIPT would put the
+    // record a round trip behind the job.
+    const admin = new Redis(redis.url);
+    await admin.script('FLUSH');
+    admin.disconnect();
     const monitor = await new Redis(redis.url).monitor();
     const seen: string[] = [];
     monitor.on('monitor', (_time: string, args: string[]) => seen.push(args.join(' ')));
