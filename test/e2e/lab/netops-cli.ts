@@ -1,38 +1,17 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { Report } from '../../../src/report/model.js';
+import { type CliResult, runCli as runCliProcess } from '../../helpers/run-cli.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 
-/** The real CLI as a user runs it, shared by the /cni-bench lab tests. */
-
-const ROOT = resolve(import.meta.dirname, '../../..');
-
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm run netops -- "<text>" --json --config <file>` (the lab's generated config unless told otherwise). */
+/**
+ * The real CLI as a user runs it, shared by the /cni-bench lab tests:
+ * `npm run netops -- "<text>" --json --config <file>` (the lab's generated config unless told otherwise), through
+ * the shared CLI runner; a bench run over every pair can take minutes, hence the long limit.
+ */
 export function runCli(text: string, env: Record<string, string>, configPath = CONFIG_PATH): Promise<CliResult> {
-  return new Promise((res) => {
-    const child = spawn('npx', ['tsx', 'src/main/cli.ts', text, '--json', '--config', configPath], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('exit', (code) => res({ code, stdout, stderr }));
-  });
+  return runCliProcess([text, '--json', '--config', configPath], { env, timeoutMs: 900_000 });
 }
 
 /** `--json` prints the Report itself (or `{ command, ok: false, state, error }` when the job left none). */
