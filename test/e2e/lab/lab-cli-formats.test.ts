@@ -32,7 +32,9 @@ describe.skipIf(skipLab)('lab docker and weave CLIs', () => {
   let proxyId = '';
   let teardown: () => Promise<void> = async () => {};
   beforeAll(async () => {
-    teardown = await bringUpLabForTests({ withoutEmulators: true });
+    // Pinned to the article's multi-tenant launch: the formats checked here carry its range (10.32.0.0/16) and
+    // /24 default-subnet addresses; under the default launch (10.32.0.0/12, subnet = range) they differ by design.
+    teardown = await bringUpLabForTests({ withoutEmulators: true, weaveLaunch: 'multi-tenant' });
     const run = await docker(
       '-H',
       WEAVE_PROXY,
