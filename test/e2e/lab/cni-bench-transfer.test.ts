@@ -8,6 +8,7 @@ import { loadConfig } from '../../../src/config/index.js';
 import { createSilentLogger } from '../../../src/logging.js';
 import { createClusterContext } from '../../../src/main/cluster-context.js';
 import type { BenchImages } from '../../../src/net/bench/bench-containers.js';
+import { cidrContainsIp, parseCidr, parseIpv4 } from '../../../src/net/ipv4.js';
 import { WEAVE_PROXY_SOCKET } from '../../../src/net/weave-proxy.js';
 import { addressOf, parseWeavePs } from '../../../src/net/weave-ps.js';
 import type { Report } from '../../../src/report/model.js';
@@ -16,8 +17,8 @@ import { createCniBenchProcessor } from '../../../src/workers/processors/cni-ben
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
-import { CONFIG_PATH } from '../../lab/topology.js';
+import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, labWeaveLaunch } from '../../lab/lab-support.js';
+import { CONFIG_PATH, WEAVE_LAUNCHES } from '../../lab/topology.js';
 import { reportOf, runCli, writeLabConfigWithBench } from './netops-cli.js';
 
 const support = await checkLabSupport();
@@ -217,7 +218,15 @@ describe.skipIf(skipLab)('/cni-bench FTP and SCP on the lab', () => {
         expect(client.code, client.stderr).toBe(0);
         const ps = parseWeavePs((await runOnHost('u2', ['weave', 'ps', 'ftp-strict'])).stdout);
         const cidr = ps.containers[0]?.cidrs[0];
-        expect(cidr, 'the server has a Weave address').toMatch(/^10\.32\.0\.\d+\/24$/);
+        // In the default subnet of whichever launch form the lab runs (NETOPS_LAB_WEAVE_LAUNCH).
+        const { defaultSubnet } = WEAVE_LAUNCHES[labWeaveLaunch()];
+        const [serverIp = '', bits] = (cidr ?? '').split('/');
+        expect(`${serverIp}/${bits}`, 'the server has a Weave address').toMatch(/^10\.32\.\d+\.\d+\/\d+$/);
+        expect(bits).toBe(defaultSubnet.split('/')[1]);
+        expect(
+          cidrContainsIp(parseCidr(defaultSubnet)!, parseIpv4(serverIp) ?? -1),
+          `${cidr} in ${defaultSubnet}`,
+        ).toBe(true);
         const ip = addressOf(cidr as string);
         const curl = (credentials: string) =>
           run('exec', 'ftp-strict-client', 'curl', '-sS', '-m', '10', '-u', credentials, `ftp://${ip}/`);
