@@ -110,15 +110,17 @@ export function createIntake(deps: IntakeDeps) {
       // Only what a replay could repeat is claimed: /help, /jobs and the like answer without Redis (they must work
       // while the queue is down).
       const needsClaim = spec.execution !== 'local' || REPLAY_SENSITIVE.has(parsed.name);
-      const claim: { requestId: string; outcome: ClaimOutcome; claimedNow?: boolean } = needsClaim
-        ? await claimRequest(cmd)
-        : { requestId: cmd.requestId, outcome: 'new' };
+      const claim = needsClaim ? await claimRequest(cmd) : { requestId: cmd.requestId, outcome: 'new' as const };
       requestId = claim.requestId;
       if (spec.execution === 'local') return await runLocally(parsed, claim.outcome, who);
       const jobId = toJobId(requestId);
       const result = await deps.producer.enqueue(
         { jobId, spec, command: parsed, requester: toRequester(cmd), reply: cmd.reply },
-        { ...(cmd.holdMs ? { holdMs: cmd.holdMs } : {}), ...(claim.claimedNow ? { claimedNow: true } : {}) },
+        // Claimed just now (not merely "no claims kept here"): a first delivery, see EnqueueOptions.claimedNow.
+        {
+          ...(cmd.holdMs ? { holdMs: cmd.holdMs } : {}),
+          ...(deps.claims && claim.outcome === 'new' ? { claimedNow: true } : {}),
+        },
       );
       commandLog.info({ jobId, duplicate: result.duplicate, text: parsed.text }, 'command queued');
       return { kind: 'queued', jobId, duplicate: result.duplicate, command: parsed };
@@ -160,18 +162,14 @@ export function createIntake(deps: IntakeDeps) {
    * organisation) already presented the same id, one derived from it and the requester, so two users' equal
    * trigger_ids never share a job.
    */
-  async function claimRequest(
-    cmd: IncomingCommand,
-  ): Promise<{ requestId: string; outcome: ClaimOutcome; claimedNow?: boolean }> {
-    // Without claims nothing says this is a first delivery: the producer's own record check decides.
+  async function claimRequest(cmd: IncomingCommand): Promise<{ requestId: string; outcome: ClaimOutcome }> {
     if (!deps.claims) return { requestId: cmd.requestId, outcome: 'new' };
     const claims = deps.claims;
     const owner = JSON.stringify([cmd.enterpriseId ?? '', cmd.teamId ?? '', cmd.userId]);
     const outcome = await withQueueErrors(() => claims.claim(cmd.requestId, owner));
-    if (outcome !== 'other') return { requestId: cmd.requestId, outcome, claimedNow: outcome === 'new' };
+    if (outcome !== 'other') return { requestId: cmd.requestId, outcome };
     const scoped = `${toJobId(cmd.requestId).slice(0, 100)}-${createHash('sha256').update(owner).digest('hex').slice(0, 12)}`;
-    const scopedOutcome = await withQueueErrors(() => claims.claim(scoped, owner));
-    return { requestId: scoped, outcome: scopedOutcome, claimedNow: scopedOutcome === 'new' };
+    return { requestId: scoped, outcome: await withQueueErrors(() => claims.claim(scoped, owner)) };
   }
 
   async function answerLocally(parsed: ParsedCommand, who: { userId: string; channelId?: string }): Promise<Report> {

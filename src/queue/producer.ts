@@ -98,8 +98,8 @@ export function createProducer(deps: {
       const isNew = await deps.store.create(record);
       if (!isNew) {
         const existing = await queue.getJob(req.jobId);
-        const record = await deps.store.get(req.jobId);
-        if (existing || record?.state !== 'queued') return { jobId: req.jobId, duplicate: true };
+        const stored = await deps.store.get(req.jobId);
+        if (existing || stored?.state !== 'queued') return { jobId: req.jobId, duplicate: true };
         deps.logger.warn({ jobId: req.jobId }, 'job record without queued job: re-queueing');
       }
       await queue.add(jobName, data, jobOpts);
