@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { gateLabSuite } from '../lab/lab-gate.js';
-import { deployTenantFor, expectTenantBRefused } from '../lab/lab-launch-form.js';
+import { deployTenantFor, itRefusesTenantBUnderDefaultLaunch } from '../lab/lab-launch-form.js';
 import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, labWeaveLaunch } from '../lab/lab-support.js';
 import { CONFIG_PATH, STATE_DIR } from '../lab/topology.js';
 
@@ -32,14 +32,7 @@ describe.skipIf(skipLab)('a Consul agent down on one host during /deploy (lab)',
     await teardown?.();
   });
 
-  it.runIf(launch === 'default')(
-    'under the default Weave launch, tenant-b is refused before any write',
-    async () => {
-      const res = await runCli(['/deploy httpbackend subnet=tenant-b count=1', '--json', '--config', CONFIG_PATH]);
-      await expectTenantBRefused(res);
-    },
-    120_000,
-  );
+  itRefusesTenantBUnderDefaultLaunch(launch);
 
   it('registers the other instances, names the host whose agent is down, and ends in bounded time', async () => {
     const started = Date.now();

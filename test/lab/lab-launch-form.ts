@@ -1,6 +1,7 @@
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
 import { getLabStatus } from './lab-status.js';
-import { LAB_TENANTS } from './topology.js';
+import { CONFIG_PATH, LAB_TENANTS, type WeaveLaunch } from './topology.js';
 
 /**
  * What the lab's Weave launch form means for a suite's expectations (labWeaveLaunch() in lab-support.ts picks
@@ -40,4 +41,19 @@ export async function expectTenantBRefused(
   const { nomadAddress } = await getLabStatus();
   const answer = await fetch(`${nomadAddress}/v1/job/${job}-${TENANT_B.name}`);
   expect(answer.status).toBe(404);
+}
+
+/**
+ * The test a suite that deploys through the one-shot CLI adds for the default launch: a one-instance tenant-b
+ * deploy is refused before any write (expectTenantBRefused). Registers nothing under the multi-tenant launch.
+ */
+export function itRefusesTenantBUnderDefaultLaunch(launch: WeaveLaunch): void {
+  it.runIf(launch === 'default')(
+    'under the default Weave launch, tenant-b is refused before any write',
+    async () => {
+      const res = await runCli(['/deploy httpbackend subnet=tenant-b count=1', '--json', '--config', CONFIG_PATH]);
+      await expectTenantBRefused(res);
+    },
+    120_000,
+  );
 }

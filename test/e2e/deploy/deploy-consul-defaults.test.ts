@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runCli } from '../../helpers/run-cli.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { deployTenantFor, expectTenantBRefused } from '../../lab/lab-launch-form.js';
+import { deployTenantFor, itRefusesTenantBUnderDefaultLaunch } from '../../lab/lab-launch-form.js';
 import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, labWeaveLaunch } from '../../lab/lab-support.js';
 import { runProcess } from '../../lab/run-process.js';
 import { CONFIG_PATH, STATE_DIR } from '../../lab/topology.js';
@@ -54,14 +54,7 @@ describe.skipIf(skipLab)('/deploy with Consul as deployed by default (lab)', () 
     // Consul's UDP answer stops at udp_answer_limit once there are more instances (checked after the deploy below).
   });
 
-  it.runIf(launch === 'default')(
-    'under the default Weave launch, tenant-b is refused before any write',
-    async () => {
-      const res = await runCli(['/deploy httpbackend subnet=tenant-b count=1', '--json', '--config', CONFIG_PATH]);
-      await expectTenantBRefused(res);
-    },
-    120_000,
-  );
+  itRefusesTenantBUnderDefaultLaunch(launch);
 
   it('deploys 5 instances and verifies all 5 in Consul DNS (over TCP, through SSH)', async () => {
     const res = await runCli([`/deploy httpbackend subnet=${tenant.name} count=5`, '--json', '--config', CONFIG_PATH]);
