@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { runCli } from '../test/helpers/run-cli.js';
+import { getLabStatus } from '../test/lab/lab-status.js';
 import { bringUpLabForTests } from '../test/lab/lab-support.js';
 import { CONFIG_PATH } from '../test/lab/topology.js';
 import { type Figure, figure, median } from './_stats.js';
@@ -13,7 +14,6 @@ import { type Figure, figure, median } from './_stats.js';
 // not counted against it.
 
 const ROUNDS = Number(process.env.DEPLOY_BENCH_ROUNDS) || 5;
-const NOMAD = 'http://192.168.56.1:4646';
 const JOB = 'httpbackend';
 const TENANT = 'tenant-b';
 const JOB_ID = `${JOB}-${TENANT}`;
@@ -41,21 +41,26 @@ export interface DeployOverheadResult {
   pass: boolean;
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(`${NOMAD}${path}`);
+async function getJson<T>(nomad: string, path: string): Promise<T> {
+  const res = await fetch(`${nomad}${path}`);
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
 /** Nomad's own deployment time: SubmitTime of the job to the last allocation marked healthy. */
 async function nomadOwnMs(deploymentId: string): Promise<number> {
+  // The lab's own record of where its Nomad listens, as the lab tests read it.
+  const nomad = (await getLabStatus()).nomadAddress;
+  if (!nomad) throw new Error('the lab records no Nomad address: is it up?');
   const jobs = await getJson<Array<{ ID: string; Namespace?: string; SubmitTime: number }>>(
+    nomad,
     `/v1/jobs?namespace=*&prefix=${JOB_ID}`,
   );
   const job = jobs.find((j) => j.ID === JOB_ID);
   if (!job) throw new Error(`job ${JOB_ID} not in Nomad`);
   const ns = encodeURIComponent(job.Namespace ?? 'default');
   const allocs = await getJson<Array<{ DeploymentStatus?: { Healthy: boolean | null; Timestamp: string } | null }>>(
+    nomad,
     `/v1/deployment/allocations/${deploymentId}?namespace=${ns}`,
   );
   const healthyAt = allocs.map((a) => {
