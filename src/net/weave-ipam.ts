@@ -79,3 +79,31 @@ export function checkTenantSubnets(
   }
   return problems;
 }
+
+/**
+ * The Docker network Weave's plugin creates at launch, in Weave's default subnet: `EnsureNetwork("weave",
+ * "weavemesh", DefaultSubnet)` (weaveworks/weave v2.8.1 plugin/plugin.go:80-84), and its IPAM answers a pool
+ * request without a subnet with the default subnet too (plugin/ipam/driver.go:35-36).
+ */
+export const WEAVE_PLUGIN_NETWORK = 'weave';
+
+/**
+ * Plugin mode on Weave's own `weave` Docker network: every container there takes an address from Weave's default
+ * subnet, whatever its tenant, so only a tenant whose subnet is exactly the default subnet can be placed there.
+ * Returns one problem per other tenant, with both fixes (relaunch, or a weavemesh network of the tenant's own).
+ */
+export function checkPluginNetworkSubnets(
+  host: string,
+  ipam: WeaveIpam,
+  tenants: readonly WeaveTenant[],
+  dockerNetwork: string,
+): WeaveProblem[] {
+  if (dockerNetwork !== WEAVE_PLUGIN_NETWORK) return [];
+  return tenants
+    .filter((t) => parseCidr(t.subnet) && t.subnet !== ipam.defaultSubnet)
+    .map((t) => ({
+      host,
+      tenant: t.name,
+      text: `weave on ${host}: tenant ${t.name}'s containers join Docker network ${dockerNetwork} (plugin mode), which Weave creates in its default subnet ${ipam.defaultSubnet}, so they would get addresses outside the tenant's subnet ${t.subnet} — relaunch Weave with \`--ipalloc-default-subnet ${t.subnet}\` (after \`weave reset\`), or create a network of the tenant's own (\`docker network create --driver weavemesh --ipam-driver weavemesh --subnet ${t.subnet} <name>\` on every host) and set it as the network's dockerNetwork`,
+    }));
+}

@@ -1,23 +1,43 @@
 import { buildCommand, type SshPool } from '../clients/ssh/index.js';
 import { ErrorCode, NetopsError } from '../errors.js';
 import type { ClusterHost } from './cluster.js';
-import { checkTenantSubnets, parseWeaveIpam, type WeaveProblem, type WeaveTenant } from './weave-ipam.js';
+import {
+  checkPluginNetworkSubnets,
+  checkTenantSubnets,
+  parseWeaveIpam,
+  type WeaveProblem,
+  type WeaveTenant,
+} from './weave-ipam.js';
 
 /** The config a Weave launch check needs: tenants and the networks they live on. */
 export interface WeaveLaunchView {
   tenants: ReadonlyArray<{ name: string; subnet: string; network: string }>;
-  networks: ReadonlyArray<{ name: string; kind: string; range?: string | undefined }>;
+  networks: ReadonlyArray<{
+    name: string;
+    kind: string;
+    range?: string | undefined;
+    attach?: string | undefined;
+    dockerNetwork?: string | undefined;
+  }>;
+}
+
+interface WeaveTenantGroup {
+  range?: string;
+  /** The Docker network plugin-mode containers join; undefined in the other modes. */
+  pluginNetwork?: string;
+  tenants: WeaveTenant[];
 }
 
 /** `weave status` runs a weaveexec container on real hosts (about a second, more on a first pull). */
 export const WEAVE_STATUS_TIMEOUT_MS = 30_000;
 
 /** Tenants on Weave networks, grouped by network with the network's configured range. */
-function weaveTenantGroups(view: WeaveLaunchView): Array<{ range?: string; tenants: WeaveTenant[] }> {
+function weaveTenantGroups(view: WeaveLaunchView): WeaveTenantGroup[] {
   return view.networks
     .filter((n) => n.kind === 'weave')
     .map((n) => ({
       ...(n.range ? { range: n.range } : {}),
+      ...(n.attach === 'plugin' && n.dockerNetwork ? { pluginNetwork: n.dockerNetwork } : {}),
       tenants: view.tenants.filter((t) => t.network === n.name).map((t) => ({ name: t.name, subnet: t.subnet })),
     }))
     .filter((g) => g.tenants.length > 0);
@@ -36,7 +56,10 @@ export function checkWeaveStatusOutput(host: string, stdout: string, view: Weave
       },
     ];
   }
-  return groups.flatMap((g) => checkTenantSubnets(host, ipam, g.tenants, g.range));
+  return groups.flatMap((g) => [
+    ...checkTenantSubnets(host, ipam, g.tenants, g.range),
+    ...(g.pluginNetwork ? checkPluginNetworkSubnets(host, ipam, g.tenants, g.pluginNetwork) : []),
+  ]);
 }
 
 /** Runs `weave status` on every host and checks the tenants against each; unreadable hosts are problems too. */

@@ -18,6 +18,7 @@ import { generateOtherHostKeyLine } from '../../helpers/ssh-test-server.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
 import { deployTenantFor, expectTenantBRefused, WEAVE_RELAUNCH_FIX } from '../../lab/lab-launch-form.js';
+import { getLabStatus } from '../../lab/lab-status.js';
 import { bringUpLabForTests, checkLabSupport, labWeaveLaunch } from '../../lab/lab-support.js';
 import { CONFIG_PATH, LAB_HOSTS } from '../../lab/topology.js';
 
@@ -455,6 +456,16 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
           weave.dockerNetwork = 'weave';
         });
         const res = await deploy('/deploy httpbackend subnet=default count=2', config);
+        if (launch === 'default') {
+          // Weave's plugin network is in the default subnet (the /12 here), not tenant default's /24: refused.
+          expect(res.code, res.stderr + res.stdout).toBe(1);
+          expect(String(res.json?.error)).toContain(
+            "tenant default's containers join Docker network weave (plugin mode), which Weave creates in its default subnet 10.32.0.0/12",
+          );
+          const { nomadAddress } = await getLabStatus();
+          expect((await fetch(`${nomadAddress}/v1/job/httpbackend-default`)).status).toBe(404);
+          return;
+        }
         expect(res.code, res.stderr + res.stdout).toBe(0);
         const r = res.json as unknown as DeployJson;
         expect(r.deployment.status).toBe('successful');

@@ -32,14 +32,14 @@ weave_allocate() { # <owner> <dir> <spec…>
     if [[ -n $cidr ]]; then
       err=$(weave_range_error "$spec" "$cidr")
       [[ -z $err ]] || die 125 "docker: Error response from daemon: $err."
-      ip=$(ipam_alloc "$(ipam_pool_name "$cidr")" "$cidr" "$owner" 1) ||
+      ip=$(ipam_alloc "$WEAVE_IPAM_POOL" "$cidr" "$owner" 1) ||
         die 125 "docker: Error response from daemon: weave: no free address in $cidr."
-      echo "$(ipam_pool_name "$cidr")/$ip" >>"$dir/ipam"
+      echo "$WEAVE_IPAM_POOL/$ip" >>"$dir/ipam"
       echo "$ip/${cidr#*/}"
     else
-      ipam_claim "$(ipam_pool_name "$spec")" "${spec%/*}" "$owner" ||
+      ipam_claim "$WEAVE_IPAM_POOL" "${spec%/*}" "$owner" ||
         die 125 "docker: Error response from daemon: weave: address ${spec%/*} is already allocated."
-      echo "$(ipam_pool_name "$spec")/${spec%/*}" >>"$dir/ipam"
+      echo "$WEAVE_IPAM_POOL/${spec%/*}" >>"$dir/ipam"
       echo "$spec"
     fi
   done

@@ -73,6 +73,12 @@ weave_range_error() { # <spec> <cidr>
   echo "for \"$1\": range $(cidr_network "$2") out of bounds: $LAB_WEAVE_RANGE"
 }
 
+# Every Weave address (containers in any subnet, `weave expose`) comes from one address space per peer, whatever
+# subnet is asked for: overlapping subnets (net:default = the /12 range and a tenant's /24 under a plain launch)
+# never hand out the same address twice (weaveworks/weave v2.8.1 ipam/allocator.go:61 `space space.Space`, one
+# per allocator; Allocate :292 and Claim :316 both work on it).
+WEAVE_IPAM_POOL=weave
+
 # Allocates the next free address of a pool (caller holds the lock). Prints the address.
 ipam_alloc() { # <pool name> <cidr> <owner> <first host offset>
   local dir=$IPAM_DIR/$1 net len base size i ip
@@ -99,8 +105,6 @@ ipam_claim() { # <pool name> <ip> <owner>
   [[ -e $dir/$2 ]] && return 1
   echo "$3" >"$dir/$2"
 }
-
-ipam_pool_name() { local n; n=$(cidr_network "$1"); echo "${n/\//_}"; }
 
 # Finds a container on this host by name (with or without the leading /), full id or unique id prefix.
 ctr_lookup() { # <ref> -> prints the container dir

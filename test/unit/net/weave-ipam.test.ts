@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTenantSubnets, parseWeaveIpam } from '../../../src/net/weave-ipam.js';
+import { checkPluginNetworkSubnets, checkTenantSubnets, parseWeaveIpam } from '../../../src/net/weave-ipam.js';
 
 // `weave status` as prog/weaver/http.go:163-236 (weaveworks/weave v2.8.1) prints it, IPAM part.
 const status = (range: string, subnet: string) => `
@@ -61,5 +61,38 @@ describe('checkTenantSubnets', () => {
     expect(checkTenantSubnets('u1', { range: '10.32.0.0/12', defaultSubnet: '10.32.0.0/12' }, [ARTICLE[0]!])).toEqual(
       [],
     );
+  });
+});
+
+describe('checkPluginNetworkSubnets', () => {
+  const multiTenant = { range: '10.32.0.0/16', defaultSubnet: '10.32.0.0/24' };
+
+  it("accepts the tenant whose subnet is Weave's default subnet on the plugin's own network", () => {
+    expect(checkPluginNetworkSubnets('u1', multiTenant, [ARTICLE[0]!], 'weave')).toEqual([]);
+  });
+
+  it('refuses every other tenant there: the weave network hands out default-subnet addresses only', () => {
+    const problems = checkPluginNetworkSubnets('u1', multiTenant, ARTICLE, 'weave');
+    expect(problems.map((p) => p.tenant)).toEqual(['tenant-b']);
+    expect(problems[0]?.text).toContain(
+      "tenant tenant-b's containers join Docker network weave (plugin mode), which Weave creates in its default subnet 10.32.0.0/24",
+    );
+    expect(problems[0]?.text).toContain('--ipalloc-default-subnet 10.32.1.0/24');
+    expect(problems[0]?.text).toContain('--driver weavemesh --ipam-driver weavemesh --subnet 10.32.1.0/24');
+  });
+
+  it('refuses the default tenant under a plain launch (default subnet = the /12 range, not its /24)', () => {
+    const problems = checkPluginNetworkSubnets(
+      'u2',
+      { range: '10.32.0.0/12', defaultSubnet: '10.32.0.0/12' },
+      [ARTICLE[0]!],
+      'weave',
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.text).toContain('default subnet 10.32.0.0/12, so they would get addresses outside');
+  });
+
+  it("leaves a network of the tenant's own alone (its subnet is whatever it was created with)", () => {
+    expect(checkPluginNetworkSubnets('u1', multiTenant, ARTICLE, 'tenant-b-net')).toEqual([]);
   });
 });
