@@ -29,6 +29,8 @@ have socat || need+=(socat)
 # --icc) use iptables inside the host namespaces.
 have shellcheck || need+=(shellcheck)
 have iptables || need+=(iptables)
+# The lab's weave sends a gratuitous ARP for each overlay address it attaches or exposes, as weave does.
+have arping || need+=(iputils-arping)
 # The lab's vsftpd image (fauria/vsftpd) for /cni-bench tests=ftp: its files are listed with dpkg -L.
 dpkg -s vsftpd >/dev/null 2>&1 || need+=(vsftpd)
 # Chart PNGs (resvg) draw text only with a system font; the chart specs name DejaVu Sans.

@@ -51,6 +51,13 @@ function vxlanLines(dev: string, vni: number, port: number, mtu: number, bridge:
   ];
 }
 
+/** net/arp.go:13-21 of weave v2.8.1: reachable 5 s, first probe after 2 s, one unicast probe. */
+const WEAVE_NEIGH_SYSCTLS = (ifname: string) => [
+  `net.ipv4.neigh.${ifname}.base_reachable_time=5`,
+  `net.ipv4.neigh.${ifname}.delay_first_probe_time=2`,
+  `net.ipv4.neigh.${ifname}.ucast_solicit=1`,
+];
+
 /**
  * Creates one host: its namespace on the underlay, the docker0 bridge, the Weave overlay (a bridge plus a VXLAN
  * device with head-end replication to the other hosts, static fdb entries), Docker's and Weave's iptables rules
@@ -80,6 +87,9 @@ export async function createHost(host: LabHost, overlayMtu: number, icc = true):
     `link set weave mtu ${overlayMtu}`,
   ];
   await runChecked(['ip', '-n', ns, '-batch', '-'], { input: `${lines.join('\n')}\n` });
+  // Weave's short neighbour cache on its bridge, so the host (Consul's checks, exposed addresses) notices a reused
+  // overlay address's new MAC within seconds (weaveworks/weave v2.8.1 net/bridge.go:294, net/arp.go:13-21).
+  await runChecked(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...WEAVE_NEIGH_SYSCTLS('weave')]);
   const peers = LAB_HOSTS.filter((h) => h !== host).map(getHostAddress);
   const fdb = peers.map((p) => `fdb append 00:00:00:00:00:00 dev vxlan-6784 dst ${p}`);
   await runChecked(['bridge', '-n', ns, '-batch', '-'], { input: `${fdb.join('\n')}\n` });

@@ -23,9 +23,8 @@ export interface LabSupport {
 export async function checkLabSupport(): Promise<LabSupport> {
   if (process.platform !== 'linux') return { supported: false, reason: `lab needs Linux, not ${process.platform}` };
   if (process.getuid?.() !== 0) return { supported: false, reason: 'lab needs root (network namespaces, veth, sshd)' };
-  for (const tool of ['/usr/sbin/sshd', '/usr/bin/jq', '/usr/bin/ssh']) {
-    if (!existsSync(tool))
-      return { supported: false, reason: `lab needs ${tool} (apt-get install -y openssh-server jq)` };
+  for (const tool of ['/usr/sbin/sshd', '/usr/bin/jq', '/usr/bin/ssh', '/usr/bin/arping']) {
+    if (!existsSync(tool)) return { supported: false, reason: `lab needs ${tool} (bash scripts/install-deps.sh)` };
   }
   const probe = `nl-probe-${process.pid}`;
   const add = await runProcess(['ip', 'netns', 'add', probe]);

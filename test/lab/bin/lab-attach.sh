@@ -55,6 +55,8 @@ attach_weave() { # <id> <ns> <dir> <plugin 0|1> <spec…>: ethwe on the host's w
   ip link set "nl-w${id:0:8}" master weave up
   { for a in "${cidrs[@]}"; do echo "addr add $a dev ethwe"; done; echo 'link set ethwe up'; } | ip -n "$ns" -batch -
   weave_datapath_route_mtu "$ns" "${cidrs[@]}"
+  weave_arp_tune "$ns" ethwe
+  weave_gratuitous_arp "$ns" ethwe "${cidrs[@]}"
   printf '%s\n' "${cidrs[@]}" >"$dir/weave"
   echo "$mac" >"$dir/weave-mac"
   if ((plugin)); then
