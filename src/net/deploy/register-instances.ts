@@ -1,12 +1,19 @@
 import type { AllocationStub } from '../../clients/nomad/types.js';
 import { describeForUser } from '../../errors.js';
-import type { ClusterContext } from '../cluster.js';
+import type { ClusterContext, ClusterHost } from '../cluster.js';
 import { isIpInCidr, parseCidr } from '../ipv4.js';
 import { overlayServices } from '../tenant-job.js';
 import { mapAllocationsToHosts } from './alloc-hosts.js';
 import { deregisterStale, readNomadRegistrations, verifyDns, waitForPassing } from './consul-sync.js';
 import type { DeployResult } from './deploy-result.js';
-import { ensureHostExposed, findOverlayAddress, registerOverlayInstance } from './overlay-instances.js';
+import {
+  ensureHostExposed,
+  findAllocContainerOrFail,
+  type OverlayAddress,
+  overlayAddressIn,
+  readWeavePs,
+  registerOverlayInstance,
+} from './overlay-instances.js';
 import type { PhaseClock } from './phase-clock.js';
 
 /** What the Consul stage of a deploy needs. */
@@ -87,36 +94,24 @@ export async function registerInstances(
     byHost.set(host.name, [...(byHost.get(host.name) ?? []), { alloc, host }]);
   }
   let registered = 0;
-  // Hosts at once (each step is an SSH command or an agent call on that host, ~1 s each for the weave CLI), the
-  // allocations of one host in turn, so one host's `weave expose` is never run twice at the same time.
+  // Hosts at once; on one host: its allocations' overlay addresses and the expose from one `weave ps` (about a
+  // second per call on real hosts), then the registrations in turn (one agent per host).
   await Promise.all(
     [...byHost.values()].map(async (onHost) => {
-      for (const { alloc, host } of onHost) {
+      const host = onHost[0]!.host;
+      const located = await locateOnHost(cluster, host, onHost, { subnet: input.subnet, task: svc.task }, ctx.signal);
+      for (const { alloc, found, error } of located) {
         try {
-          const tasks = Object.keys(alloc.TaskStates ?? {});
-          const found = await findOverlayAddress(
-            cluster.ssh,
-            host,
-            { id: alloc.ID, tasks: tasks.length ? tasks : [svc.task] },
-            input.subnet,
-            ctx.signal,
-          );
-          result.overlayIps.set(alloc.ID, found.ip);
-          if (found.all.length > 1)
+          if (error !== undefined) throw error;
+          result.overlayIps.set(alloc.ID, found!.ip);
+          if (found!.all.length > 1)
             result.warnings.push(
-              `Allocation ${alloc.ID.slice(0, 8)} has several overlay addresses (${found.all.join(', ')}): check tenant isolation.`,
+              `Allocation ${alloc.ID.slice(0, 8)} has several overlay addresses (${found!.all.join(', ')}): check tenant isolation.`,
             );
-          await ensureHostExposed(cluster.ssh, host, input.subnet, ctx.signal);
+          const instance = { allocId: alloc.ID, host, ip: found!.ip, jobId: input.jobId, jobVersion: input.jobVersion };
           const id = await registerOverlayInstance(
             cluster.consulAgent(host),
-            {
-              allocId: alloc.ID,
-              host,
-              ip: found.ip,
-              jobId: input.jobId,
-              jobVersion: input.jobVersion,
-              tenant: input.tenant,
-            },
+            { ...instance, tenant: input.tenant },
             svc,
             ctx.signal,
           );
@@ -231,4 +226,68 @@ async function verifyRegistrations(
     };
   }
   return result;
+}
+
+/** What to locate: addresses in the tenant's subnet, of containers of the service's task. */
+interface LocateWant {
+  subnet: string;
+  /** The service's task: the container name's part when Nomad reports no task states. */
+  task: string;
+}
+
+/** One allocation's overlay address on its host, or why it has none. */
+interface Located {
+  alloc: AllocationStub;
+  found?: OverlayAddress;
+  error?: unknown;
+}
+
+/**
+ * The overlay addresses of one host's allocations: each allocation's container (docker), then one `weave ps` for
+ * all of them, and the host exposed in the tenant subnet (from the same `weave ps` when it already is), so the
+ * host's Consul agent can check them. A failure of the shared steps is every allocation's problem on that host.
+ */
+async function locateOnHost(
+  cluster: ClusterContext,
+  host: ClusterHost,
+  onHost: ReadonlyArray<{ alloc: AllocationStub }>,
+  want: LocateWant,
+  signal: AbortSignal,
+): Promise<Located[]> {
+  const { subnet, task } = want;
+  const containers = new Map<string, string>();
+  const located: Located[] = [];
+  for (const { alloc } of onHost) {
+    const tasks = Object.keys(alloc.TaskStates ?? {});
+    try {
+      const taskNames = tasks.length ? tasks : [task];
+      containers.set(
+        alloc.ID,
+        await findAllocContainerOrFail(cluster.ssh, host, { id: alloc.ID, tasks: taskNames }, signal),
+      );
+    } catch (error) {
+      if (signal.aborted) throw error;
+      located.push({ alloc, error });
+    }
+  }
+  if (containers.size === 0) return located;
+  try {
+    const ps = await readWeavePs(cluster.ssh, host, signal);
+    for (const { alloc } of onHost) {
+      const containerId = containers.get(alloc.ID);
+      if (containerId === undefined) continue;
+      try {
+        located.push({ alloc, found: overlayAddressIn(ps, { host, allocId: alloc.ID, containerId }, subnet) });
+      } catch (error) {
+        located.push({ alloc, error });
+      }
+    }
+    if (located.some((l) => l.found)) await ensureHostExposed(cluster.ssh, host, subnet, signal, ps);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return onHost.map(
+      ({ alloc }) => located.find((l) => l.alloc === alloc && l.error !== undefined) ?? { alloc, error },
+    );
+  }
+  return located;
 }

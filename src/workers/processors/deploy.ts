@@ -60,10 +60,17 @@ export function createDeployProcessor(deps: DeployDeps): Processor<DeployArgs> {
     const args = ctx.command.args;
     await checkTenantFreeze(deps.guards, args.tenant);
     await deps.ensureNomad?.(ctx.signal);
-    await deps.ensureWeave?.(args.tenant, ctx.signal);
     // The tenant's Nomad namespace and token (when configured) for everything this write does.
     const cluster = clusterForTenant(deps.cluster, args.tenant);
-    const plan = await planDeploy({ ...deps, cluster }, args, ctx.signal);
+    // The Weave launch check (`weave status` on every host, about a second on real hosts) and the plan (read-only
+    // in Nomad) run side by side; a launch mismatch still wins, as it is the first thing to fix.
+    const [weave, planned] = await Promise.allSettled([
+      deps.ensureWeave?.(args.tenant, ctx.signal),
+      planDeploy({ ...deps, cluster }, args, ctx.signal),
+    ]);
+    if (weave.status === 'rejected') throw weave.reason;
+    if (planned.status === 'rejected') throw planned.reason;
+    const plan = planned.value;
     const start = startDeployResult(args.job, plan.jobId, plan.placement.tenant, plan.placement.subnet, plan.lines);
     await auditInScope({ type: 'plan', tenant: plan.placement.tenant, planHash: plan.planHash });
     if (plan.placementFailures.length) {
