@@ -129,8 +129,8 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
       rateLimit: { perUserPerMinute: 60, burst: 10, maxTextBytes: 4000 },
     });
     runtimes.push(runtime);
-    // A Redis without any script cached (fresh or flushed): an EVALSHA answered NOSCRIPT would run a round trip
-    // late; the admission script is sent as EVAL with its text, and the job only after its reply.
+    // A Redis without any script cached (fresh or flushed): the admission script's EVALSHA is answered NOSCRIPT and
+    // its text follows a round trip later; the job is sent only after that reply, so it still comes second.
     const admin = new Redis(redis.url);
     await admin.script('FLUSH');
     admin.disconnect();
@@ -150,9 +150,10 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
       expect(recordAt).toBeGreaterThanOrEqual(0);
       expect(jobAt).toBeGreaterThan(recordAt);
       // ioredis sends in lower case; a script's own commands show in upper case. The ack's first command is the
-      // admission script, and it holds the token, the claim, the record and the audit record.
+      // admission script (its NOSCRIPT retry second), and it holds the token, the claim, the record and the audit.
       const sent = seen.filter((c) => /^[a-z]/.test(c));
-      expect(sent[0]).toMatch(/^eval /);
+      expect(sent[0]).toMatch(/^evalsha [0-9a-f]+ 6 /);
+      expect(sent[1]).toMatch(/^eval [\s\S]*take_token/);
       expect(sent.filter((c) => /^(set|get|hset|xadd|publish|evalsha [0-9a-f]+ 1 )/.test(c))).toEqual([]);
       const inScript = seen.slice(1, recordAt + 1).join('\n');
       expect(inScript).toMatch(new RegExp(`^HSET ${prefix}:ratelimit:`, 'm'));

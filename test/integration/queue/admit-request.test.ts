@@ -148,9 +148,10 @@ describe('admission script (real redis-server)', () => {
     expect(await auditOutcomes()).toEqual([]);
   });
 
-  it('runs on a Redis with no script cached (sent with its text, never answered NOSCRIPT)', async () => {
-    const { admit, request } = await setUp();
+  it('runs on a Redis with no script cached: NOSCRIPT is answered with the text, the record stored before it returns', async () => {
+    const { jobs, admit, request } = await setUp();
     await client.script('FLUSH');
     expect((await admit(request('r7'))).kind).toBe('claimed');
+    expect(await jobs.get('r7')).toBeDefined();
   });
 });
