@@ -1,19 +1,18 @@
 import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
-import { DEFAULT_RATE_LIMIT } from '../src/chat/rate-limit.js';
-import { loadConfig } from '../src/config/index.js';
-import { createSilentLogger } from '../src/logging.js';
-import { createPolicySource } from '../src/main/policy-source.js';
-import { buildRuntime } from '../src/main/runtime.js';
+import { buildProcess, type NetopsProcess } from '../src/main/build-process.js';
+import { loadSettings } from '../src/main/settings.js';
 import { botEnv, writeBotConfig } from '../test/faults/bot-processes.js';
 import { startTestRedis } from '../test/helpers/redis-server.js';
 import { startSlackApiStub } from '../test/helpers/slack-api-stub.js';
 import { quantile } from './_stats.js';
 
-// Issue 15 item 2, the profile before making the ack cheaper: what one `/status` ack does in Redis, in order,
-// with the real access policy and rate limiter, as the bot-only process runs it (no workers here, as in
-// ack-latency). Prints (does not write a result file):
+// Issue 15 item 2: what one `/status` ack does in Redis, in order, with the real access policy and rate limiter.
+// The process is built by buildProcess, the one composition root `npm start` uses, as its `bot` role with
+// `workers: false` (nothing takes the queued jobs, so the trace holds the ack alone). Logs at `warn` unless
+// LOG_LEVEL says otherwise: the "command queued" line is no Redis command, and at `info` it shares stdout with
+// this output. Prints (does not write a result file):
 // - `commands`: every Redis command of one traced ack, in order, from MONITOR, with ms since the first;
 // - `intakeMs`: p50/p99 of N acks one after another (no concurrency: the floor of one ack's cost).
 //   npm run bench:ack-profile            # ACK_PROFILE_N=500
@@ -27,20 +26,19 @@ async function main(): Promise<void> {
   const slack = await startSlackApiStub({ rateLimits: false });
   const configs = writeBotConfig({ slackApiUrl: slack.url, users: [USER] });
   const path = configs.fileFor(3000);
-  const env = botEnv(path, redis.url);
   const monitor = new Redis(redis.url);
-  let runtime: Awaited<ReturnType<typeof buildRuntime>> | undefined;
+  let netops: NetopsProcess | undefined;
   try {
-    runtime = await buildRuntime({
-      redisUrl: redis.url,
-      logger: createSilentLogger(),
-      // A bucket that never empties here: the profile is of the work, not of refusals.
-      rateLimit: { ...DEFAULT_RATE_LIMIT, perUserPerMinute: 1_000_000, burst: 1_000_000 },
-      access: createPolicySource(loadConfig(env, { path }), { env, logger: createSilentLogger(), path }),
-    });
-    await runtime.start();
+    // A bucket that never empties here: the profile is of the work, not of refusals.
+    const env = {
+      ...botEnv(path, redis.url, { NETOPS_RATE_LIMIT: '1000000,1000000' }),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    };
+    netops = await buildProcess(await loadSettings(env), { kind: 'serve', role: 'bot', workers: false });
+    await netops.start();
+    const runtime = netops.runtime;
     const send = (i: number) =>
-      runtime!.chat.intake({
+      runtime.chat.intake({
         text: '/status',
         userId: USER,
         channelId: 'C0OPS',
@@ -89,7 +87,7 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    await runtime?.close();
+    await netops?.close();
     monitor.disconnect();
     await slack.close();
     await redis.stop();

@@ -5,14 +5,16 @@ import type { CommandRegistry } from '../commands/registry.js';
 import type { CommandSpec, ParsedCommand } from '../commands/types.js';
 import { describeForUser, ErrorCode, isNetopsError, NetopsError } from '../errors.js';
 import type { Logger } from '../logging.js';
+import type { Admission } from '../queue/admit-request.js';
 import type { Canceller } from '../queue/cancel.js';
 import type { ReplyTarget, Requester } from '../queue/job-data.js';
 import { toJobId } from '../queue/names.js';
-import type { Producer } from '../queue/producer.js';
+import type { EnqueueRequest, EnqueueResult, Producer } from '../queue/producer.js';
 import { withQueueErrors } from '../queue/producer.js';
 import type { ClaimOutcome, RequestClaims } from '../queue/request-claims.js';
+import type { BucketRef, TakeResult } from '../queue/token-bucket.js';
 import type { Report } from '../report/model.js';
-import type { AuditSink } from '../stores/audit-log.js';
+import type { AuditEvent, AuditSink } from '../stores/audit-log.js';
 import type { JobStore } from '../stores/job-store.js';
 import { buildCancelReport, buildJobResultReport, buildJobsReport } from './local-reports.js';
 
@@ -34,15 +36,33 @@ export interface IncomingCommand {
 
 export type IntakeResult =
   | { kind: 'usage'; message: string }
-  | { kind: 'refused'; message: string }
+  /** `limited`: over the flood limit (chat/rate-limit.ts); nothing was stored, not even an audit record. */
+  | { kind: 'refused'; message: string; limited?: true }
   | { kind: 'answer'; report: Report }
   | { kind: 'queued'; jobId: string; duplicate: boolean; command: ParsedCommand }
   | { kind: 'error'; message: string };
 
+/**
+ * The per-user flood limit as the intake applies it (chat/rate-limit.ts makes one per command). The intake takes
+ * exactly one token per command: inside the admission script for a queue-bound one (with `bucket`), else on its own
+ * before answering.
+ */
+export interface FloodGate {
+  /** The user's Redis bucket: taken from in the admission script, the same round trip as the claim. */
+  bucket?: BucketRef;
+  /** Takes the token on its own; never throws (lets the command through when the bucket is unreachable). */
+  take(): Promise<TakeResult>;
+  /** The answer to a command over the limit. */
+  refusal(waitMs: number): IntakeResult;
+}
+
+/** The one path every front end uses; `gate` is the flood limit, when one applies. Never throws. */
+export type Intake = (cmd: IncomingCommand, gate?: FloodGate) => Promise<IntakeResult>;
+
 export interface IntakeDeps {
   parse: (text: string) => ParsedCommand;
   registry: CommandRegistry;
-  producer: Pick<Producer, 'enqueue'>;
+  producer: Pick<Producer, 'enqueue' | 'recordFor'>;
   store: JobStore;
   cancel: Canceller;
   buildHelp: (opts: { command?: string; allowed?: (spec: CommandSpec) => boolean }) => Report;
@@ -60,6 +80,11 @@ export interface IntakeDeps {
   audit?: AuditSink;
   /** Who each request id belongs to: replays are recognised, equal ids of different requesters kept apart. */
   claims?: RequestClaims;
+  /**
+   * The admission script (queue/admit-request.ts): flood token, claim, job record and audit record of a queue-bound
+   * command in one round trip. Without it they are separate writes (claims, then the producer's record).
+   */
+  admit?: Admission;
   logger: Logger;
 }
 
@@ -67,67 +92,163 @@ export interface IntakeDeps {
  * The one path every front end uses: sanitize + parse, authorize, then either answer at once (help, jobs,
  * cancel) or enqueue. Never throws: every outcome is a result the front end can show in under 3 s.
  */
-export function createIntake(deps: IntakeDeps) {
+export function createIntake(deps: IntakeDeps): Intake {
   const audit: AuditSink = deps.audit ?? (async () => {});
-  return async function intake(cmd: IncomingCommand): Promise<IntakeResult> {
-    const seen: { parsed?: ParsedCommand } = {};
-    const result = await handle(cmd, seen);
-    await audit({
-      type: 'command',
-      user: cmd.userId,
-      ...(cmd.teamId ? { team: cmd.teamId } : {}),
-      ...(cmd.enterpriseId ? { enterprise: cmd.enterpriseId } : {}),
-      channel: cmd.channelId,
-      text: cmd.text.slice(0, 500),
-      ...(seen.parsed ? { command: seen.parsed.name, args: seen.parsed.args } : {}),
-      ...(result.kind === 'queued' ? { jobId: result.jobId } : {}),
-      outcome: result.kind === 'queued' && result.duplicate ? 'duplicate' : result.kind,
-      ...('message' in result ? { detail: result.message.slice(0, 300) } : {}),
-    });
+  return async function intake(cmd: IncomingCommand, gate?: FloodGate): Promise<IntakeResult> {
+    const seen: Seen = {};
+    const result = await handle(cmd, gate, seen);
+    // Over the flood limit: nothing is stored for the command, not even its audit record.
+    if (seen.limited) return result;
+    const event = auditEventFor(cmd, seen.parsed, result);
+    // The admission script wrote this very record already; any other outcome (a failure after it) gets its own.
+    if (seen.audited === undefined || seen.audited !== event.outcome) await audit(event);
     return result;
   };
 
-  async function handle(cmd: IncomingCommand, seen: { parsed?: ParsedCommand }): Promise<IntakeResult> {
+  async function handle(cmd: IncomingCommand, gate: FloodGate | undefined, seen: Seen): Promise<IntakeResult> {
     const log = deps.logger.child({ user: cmd.userId, channel: cmd.channelId });
+    // Parsing and the access check are pure: the flood token is taken with the first Redis write, in the admission
+    // script for a queue-bound command, on its own before any other answer.
+    const limited = async (answer: () => IntakeResult | Promise<IntakeResult>): Promise<IntakeResult> =>
+      (await overLimit(gate, seen)) ?? answer();
     let parsed: ParsedCommand;
     try {
       parsed = deps.parse(cmd.text);
       seen.parsed = parsed;
     } catch (err) {
-      return refuseOrReport(err, 'usage', toJobId(cmd.requestId), log);
+      return limited(() => refuseOrReport(err, 'usage', toJobId(cmd.requestId), log));
     }
     const spec = deps.registry.get(parsed.name);
-    if (!spec) return { kind: 'usage', message: `unknown command ${parsed.text}` };
+    if (!spec) return limited(() => ({ kind: 'usage', message: `unknown command ${parsed.text}` }));
     const who = { userId: cmd.userId, ...(cmd.channelId ? { channelId: cmd.channelId } : {}) };
     try {
       deps.authorize?.(spec, parsed, who);
     } catch (err) {
-      return refuseOrReport(err, 'refused', toJobId(cmd.requestId), log);
+      return limited(() => refuseOrReport(err, 'refused', toJobId(cmd.requestId), log));
     }
     const commandLog = log.child({ command: parsed.name });
+    if (spec.execution === 'local') return limited(() => answerLocalCommand(cmd, parsed, who, commandLog));
     let requestId = cmd.requestId;
     try {
-      // Only what a replay could repeat is claimed: /help, /jobs and the like answer without Redis (they must work
-      // while the queue is down).
-      const needsClaim = spec.execution !== 'local' || REPLAY_SENSITIVE.has(parsed.name);
-      const claim = needsClaim ? await claimRequest(cmd) : { requestId: cmd.requestId, outcome: 'new' as const };
-      requestId = claim.requestId;
-      if (spec.execution === 'local') return await runLocally(parsed, claim.outcome, who);
-      const jobId = toJobId(requestId);
-      const result = await deps.producer.enqueue(
-        { jobId, spec, command: parsed, requester: toRequester(cmd), reply: cmd.reply },
-        // Claimed just now (not merely "no claims kept here"): a first delivery, see EnqueueOptions.claimedNow.
-        {
-          ...(cmd.holdMs ? { holdMs: cmd.holdMs } : {}),
-          ...(deps.claims && claim.outcome === 'new' ? { claimedNow: true } : {}),
-        },
-      );
-      commandLog.info({ jobId, duplicate: result.duplicate, text: parsed.text }, 'command queued');
-      return { kind: 'queued', jobId, duplicate: result.duplicate, command: parsed };
+      const queued = deps.admit
+        ? await admitAndEnqueue(cmd, spec, parsed, { admit: deps.admit, gate, seen })
+        : await claimAndEnqueue(cmd, spec, parsed, gate, seen);
+      if (queued.kind !== 'enqueued') return queued;
+      requestId = queued.requestId;
+      commandLog.info({ jobId: queued.jobId, duplicate: queued.duplicate, text: parsed.text }, 'command queued');
+      return { kind: 'queued', jobId: queued.jobId, duplicate: queued.duplicate, command: parsed };
     } catch (err) {
       const ref = toJobId(requestId);
       if (isNetopsError(err) && err.code === ErrorCode.Usage) return refuseOrReport(err, 'usage', ref, commandLog);
       return refuseOrReport(err, 'refused', ref, commandLog);
+    }
+  }
+
+  /** Takes the flood token on its own: the refusal when the user is over the limit, else undefined. */
+  async function overLimit(gate: FloodGate | undefined, seen: Seen): Promise<IntakeResult | undefined> {
+    if (!gate) return undefined;
+    const decision = await gate.take();
+    if (decision.allowed) return undefined;
+    seen.limited = true;
+    return gate.refusal(decision.waitMs);
+  }
+
+  /**
+   * A queue-bound command through the admission script: token, claim, record and audit record in one round trip,
+   * then the job and its first notify in one more. A redelivery whose record exists goes the producer's careful
+   * way (queue only what a crashed process left unqueued); another requester's id is admitted again under an id
+   * of this requester's own.
+   */
+  async function admitAndEnqueue(
+    cmd: IncomingCommand,
+    spec: CommandSpec,
+    parsed: ParsedCommand,
+    ctx: { admit: Admission; gate: FloodGate | undefined; seen: Seen },
+  ): Promise<Queued | IntakeResult> {
+    const { admit, gate, seen } = ctx;
+    // An in-process bucket cannot join the script: its token is taken here first.
+    if (gate && !gate.bucket) {
+      const refusal = await overLimit(gate, seen);
+      if (refusal) return refusal;
+    }
+    const hold = cmd.holdMs ? { holdMs: cmd.holdMs } : {};
+    const pass = (requestId: string, bucket: BucketRef | undefined) =>
+      admitOnce(cmd, enqueueRequest(cmd, spec, parsed, requestId), requestId, { admit, bucket });
+    const first = await pass(cmd.requestId, gate?.bucket);
+    // Another requester's id: admitted again under this requester's own, without a second token.
+    const admitted =
+      first.outcome.kind === 'other' ? await pass(scopedRequestId(cmd.requestId, ownerOf(cmd)), undefined) : first;
+    const { outcome, req, record, requestId } = admitted;
+    if (outcome.kind === 'limited') {
+      seen.limited = true;
+      return gate ? gate.refusal(outcome.waitMs) : { kind: 'refused', limited: true, message: 'Too many commands.' };
+    }
+    // Both ids owned by others (owners' hashes collide): the store decides, without a claim.
+    if (outcome.kind === 'other') return { kind: 'enqueued', requestId, ...(await deps.producer.enqueue(req, hold)) };
+    if (outcome.audited) seen.audited = outcome.audited;
+    const result = await deps.producer.enqueue(req, outcome.created ? { ...hold, recorded: record } : hold);
+    return { kind: 'enqueued', requestId, ...result };
+  }
+
+  /** One pass of the admission script for one request id. */
+  async function admitOnce(
+    cmd: IncomingCommand,
+    req: EnqueueRequest,
+    requestId: string,
+    script: { admit: Admission; bucket: BucketRef | undefined },
+  ) {
+    const record = deps.producer.recordFor(req);
+    const queuedEvent = (duplicate: boolean) =>
+      auditEventFor(cmd, req.command, { kind: 'queued', jobId: req.jobId, duplicate, command: req.command });
+    const outcome = await withQueueErrors(() =>
+      script.admit({
+        ...(script.bucket ? { bucket: script.bucket } : {}),
+        requestId,
+        owner: ownerOf(cmd),
+        record,
+        audit: { created: queuedEvent(false), existed: queuedEvent(true) },
+        publish: !cmd.holdMs,
+      }),
+    );
+    return { outcome, req, record, requestId };
+  }
+
+  /** Without the admission script: the token, the claim, then the producer's own record and job. */
+  async function claimAndEnqueue(
+    cmd: IncomingCommand,
+    spec: CommandSpec,
+    parsed: ParsedCommand,
+    gate: FloodGate | undefined,
+    seen: Seen,
+  ): Promise<Queued | IntakeResult> {
+    const refusal = await overLimit(gate, seen);
+    if (refusal) return refusal;
+    const claim = await claimRequest(cmd);
+    const req = enqueueRequest(cmd, spec, parsed, claim.requestId);
+    const result = await deps.producer.enqueue(req, cmd.holdMs ? { holdMs: cmd.holdMs } : {});
+    return { kind: 'enqueued', requestId: claim.requestId, ...result };
+  }
+
+  /** /help, /jobs, /cancel and the access commands: answered here; the ones a replay could repeat are claimed. */
+  async function answerLocalCommand(
+    cmd: IncomingCommand,
+    parsed: ParsedCommand,
+    who: { userId: string; channelId?: string },
+    log: Logger,
+  ): Promise<IntakeResult> {
+    let requestId = cmd.requestId;
+    try {
+      // Only what a replay could repeat is claimed: /help, /jobs and the like answer without Redis (they must work
+      // while the queue is down).
+      const claim = REPLAY_SENSITIVE.has(parsed.name)
+        ? await claimRequest(cmd)
+        : { requestId: cmd.requestId, outcome: 'new' as const };
+      requestId = claim.requestId;
+      return await runLocally(parsed, claim.outcome, who);
+    } catch (err) {
+      const ref = toJobId(requestId);
+      if (isNetopsError(err) && err.code === ErrorCode.Usage) return refuseOrReport(err, 'usage', ref, log);
+      return refuseOrReport(err, 'refused', ref, log);
     }
   }
 
@@ -165,10 +286,10 @@ export function createIntake(deps: IntakeDeps) {
   async function claimRequest(cmd: IncomingCommand): Promise<{ requestId: string; outcome: ClaimOutcome }> {
     if (!deps.claims) return { requestId: cmd.requestId, outcome: 'new' };
     const claims = deps.claims;
-    const owner = JSON.stringify([cmd.enterpriseId ?? '', cmd.teamId ?? '', cmd.userId]);
+    const owner = ownerOf(cmd);
     const outcome = await withQueueErrors(() => claims.claim(cmd.requestId, owner));
     if (outcome !== 'other') return { requestId: cmd.requestId, outcome };
-    const scoped = `${toJobId(cmd.requestId).slice(0, 100)}-${createHash('sha256').update(owner).digest('hex').slice(0, 12)}`;
+    const scoped = scopedRequestId(cmd.requestId, owner);
     return { requestId: scoped, outcome: await withQueueErrors(() => claims.claim(scoped, owner)) };
   }
 
@@ -219,7 +340,53 @@ export function createIntake(deps: IntakeDeps) {
   }
 }
 
-export type Intake = ReturnType<typeof createIntake>;
+/** What the intake noticed on the way: the parsed command, a flood refusal, the audit record already written. */
+interface Seen {
+  parsed?: ParsedCommand;
+  limited?: boolean;
+  audited?: 'queued' | 'duplicate';
+}
+
+/** A queue-bound command's outcome, with the request id it was queued under (the delivered one, or scoped). */
+interface Queued extends EnqueueResult {
+  kind: 'enqueued';
+  requestId: string;
+}
+
+/** The requester an id belongs to: user, workspace and Grid organisation. */
+function ownerOf(cmd: IncomingCommand): string {
+  return JSON.stringify([cmd.enterpriseId ?? '', cmd.teamId ?? '', cmd.userId]);
+}
+
+/** This requester's own id for a delivered id another requester already presented. */
+function scopedRequestId(requestId: string, owner: string): string {
+  return `${toJobId(requestId).slice(0, 100)}-${createHash('sha256').update(owner).digest('hex').slice(0, 12)}`;
+}
+
+function enqueueRequest(
+  cmd: IncomingCommand,
+  spec: CommandSpec,
+  parsed: ParsedCommand,
+  requestId: string,
+): EnqueueRequest {
+  return { jobId: toJobId(requestId), spec, command: parsed, requester: toRequester(cmd), reply: cmd.reply };
+}
+
+/** The one audit record of a command received, whatever its outcome. */
+function auditEventFor(cmd: IncomingCommand, parsed: ParsedCommand | undefined, result: IntakeResult): AuditEvent {
+  return {
+    type: 'command',
+    user: cmd.userId,
+    ...(cmd.teamId ? { team: cmd.teamId } : {}),
+    ...(cmd.enterpriseId ? { enterprise: cmd.enterpriseId } : {}),
+    channel: cmd.channelId,
+    text: cmd.text.slice(0, 500),
+    ...(parsed ? { command: parsed.name, args: parsed.args } : {}),
+    ...(result.kind === 'queued' ? { jobId: result.jobId } : {}),
+    outcome: result.kind === 'queued' && result.duplicate ? 'duplicate' : result.kind,
+    ...('message' in result ? { detail: result.message.slice(0, 300) } : {}),
+  };
+}
 
 /** Local commands that change state: a replay of one is recognised and not run again. */
 const REPLAY_SENSITIVE = new Set(['lock', 'unlock', 'cancel']);

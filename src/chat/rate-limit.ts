@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RateLimitSetting } from '../config/env.js';
-import type { IncomingCommand, Intake, IntakeResult } from './intake.js';
+import { bucketFor, type TakeResult, takeToken } from '../queue/token-bucket.js';
+import type { FloodGate, IncomingCommand, Intake, IntakeResult } from './intake.js';
 
 /** Limits applied before a command reaches the intake. */
 export interface RateLimitOptions {
@@ -16,14 +16,7 @@ export interface RateLimitOptions {
 /** Defaults: a person typing fast during an incident never hits them; a script looping on the command does. */
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perUserPerMinute: 30, burst: 10, maxTextBytes: 4000 };
 
-/** Decision of one bucket take. */
-interface TakeResult {
-  allowed: boolean;
-  /** How long until one more command is allowed (0 when allowed). */
-  waitMs: number;
-}
-
-/** A token bucket per key; Redis-backed so every bot process shares one budget per user. */
+/** A token bucket per key, in this process. */
 type TokenBucket = (key: string) => Promise<TakeResult>;
 
 export interface RateLimitDeps {
@@ -36,33 +29,13 @@ export interface RateLimitDeps {
   nowMs?: () => number;
 }
 
-// Token bucket in one atomic step. Time comes from the Redis server so bot processes with skewed clocks agree.
-const TAKE_SCRIPT = `
-local cap = tonumber(ARGV[1])
-local perMs = tonumber(ARGV[2])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local h = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = tonumber(h[1]) or cap
-local ts = tonumber(h[2]) or now
-tokens = math.min(cap, tokens + math.max(0, now - ts) * perMs)
-local allowed = 0
-local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-else
-  wait = math.ceil((1 - tokens) / perMs)
-end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(cap / perMs) + 1000)
-return {allowed, wait}`;
-const TAKE_SHA = createHash('sha1').update(TAKE_SCRIPT).digest('hex');
-
 /**
  * Wraps the intake with a per-user flood limit (token bucket) and a size limit. Both answer with a clear
- * message and nothing is parsed or queued. When the bucket store is unreachable the limiter lets the command
- * through: the intake then answers "queue unavailable" itself, which is the truer message.
+ * message and nothing is queued or stored. The size is checked here, before parsing; the token is taken by the
+ * intake through the {@link FloodGate} handed to it: with a Redis bucket, a command bound for the queue takes it
+ * inside the intake's admission script (with the claim, the record and the audit record, one round trip: issue 15
+ * item 2), any other command takes it on its own before its answer. When the bucket store is unreachable a lone
+ * take lets the command through: the intake then answers "queue unavailable" itself, the truer message.
  */
 export function createRateLimitedIntake(
   intake: Intake,
@@ -70,10 +43,31 @@ export function createRateLimitedIntake(
   redisOrDeps?: Redis | RateLimitDeps,
 ): Intake {
   const deps: RateLimitDeps = isRedis(redisOrDeps) ? { redis: redisOrDeps } : (redisOrDeps ?? {});
-  const take =
-    deps.redis !== undefined
-      ? createRedisBucket(deps.redis, opts, deps.prefix ?? 'netops')
-      : createMemoryBucket(opts, deps.nowMs ?? Date.now);
+  const memory = deps.redis === undefined ? createMemoryBucket(opts, deps.nowMs ?? Date.now) : undefined;
+  const refusal = (waitMs: number): IntakeResult => {
+    const waitS = Math.max(1, Math.ceil(waitMs / 1000));
+    return {
+      kind: 'refused',
+      limited: true,
+      message: `Too many commands: the limit is ${opts.perUserPerMinute} a minute (bursts of ${opts.burst}). Nothing was run; try again in ${waitS} s.`,
+    };
+  };
+  const gateFor = (userId: string): FloodGate => {
+    if (memory) return { take: () => memory(userId), refusal };
+    const redis = deps.redis as Redis;
+    const bucket = bucketFor(userId, { prefix: deps.prefix ?? 'netops', ...opts });
+    return {
+      bucket,
+      take: async () => {
+        try {
+          return await takeToken(redis, bucket);
+        } catch {
+          return { allowed: true, waitMs: 0 };
+        }
+      },
+      refusal,
+    };
+  };
   return async function rateLimitedIntake(cmd: IncomingCommand): Promise<IntakeResult> {
     const bytes = Buffer.byteLength(cmd.text, 'utf8');
     if (bytes > opts.maxTextBytes) {
@@ -83,39 +77,9 @@ export function createRateLimitedIntake(
         message: `That command is too long (${bytes} bytes; the limit is ${opts.maxTextBytes}). Nothing was run.`,
       };
     }
-    let decision: TakeResult;
-    try {
-      decision = await take(cmd.userId);
-    } catch {
-      decision = { allowed: true, waitMs: 0 };
-    }
-    if (!decision.allowed) {
-      deps.onLimited?.('flood');
-      const waitS = Math.max(1, Math.ceil(decision.waitMs / 1000));
-      return {
-        kind: 'refused',
-        message: `Too many commands: the limit is ${opts.perUserPerMinute} a minute (bursts of ${opts.burst}). Nothing was run; try again in ${waitS} s.`,
-      };
-    }
-    return intake(cmd);
-  };
-}
-
-/** The Redis bucket: one EVALSHA per command (the script is loaded on first use). */
-function createRedisBucket(redis: Redis, opts: RateLimitOptions, prefix: string): TokenBucket {
-  const perMs = String(opts.perUserPerMinute / 60_000);
-  const cap = String(opts.burst);
-  return async (key) => {
-    const redisKey = `${prefix}:ratelimit:${hashKey(key)}`;
-    let reply: unknown;
-    try {
-      reply = await redis.evalsha(TAKE_SHA, 1, redisKey, cap, perMs);
-    } catch (err) {
-      if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
-      reply = await redis.eval(TAKE_SCRIPT, 1, redisKey, cap, perMs);
-    }
-    const [allowed, waitMs] = reply as [number, number];
-    return { allowed: allowed === 1, waitMs: Number(waitMs) };
+    const result = await intake(cmd, gateFor(cmd.userId));
+    if (result.kind === 'refused' && result.limited) deps.onLimited?.('flood');
+    return result;
   };
 }
 
@@ -150,11 +114,6 @@ export function resolveRateLimit(setting: RateLimitSetting | undefined): RateLim
     burst: setting?.burst ?? DEFAULT_RATE_LIMIT.burst,
     maxTextBytes: setting?.maxTextBytes ?? DEFAULT_RATE_LIMIT.maxTextBytes,
   };
-}
-
-// User ids come from the request: hashing keeps hostile ids from shaping Redis keys.
-function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('base64url').slice(0, 22);
 }
 
 function isRedis(v: unknown): v is Redis {

@@ -6,6 +6,7 @@ import { buildHelpReport, commandRegistry, parseCommand } from '../commands/inde
 import type { Logger } from '../logging.js';
 import { instrumentIntake } from '../observability/instrument.js';
 import type { Metrics } from '../observability/metrics.js';
+import { createAdmission } from '../queue/admit-request.js';
 import type { Canceller } from '../queue/cancel.js';
 import type { Producer } from '../queue/producer.js';
 import { createRequestClaims } from '../queue/request-claims.js';
@@ -41,6 +42,7 @@ export function buildIntake(
     buildHelp: (o) => buildHelpReport(commandRegistry, o),
     audit: stores.audit.append,
     claims: createRequestClaims(redis, { prefix }),
+    admit: createAdmission({ redis, jobs: stores.jobs, audit: stores.audit, prefix }),
     access: {
       auditLog: stores.audit,
       locks: stores.locks,

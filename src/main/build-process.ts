@@ -16,9 +16,13 @@ import { checkSlackToken } from './slack-token-check.js';
 
 /**
  * What kind of process is built: a long-running one (`npm start` and its `bot` / `worker` roles), or the one-shot
- * CLI (its own private queues and workers; `workers: false` for `audit export`, which runs no command).
+ * CLI (its own private queues and workers; `workers: false` for `audit export`, which runs no command). A serving
+ * one with `workers: false` takes no job at all, not even the notify queue's (the ack profile,
+ * bench/_ack-profile.ts: the role's intake alone); the default is the role's workers.
  */
-export type ProcessProfile = { kind: 'serve'; role: ProcessRole } | { kind: 'one-shot'; workers: boolean };
+export type ProcessProfile =
+  | { kind: 'serve'; role: ProcessRole; workers?: boolean }
+  | { kind: 'one-shot'; workers: boolean };
 
 /** A built process: every collaborator made, nothing running yet. */
 export interface NetopsProcess {
@@ -52,7 +56,9 @@ export async function buildProcess(settings: ProcessSettings, profile: ProcessPr
     logger,
   });
   const serving =
-    profile.kind === 'serve' ? await buildServing(settings, { role, frontEnd, logger, access }) : undefined;
+    profile.kind === 'serve'
+      ? await buildServing(settings, { role, frontEnd, logger, access, workers: profile.workers ?? true })
+      : undefined;
   const runtime = await buildRuntime({
     redisUrl: config.redis?.url,
     ...(env.NETOPS_REDIS_DIR ? { embeddedDataDir: env.NETOPS_REDIS_DIR } : {}),
@@ -128,7 +134,14 @@ export async function buildProcess(settings: ProcessSettings, profile: ProcessPr
  */
 async function buildServing(
   settings: ProcessSettings,
-  parts: { role: ProcessRole; frontEnd: NetopsProcess['frontEnd']; logger: Logger; access: PolicySource },
+  parts: {
+    role: ProcessRole;
+    frontEnd: NetopsProcess['frontEnd'];
+    logger: Logger;
+    access: PolicySource;
+    /** False: no workers in this process (see ProcessProfile). */
+    workers: boolean;
+  },
 ) {
   const { env, config } = settings;
   const { role, frontEnd, logger } = parts;
@@ -138,14 +151,18 @@ async function buildServing(
   const notifier = frontEnd === 'console' ? undefined : createNotifier(config.slack, logger, token?.fetch);
   const rateLimit = resolveRateLimit(env.NETOPS_RATE_LIMIT);
   const runtime: Partial<RuntimeOptions> = {
-    workers: {
-      // A bot-only process runs no command processors but still delivers replies (the notify queue).
-      processors: role === 'bot' ? {} : processorsFrom(settings, logger, parts.access),
-      commandQueues: role !== 'bot',
-      ...(notifier ? { notifier } : {}),
-      // How soon a job of a dead worker is taken over (or failed, on the ssh queue); BullMQ's default is 30 s.
-      ...(env.NETOPS_LOCK_DURATION_MS ? { lockDurationMs: env.NETOPS_LOCK_DURATION_MS } : {}),
-    },
+    ...(parts.workers
+      ? {
+          workers: {
+            // A bot-only process runs no command processors but still delivers replies (the notify queue).
+            processors: role === 'bot' ? {} : processorsFrom(settings, logger, parts.access),
+            commandQueues: role !== 'bot',
+            ...(notifier ? { notifier } : {}),
+            // How soon a job of a dead worker is taken over (or failed, on the ssh queue); BullMQ's default is 30 s.
+            ...(env.NETOPS_LOCK_DURATION_MS ? { lockDurationMs: env.NETOPS_LOCK_DURATION_MS } : {}),
+          },
+        }
+      : {}),
     ...(rateLimit ? { rateLimit } : {}),
     metrics,
   };

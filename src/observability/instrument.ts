@@ -5,10 +5,14 @@ import type { Notifier } from '../report/notifier.js';
 import { retryAfterMsOf } from '../report/notifier.js';
 import type { Metrics, QueueCounts } from './metrics.js';
 
-/** Counts every intake outcome; the command label is known only once the text parsed. */
+/**
+ * Counts every intake outcome; the command label is known only once the text parsed. A flood refusal is the rate
+ * limiter's to count (`rate_limited`), so it is not counted twice here.
+ */
 export function instrumentIntake(intake: Intake, metrics: Metrics): Intake {
-  return async (cmd) => {
-    const result = await intake(cmd);
+  return async (cmd, gate) => {
+    const result = await intake(cmd, gate);
+    if (result.kind === 'refused' && result.limited) return result;
     const outcome = result.kind === 'queued' && result.duplicate ? 'duplicate' : result.kind;
     const command =
       result.kind === 'queued' ? result.command.name : result.kind === 'answer' ? result.report.command : '';

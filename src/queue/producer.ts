@@ -1,7 +1,7 @@
 import type { CommandSpec, ParsedCommand } from '../commands/types.js';
 import { ErrorCode, NetopsError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import type { JobStore } from '../stores/job-store.js';
+import type { JobStore, NewJobRecord } from '../stores/job-store.js';
 import {
   type CommandJobData,
   commandJobDataSchema,
@@ -27,12 +27,12 @@ export interface EnqueueOptions {
    */
   holdMs?: number;
   /**
-   * The request id was claimed just now by its requester (a first delivery, never seen before): the record, the
-   * job and its first notify need no decision between them, so they go out together, one round trip on the ack
-   * path instead of three (issue 15 item 2). Redis runs them in the order sent on the one connection, so the job
-   * never exists without its record.
+   * The record the intake's admission script (admit-request.ts) created for this job in the round trip before,
+   * with the claim and the audit record (issue 15 item 2): only the job and its first notify are left, and they go
+   * out together, one round trip. The record is there before the job is sent, so no worker finds a job without it.
+   * The script also announced the record on the events channel (when not held).
    */
-  claimedNow?: boolean;
+  recorded?: NewJobRecord;
 }
 
 export interface EnqueueResult {
@@ -56,42 +56,44 @@ export function createProducer(deps: {
 }) {
   const now = deps.now ?? Date.now;
 
-  async function enqueue(req: EnqueueRequest, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
+  /** The record a job of this request gets (what the intake's admission script stores). */
+  function recordFor(req: EnqueueRequest, createdAt = now()): NewJobRecord {
     if (req.spec.execution === 'local') throw new Error(`command ${req.spec.name} runs locally, not on a queue`);
-    const queue = deps.queues[req.spec.execution];
-    const data: CommandJobData = commandJobDataSchema.parse({
-      jobId: req.jobId,
-      command: { name: req.command.name, args: req.command.args, text: req.command.text },
-      requester: req.requester,
-      reply: req.reply,
-      enqueuedAt: now(),
-      ...(deps.deployment ? { deployment: deps.deployment } : {}),
-    });
-    const record = {
+    return {
       jobId: req.jobId,
       // The queue's own name: a private (CLI) queue differs from QUEUE_NAMES' shared one.
-      queue: queue.name,
+      queue: deps.queues[req.spec.execution].name,
       commandName: req.command.name,
       commandText: req.command.text,
       userId: req.requester.userId,
       ...(req.requester.channelId ? { channelId: req.requester.channelId } : {}),
       reply: req.reply,
-      createdAt: data.enqueuedAt,
+      createdAt,
     };
+  }
+
+  async function enqueue(req: EnqueueRequest, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
+    if (req.spec.execution === 'local') throw new Error(`command ${req.spec.name} runs locally, not on a queue`);
+    const queue = deps.queues[req.spec.execution];
+    const record = opts.recorded ?? recordFor(req);
+    const data: CommandJobData = commandJobDataSchema.parse({
+      jobId: req.jobId,
+      command: { name: req.command.name, args: req.command.args, text: req.command.text },
+      requester: req.requester,
+      reply: req.reply,
+      enqueuedAt: record.createdAt,
+      ...(deps.deployment ? { deployment: deps.deployment } : {}),
+    });
     const jobName = commandJobName(req.command.name);
     const jobOpts = { jobId: req.jobId, ...(opts.holdMs ? { delay: opts.holdMs } : {}) };
-    if (opts.claimedNow) {
+    if (opts.recorded) {
       return withQueueErrors(async () => {
-        const [isNew] = await Promise.all([
-          deps.store.create(record),
+        await Promise.all([
           queue.add(jobName, data, jobOpts),
-          // A held job shows nothing yet: its first message comes with releaseHeld, or never.
-          opts.holdMs ? undefined : requestNotify(req.jobId, false, req.reply),
+          // A held job shows nothing yet: its first message comes with releaseHeld, or never. The script published.
+          opts.holdMs || req.reply.kind !== 'slack' ? undefined : addNotifyJob(req.jobId, false),
         ]);
-        // A record older than its claim (only if the claim expired first): BullMQ's add of an existing id adds
-        // nothing, so this is the redelivery it looks like.
-        if (!isNew) deps.logger.warn({ jobId: req.jobId }, 'new claim but existing job record');
-        return { jobId: req.jobId, duplicate: !isNew };
+        return { jobId: req.jobId, duplicate: false };
       });
     }
     return withQueueErrors(async () => {
@@ -145,14 +147,15 @@ export function createProducer(deps: {
   let counter = 0;
   async function requestNotify(jobId: string, final: boolean, reply: ReplyTarget): Promise<void> {
     if (reply.kind !== 'slack') return deps.store.publish(jobId);
-    // One notify job per state change. The final one has a fixed id, so a result is never queued twice.
+    // Independent writes: sent together, one round trip instead of two on the ack path.
+    await Promise.all([deps.store.publish(jobId), addNotifyJob(jobId, final)]);
+  }
+
+  /** One notify job per state change. The final one has a fixed id, so a result is never queued twice. */
+  async function addNotifyJob(jobId: string, final: boolean): Promise<void> {
     counter = (counter + 1) % 1_000_000;
     const id = final ? `${jobId}-final` : `${jobId}-s${now()}-${counter}`;
-    // Independent writes: sent together, one round trip instead of two on the ack path.
-    await Promise.all([
-      deps.store.publish(jobId),
-      deps.queues.notify.add('notify.update', { jobId, final }, { jobId: id }),
-    ]);
+    await deps.queues.notify.add('notify.update', { jobId, final }, { jobId: id });
   }
 
   /**
@@ -169,7 +172,7 @@ export function createProducer(deps: {
     );
   }
 
-  return { enqueue, requestNotify, scheduleNotify, releaseHeld, withdrawHeld };
+  return { recordFor, enqueue, requestNotify, scheduleNotify, releaseHeld, withdrawHeld };
 }
 
 export type Producer = ReturnType<typeof createProducer>;

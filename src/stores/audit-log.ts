@@ -36,29 +36,39 @@ export function createAuditLog(redis: Redis, opts: AuditLogOptions) {
     return redis.xtrim(key, 'MINID', '~', String(minId));
   }
 
+  /** Trims now and then (every TRIM_EVERY appends), whoever wrote the records. */
+  async function countAppended(): Promise<void> {
+    if (++appends % TRIM_EVERY === 1) await trim();
+  }
+
+  /** The stream entry's fields (`type`, `data`) of an event, or undefined (and logged) when it is malformed. */
+  function encode(event: AuditEvent): [type: string, data: string] | undefined {
+    const fields = toStorableEvent(event);
+    if (!fields) {
+      opts.logger.error({ type: String(event.type).slice(0, 80) }, 'malformed audit record not written');
+      return undefined;
+    }
+    return [event.type, JSON.stringify(fields)];
+  }
+
   const append: AuditSink = async (event) => {
     try {
-      const fields = toStorableEvent(event);
-      if (!fields) {
-        opts.logger.error({ type: String(event.type).slice(0, 80) }, 'malformed audit record not written');
-        return;
-      }
-      await redis.xadd(
-        key,
-        'MAXLEN',
-        '~',
-        String(opts.maxLen),
-        '*',
-        'type',
-        event.type,
-        'data',
-        JSON.stringify(fields),
-      );
-      if (++appends % TRIM_EVERY === 1) await trim();
+      const entry = encode(event);
+      if (!entry) return;
+      await redis.xadd(key, 'MAXLEN', '~', String(opts.maxLen), '*', 'type', entry[0], 'data', entry[1]);
+      await countAppended();
     } catch (err) {
       opts.logger.error({ err, type: event.type, jobId: event.jobId }, 'audit record not written');
     }
   };
+
+  /**
+   * An event appended by a script of its own (the intake's admission script writes the command's record in the
+   * same round trip as the claim): counted for the periodic trim, which runs in the background and never throws.
+   */
+  function appendedByScript(): void {
+    countAppended().catch((err) => opts.logger.error({ err }, 'audit trim failed'));
+  }
 
   /** Records from `sinceMs` on, oldest first, in pages (for export). */
   async function* readSince(
@@ -104,7 +114,7 @@ export function createAuditLog(redis: Redis, opts: AuditLogOptions) {
     return found;
   }
 
-  return { key, append, readSince, listRecent, trim };
+  return { key, maxLen: opts.maxLen, append, encode, appendedByScript, readSince, listRecent, trim };
 }
 
 export type AuditLog = ReturnType<typeof createAuditLog>;

@@ -51,15 +51,31 @@ export interface StatePatch {
 const TTL_S = 7 * 24 * 3600;
 const MAX_HISTORY = 20;
 
-// Creates the record only if it does not exist yet, so a redelivered request is recognised atomically.
-const CREATE_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-redis.call('EXPIRE', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
-return 1`;
+/**
+ * Creates the record only if it does not exist yet, so a redelivered request is recognised atomically. A Lua
+ * function, so the intake's admission script (queue/admit-request.ts) creates the record in the same script as
+ * the claim. `args`: TTL in s, createdAt, job id, then the hash's fields and values. Returns 1 when created.
+ */
+export const CREATE_RECORD_LUA = `
+local function create_record(jobKey, userKey, allKey, args)
+  if redis.call('EXISTS', jobKey) == 1 then return 0 end
+  redis.call('HSET', jobKey, unpack(args, 4))
+  redis.call('EXPIRE', jobKey, args[1])
+  redis.call('ZADD', userKey, args[2], args[3])
+  redis.call('EXPIRE', userKey, args[1])
+  redis.call('ZADD', allKey, args[2], args[3])
+  return 1
+end
+`;
+
+const CREATE_SCRIPT = `${CREATE_RECORD_LUA}
+return create_record(KEYS[1], KEYS[2], KEYS[3], ARGV)`;
+
+/** The keys and arguments of create_record for one new record. */
+export interface RecordScriptArgs {
+  keys: [job: string, userJobs: string, allJobs: string];
+  args: string[];
+}
 
 /**
  * Job state kept next to BullMQ in Redis. BullMQ owns execution; this store owns what users see (state, step,
@@ -72,7 +88,7 @@ export function createJobStore(redis: Redis, prefix = DEFAULT_PREFIX) {
   const allKey = `${prefix}:jobs`;
   const eventsChannel = `${prefix}:events`;
 
-  async function create(rec: NewJobRecord): Promise<boolean> {
+  function scriptArgs(rec: NewJobRecord): RecordScriptArgs {
     const fields = flatten({
       jobId: rec.jobId,
       queue: rec.queue,
@@ -85,21 +101,19 @@ export function createJobStore(redis: Redis, prefix = DEFAULT_PREFIX) {
       history: '[]',
       createdAt: String(rec.createdAt),
     });
-    // EVAL with the script's text, never EVALSHA: the producer sends the BullMQ add right behind this, and an
-    // EVALSHA answered NOSCRIPT (a fresh or flushed Redis) would run the script a round trip later, after the add,
-    // so a worker could take the job before its record exists (seen in scale-out: 3 of 60 first deliveries were
+    return {
+      keys: [jobKey(rec.jobId), userKey(rec.userId), allKey],
+      args: [String(TTL_S), String(rec.createdAt), rec.jobId, ...fields],
+    };
+  }
+
+  async function create(rec: NewJobRecord): Promise<boolean> {
+    const { keys, args } = scriptArgs(rec);
+    // EVAL with the script's text, never EVALSHA: a caller may send a BullMQ add right behind this, and an EVALSHA
+    // answered NOSCRIPT (a fresh or flushed Redis) would run the script a round trip later, after the add, so a
+    // worker could take the job before its record exists (seen in scale-out: 3 of 60 first deliveries were
     // answered "Already received"). Redis caches the compiled script by its body, so only the bytes are extra.
-    const created = await redis.eval(
-      CREATE_SCRIPT,
-      3,
-      jobKey(rec.jobId),
-      userKey(rec.userId),
-      allKey,
-      String(TTL_S),
-      String(rec.createdAt),
-      rec.jobId,
-      ...fields,
-    );
+    const created = await redis.eval(CREATE_SCRIPT, keys.length, ...keys, ...args);
     return created === 1;
   }
 
@@ -132,6 +146,8 @@ export function createJobStore(redis: Redis, prefix = DEFAULT_PREFIX) {
 
   return {
     create,
+    /** What the admission script needs to create this record itself (CREATE_RECORD_LUA). */
+    scriptArgs,
     get,
     update,
     /** Publishes a change so console front ends and waiting CLIs re-render. */

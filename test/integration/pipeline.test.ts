@@ -119,11 +119,18 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
     expect(notifier.calls.filter((c) => c.method === 'post')).toHaveLength(1);
   });
 
-  it('a first delivery sends its record, job and notify together, the record first', async () => {
+  it('a first delivery stores token, claim, record and audit in one script, then its job and notify; the record first', async () => {
     const prefix = `t-${randomUUID()}`;
-    const { runtime } = await newRuntime(prefix, testProcessors({}), createRecordingNotifier(), false);
-    // A Redis without the record script cached (fresh or flushed): an EVALSHA answered NOSCRIPT would put the
-    // record a round trip behind the job.
+    const runtime = await startTestRuntime({
+      redisUrl: redis.url,
+      logger: createSilentLogger(),
+      prefix,
+      // The flood limit on, as the entry points run it: its token is part of the one script.
+      rateLimit: { perUserPerMinute: 60, burst: 10, maxTextBytes: 4000 },
+    });
+    runtimes.push(runtime);
+    // A Redis without any script cached (fresh or flushed): the admission script's EVALSHA is answered NOSCRIPT and
+    // its text follows a round trip later; the job is sent only after that reply, so it still comes second.
     const admin = new Redis(redis.url);
     await admin.script('FLUSH');
     admin.disconnect();
@@ -134,19 +141,65 @@ describe('pipeline: intake → queue → worker → notify (real redis-server)',
       const res = await runtime.chat.intake(slackCommand('/status', 'trigger-fast'));
       expect(res).toMatchObject({ kind: 'queued', duplicate: false });
       if (res.kind !== 'queued') throw new Error('not queued');
-      await waitFor(async () => (seen.some((c) => c.startsWith('xadd')) ? true : undefined), 'audit record');
-      // Redis runs one connection's commands in the order sent: the record's HSET (in the job store's script)
+      const isJobHash = (c: string) => /^HMSET|^HSET/.test(c) && c.includes(`:${res.jobId} `) && !c.includes(':job:');
+      await waitFor(async () => (seen.some(isJobHash) ? true : undefined), 'the job written');
+      // Redis runs one connection's commands in the order sent: the record's HSET (in the admission script)
       // comes before BullMQ writes the job's hash, so no worker can find a job without its record.
       const recordAt = seen.findIndex((c) => c.startsWith(`HSET ${prefix}:job:${res.jobId} `));
-      const jobAt = seen.findIndex(
-        (c) => /^HMSET|^HSET/.test(c) && c.includes(`:${res.jobId} `) && !c.includes(':job:'),
-      );
+      const jobAt = seen.findIndex(isJobHash);
       expect(recordAt).toBeGreaterThanOrEqual(0);
       expect(jobAt).toBeGreaterThan(recordAt);
+      // ioredis sends in lower case; a script's own commands show in upper case. The ack's first command is the
+      // admission script (its NOSCRIPT retry second), and it holds the token, the claim, the record and the audit.
+      const sent = seen.filter((c) => /^[a-z]/.test(c));
+      expect(sent[0]).toMatch(/^evalsha [0-9a-f]+ 6 /);
+      expect(sent[1]).toMatch(/^eval [\s\S]*take_token/);
+      expect(sent.filter((c) => /^(set|get|hset|xadd|publish|evalsha [0-9a-f]+ 1 )/.test(c))).toEqual([]);
+      const inScript = seen.slice(1, recordAt + 1).join('\n');
+      expect(inScript).toMatch(new RegExp(`^HSET ${prefix}:ratelimit:`, 'm'));
+      expect(inScript).toMatch(new RegExp(`^SET ${prefix}:request:trigger-fast .* NX`, 'm'));
+      expect(seen.some((c) => c.startsWith(`XADD ${prefix}:audit `))).toBe(true);
       expect(await runtime.queue.queues.read.getJob(res.jobId)).toBeDefined();
     } finally {
       monitor.disconnect();
     }
+  });
+
+  it('a user over the flood limit is refused, and nothing of the refused command is stored', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const runtime = await startTestRuntime({
+      redisUrl: redis.url,
+      logger: createSilentLogger(),
+      prefix,
+      rateLimit: { perUserPerMinute: 1, burst: 2, maxTextBytes: 4000 },
+    });
+    runtimes.push(runtime);
+    const first = await runtime.chat.intake(slackCommand('/status', 'flood-1'));
+    const redelivered = await runtime.chat.intake(slackCommand('/status', 'flood-1'));
+    const refused = await runtime.chat.intake(slackCommand('/status', 'flood-2'));
+    // A local answer takes its token too (/help after the limit is refused as well).
+    const help = await runtime.chat.intake(slackCommand('/help', 'flood-3'));
+    expect(first).toMatchObject({ kind: 'queued', duplicate: false });
+    // The redelivery is recognised (and counted: it is a delivery of its own).
+    expect(redelivered).toMatchObject({ kind: 'queued', duplicate: true });
+    expect(refused).toMatchObject({ kind: 'refused', limited: true });
+    expect(refused.kind === 'refused' && refused.message).toMatch(/Too many commands.*try again in \d+ s/);
+    expect(help).toMatchObject({ kind: 'refused', limited: true });
+    const raw = new Redis(redis.url);
+    try {
+      expect(await raw.exists(`${prefix}:request:flood-2`)).toBe(0);
+      expect(await raw.exists(`${prefix}:job:flood-2`)).toBe(0);
+      expect(await runtime.queue.queues.read.getJob('flood-2')).toBeUndefined();
+      expect(await runtime.queue.queues.read.getJobCounts('wait', 'active', 'completed')).toEqual({
+        wait: 1,
+        active: 0,
+        completed: 0,
+      });
+    } finally {
+      raw.disconnect();
+    }
+    const audit = await runtime.stores.audit.listRecent({ count: 10 });
+    expect(audit.map((r) => `${r.jobId}:${r.outcome}`).sort()).toEqual(['flood-1:duplicate', 'flood-1:queued']);
   });
 
   it('a request claimed by a process that died before queueing is queued by its redelivery', async () => {

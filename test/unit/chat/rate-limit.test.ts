@@ -1,14 +1,16 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IncomingCommand, IntakeResult } from '../../../src/chat/intake.js';
+import type { FloodGate, IncomingCommand, IntakeResult } from '../../../src/chat/intake.js';
 import { createRateLimitedIntake, DEFAULT_RATE_LIMIT, resolveRateLimit } from '../../../src/chat/rate-limit.js';
 import { readNetopsEnv } from '../../../src/config/env.js';
 import { startTestRedis } from '../../helpers/redis-server.js';
 
-/** An intake that records what reached it and queues everything. */
+/** An intake that takes the flood token as the real one does for a local answer, and records what got past it. */
 function recordingIntake() {
   const seen: IncomingCommand[] = [];
-  const intake = async (cmd: IncomingCommand): Promise<IntakeResult> => {
+  const intake = async (cmd: IncomingCommand, gate?: FloodGate): Promise<IntakeResult> => {
+    const decision = await gate?.take();
+    if (gate && decision && !decision.allowed) return gate.refusal(decision.waitMs);
     seen.push(cmd);
     return { kind: 'answer', report: { command: 'help', ok: true, title: 'ok', blocks: [] } };
   };
