@@ -3,7 +3,7 @@ import { waitFor } from '../../helpers/wait-for.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { downLab } from '../../lab/lab-down.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { checkLabSupport, runOnHostOk } from '../../lab/lab-support.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS, runOnHostOk } from '../../lab/lab-support.js';
 import { upLab } from '../../lab/lab-up.js';
 import { runProcess } from '../../lab/run-process.js';
 import { API_POLL, callApi, startLabApis, stopLabApis } from './lab-api-helpers.js';
@@ -30,6 +30,7 @@ async function checkStatus(agent: string, checkId: string): Promise<string | und
 describe.skipIf(skipLab)('lab Consul API', { timeout: 60_000 }, () => {
   let overlayIp = '';
 
+  // upLab waits for the lab lock while other test processes hold the lab: the same deadlines as nomad-api.
   beforeAll(async () => {
     await upLab({ withoutEmulators: true });
     await startLabApis();
@@ -47,11 +48,11 @@ describe.skipIf(skipLab)('lab Consul API', { timeout: 60_000 }, () => {
     ]);
     const ps = await runOnHostOk('u1', ['weave', 'ps', 'web1']);
     overlayIp = /(10\.32\.0\.\d+)\/24/.exec(ps)?.[1] ?? '';
-  });
+  }, LAB_LOCK_WAIT_MS + 60_000);
   afterAll(async () => {
     await stopLabApis();
     await downLab();
-  });
+  }, LAB_LOCK_WAIT_MS);
 
   it('lists three alive members and the agent identity', async () => {
     const members = (await callApi(`${agentU1}/v1/agent/members`)).json<Json[]>();
