@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { gateLabSuite } from '../lab/lab-gate.js';
+import { useLabForTests } from '../lab/lab-hooks.js';
 import { deployTenantFor, itRefusesTenantBUnderDefaultLaunch } from '../lab/lab-launch-form.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, labWeaveLaunch } from '../lab/lab-support.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS, labWeaveLaunch } from '../lab/lab-support.js';
 import { CONFIG_PATH, STATE_DIR } from '../lab/topology.js';
 
 const support = await checkLabSupport();
@@ -21,16 +22,12 @@ interface DeployJson {
 }
 
 describe.skipIf(skipLab)('a Consul agent down on one host during /deploy (lab)', () => {
-  let teardown: () => Promise<void>;
+  useLabForTests();
   beforeAll(async () => {
-    teardown = await bringUpLabForTests();
     // The agent of u3 dies: its HTTP port refuses connections from now on.
     const pid = Number(readFileSync(join(STATE_DIR, 'consul-u3.pid'), 'utf8').trim());
     process.kill(pid, 'SIGKILL');
   }, LAB_LOCK_WAIT_MS + 120_000);
-  afterAll(async () => {
-    await teardown?.();
-  });
 
   itRefusesTenantBUnderDefaultLaunch(launch);
 

@@ -10,7 +10,8 @@ import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.
 import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { gateLabSuite } from '../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, labWeaveLaunch } from '../lab/lab-support.js';
+import { useLabForTests } from '../lab/lab-hooks.js';
+import { checkLabSupport, labWeaveLaunch } from '../lab/lab-support.js';
 import { CONFIG_PATH } from '../lab/topology.js';
 import { botEnv, startBotProcess, stopAll } from './bot-processes.js';
 import { postSlashCommand } from './slack-client.js';
@@ -26,7 +27,6 @@ interface DeployReport {
 }
 
 describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', () => {
-  let teardown: () => Promise<void>;
   let redis: Awaited<ReturnType<typeof startTestRedis>>;
   let slack: SlackApiStub;
   let probe: Redis;
@@ -35,8 +35,8 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
   let port: number;
   const procs: SpawnedProcess[] = [];
 
+  useLabForTests();
   beforeAll(async () => {
-    teardown = await bringUpLabForTests();
     redis = await startTestRedis();
     slack = await startSlackApiStub();
     port = await findFreePort();
@@ -68,7 +68,6 @@ describe.skipIf(skipLab)('worker restarts in the middle of /deploy on the lab', 
     await stopAll(procs);
     await slack?.close();
     await redis?.stop();
-    await teardown?.();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,64 +1,25 @@
-import { rmSync } from 'node:fs';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../src/queue/embedded-redis.js';
-import { startTestRedis } from '../helpers/redis-server.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
-import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
+import { describe, expect, it } from 'vitest';
+import type { SpawnedProcess } from '../helpers/spawn-bot.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { botEnv, startBotProcess, stopAll, writeBotConfig } from './bot-processes.js';
+import { useFaultStand } from './fault-stand.js';
 import { postSlashCommand } from './slack-client.js';
-import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
 
 const COMMANDS = 120;
 const CONCURRENCY = 6;
 const userOf = (i: number) => `U0G${i % 30}`;
 
-let redis: Awaited<ReturnType<typeof startTestRedis>>;
-let slack: SlackApiStub;
-let upstream: UpstreamStub;
-let probe: Redis;
-let port: number;
-let dir: string;
-let configFile: string;
-const procs: SpawnedProcess[] = [];
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  slack = await startSlackApiStub();
-  upstream = await startUpstreamStub('ok');
+const stand = useFaultStand({
+  upstreamMode: 'ok',
   // Every job waits on the cluster a little, so restarts always find jobs in flight.
-  upstream.delayMs = 300;
-  port = await findFreePort();
-  const config = writeBotConfig({
-    slackApiUrl: slack.url,
-    nomadAddress: upstream.url,
-    consulAddress: upstream.url,
-    users: Array.from({ length: 30 }, (_, i) => userOf(i)),
-  });
-  dir = config.dir;
-  configFile = config.fileFor(port);
-  probe = new Redis(redis.url);
-}, 30_000);
-
-afterAll(async () => {
-  probe?.disconnect();
-  await stopAll(procs);
-  await upstream?.close();
-  await slack?.close();
-  await redis?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  upstreamDelayMs: 300,
+  config: { users: Array.from({ length: 30 }, (_, i) => userOf(i)) },
+  env: { NETOPS_RATE_LIMIT: '600,100' },
 });
-
-async function start(entry: 'bot.ts' | 'worker.ts'): Promise<SpawnedProcess> {
-  const p = startBotProcess(entry, botEnv(configFile, redis.url, { NETOPS_RATE_LIMIT: '600,100' }));
-  procs.push(p);
-  await waitForOutput(p, entry === 'bot.ts' ? /slack front end started/ : /workers started/, 60_000);
-  return p;
-}
+const start = (entry: 'bot.ts' | 'worker.ts'): Promise<SpawnedProcess> => stand.start(entry);
 
 describe('graceful restarts of the bot and the worker under a stream of commands', () => {
   it('SIGTERM to either process loses no acknowledged command and runs none twice', async () => {
+    const { port, probe, slack, upstream } = stand;
     let bot = await start('bot.ts');
     let worker = await start('worker.ts');
     const acked = new Set<string>();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeployArgs } from '../../src/commands/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createSilentLogger } from '../../src/logging.js';
@@ -6,7 +6,8 @@ import { createClusterContext } from '../../src/main/cluster-context.js';
 import type { ProcessorContext } from '../../src/workers/processor.js';
 import { createDeployProcessor } from '../../src/workers/processors/deploy.js';
 import { gateLabSuite } from '../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../lab/lab-support.js';
+import { useLabForTests } from '../lab/lab-hooks.js';
+import { checkLabSupport } from '../lab/lab-support.js';
 import { CONFIG_PATH } from '../lab/topology.js';
 
 const support = await checkLabSupport();
@@ -19,13 +20,7 @@ const skipLab = gateLabSuite(support, 'evaluation canceled mid-deploy');
  * evaluation, and /deploy must follow the one that superseded it instead of failing.
  */
 describe.skipIf(skipLab)('an evaluation canceled mid-deploy (lab, Nomad 2.0.6, slow scheduler)', () => {
-  let teardown: () => Promise<void>;
-  beforeAll(async () => {
-    teardown = await bringUpLabForTests({ nomadEvalDelayMs: 1_500 });
-  }, LAB_LOCK_WAIT_MS + 120_000);
-  afterAll(async () => {
-    await teardown?.();
-  });
+  useLabForTests({ nomadEvalDelayMs: 1_500 });
 
   it('follows the superseding evaluation to a successful deploy', async () => {
     const config = loadConfig(process.env, { path: CONFIG_PATH });

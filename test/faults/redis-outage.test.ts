@@ -1,55 +1,22 @@
-import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/queue/embedded-redis.js';
-import { restartTestRedis, startTestRedis } from '../helpers/redis-server.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
-import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { botEnv, startBotProcess, stopAll, writeBotConfig } from './bot-processes.js';
+import { useFaultStand } from './fault-stand.js';
 import { postSlashCommand } from './slack-client.js';
-import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
 
-let redis: Awaited<ReturnType<typeof startTestRedis>>;
-let restarted: { stop(): Promise<void> } | undefined;
-let slack: SlackApiStub;
-let upstream: UpstreamStub;
-let port: number;
-let dir: string;
-let configFile: string;
-const procs: SpawnedProcess[] = [];
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  slack = await startSlackApiStub();
-  upstream = await startUpstreamStub('ok');
-  port = await findFreePort();
-  const config = writeBotConfig({ slackApiUrl: slack.url, nomadAddress: upstream.url, consulAddress: upstream.url });
-  dir = config.dir;
-  configFile = config.fileFor(port);
-  // Front end only: acked jobs wait on their queue, so the outage hits jobs that exist only in Redis.
-  const bot = startBotProcess('bot.ts', botEnv(configFile, redis.url));
-  procs.push(bot);
-  await waitForOutput(bot, /slack front end started/, 60_000);
-}, 90_000);
-
-afterAll(async () => {
-  await stopAll(procs);
-  await restarted?.stop();
-  await upstream?.close();
-  await slack?.close();
-  await redis?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+// Front end only: acked jobs wait on their queue, so the outage hits jobs that exist only in Redis.
+const stand = useFaultStand({ upstreamMode: 'ok', startFirst: 'bot.ts' });
 
 const get = async (path: string) => {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`http://127.0.0.1:${stand.port}${path}`, { signal: AbortSignal.timeout(5_000) });
   return { status: res.status, text: await res.text() };
 };
-const send = (triggerId: string) => postSlashCommand(port, { command: '/status', text: '', triggerId });
+const send = (triggerId: string) => postSlashCommand(stand.port, { command: '/status', text: '', triggerId });
 
 describe('Redis killed and restarted while commands arrive', () => {
   it('answers clearly while Redis is down and loses no acknowledged job once it is back', async () => {
+    const { port, redis, slack } = stand;
     const before = await Promise.all([1, 2, 3, 4, 5].map((i) => send(`before.${i}`)));
     for (const r of before) expect(r.text).toContain('Queued');
     expect((await get('/readyz')).status).toBe(200);
@@ -71,18 +38,14 @@ describe('Redis killed and restarted while commands arrive', () => {
     // /help needs no Redis at all.
     expect((await postSlashCommand(port, { command: '/help', text: '', triggerId: 'help.down' })).status).toBe(200);
 
-    restarted = await restartTestRedis(redis);
+    await stand.restartRedis();
     await waitFor(async () => (await get('/readyz')).status === 200, '/readyz after the restart', 30_000);
     const after = await Promise.all([1, 2, 3].map((i) => send(`after.${i}`)));
     for (const r of after) expect(r.text).toContain('Queued');
 
     // A worker started now finds every acked job, including those queued before the crash.
     const metricsPort = await findFreePort();
-    const worker = startBotProcess(
-      'worker.ts',
-      botEnv(configFile, redis.url, { NETOPS_METRICS_PORT: String(metricsPort) }),
-    );
-    procs.push(worker);
+    const worker = stand.spawn('worker.ts', { NETOPS_METRICS_PORT: String(metricsPort) });
     const acked = [...[1, 2, 3, 4, 5].map((i) => `before.${i}`), ...[1, 2, 3].map((i) => `after.${i}`)];
     const check = new Redis(redis.url);
     try {

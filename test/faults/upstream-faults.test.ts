@@ -1,99 +1,73 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/queue/embedded-redis.js';
-import { startTestRedis } from '../helpers/redis-server.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
-import { type SpawnedProcess, waitForOutput } from '../helpers/spawn-bot.js';
 import { generateOtherHostKeyLine, type SshTestServer, startSshTestServer } from '../helpers/ssh-test-server.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { botEnv, startBotProcess, stopAll, writeBotConfig } from './bot-processes.js';
+import { useFaultStand } from './fault-stand.js';
 import { postSlashCommand } from './slack-client.js';
-import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
 
 // Nomad's client timeout in this config: a hanging Nomad costs each attempt this long, never more.
 const NOMAD_TIMEOUT_MS = 1_500;
 
-let redis: Awaited<ReturnType<typeof startTestRedis>>;
-let slack: SlackApiStub;
-let upstream: UpstreamStub;
 let sshd: SshTestServer;
-let probe: Redis;
-let port: number;
-let dir: string;
-const procs: SpawnedProcess[] = [];
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  slack = await startSlackApiStub();
-  upstream = await startUpstreamStub('ok');
-  sshd = await startSshTestServer();
-  port = await findFreePort();
-  const closedPort = await findFreePort();
-  const keyFile = join(sshd.dir, 'bot_key');
-  writeFileSync(keyFile, sshd.clientKey, { mode: 0o600 });
-  // u1 answers with a different host key than the pinned one, u2 refuses connections, u3 is fine.
-  const host = (name: string, p: number, hostKey: string) => ({
-    name,
-    address: '127.0.0.1',
-    port: p,
-    user: sshd.user,
-    keyFile,
-    hostKey,
-  });
-  const hosts = [
-    host('u1', sshd.port, generateOtherHostKeyLine()),
-    host('u2', closedPort, sshd.hostKeyLine),
-    host('u3', sshd.port, sshd.hostKeyLine),
-  ];
-  const config = writeBotConfig({
-    slackApiUrl: slack.url,
-    nomadAddress: upstream.url,
-    consulAddress: upstream.url,
-    nomadTimeoutMs: NOMAD_TIMEOUT_MS,
-    hosts,
-  });
-  dir = config.dir;
-  const bot = startBotProcess('start.ts', botEnv(config.fileFor(port), redis.url));
-  procs.push(bot);
-  await waitForOutput(bot, /slack front end started/, 60_000);
-  probe = new Redis(redis.url);
-}, 90_000);
-
+// Registered before the stand's hooks, so it runs after the stand's teardown (vitest's default sequence.hooks
+// 'stack' runs afterAll hooks in reverse): the bot stops before its SSH target does.
 afterAll(async () => {
-  probe?.disconnect();
-  await stopAll(procs);
   await sshd?.stop();
-  await upstream?.close();
-  await slack?.close();
-  await redis?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const stand = useFaultStand({
+  upstreamMode: 'ok',
+  startFirst: 'start.ts',
+  // The hosts point at a real sshd, started here inside the stand's set-up (the config file names them).
+  config: async () => {
+    sshd = await startSshTestServer();
+    const closedPort = await findFreePort();
+    const keyFile = join(sshd.dir, 'bot_key');
+    writeFileSync(keyFile, sshd.clientKey, { mode: 0o600 });
+    // u1 answers with a different host key than the pinned one, u2 refuses connections, u3 is fine.
+    const host = (name: string, p: number, hostKey: string) => ({
+      name,
+      address: '127.0.0.1',
+      port: p,
+      user: sshd.user,
+      keyFile,
+      hostKey,
+    });
+    const hosts = [
+      host('u1', sshd.port, generateOtherHostKeyLine()),
+      host('u2', closedPort, sshd.hostKeyLine),
+      host('u3', sshd.port, sshd.hostKeyLine),
+    ];
+    return { nomadTimeoutMs: NOMAD_TIMEOUT_MS, hosts };
+  },
 });
 
 const finalRecord = (jobId: string, timeoutMs = 60_000) =>
   waitFor(
     async () => {
-      const r = await probe.hgetall(`netops:job:${jobId}`);
+      const r = await stand.probe.hgetall(`netops:job:${jobId}`);
       return r.state === 'succeeded' || r.state === 'failed' ? r : undefined;
     },
     `job ${jobId} to finish`,
     timeoutMs,
-    () => procs[0]!.output().slice(-3000),
+    () => stand.procs[0]!.output().slice(-3000),
   );
 const topLevelPosts = (commandText: string) =>
-  slack.calls.filter(
+  stand.slack.calls.filter(
     (c) => c.method === 'chat.postMessage' && !c.body.thread_ts && JSON.stringify(c.body).includes(commandText),
   );
 const finalMessage = (jobId: string) =>
   waitFor(async () => {
-    const ts = await probe.hget(`netops:job:${jobId}`, 'messageTs');
-    const m = ts ? slack.messages.get(ts) : undefined;
+    const ts = await stand.probe.hget(`netops:job:${jobId}`, 'messageTs');
+    const m = ts ? stand.slack.messages.get(ts) : undefined;
     return m && /Succeeded|Failed/.test(JSON.stringify(m.blocks)) ? m : undefined;
   }, `the reply of ${jobId} to show its result`);
 
 describe('upstream faults against the real bot process', () => {
   it('Nomad answering 500: bounded retries, then a clear failure and one reply', async () => {
+    const { port, upstream } = stand;
     upstream.mode = '500';
     const before = upstream.calls.length;
     const started = Date.now();
@@ -118,6 +92,7 @@ describe('upstream faults against the real bot process', () => {
   }, 90_000);
 
   it('Nomad not answering: each attempt times out, the job fails clearly instead of hanging', async () => {
+    const { port, upstream } = stand;
     upstream.mode = 'hang';
     const started = Date.now();
     const ack = await postSlashCommand(port, {
@@ -137,6 +112,7 @@ describe('upstream faults against the real bot process', () => {
   }, 120_000);
 
   it('a changed host key and an unreachable host are reported per host, the other hosts still answer', async () => {
+    const { port, probe, upstream } = stand;
     upstream.mode = 'ok';
     const started = Date.now();
     await postSlashCommand(port, { command: '/status', text: '', triggerId: 'ssh.faults' });
@@ -155,6 +131,7 @@ describe('upstream faults against the real bot process', () => {
   }, 60_000);
 
   it('Slack answering 429 and 500: the reply is posted once when the API is back, nothing doubled, errors counted', async () => {
+    const { port, probe, slack, upstream } = stand;
     upstream.mode = 'ok';
     slack.failNext('chat.postMessage', { status: 429, retryAfterS: 1 });
     slack.failNext('chat.postMessage', { status: 500 });

@@ -1,73 +1,27 @@
-import { rmSync } from 'node:fs';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../src/queue/embedded-redis.js';
-import { startTestRedis } from '../helpers/redis-server.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api-stub.js';
+import { describe, expect, it } from 'vitest';
 import type { SpawnedProcess } from '../helpers/spawn-bot.js';
-import { waitForOutput } from '../helpers/spawn-bot.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { botEnv, startBotProcess, stopAll, writeBotConfig } from './bot-processes.js';
+import { useFaultStand } from './fault-stand.js';
 import { postSlashCommand } from './slack-client.js';
-import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
 
 // Workers notice a dead peer after the lock duration; 3 s keeps the test short (production default: 30 s).
 const LOCK_MS = '3000';
 
-let redis: Awaited<ReturnType<typeof startTestRedis>>;
-let slack: SlackApiStub;
-let upstream: UpstreamStub;
-let probe: Redis;
-let port: number;
-let dir: string;
-let configFile: string;
-const procs: SpawnedProcess[] = [];
+const stand = useFaultStand({ upstreamMode: 'hang', config: { nomadTimeoutMs: 120_000 }, startFirst: 'bot.ts' });
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  slack = await startSlackApiStub();
-  upstream = await startUpstreamStub('hang');
-  port = await findFreePort();
-  const config = writeBotConfig({
-    slackApiUrl: slack.url,
-    nomadAddress: upstream.url,
-    consulAddress: upstream.url,
-    nomadTimeoutMs: 120_000,
-  });
-  dir = config.dir;
-  configFile = config.fileFor(port);
-  probe = new Redis(redis.url);
-  const bot = startBotProcess('bot.ts', botEnv(configFile, redis.url));
-  procs.push(bot);
-  await waitForOutput(bot, /slack front end started/, 60_000);
-}, 90_000);
+const startWorker = (): Promise<SpawnedProcess> => stand.start('worker.ts', { NETOPS_LOCK_DURATION_MS: LOCK_MS });
 
-afterAll(async () => {
-  probe?.disconnect();
-  await stopAll(procs);
-  await upstream?.close();
-  await slack?.close();
-  await redis?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function startWorker(): Promise<SpawnedProcess> {
-  const worker = startBotProcess('worker.ts', botEnv(configFile, redis.url, { NETOPS_LOCK_DURATION_MS: LOCK_MS }));
-  procs.push(worker);
-  await waitForOutput(worker, /workers started/, 60_000);
-  return worker;
-}
-
-const record = (jobId: string) => probe.hgetall(`netops:job:${jobId}`);
+const record = (jobId: string) => stand.probe.hgetall(`netops:job:${jobId}`);
 /** Top-level reply messages whose text shows this command (thread detail excluded). */
 const postsFor = (commandText: string) =>
-  slack.calls.filter(
+  stand.slack.calls.filter(
     (c) => c.method === 'chat.postMessage' && !c.body.thread_ts && JSON.stringify(c.body).includes(commandText),
   );
-const messageOf = async (jobId: string) => slack.messages.get((await record(jobId)).messageTs ?? '');
+const messageOf = async (jobId: string) => stand.slack.messages.get((await record(jobId)).messageTs ?? '');
 
 describe('a worker process killed (SIGKILL) in the middle of a job', () => {
   it('an SSH-queue job is failed with a clear message, never run a second time, and the reply says so', async () => {
+    const { port, upstream } = stand;
     upstream.mode = 'hang';
     const worker = await startWorker();
     const ack = await postSlashCommand(port, { command: '/isolation-check', text: 'web1 web2', triggerId: 'kill.ssh' });
@@ -103,8 +57,9 @@ describe('a worker process killed (SIGKILL) in the middle of a job', () => {
   }, 90_000);
 
   it('a write-queue job resumes on another worker, re-reads Nomad before changing anything, and says it resumed', async () => {
+    const { port, upstream } = stand;
     upstream.mode = 'hang';
-    const worker = procs.at(-1)!;
+    const worker = stand.procs.at(-1)!;
     const ack = await postSlashCommand(port, {
       command: '/deploy',
       text: 'stop httpbackend subnet=tenant-b',

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { spawnCaptured } from './spawn-captured.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -23,32 +24,16 @@ export function imageEnv(): Record<string, string> {
  * gets its own process group (npx starts node as a child) so stop() ends both.
  */
 export function startContainerProcess(argv: string[], env: Record<string, string>): ContainerProcess {
-  const [command = '', ...args] = argv;
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const proc = spawnCaptured(argv, { cwd: ROOT, env, processGroup: true });
   return {
-    child,
-    output: () => output,
+    child: proc.child,
+    output: proc.output,
     async stop() {
+      const { child } = proc;
       if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-      const pid = child.pid;
-      const signal = (name: NodeJS.Signals) => {
-        try {
-          process.kill(-pid, name);
-        } catch {
-          // The group is already gone.
-        }
-      };
-      signal('SIGTERM');
-      const timer = setTimeout(() => signal('SIGKILL'), 15_000);
-      await exited;
+      proc.signal('SIGTERM');
+      const timer = setTimeout(() => proc.signal('SIGKILL'), 15_000);
+      await proc.done;
       clearTimeout(timer);
     },
   };

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { spawnCaptured } from './spawn-captured.js';
 
 export interface SpawnedProcess {
   child: ChildProcess;
@@ -12,21 +13,16 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Starts an entry point of src/main as its own process (real Bolt app, real workers), like production. */
 export function spawnEntry(entry: string, env: Record<string, string>, args: string[] = []): SpawnedProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/main', entry), ...args], {
+  // stdin stays an open pipe, as under a supervisor: the process never sees end-of-input.
+  const proc = spawnCaptured([process.execPath, '--import', 'tsx', resolve(ROOT, 'src/main', entry), ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdinOpen: true,
   });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
+  const child = proc.child;
   return {
     child,
-    output: () => output,
+    output: proc.output,
     stop: async (signal = 'SIGTERM', killAfterMs = 15_000) => {
       // Already gone: exited (exitCode) or killed by a signal (exitCode stays null, signalCode is set), so no
       // 'exit' event will come again.

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runCaptured } from '../helpers/spawn-captured.js';
 
 /** Outcome of a finished process; a non-zero exit is a value, not a throw. */
 export interface ProcessResult {
@@ -13,36 +13,16 @@ export interface RunProcessOptions {
   input?: string;
 }
 
-/** Runs argv without a shell and collects its output. A timeout kills the process and yields code 124. */
-export function runProcess(argv: readonly string[], opts: RunProcessOptions = {}): Promise<ProcessResult> {
-  const [file, ...args] = argv;
-  if (file === undefined) throw new Error('runProcess: empty argv');
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer =
-      opts.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGKILL');
-          }, opts.timeoutMs);
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      resolve({ code: 127, stdout: '', stderr: String(e) });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString() + (timedOut ? `\ntimed out after ${opts.timeoutMs} ms` : '');
-      resolve({ code: timedOut ? 124 : (code ?? (signal ? 128 : 1)), stdout: Buffer.concat(out).toString(), stderr });
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(opts.input ?? '');
-  });
+/**
+ * Runs argv without a shell and collects its output (test/helpers/spawn-captured.ts), as one exit code the way a
+ * shell reports it: 124 after the timeout (as coreutils `timeout`), 127 when it cannot be started, 128 for a
+ * signal.
+ */
+export async function runProcess(argv: readonly string[], opts: RunProcessOptions = {}): Promise<ProcessResult> {
+  if (argv[0] === undefined) throw new Error('runProcess: empty argv');
+  const r = await runCaptured(argv, { ...opts, input: opts.input ?? '' });
+  if (r.spawnError) return { code: 127, stdout: '', stderr: String(r.spawnError) };
+  return { code: r.timedOut ? 124 : (r.code ?? (r.signal ? 128 : 1)), stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs argv and throws with its stderr when it exits non-zero; returns stdout. */

@@ -136,3 +136,24 @@ describe('import direction (DESIGN.md layout)', () => {
     expect(violations).toEqual([]);
   });
 });
+
+describe('test support', () => {
+  /** Every .ts file under a test folder with the repo paths its relative imports resolve to. */
+  const testFiles = (dir: string): Array<{ file: string; targets: string[] }> =>
+    readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return testFiles(path);
+      if (!path.endsWith('.ts')) return [];
+      const specs = [
+        ...readFileSync(path, 'utf8').matchAll(/from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]/g),
+      ];
+      return [{ file: path, targets: specs.map((m) => join(dir, m[1] ?? m[2] ?? '').replace(/\\/g, '/')) }];
+    });
+  it('test/helpers/ imports nothing from test/lab/ (a helper reaching the lab would make each suite using it a lab suite)', () => {
+    const violations = testFiles('test/helpers').flatMap((f) =>
+      f.targets.filter((t) => t.startsWith('test/lab/')).map((t) => `${f.file} → ${t}`),
+    );
+    expect(testFiles('test/helpers').length).toBeGreaterThan(10);
+    expect(violations).toEqual([]);
+  });
+});

@@ -14,8 +14,9 @@ import { type SlackApiStub, startSlackApiStub } from '../../helpers/slack-api-st
 import { signSlackRequest, slashCommandBody } from '../../helpers/slack-signing.js';
 import { type SpawnedProcess, spawnEntry, waitForOutput } from '../../helpers/spawn-bot.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
 import { deployTenantFor, expectTenantBRefused } from '../../lab/lab-launch-form.js';
-import { bringUpLabForTests, checkLabSupport, labWeaveLaunch } from '../../lab/lab-support.js';
+import { checkLabSupport, labWeaveLaunch } from '../../lab/lab-support.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
@@ -41,7 +42,6 @@ interface LabDoc {
 }
 
 describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no secrets', () => {
-  let teardown: () => Promise<void>;
   let redis: Awaited<ReturnType<typeof startTestRedis>>;
   let probe: Redis;
   let dir: string;
@@ -71,8 +71,8 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
       .map((l) => JSON.parse(l) as AuditRecord);
   };
 
+  useLabForTests();
   beforeAll(async () => {
-    teardown = await bringUpLabForTests();
     redis = await startTestRedis();
     probe = new Redis(redis.url);
     dir = mkdtempSync(join(tmpdir(), 'netops-access-lab-'));
@@ -100,7 +100,6 @@ describe.skipIf(skipLab)('access on the lab: refusal, approval, apply, audit, no
   afterAll(async () => {
     probe?.disconnect();
     await redis?.stop();
-    await teardown?.();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runCli } from '../../helpers/run-cli.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
 import { deployTenantFor, itRefusesTenantBUnderDefaultLaunch } from '../../lab/lab-launch-form.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, labWeaveLaunch } from '../../lab/lab-support.js';
+import { checkLabSupport, labWeaveLaunch } from '../../lab/lab-support.js';
 import { runProcess } from '../../lab/run-process.js';
 import { CONFIG_PATH, STATE_DIR } from '../../lab/topology.js';
 
@@ -27,13 +28,7 @@ interface DeployJson {
 // The lab's Consul as deployed by default: agents on 127.0.0.1 of each host, DNS over UDP answering at most 3
 // records. The bot (consul.access: ssh, the lab config's default) must register and verify every instance.
 describe.skipIf(skipLab)('/deploy with Consul as deployed by default (lab)', () => {
-  let teardown: () => Promise<void>;
-  beforeAll(async () => {
-    teardown = await bringUpLabForTests();
-  }, LAB_LOCK_WAIT_MS + 120_000);
-  afterAll(async () => {
-    await teardown?.();
-  });
+  useLabForTests();
 
   it('the agents do not answer on the host address, only on the host loopback', async () => {
     const outside = await runProcess(['curl', '-s', '-m', '3', 'http://192.168.56.11:8500/v1/agent/self']);

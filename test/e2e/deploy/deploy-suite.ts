@@ -17,9 +17,10 @@ import { runCli } from '../../helpers/run-cli.js';
 import { generateOtherHostKeyLine } from '../../helpers/ssh-test-server.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
 import { deployTenantFor, expectTenantBRefused, WEAVE_RELAUNCH_FIX } from '../../lab/lab-launch-form.js';
 import { getLabStatus } from '../../lab/lab-status.js';
-import { bringUpLabForTests, checkLabSupport, labWeaveLaunch } from '../../lab/lab-support.js';
+import { checkLabSupport, labWeaveLaunch } from '../../lab/lab-support.js';
 import { CONFIG_PATH, LAB_HOSTS } from '../../lab/topology.js';
 
 /** Which release each profile-specific expectation follows. */
@@ -75,7 +76,6 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
   describe.skipIf(skipLab)(
     `/deploy on the lab, Nomad ${opts.nomadVersion} (real sshd, overlay, emulated Nomad and Consul)`,
     () => {
-      let teardown: () => Promise<void>;
       let dir: string;
       /** Writes a variant of the lab config (and optionally extra job templates) and returns its path. */
       const variant = (name: string, change: (cfg: LabConfigDoc) => void, templates: Record<string, string> = {}) => {
@@ -95,15 +95,14 @@ function describeDeploy(skipLab: boolean, opts: DeploySuiteOptions): void {
       };
       const deploy = (text: string, config = CONFIG_PATH) => runCli([text, '--json', '--config', config]);
 
+      useLabForTests({
+        nomadVersion: opts.nomadVersion,
+        ...(opts.namespaces ? { nomadNamespaces: ['team-b'] } : {}),
+      });
       beforeAll(async () => {
-        teardown = await bringUpLabForTests({
-          nomadVersion: opts.nomadVersion,
-          ...(opts.namespaces ? { nomadNamespaces: ['team-b'] } : {}),
-        });
         dir = mkdtempSync(join(tmpdir(), 'netops-deploy-'));
       }, 600_000);
       afterAll(async () => {
-        await teardown?.();
         if (dir) rmSync(dir, { recursive: true, force: true });
       });
 

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cidrContainsIp, parseCidr, parseIpv4 } from '../../../src/net/ipv4.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOnHostOk } from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport, runOnHostOk } from '../../lab/lab-support.js';
 import { CONFIG_PATH, WEAVE_LAUNCHES, type WeaveLaunch } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
@@ -16,13 +17,7 @@ const inSubnet = (ip: unknown, subnet: string) =>
 // launched is a host fact the bot must read (`weave status` Range/DefaultSubnet), not something config changes.
 describe.skipIf(skipLab).each<WeaveLaunch>(['multi-tenant', 'default'])('Weave launched %s', (weaveLaunch) => {
   const { range, defaultSubnet } = WEAVE_LAUNCHES[weaveLaunch];
-  let teardown: () => Promise<void> = async () => {};
-  beforeAll(async () => {
-    teardown = await bringUpLabForTests({ weaveLaunch });
-  }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
-  }, LAB_LOCK_WAIT_MS);
+  useLabForTests({ weaveLaunch });
 
   it('weave status reports the launch', async () => {
     const status = await runOnHostOk('u1', ['weave', 'status']);

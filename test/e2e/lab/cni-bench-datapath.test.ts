@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CniBenchArgs } from '../../../src/commands/specs/cni-bench.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createSilentLogger } from '../../../src/logging.js';
@@ -8,7 +8,8 @@ import type { ProcessorContext } from '../../../src/workers/processor.js';
 import { createCniBenchProcessor } from '../../../src/workers/processors/cni-bench.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport } from '../../lab/lab-support.js';
 import { upLab } from '../../lab/lab-up.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 
@@ -42,15 +43,9 @@ async function benchWeave(chartsDir: string): Promise<Report & Record<string, un
 }
 
 describe.skipIf(skipLab)('/cni-bench on Weave sleeve and with a password', () => {
-  let teardown: () => Promise<void> = async () => {};
   const chartsDir = '/tmp/netops-bench-datapath-charts';
-  beforeAll(async () => {
-    // WEAVE_MTU=8960 on a 9000 underlay: fastdp's heartbeat (MTU + 50) cannot cross, connections fall back.
-    teardown = await bringUpLabForTests({ withoutEmulators: true, overlayMtu: 8960 });
-  }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
-  }, LAB_LOCK_WAIT_MS);
+  // WEAVE_MTU=8960 on a 9000 underlay: fastdp's heartbeat (MTU + 50) cannot cross, connections fall back.
+  useLabForTests({ withoutEmulators: true, overlayMtu: 8960 });
 
   it(
     'sleeve fallback: reported per connection, the MTU named as the cause with the value to set',

@@ -13,8 +13,9 @@ import { createCniBenchProcessor } from '../../../src/workers/processors/cni-ben
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
 import { cutHostFromUnderlay } from '../../lab/lab-host-outage.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 import { reportOf, runCli } from './netops-cli.js';
 
@@ -22,12 +23,11 @@ const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, '/cni-bench pairs=all on the lab');
 
 describe.skipIf(skipLab)('/cni-bench pairs=all on the lab', () => {
-  let teardown: () => Promise<void> = async () => {};
   let redisServer: Awaited<ReturnType<typeof startTestRedis>> | undefined;
   let env: Record<string, string>;
   let chartsDir: string | undefined;
+  useLabForTests({ withoutEmulators: true });
   beforeAll(async () => {
-    teardown = await bringUpLabForTests({ withoutEmulators: true });
     redisServer = await startTestRedis();
     chartsDir = mkdtempSync(join(tmpdir(), 'netops-bench-pairs-'));
     env = { REDIS_URL: redisServer.url, NETOPS_CHARTS_DIR: chartsDir, LOG_LEVEL: 'warn' };
@@ -35,7 +35,6 @@ describe.skipIf(skipLab)('/cni-bench pairs=all on the lab', () => {
   afterAll(async () => {
     await redisServer?.stop();
     if (chartsDir) rmSync(chartsDir, { recursive: true, force: true });
-    await teardown();
   }, LAB_LOCK_WAIT_MS);
 
   it('/cni-bench weave pairs=all reports 6 ordered pairs, a ratio matrix and one chart', async () => {

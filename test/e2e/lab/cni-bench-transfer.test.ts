@@ -17,7 +17,8 @@ import { createCniBenchProcessor } from '../../../src/workers/processors/cni-ben
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, labWeaveLaunch } from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS, labWeaveLaunch } from '../../lab/lab-support.js';
 import { CONFIG_PATH, WEAVE_LAUNCHES } from '../../lab/topology.js';
 import { reportOf, runCli, writeLabConfigWithBench } from './netops-cli.js';
 
@@ -74,13 +75,12 @@ async function bench(
 }
 
 describe.skipIf(skipLab)('/cni-bench FTP and SCP on the lab', () => {
-  let teardown: () => Promise<void> = async () => {};
   let redisServer: Awaited<ReturnType<typeof startTestRedis>> | undefined;
   let env: Record<string, string>;
   let workDir: string | undefined;
   let smallConfig: string;
+  useLabForTests({ withoutEmulators: true });
   beforeAll(async () => {
-    teardown = await bringUpLabForTests({ withoutEmulators: true });
     redisServer = await startTestRedis();
     workDir = mkdtempSync(join(tmpdir(), 'netops-bench-transfer-'));
     env = { REDIS_URL: redisServer.url, NETOPS_CHARTS_DIR: workDir, LOG_LEVEL: 'warn' };
@@ -92,7 +92,6 @@ describe.skipIf(skipLab)('/cni-bench FTP and SCP on the lab', () => {
   afterAll(async () => {
     await redisServer?.stop();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
-    await teardown();
   }, LAB_LOCK_WAIT_MS);
 
   it(

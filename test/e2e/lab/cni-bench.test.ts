@@ -13,7 +13,8 @@ import { createCniBenchProcessor } from '../../../src/workers/processors/cni-ben
 import { startTestRedis } from '../../helpers/redis-server.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 import { reportOf, runCli } from './netops-cli.js';
 
@@ -35,13 +36,12 @@ function pngSize(path: string): { width: number; height: number } {
 }
 
 describe.skipIf(skipLab)('/cni-bench on the lab', () => {
-  let teardown: () => Promise<void> = async () => {};
   let redisServer: Awaited<ReturnType<typeof startTestRedis>>;
   let env: Record<string, string>;
   let chartsDir: string;
 
+  useLabForTests({ withoutEmulators: true });
   beforeAll(async () => {
-    teardown = await bringUpLabForTests({ withoutEmulators: true });
     redisServer = await startTestRedis();
     chartsDir = mkdtempSync(join(tmpdir(), 'netops-bench-charts-'));
     env = { REDIS_URL: redisServer.url, NETOPS_CHARTS_DIR: chartsDir, LOG_LEVEL: 'warn' };
@@ -49,7 +49,6 @@ describe.skipIf(skipLab)('/cni-bench on the lab', () => {
   afterAll(async () => {
     await redisServer?.stop();
     if (chartsDir) rmSync(chartsDir, { recursive: true, force: true });
-    await teardown();
   }, LAB_LOCK_WAIT_MS);
 
   it(

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/wait-for.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { downLab } from '../../lab/lab-down.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { checkLabSupport, runOnHostOk } from '../../lab/lab-support.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS, runOnHostOk } from '../../lab/lab-support.js';
 import { upLab } from '../../lab/lab-up.js';
 import { runProcess } from '../../lab/run-process.js';
-import { callApi, startLabApis, stopLabApis, waitFor } from './lab-api-helpers.js';
+import { API_POLL, callApi, startLabApis, stopLabApis } from './lab-api-helpers.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'lab Consul API');
@@ -29,6 +30,7 @@ async function checkStatus(agent: string, checkId: string): Promise<string | und
 describe.skipIf(skipLab)('lab Consul API', { timeout: 60_000 }, () => {
   let overlayIp = '';
 
+  // upLab waits for the lab lock while other test processes hold the lab: the same deadlines as nomad-api.
   beforeAll(async () => {
     await upLab({ withoutEmulators: true });
     await startLabApis();
@@ -46,11 +48,11 @@ describe.skipIf(skipLab)('lab Consul API', { timeout: 60_000 }, () => {
     ]);
     const ps = await runOnHostOk('u1', ['weave', 'ps', 'web1']);
     overlayIp = /(10\.32\.0\.\d+)\/24/.exec(ps)?.[1] ?? '';
-  });
+  }, LAB_LOCK_WAIT_MS + 60_000);
   afterAll(async () => {
     await stopLabApis();
     await downLab();
-  });
+  }, LAB_LOCK_WAIT_MS);
 
   it('lists three alive members and the agent identity', async () => {
     const members = (await callApi(`${agentU1}/v1/agent/members`)).json<Json[]>();
@@ -86,13 +88,21 @@ describe.skipIf(skipLab)('lab Consul API', { timeout: 60_000 }, () => {
     expect(passing.json<Json[]>()).toEqual([]);
 
     await runOnHostOk('u1', ['weave', 'expose']);
-    await waitFor('check passing', async () =>
-      (await checkStatus(agentU1, 'service:weave-web1')) === 'passing' ? true : undefined,
+    await waitFor(
+      async () => ((await checkStatus(agentU1, 'service:weave-web1')) === 'passing' ? true : undefined),
+      'check passing',
+      30_000,
+      API_POLL,
     );
-    const health = await waitFor('passing in the catalog', async () => {
-      const list = (await callApi(`${agentU2}/v1/health/service/web?passing`)).json<Json[]>();
-      return list.length === 1 ? list : undefined;
-    });
+    const health = await waitFor(
+      async () => {
+        const list = (await callApi(`${agentU2}/v1/health/service/web?passing`)).json<Json[]>();
+        return list.length === 1 ? list : undefined;
+      },
+      'passing in the catalog',
+      30_000,
+      API_POLL,
+    );
     expect(health[0]?.Node).toMatchObject({ Node: 'u1', Address: '192.168.56.11' });
     expect(health[0]?.Service).toMatchObject({ ID: 'weave-web1', Address: overlayIp, Port: 8081 });
     expect(health[0]?.Checks.map((c: Json) => [c.CheckID, c.Status])).toEqual([
@@ -189,24 +199,35 @@ describe.skipIf(skipLab)('lab Consul API', { timeout: 60_000 }, () => {
     await new Promise((r) => setTimeout(r, 10_000));
     expect((await callApi(`${agentU1}/v1/agent/services`)).json<Json>().doomed).toBeDefined();
     await waitFor(
-      'doomed reaped',
       async () => ((await callApi(`${agentU1}/v1/agent/services`)).json<Json>().doomed ? undefined : true),
+      'doomed reaped',
       100_000,
+      API_POLL,
     );
-    const catalog = await waitFor('doomed gone from the catalog', async () => {
-      const list = (await callApi(`${agentU2}/v1/catalog/service/doomed`)).json<Json[]>();
-      return list.length === 0 ? list : undefined;
-    });
+    const catalog = await waitFor(
+      async () => {
+        const list = (await callApi(`${agentU2}/v1/catalog/service/doomed`)).json<Json[]>();
+        return list.length === 0 ? list : undefined;
+      },
+      'doomed gone from the catalog',
+      30_000,
+      API_POLL,
+    );
     expect(catalog).toEqual([]);
   });
 
   it('deregisters a known service from agent and catalog', async () => {
     const res = await callApi(`${agentU1}/v1/agent/service/deregister/weave-web1`, { method: 'PUT' });
     expect([res.status, res.text]).toEqual([200, '']);
-    await waitFor('web gone', async () => {
-      const list = (await callApi(`${agentU1}/v1/catalog/service/web`)).json<Json[]>();
-      return list.length === 0 ? true : undefined;
-    });
+    await waitFor(
+      async () => {
+        const list = (await callApi(`${agentU1}/v1/catalog/service/web`)).json<Json[]>();
+        return list.length === 0 ? true : undefined;
+      },
+      'web gone',
+      30_000,
+      API_POLL,
+    );
     const check = await runOnHost('u1', ['docker', 'ps', '--filter', 'name=web1', '--format', '{{.Names}}']);
     expect(check.stdout.trim()).toBe('web1');
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/index.js';
 import { createSilentLogger } from '../../../src/logging.js';
 import { createClusterContext } from '../../../src/main/cluster-context.js';
@@ -8,8 +8,9 @@ import type { PairResult } from '../../../src/net/isolation/types.js';
 import type { Report } from '../../../src/report/model.js';
 import { createIsolationCheckProcessor } from '../../../src/workers/processors/isolation-check.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
 import { getSshdPidFile } from '../../lab/lab-sshd.js';
-import { bringUpLabForTests, checkLabSupport, runOverSsh } from '../../lab/lab-support.js';
+import { checkLabSupport, runOverSsh } from '../../lab/lab-support.js';
 import { runProcess } from '../../lab/run-process.js';
 import { CONFIG_PATH, type LabHost } from '../../lab/topology.js';
 
@@ -49,9 +50,8 @@ const find = (pairs: PairResult[] | undefined, from: string, to: string) =>
   pairs?.find((p) => p.from === from && p.to === to);
 
 describe.skipIf(skipLab)('/isolation-check on the lab (the article scenario)', () => {
-  let teardown: () => Promise<void> = async () => {};
+  useLabForTests();
   beforeAll(async () => {
-    teardown = await bringUpLabForTests();
     await Promise.all([
       docker('u1', '-H unix:///var/run/weave/weave.sock run -d --name a1 busybox'),
       docker('u1', '-H unix:///var/run/weave/weave.sock run -d --name a2 busybox'),
@@ -64,9 +64,6 @@ describe.skipIf(skipLab)('/isolation-check on the lab (the article scenario)', (
     ]);
     // The lab lock may be held by other suites for a while.
   }, 900_000);
-  afterAll(async () => {
-    await teardown();
-  }, 120_000);
 
   it('a1 b1: expected isolated, observed isolated, exit 0', async () => {
     const r = await netops('/isolation-check a1 b1');

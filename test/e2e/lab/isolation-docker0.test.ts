@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PairResult } from '../../../src/net/isolation/types.js';
 import type { Report } from '../../../src/report/model.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOverSsh } from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS, runOverSsh } from '../../lab/lab-support.js';
 import { runProcess } from '../../lab/run-process.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 
@@ -48,18 +49,14 @@ async function startTenantsOnU1(): Promise<{ bridge: Record<string, string>; ove
 }
 
 describe.skipIf(skipLab)('two tenants on one host, dockerd --icc=true (Docker default)', () => {
-  let teardown: () => Promise<void> = async () => {};
   let addr: Awaited<ReturnType<typeof startTenantsOnU1>>;
+  // Pinned to the multi-tenant launch whatever NETOPS_LAB_WEAVE_LAUNCH says: this file tests which path keeps two tenants apart on one host, which the
+  // default launch (default subnet = the whole /12 range, routed on ethwe) does not have; that form is covered
+  // by deploy-weave-launch.test.ts and the refusals asserted through lab-launch-form.ts.
+  useLabForTests({ weaveLaunch: 'multi-tenant' });
   beforeAll(async () => {
-    // Pinned to the multi-tenant launch whatever NETOPS_LAB_WEAVE_LAUNCH says: this file tests which path keeps two tenants apart on one host, which the
-    // default launch (default subnet = the whole /12 range, routed on ethwe) does not have; that form is covered
-    // by deploy-weave-launch.test.ts and the refusals asserted through lab-launch-form.ts.
-    teardown = await bringUpLabForTests({ weaveLaunch: 'multi-tenant' });
     addr = await startTenantsOnU1();
   }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
-  }, 120_000);
 
   it("installs Docker's and Weave's rules; docker0 joins the tenants, the overlay keeps them apart", async () => {
     const forward = await onU1('iptables -w -S FORWARD');
@@ -115,15 +112,11 @@ describe.skipIf(skipLab)('two tenants on one host, dockerd --icc=true (Docker de
 });
 
 describe.skipIf(skipLab)('two tenants on one host, dockerd --icc=false', () => {
-  let teardown: () => Promise<void> = async () => {};
   let addr: Awaited<ReturnType<typeof startTenantsOnU1>>;
+  useLabForTests({ icc: false });
   beforeAll(async () => {
-    teardown = await bringUpLabForTests({ icc: false });
     addr = await startTenantsOnU1();
   }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
-  }, 120_000);
 
   it("installs Docker's icc DROP: containers on one docker0 no longer reach each other", async () => {
     expect(await onU1('iptables -w -S FORWARD')).toContain('-A FORWARD -i docker0 -o docker0 -j DROP');

@@ -1,4 +1,4 @@
-import { waitFor as pollUntil } from '../../helpers/wait-for.js';
+import type { WaitOptions } from '../../helpers/wait-for.js';
 import { start as startConsul, stop as stopConsul } from '../../lab/consul/start.js';
 import { start as startNomad, stop as stopNomad } from '../../lab/nomad/start.js';
 
@@ -49,10 +49,7 @@ export async function callApi(
 }
 
 /**
- * Repeats `probe` every 300 ms until it returns a defined value or `timeoutMs` passes; a probe that throws (an API
- * still starting) is tried again and its last error named on timeout. The shared waitFor (test/helpers/wait-for.ts)
- * with the argument order these lab files call it with.
+ * How these suites poll an API with test/helpers/wait-for.ts: every 300 ms, and a probe that throws (an API still
+ * starting) is tried again, its last error named on timeout.
  */
-export function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  return pollUntil(probe, what, timeoutMs, { intervalMs: 300, retryErrors: true });
-}
+export const API_POLL: WaitOptions = { intervalMs: 300, retryErrors: true };

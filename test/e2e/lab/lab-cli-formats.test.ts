@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOnHostOk } from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS, runOnHostOk } from '../../lab/lab-support.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'lab docker/weave CLI formats');
@@ -30,11 +31,10 @@ async function inspect(name: string): Promise<InspectDoc> {
 
 describe.skipIf(skipLab)('lab docker and weave CLIs', () => {
   let proxyId = '';
-  let teardown: () => Promise<void> = async () => {};
+  // Pinned to the article's multi-tenant launch: the formats checked here carry its range (10.32.0.0/16) and
+  // /24 default-subnet addresses; under the default launch (10.32.0.0/12, subnet = range) they differ by design.
+  useLabForTests({ withoutEmulators: true, weaveLaunch: 'multi-tenant' });
   beforeAll(async () => {
-    // Pinned to the article's multi-tenant launch: the formats checked here carry its range (10.32.0.0/16) and
-    // /24 default-subnet addresses; under the default launch (10.32.0.0/12, subnet = range) they differ by design.
-    teardown = await bringUpLabForTests({ withoutEmulators: true, weaveLaunch: 'multi-tenant' });
     const run = await docker(
       '-H',
       WEAVE_PROXY,
@@ -53,9 +53,6 @@ describe.skipIf(skipLab)('lab docker and weave CLIs', () => {
     expect(run.stderr).toBe('');
     proxyId = run.stdout.trim();
     expect((await docker('run', '-d', '--name', 'plug', '--net=weave', 'busybox')).code).toBe(0);
-  }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
   }, LAB_LOCK_WAIT_MS);
 
   it("attaches WEAVE_CIDR only through the proxy socket (-H or DOCKER_HOST), never through Docker's own", async () => {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOverSsh } from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport, runOverSsh } from '../../lab/lab-support.js';
 import { CONFIG_PATH } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
@@ -10,13 +11,7 @@ const skipLab = gateLabSuite(support, 'Docker 19.03 and 25 hosts');
 const netops = (text: string) => runCli([text, '--json', '--config', CONFIG_PATH]);
 
 describe.skipIf(skipLab)('a host on Docker 19.03 (no ps {{.State}})', () => {
-  let teardown: () => Promise<void> = async () => {};
-  beforeAll(async () => {
-    teardown = await bringUpLabForTests({ dockerVersion: '19.03.15', withoutEmulators: true });
-  }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
-  }, LAB_LOCK_WAIT_MS);
+  useLabForTests({ dockerVersion: '19.03.15', withoutEmulators: true });
 
   it('reports the version and fails the {{.State}} template as the 19.03 CLI does', async () => {
     expect(
@@ -38,13 +33,7 @@ describe.skipIf(skipLab)('a host on Docker 19.03 (no ps {{.State}})', () => {
 });
 
 describe.skipIf(skipLab)('a host on Docker 25 (refuses API 1.18: Weave 2.8.1 proxy and weave ps)', () => {
-  let teardown: () => Promise<void> = async () => {};
-  beforeAll(async () => {
-    teardown = await bringUpLabForTests({ dockerVersion: '25.0.3', withoutEmulators: true });
-  }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
-  }, LAB_LOCK_WAIT_MS);
+  useLabForTests({ dockerVersion: '25.0.3', withoutEmulators: true });
 
   it('fails docker through the proxy and weave ps with the daemon answer; Docker itself still works', async () => {
     const viaProxy = await runOverSsh('u1', 'docker -H unix:///var/run/weave/weave.sock run -d busybox');

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport } from '../../lab/lab-support.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'lab flannel as it runs with Docker');
@@ -13,13 +14,7 @@ const sh = async (host: 'u1' | 'u2' | 'u3', line: string) => runOnHost(host, ['s
  * network its docs create from /run/flannel/subnet.env (Documentation/running.md).
  */
 describe.skipIf(skipLab)('lab flannel as it runs with Docker', () => {
-  let teardown: () => Promise<void> = async () => {};
-  beforeAll(async () => {
-    teardown = await bringUpLabForTests({ withoutEmulators: true });
-  }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
-  }, LAB_LOCK_WAIT_MS);
+  useLabForTests({ withoutEmulators: true });
 
   it('runs flannel.1 with VNI 1 on port 8472, no learning, MTU 8950, the lease address as a /32', async () => {
     const r = await sh('u1', 'ip -d -o link show flannel.1; ip -o -4 addr show dev flannel.1');

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'lab stock images');
@@ -10,15 +11,11 @@ const sh = async (line: string) => runOnHost('u2', ['sh', '-c', line]);
 const NOT_FOUND = /OCI runtime exec failed: .*exec: "\S+": executable file not found in \$PATH/;
 
 describe.skipIf(skipLab)('lab stock images behave like the published ones', () => {
-  let teardown: () => Promise<void> = async () => {};
+  useLabForTests({ withoutEmulators: true });
   beforeAll(async () => {
-    teardown = await bringUpLabForTests({ withoutEmulators: true });
     await sh(
       'docker run -d --name web nginx && docker run -d --name bb busybox && docker run -d --name ip39 networkstatic/iperf3 -s && docker run -d --name ip312 lab/iperf3:3.12 -s',
     );
-  }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
   }, LAB_LOCK_WAIT_MS);
 
   it('nginx serves index.html and 50x.html only; a file created inside the container is served', async () => {

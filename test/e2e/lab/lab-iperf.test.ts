@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import {
-  bringUpLabForTests,
-  checkLabSupport,
-  LAB_LOCK_WAIT_MS,
-  runOnHostOk,
-  runOverSsh,
-} from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport, runOnHostOk, runOverSsh } from '../../lab/lab-support.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'lab iperf3 across hosts');
@@ -40,13 +35,7 @@ async function runIperf(net: string, serverIp: (name: string) => Promise<string>
 }
 
 describe.skipIf(skipLab)('lab iperf3 across hosts', () => {
-  let teardown: () => Promise<void> = async () => {};
-  beforeAll(async () => {
-    teardown = await bringUpLabForTests({ withoutEmulators: true });
-  }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
-  }, LAB_LOCK_WAIT_MS);
+  useLabForTests({ withoutEmulators: true });
 
   it('runs over the weave overlay (proxy mode, default subnet)', async () => {
     const result = await runIperf('', async (name) => {

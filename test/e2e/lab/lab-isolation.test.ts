@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOverSsh } from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport, LAB_LOCK_WAIT_MS, runOverSsh } from '../../lab/lab-support.js';
 import type { LabHost } from '../../lab/topology.js';
 
 const support = await checkLabSupport();
@@ -22,12 +23,11 @@ async function ping(host: LabHost, from: string, ip: string): Promise<boolean> {
 // The article's scenario: a1, a2 in the default subnet on u1; b1, b2 in tenant-b's subnet on u2.
 describe.skipIf(skipLab)('lab isolation scenario (weave proxy mode, two subnets)', () => {
   const ip: Record<string, string> = {};
-  let teardown: () => Promise<void> = async () => {};
+  // Pinned to the multi-tenant launch whatever NETOPS_LAB_WEAVE_LAUNCH says: this file tests Weave's subnet
+  // isolation as the article sets it up, which the default launch (default subnet = the whole /12 range, routed
+  // on ethwe) does not have; that form is covered by deploy-weave-launch.test.ts and lab-launch-form.ts.
+  useLabForTests({ withoutEmulators: true, weaveLaunch: 'multi-tenant' });
   beforeAll(async () => {
-    // Pinned to the multi-tenant launch whatever NETOPS_LAB_WEAVE_LAUNCH says: this file tests Weave's subnet
-    // isolation as the article sets it up, which the default launch (default subnet = the whole /12 range, routed
-    // on ethwe) does not have; that form is covered by deploy-weave-launch.test.ts and lab-launch-form.ts.
-    teardown = await bringUpLabForTests({ withoutEmulators: true, weaveLaunch: 'multi-tenant' });
     for (const name of ['a1', 'a2']) {
       expect(
         (await runOverSsh('u1', `docker -H unix:///var/run/weave/weave.sock run -d --name ${name} busybox`)).code,
@@ -42,9 +42,6 @@ describe.skipIf(skipLab)('lab isolation scenario (weave proxy mode, two subnets)
     }
     for (const name of ['a1', 'a2']) ip[name] = await findWeaveIp('u1', name);
     for (const name of ['b1', 'b2']) ip[name] = await findWeaveIp('u2', name);
-  }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
   }, LAB_LOCK_WAIT_MS);
 
   it('allocates a-containers from 10.32.0.0/24 and b-containers from 10.32.1.0/24, all distinct', () => {

@@ -1,11 +1,12 @@
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/index.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
 import { buildSshArgv } from '../../lab/lab-sshd.js';
 import { getLabStatus } from '../../lab/lab-status.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOverSsh } from '../../lab/lab-support.js';
+import { checkLabSupport, runOverSsh } from '../../lab/lab-support.js';
 import { runProcess } from '../../lab/run-process.js';
 import {
   CONFIG_PATH,
@@ -32,13 +33,7 @@ async function readLink(host: LabHost, dev: string): Promise<{ mtu: number; addr
 }
 
 describe.skipIf(skipLab)('lab topology', () => {
-  let teardown: () => Promise<void> = async () => {};
-  beforeAll(async () => {
-    teardown = await bringUpLabForTests({ withoutEmulators: true });
-  }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
-  }, LAB_LOCK_WAIT_MS);
+  useLabForTests({ withoutEmulators: true });
 
   it('gives every host its underlay address, MTU 9000, and the overlay bridges with their MTUs', async () => {
     for (const host of LAB_HOSTS) {

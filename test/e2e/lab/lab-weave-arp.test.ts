@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gateLabSuite } from '../../lab/lab-gate.js';
-import { bringUpLabForTests, checkLabSupport, LAB_LOCK_WAIT_MS, runOverSsh } from '../../lab/lab-support.js';
+import { useLabForTests } from '../../lab/lab-hooks.js';
+import { checkLabSupport, runOverSsh } from '../../lab/lab-support.js';
 
 // Weave's ARP set-up (test/lab/bin/lab-weave-arp.sh; weaveworks/weave v2.8.1 net/arp.go:13-21, net/veth.go:195-199,
 // 232, net/bridge.go:294, net/expose.go:67): a short neighbour cache on the bridge and each ethwe, and a gratuitous
@@ -27,13 +28,7 @@ async function weaveMac(name: string): Promise<string> {
 const neighbourOf = async (ip: string) => onU1(`ip neigh show ${ip} dev weave`);
 
 describe.skipIf(skipLab)("Weave's ARP set-up", () => {
-  let teardown: () => Promise<void> = async () => {};
-  beforeAll(async () => {
-    teardown = await bringUpLabForTests();
-  }, LAB_LOCK_WAIT_MS);
-  afterAll(async () => {
-    await teardown();
-  }, 120_000);
+  useLabForTests();
 
   it('keeps a short neighbour cache on the weave bridge and on each container ethwe', async () => {
     const sysctls = ['base_reachable_time', 'delay_first_probe_time', 'ucast_solicit'];

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/wait-for.js';
 import { runOnHost } from '../../lab/host-exec.js';
 import { downLab } from '../../lab/lab-down.js';
 import { gateLabSuite } from '../../lab/lab-gate.js';
 import { checkLabSupport, LAB_LOCK_WAIT_MS } from '../../lab/lab-support.js';
 import { upLab } from '../../lab/lab-up.js';
 import { LAB_HOSTS, type LabHost } from '../../lab/topology.js';
-import { callApi, startLabApis, stopLabApis, waitFor } from './lab-api-helpers.js';
+import { API_POLL, callApi, startLabApis, stopLabApis } from './lab-api-helpers.js';
 
 const support = await checkLabSupport();
 const skipLab = gateLabSuite(support, 'lab Nomad API');
@@ -52,25 +53,31 @@ async function register(job: Json, extra: Json = {}) {
 
 /** Blocks on the evaluation until it leaves `pending`. */
 async function waitEval(evalId: string): Promise<Json> {
-  return waitFor(`eval ${evalId}`, async () => {
-    const res = await callApi(`${nomad}/v1/evaluation/${evalId}?index=1&wait=5s`);
-    const evaluation = res.json<Json>();
-    return evaluation.Status === 'pending' ? undefined : evaluation;
-  });
+  return waitFor(
+    async () => {
+      const res = await callApi(`${nomad}/v1/evaluation/${evalId}?index=1&wait=5s`);
+      const evaluation = res.json<Json>();
+      return evaluation.Status === 'pending' ? undefined : evaluation;
+    },
+    `eval ${evalId}`,
+    30_000,
+    API_POLL,
+  );
 }
 
 /** Blocks on the job's latest deployment until it is terminal. */
 async function waitDeployment(jobId: string, timeoutMs = 40_000): Promise<Json> {
   let index = '1';
   return waitFor(
-    `deployment of ${jobId}`,
     async () => {
       const res = await callApi(`${nomad}/v1/job/${jobId}/deployment?index=${index}&wait=10s`);
       index = res.index ?? index;
       const deployment = res.json<Json | null>();
       return deployment && deployment.Status !== 'running' ? deployment : undefined;
     },
+    `deployment of ${jobId}`,
     timeoutMs,
+    API_POLL,
   );
 }
 
@@ -157,10 +164,15 @@ describe.skipIf(skipLab)('lab Nomad API', { timeout: 60_000 }, () => {
     const job = await parseJob(hcl);
     const reg = await register(job);
     expect(reg.status, reg.text).toBe(200);
-    const entries = await waitFor('drivermode in consul', async () => {
-      const list = (await callApi(`${consulU1}/v1/catalog/service/drivermode`)).json<Json[]>();
-      return list.length === 2 ? list : undefined;
-    });
+    const entries = await waitFor(
+      async () => {
+        const list = (await callApi(`${consulU1}/v1/catalog/service/drivermode`)).json<Json[]>();
+        return list.length === 2 ? list : undefined;
+      },
+      'drivermode in consul',
+      30_000,
+      API_POLL,
+    );
     for (const entry of entries) {
       expect(entry.ServiceAddress).toMatch(/^172\.17\./);
       expect(entry.ServicePort).toBe(8081);
@@ -321,25 +333,35 @@ describe.skipIf(skipLab)('lab Nomad API', { timeout: 60_000 }, () => {
   it('stopping a job removes its containers and Nomad services', async () => {
     const res = await callApi(`${nomad}/v1/job/httpbackend`, { method: 'DELETE' });
     expect(res.status).toBe(200);
-    await waitFor('httpbackend gone from consul', async () => {
-      const list = (await callApi(`${consulU1}/v1/catalog/service/httpbackend`)).json<Json[]>();
-      return list.length === 0 ? true : undefined;
-    });
+    await waitFor(
+      async () => {
+        const list = (await callApi(`${consulU1}/v1/catalog/service/httpbackend`)).json<Json[]>();
+        return list.length === 0 ? true : undefined;
+      },
+      'httpbackend gone from consul',
+      30_000,
+      API_POLL,
+    );
     // Nomad deregisters the services first, then kills the tasks (client/allocrunner: services are removed
     // before the task's kill, then shutdown_delay): the containers go a moment after the Consul entries.
     for (const host of LAB_HOSTS) {
-      await waitFor(`httpbackend containers gone on ${host}`, async () => {
-        const ps = await runOnHost(host, [
-          'docker',
-          'ps',
-          '-a',
-          '--filter',
-          'name=httpbackend-',
-          '--format',
-          '{{.Names}}',
-        ]);
-        return ps.stdout.trim() === '' ? true : undefined;
-      });
+      await waitFor(
+        async () => {
+          const ps = await runOnHost(host, [
+            'docker',
+            'ps',
+            '-a',
+            '--filter',
+            'name=httpbackend-',
+            '--format',
+            '{{.Names}}',
+          ]);
+          return ps.stdout.trim() === '' ? true : undefined;
+        },
+        `httpbackend containers gone on ${host}`,
+        30_000,
+        API_POLL,
+      );
     }
     const job = (await callApi(`${nomad}/v1/job/httpbackend`)).json<Json>();
     expect(job).toMatchObject({ Stop: true, Status: 'dead' });
