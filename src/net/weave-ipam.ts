@@ -85,7 +85,7 @@ export function checkTenantSubnets(
  * "weavemesh", DefaultSubnet)` (weaveworks/weave v2.8.1 plugin/plugin.go:80-84), and its IPAM answers a pool
  * request without a subnet with the default subnet too (plugin/ipam/driver.go:35-36).
  */
-export const WEAVE_PLUGIN_NETWORK = 'weave';
+const WEAVE_PLUGIN_NETWORK = 'weave';
 
 /**
  * Plugin mode on Weave's own `weave` Docker network: every container there takes an address from Weave's default
