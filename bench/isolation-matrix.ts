@@ -70,7 +70,14 @@ export interface IsolationMatrixResult {
     pairsPerSecond: number;
     /** Most pairs in one round whose verdict was not `pass` (0 expected). */
     notPassed: number;
+    /** Why, over all rounds: verdict and reason (first 60 characters) with how many pairs had it. */
+    notPassedWhy: Record<string, number>;
     rounds: number[];
+    /** Where the time goes, per round: resolving (docker ps + weave ps per host) and probing, seconds. */
+    resolveRounds: number[];
+    probeRounds: number[];
+    /** SSH commands of the probe phase (first round): one per pair before batching, about one per container after. */
+    probeCommands: number;
   }>;
   summary: Record<string, Figure>;
   targetSpeedup: number;
@@ -195,19 +202,44 @@ async function runScale(alreadyStarted: number): Promise<IsolationMatrixResult['
       started = size;
     }
     const rounds: number[] = [];
+    const resolveRounds: number[] = [];
+    const probeRounds: number[] = [];
     let pairs = 0;
     let wrong = 0;
+    let probeCommands = 0;
+    const notPassedWhy: Record<string, number> = {};
     for (let i = 0; i < SCALE_ROUNDS; i++) {
       const r = await runBot();
       // Recorded, not thrown: a slow machine that makes probes miss their deadline is a finding of the run.
-      wrong = Math.max(wrong, r.pairs.filter((p) => p.verdict !== 'pass').length);
+      const notPassed = r.pairs.filter((p) => p.verdict !== 'pass');
+      wrong = Math.max(wrong, notPassed.length);
+      for (const p of notPassed) {
+        const why = `${p.verdict}: ${(p.reason ?? p.probes[0]?.detail ?? '').slice(0, 60)}`;
+        notPassedWhy[why] = (notPassedWhy[why] ?? 0) + 1;
+      }
       pairs = r.pairs.length;
+      if (i === 0) probeCommands = r.commands;
       rounds.push(secs(r.resolveMs + r.probeMs));
+      resolveRounds.push(secs(r.resolveMs));
+      probeRounds.push(secs(r.probeMs));
     }
     const seconds = figure(rounds, { unit: 's', better: 'lower' }).median;
     const pairsPerSecond = Math.round((pairs / seconds) * 10) / 10;
-    scale.push({ containers: size, pairs, seconds, pairsPerSecond, notPassed: wrong, rounds });
-    console.error(`scale ${size} containers, ${pairs} pairs: ${rounds.join(', ')} s`);
+    scale.push({
+      containers: size,
+      pairs,
+      seconds,
+      pairsPerSecond,
+      notPassed: wrong,
+      notPassedWhy,
+      rounds,
+      resolveRounds,
+      probeRounds,
+      probeCommands,
+    });
+    console.error(
+      `scale ${size} containers, ${pairs} pairs: ${rounds.join(', ')} s (resolve ${resolveRounds.join(', ')}; probe ${probeRounds.join(', ')}; ${probeCommands} probe commands; not passed ${wrong})`,
+    );
   }
   return scale;
 }
@@ -262,6 +294,14 @@ export async function run(): Promise<IsolationMatrixResult> {
         unit: 's',
         better: 'lower',
         ...(s.pairs >= 2_256 ? { target: TARGET_SCALE_S } : {}),
+      });
+    }
+    if (largest !== undefined) {
+      const at = `${largest.containers} containers`;
+      summary[`bot resolve phase, ${at}`] = figure(largest.resolveRounds, { unit: 's', better: 'lower' });
+      summary[`bot probe phase, ${at} (${largest.probeCommands} SSH commands)`] = figure(largest.probeRounds, {
+        unit: 's',
+        better: 'lower',
       });
     }
     return {
@@ -330,7 +370,7 @@ export function printResult(r: IsolationMatrixResult): void {
       isolatedMedianMs: r.naiveIsolatedMedianMs,
     },
   });
-  console.table(r.scale.map(({ rounds: _rounds, ...s }) => s));
+  console.table(r.scale.map(({ rounds: _r, resolveRounds: _rr, probeRounds: _pr, notPassedWhy: _w, ...s }) => s));
   console.log(
     `like-for-like speed-up ${r.likeForLikeSpeedup}x (target ${r.targetSpeedup}x), article's ${r.speedup}x, bot ${r.botTotalMs} ms vs budget ${r.budgetMs} ms, disagreements ${r.disagreements.length}: ${r.pass ? 'PASS' : 'FAIL'} (load ${r.machine.loadavg1} on ${r.machine.cpus} cpus)`,
   );
