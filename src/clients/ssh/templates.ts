@@ -129,8 +129,15 @@ defineTemplate({
 /** Most targets one docker.exec.ping.batch carries; a source container with more gets several batches. */
 export const PING_BATCH_MAX = 64;
 /**
+ * Pings one batch has in flight at once: the batch starts this many, waits for them, then the next ones. Each
+ * target costs a few shell forks besides its ping; with eight execs per host (the SSH cap) an unbounded batch of 64
+ * would start ~2,500 processes on one host at once, which on the lab's two cores (three hosts on one machine)
+ * pushed the load past 200 and the execs past their bound. A wave ends within the ping deadline.
+ */
+export const PING_BATCH_WAVE = 16;
+/**
  * docker.exec.ping's probe towards many targets in one `docker exec`: every target's `ping -c 1 -W <s> <ip>` runs
- * at once in the background, and each prints ONE line when it ends: `netops-probe <ip>`, then, each after a \037
+ * in the background, PING_BATCH_WAVE at a time, and each prints ONE line when it ends: `netops-probe <ip>`, then, each after a \037
  * (unit separator), ping's stdout lines, `rc <exit status>` and its stderr lines prefixed `E `, so the bot reads
  * every target exactly as it reads a lone ping (src/net/isolation/ping-batch.ts). Deadline and targets arrive as
  * positional parameters, always quoted, never spliced into the script. POSIX sh builtins only (printf, read, set,
@@ -141,6 +148,7 @@ const PING_BATCH_SCRIPT = String.raw`d=$1; shift
 us=$(printf '\037')
 nl='
 '
+n=0
 for ip in "$@"; do
   (
     out=$( { { ping -c 1 -W "$d" "$ip" 2>&1 1>&3 3>&-; printf 'rc %s\n' "$?" >&3; } |
@@ -151,6 +159,8 @@ for ip in "$@"; do
     for l in $out; do line="$line$us$l"; done
     printf 'netops-probe %s%s\n' "$ip" "$line"
   ) &
+  n=$((n + 1))
+  if [ "$n" -ge ${PING_BATCH_WAVE} ]; then wait; n=0; fi
 done
 wait`;
 defineTemplate({

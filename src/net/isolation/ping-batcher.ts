@@ -1,3 +1,4 @@
+import { PING_BATCH_WAVE } from '../../clients/ssh/index.js';
 import type { HostHealth } from './host-health.js';
 import { type BatchOutcome, buildPingBatches, readPingBatch } from './ping-batch.js';
 import {
@@ -15,16 +16,14 @@ import type { ProbeResult } from './types.js';
 const ICMP = { proto: 'icmp', port: null } as const;
 
 /**
- * Time allowed per target on top of one probe's timeout. A batch's pings run at once, so it ends about when its
- * slowest ping does (the deadline), but the container's shell first forks a few processes per target; on a busy
- * host that costs milliseconds each. Generous on purpose: two timeouts in a row mark the host down
- * (host-health.ts) and a healthy batch must never be cut off for being large.
+ * The SSH bound of one batch carrying `targets` pings: twice a lone probe's bound (the exec itself, which on a
+ * busy host is most of it) plus, per wave of PING_BATCH_WAVE pings, the ping deadline and a second for the
+ * shell's forks. Generous on purpose: one batch stands for many probes, two timeouts in a row mark the host down
+ * (host-health.ts), and a healthy batch must never be cut off for being large; only a hung host waits it out.
  */
-const BATCH_MS_PER_TARGET = 100;
-
-/** The SSH bound of one batch carrying `targets` pings. */
 export function batchTimeoutMs(timing: ProbeTiming, targets: number): number {
-  return timing.timeoutMs + BATCH_MS_PER_TARGET * targets;
+  const waves = Math.ceil(targets / PING_BATCH_WAVE);
+  return 2 * timing.timeoutMs + waves * (timing.deadlineS * 1_000 + 1_000);
 }
 
 /** ICMP probes of one check, coalesced into one `docker exec` per source container instead of one per pair. */

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PING_BATCH_MAX } from '../../../../src/clients/ssh/index.js';
+import { PING_BATCH_MAX, PING_BATCH_WAVE } from '../../../../src/clients/ssh/index.js';
 import { buildPingBatches, parsePingBatch, readPingBatch } from '../../../../src/net/isolation/ping-batch.js';
 import { batchLine, result } from './fake-network.js';
 
@@ -138,7 +138,7 @@ describe('the batch script in real shells', () => {
     '#!/bin/sh',
     'ip=$5',
     'case $ip in',
-    `  10.32.0.2) echo 'PING 10.32.0.2 (10.32.0.2): 56 data bytes'; echo '${REPLY}'; exit 0 ;;`,
+    `  10.32.0.*) echo "PING $ip ($ip): 56 data bytes"; echo '${REPLY}'; exit 0 ;;`,
     `  10.32.1.1) sleep "$4"; echo '${SENT}'; exit 1 ;;`,
     "  *) echo 'ping: permission denied (are you root?)' >&2; exit 1 ;;",
     'esac',
@@ -164,6 +164,17 @@ describe('the batch script in real shells', () => {
       ['10.32.1.9', 'unknown', true],
     ]);
     expect(read.get('10.32.1.9')!.attempt.detail).toBe('ping could not run: ping: permission denied (are you root?)');
+  });
+
+  it.each(shells)(`%s: more targets than one wave (${PING_BATCH_WAVE}) all get their line`, (...shell) => {
+    const many = Array.from({ length: 2 * PING_BATCH_WAVE + 3 }, (_, i) => `10.32.0.${i + 10}`);
+    const [batch] = buildPingBatches('a1', many, 1);
+    const stdout = execFileSync(shell[0]!, [...shell.slice(1), ...batch!.command.argv.slice(4)], {
+      env: { PATH: `${bin}:/usr/bin:/bin` },
+      encoding: 'utf8',
+    });
+    const read = readPingBatch(result({ stdout }), many, 1);
+    expect([...read.values()].filter((o) => o.printed && o.attempt.outcome === 'reachable')).toHaveLength(many.length);
   });
 
   it.each(shells)('%s: without ping in the image every target is unknown (127)', (...shell) => {
