@@ -66,8 +66,11 @@ export interface IsolationMatrixResult {
   scale: Array<{
     containers: number;
     pairs: number;
-    seconds: number;
-    pairsPerSecond: number;
+    /** Null when no round of this size completed (see `errors`). */
+    seconds: number | null;
+    pairsPerSecond: number | null;
+    /** Rounds that threw (e.g. no host could be listed), recorded instead of ending the benchmark. */
+    errors: string[];
     /** Most pairs in one round whose verdict was not `pass` (0 expected). */
     notPassed: number;
     /** Why, over all rounds: verdict and reason (first 60 characters) with how many pairs had it. */
@@ -204,12 +207,19 @@ async function runScale(alreadyStarted: number): Promise<IsolationMatrixResult['
     const rounds: number[] = [];
     const resolveRounds: number[] = [];
     const probeRounds: number[] = [];
-    let pairs = 0;
+    let pairs = size * (size - 1);
     let wrong = 0;
     let probeCommands = 0;
     const notPassedWhy: Record<string, number> = {};
+    const errors: string[] = [];
     for (let i = 0; i < SCALE_ROUNDS; i++) {
-      const r = await runBot();
+      let r: Awaited<ReturnType<typeof runBot>>;
+      try {
+        r = await runBot();
+      } catch (err) {
+        errors.push((err as Error).message);
+        continue;
+      }
       // Recorded, not thrown: a slow machine that makes probes miss their deadline is a finding of the run.
       const notPassed = r.pairs.filter((p) => p.verdict !== 'pass');
       wrong = Math.max(wrong, notPassed.length);
@@ -218,13 +228,13 @@ async function runScale(alreadyStarted: number): Promise<IsolationMatrixResult['
         notPassedWhy[why] = (notPassedWhy[why] ?? 0) + 1;
       }
       pairs = r.pairs.length;
-      if (i === 0) probeCommands = r.commands;
+      if (rounds.length === 0) probeCommands = r.commands;
       rounds.push(secs(r.resolveMs + r.probeMs));
       resolveRounds.push(secs(r.resolveMs));
       probeRounds.push(secs(r.probeMs));
     }
-    const seconds = figure(rounds, { unit: 's', better: 'lower' }).median;
-    const pairsPerSecond = Math.round((pairs / seconds) * 10) / 10;
+    const seconds = rounds.length ? figure(rounds, { unit: 's', better: 'lower' }).median : null;
+    const pairsPerSecond = seconds === null ? null : Math.round((pairs / seconds) * 10) / 10;
     scale.push({
       containers: size,
       pairs,
@@ -232,13 +242,14 @@ async function runScale(alreadyStarted: number): Promise<IsolationMatrixResult['
       pairsPerSecond,
       notPassed: wrong,
       notPassedWhy,
+      errors,
       rounds,
       resolveRounds,
       probeRounds,
       probeCommands,
     });
     console.error(
-      `scale ${size} containers, ${pairs} pairs: ${rounds.join(', ')} s (resolve ${resolveRounds.join(', ')}; probe ${probeRounds.join(', ')}; ${probeCommands} probe commands; not passed ${wrong})`,
+      `scale ${size} containers, ${pairs} pairs: ${rounds.join(', ')} s (resolve ${resolveRounds.join(', ')}; probe ${probeRounds.join(', ')}; ${probeCommands} probe commands; not passed ${wrong}; errors ${errors.join(' | ') || 'none'})`,
     );
   }
   return scale;
@@ -289,14 +300,14 @@ export async function run(): Promise<IsolationMatrixResult> {
         { unit: '×', better: 'higher' },
       );
     }
-    for (const s of scale) {
+    for (const s of scale.filter((x) => x.rounds.length > 0)) {
       summary[`bot, ${s.containers} containers, ${s.pairs} pairs`] = figure(s.rounds, {
         unit: 's',
         better: 'lower',
         ...(s.pairs >= 2_256 ? { target: TARGET_SCALE_S } : {}),
       });
     }
-    if (largest !== undefined) {
+    if (largest !== undefined && largest.rounds.length > 0) {
       const at = `${largest.containers} containers`;
       summary[`bot resolve phase, ${at}`] = figure(largest.resolveRounds, { unit: 's', better: 'lower' });
       summary[`bot probe phase, ${at} (${largest.probeCommands} SSH commands)`] = figure(largest.probeRounds, {
@@ -339,8 +350,8 @@ export async function run(): Promise<IsolationMatrixResult> {
         disagreements.length === 0 &&
         bot.pairs.length === CONTAINERS * (CONTAINERS - 1) &&
         (verdicts.pass ?? 0) === bot.pairs.length &&
-        scale.every((x) => x.notPassed === 0) &&
-        (largest === undefined || largest.pairs < 2_256 || largest.seconds <= TARGET_SCALE_S),
+        scale.every((x) => x.notPassed === 0 && x.errors.length === 0 && x.seconds !== null) &&
+        (largest === undefined || largest.pairs < 2_256 || (largest.seconds ?? Infinity) <= TARGET_SCALE_S),
       machine: { node: process.version, cpus: cpus().length, loadavg1: Math.round((loadavg()[0] ?? 0) * 100) / 100 },
     };
   } finally {
