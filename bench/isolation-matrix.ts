@@ -66,11 +66,21 @@ export interface IsolationMatrixResult {
   scale: Array<{
     containers: number;
     pairs: number;
-    seconds: number;
-    pairsPerSecond: number;
+    /** Null when no round of this size completed (see `errors`). */
+    seconds: number | null;
+    pairsPerSecond: number | null;
+    /** Rounds that threw (e.g. no host could be listed), recorded instead of ending the benchmark. */
+    errors: string[];
     /** Most pairs in one round whose verdict was not `pass` (0 expected). */
     notPassed: number;
+    /** Why, over all rounds: verdict and reason (first 60 characters) with how many pairs had it. */
+    notPassedWhy: Record<string, number>;
     rounds: number[];
+    /** Where the time goes, per round: resolving (docker ps + weave ps per host) and probing, seconds. */
+    resolveRounds: number[];
+    probeRounds: number[];
+    /** SSH commands of the probe phase (first round): one per pair before batching, about one per container after. */
+    probeCommands: number;
   }>;
   summary: Record<string, Figure>;
   targetSpeedup: number;
@@ -195,19 +205,52 @@ async function runScale(alreadyStarted: number): Promise<IsolationMatrixResult['
       started = size;
     }
     const rounds: number[] = [];
-    let pairs = 0;
+    const resolveRounds: number[] = [];
+    const probeRounds: number[] = [];
+    let pairs = size * (size - 1);
     let wrong = 0;
+    let probeCommands = 0;
+    const notPassedWhy: Record<string, number> = {};
+    const errors: string[] = [];
     for (let i = 0; i < SCALE_ROUNDS; i++) {
-      const r = await runBot();
+      let r: Awaited<ReturnType<typeof runBot>>;
+      try {
+        r = await runBot();
+      } catch (err) {
+        errors.push((err as Error).message);
+        continue;
+      }
       // Recorded, not thrown: a slow machine that makes probes miss their deadline is a finding of the run.
-      wrong = Math.max(wrong, r.pairs.filter((p) => p.verdict !== 'pass').length);
+      const notPassed = r.pairs.filter((p) => p.verdict !== 'pass');
+      wrong = Math.max(wrong, notPassed.length);
+      for (const p of notPassed) {
+        const why = `${p.verdict}: ${(p.reason ?? p.probes[0]?.detail ?? '').slice(0, 60)}`;
+        notPassedWhy[why] = (notPassedWhy[why] ?? 0) + 1;
+      }
       pairs = r.pairs.length;
+      if (rounds.length === 0) probeCommands = r.commands;
       rounds.push(secs(r.resolveMs + r.probeMs));
+      resolveRounds.push(secs(r.resolveMs));
+      probeRounds.push(secs(r.probeMs));
     }
-    const seconds = figure(rounds, { unit: 's', better: 'lower' }).median;
-    const pairsPerSecond = Math.round((pairs / seconds) * 10) / 10;
-    scale.push({ containers: size, pairs, seconds, pairsPerSecond, notPassed: wrong, rounds });
-    console.error(`scale ${size} containers, ${pairs} pairs: ${rounds.join(', ')} s`);
+    const seconds = rounds.length ? figure(rounds, { unit: 's', better: 'lower' }).median : null;
+    const pairsPerSecond = seconds === null ? null : Math.round((pairs / seconds) * 10) / 10;
+    scale.push({
+      containers: size,
+      pairs,
+      seconds,
+      pairsPerSecond,
+      notPassed: wrong,
+      notPassedWhy,
+      errors,
+      rounds,
+      resolveRounds,
+      probeRounds,
+      probeCommands,
+    });
+    console.error(
+      `scale ${size} containers, ${pairs} pairs: ${rounds.join(', ')} s (resolve ${resolveRounds.join(', ')}; probe ${probeRounds.join(', ')}; ${probeCommands} probe commands; not passed ${wrong}; errors ${errors.join(' | ') || 'none'})`,
+    );
   }
   return scale;
 }
@@ -257,11 +300,21 @@ export async function run(): Promise<IsolationMatrixResult> {
         { unit: '×', better: 'higher' },
       );
     }
-    for (const s of scale) {
-      summary[`bot, ${s.containers} containers, ${s.pairs} pairs`] = figure(s.rounds, {
+    for (const s of scale.filter((x) => x.rounds.length > 0)) {
+      // A size whose pairs did not pass timed how long the bot took to give up, not a matrix: the name says so.
+      const failed = s.notPassed > 0 ? ` (${s.notPassed} not passed)` : '';
+      summary[`bot, ${s.containers} containers, ${s.pairs} pairs${failed}`] = figure(s.rounds, {
         unit: 's',
         better: 'lower',
         ...(s.pairs >= 2_256 ? { target: TARGET_SCALE_S } : {}),
+      });
+    }
+    if (largest !== undefined && largest.rounds.length > 0) {
+      const at = `${largest.containers} containers`;
+      summary[`bot resolve phase, ${at}`] = figure(largest.resolveRounds, { unit: 's', better: 'lower' });
+      summary[`bot probe phase, ${at} (${largest.probeCommands} SSH commands)`] = figure(largest.probeRounds, {
+        unit: 's',
+        better: 'lower',
       });
     }
     return {
@@ -299,8 +352,8 @@ export async function run(): Promise<IsolationMatrixResult> {
         disagreements.length === 0 &&
         bot.pairs.length === CONTAINERS * (CONTAINERS - 1) &&
         (verdicts.pass ?? 0) === bot.pairs.length &&
-        scale.every((x) => x.notPassed === 0) &&
-        (largest === undefined || largest.pairs < 2_256 || largest.seconds <= TARGET_SCALE_S),
+        scale.every((x) => x.notPassed === 0 && x.errors.length === 0 && x.seconds !== null) &&
+        (largest === undefined || largest.pairs < 2_256 || (largest.seconds ?? Infinity) <= TARGET_SCALE_S),
       machine: { node: process.version, cpus: cpus().length, loadavg1: Math.round((loadavg()[0] ?? 0) * 100) / 100 },
     };
   } finally {
@@ -330,7 +383,7 @@ export function printResult(r: IsolationMatrixResult): void {
       isolatedMedianMs: r.naiveIsolatedMedianMs,
     },
   });
-  console.table(r.scale.map(({ rounds: _rounds, ...s }) => s));
+  console.table(r.scale.map(({ rounds: _r, resolveRounds: _rr, probeRounds: _pr, notPassedWhy: _w, ...s }) => s));
   console.log(
     `like-for-like speed-up ${r.likeForLikeSpeedup}x (target ${r.targetSpeedup}x), article's ${r.speedup}x, bot ${r.botTotalMs} ms vs budget ${r.budgetMs} ms, disagreements ${r.disagreements.length}: ${r.pass ? 'PASS' : 'FAIL'} (load ${r.machine.loadavg1} on ${r.machine.cpus} cpus)`,
   );

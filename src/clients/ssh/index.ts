@@ -7,5 +7,6 @@ export {
 
 export { createSshPool } from './connection-pool.js';
 export { expectSuccess } from './expect-success.js';
+export { PING_BATCH_MAX, PING_BATCH_WAVE } from './templates.js';
 
 export type * from './types.js';

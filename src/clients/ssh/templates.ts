@@ -126,6 +126,49 @@ defineTemplate({
   argv: ['docker', 'exec', '{container}', 'ping', '-c', '1', '-W', '{timeoutS}', '{ip}'],
   params: { container: value(CONTAINER), timeoutS: value(SMALL_SECONDS), ip: value(IPV4) },
 });
+/** Most targets one docker.exec.ping.batch carries; a source container with more gets several batches. */
+export const PING_BATCH_MAX = 64;
+/**
+ * Pings one batch has in flight at once: the batch starts this many, waits for them, then the next ones. Each
+ * target costs a few shell forks besides its ping; with eight execs per host (the SSH cap) an unbounded batch of 64
+ * would start ~2,500 processes on one host at once, which on the lab's two cores (three hosts on one machine)
+ * pushed the load past 200 and the execs past their bound. A wave ends within the ping deadline.
+ */
+export const PING_BATCH_WAVE = 16;
+/**
+ * docker.exec.ping's probe towards many targets in one `docker exec`: every target's `ping -c 1 -W <s> <ip>` runs
+ * in the background, PING_BATCH_WAVE at a time, and each prints ONE line when it ends: `netops-probe <ip>`, then, each after a \037
+ * (unit separator), ping's stdout lines, `rc <exit status>` and its stderr lines prefixed `E `, so the bot reads
+ * every target exactly as it reads a lone ping (src/net/isolation/ping-batch.ts). Deadline and targets arrive as
+ * positional parameters, always quoted, never spliced into the script. POSIX sh builtins only (printf, read, set,
+ * wait; busybox ash and dash alike): nothing but `sh` and `ping` has to be in the image. The line is written by one
+ * printf, far below PIPE_BUF; a line cut or mixed up anyway fails the parser's checks and that target is retried.
+ */
+const PING_BATCH_SCRIPT = String.raw`d=$1; shift
+us=$(printf '\037')
+nl='
+'
+n=0
+for ip in "$@"; do
+  (
+    out=$( { { ping -c 1 -W "$d" "$ip" 2>&1 1>&3 3>&-; printf 'rc %s\n' "$?" >&3; } |
+      while IFS= read -r l; do printf 'E %s\n' "$l"; done; } 3>&1 )
+    IFS=$nl
+    set -f
+    line=
+    for l in $out; do line="$line$us$l"; done
+    printf 'netops-probe %s%s\n' "$ip" "$line"
+  ) &
+  n=$((n + 1))
+  if [ "$n" -ge ${PING_BATCH_WAVE} ]; then wait; n=0; fi
+done
+wait`;
+defineTemplate({
+  name: 'docker.exec.ping.batch',
+  purpose: `docker.exec.ping from one container to each of up to ${PING_BATCH_MAX} IPs at once, one result line per IP (isolation check)`,
+  argv: ['docker', 'exec', '{container}', 'sh', '-c', PING_BATCH_SCRIPT, 'netops-ping-batch', '{timeoutS}', '{ips...}'],
+  params: { container: value(CONTAINER), timeoutS: value(SMALL_SECONDS), ips: list(IPV4, PING_BATCH_MAX) },
+});
 defineTemplate({
   name: 'docker.exec.tcp',
   purpose: 'TCP connect test from a container (isolation check)',

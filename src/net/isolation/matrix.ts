@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { createHostHealth, type HostHealth } from './host-health.js';
 import { judgePaths, planBridgePath } from './paths.js';
-import { type ProbeTiming, type RetryPolicy, runProbe, type SshRunner } from './probe.js';
+import { createPingBatcher } from './ping-batcher.js';
+import { type ProbeTarget, type ProbeTiming, type RetryPolicy, runProbe, type SshRunner } from './probe.js';
 import type { BridgePathResult, Endpoint, PairResult, ProbeResult, ProbeSpec, Reachability } from './types.js';
 
 export { judgePair } from './paths.js';
@@ -54,19 +55,20 @@ export interface MatrixOptions {
   health?: HostHealth;
 }
 
+/** Makes one probe (with its retry) from a source container towards an address. */
+type Prober = (target: ProbeTarget, spec: ProbeSpec, shouldRetry: RetryPolicy) => Promise<ProbeResult>;
+
 /** Probes one path (the target address `ip`) with every spec towards `to`. */
 function probePath(
   from: Endpoint,
   to: Endpoint,
   ip: string,
   opts: MatrixOptions,
-  health: HostHealth,
+  probe: Prober,
   shouldRetry: RetryPolicy,
 ): Promise<ProbeResult[]> {
   const target = { host: from.host, container: from.container, ip };
-  return Promise.all(
-    opts.probesFor(to).map((spec) => runProbe(opts.run, health, target, spec, opts.timing, opts.signal, shouldRetry)),
-  );
+  return Promise.all(opts.probesFor(to).map((spec) => probe(target, spec, shouldRetry)));
 }
 
 /** The docker0 path of a pair on one host, probed; undefined when the pair has none. */
@@ -74,25 +76,25 @@ async function probeBridge(
   from: Endpoint,
   to: Endpoint,
   opts: MatrixOptions,
-  health: HostHealth,
+  probe: Prober,
   shouldRetry: RetryPolicy,
 ): Promise<BridgePathResult | undefined> {
   const plan = planBridgePath(from, to);
   if (!plan) return undefined;
   if ('unknown' in plan) return { ip: '', observed: 'unknown', probes: [], reason: plan.unknown };
-  const probes = await probePath(from, to, plan.ip, opts, health, shouldRetry);
+  const probes = await probePath(from, to, plan.ip, opts, probe, shouldRetry);
   const { observed, reason } = combineProbes(probes);
   return { ip: plan.ip, observed, probes, ...(reason ? { reason } : {}) };
 }
 
-async function probePair(from: Endpoint, to: Endpoint, opts: MatrixOptions, health: HostHealth): Promise<PairResult> {
+async function probePair(from: Endpoint, to: Endpoint, opts: MatrixOptions, probe: Prober): Promise<PairResult> {
   const expected = expectReachability(from.tenant, to.tenant, opts.policy);
   // A failure that matches "isolated" is the answer, not a glitch; everything else gets its second try.
   const shouldRetry: RetryPolicy = (first) =>
     first.outcome === 'unknown' || (first.outcome !== 'reachable' && expected !== 'isolated');
   const [probes, bridge] = await Promise.all([
-    probePath(from, to, to.ip, opts, health, shouldRetry),
-    probeBridge(from, to, opts, health, shouldRetry),
+    probePath(from, to, to.ip, opts, probe, shouldRetry),
+    probeBridge(from, to, opts, probe, shouldRetry),
   ]);
   const judged = judgePaths(expected, combineProbes(probes), bridge);
   return {
@@ -109,7 +111,8 @@ async function probePair(from: Endpoint, to: Endpoint, opts: MatrixOptions, heal
 }
 
 /**
- * Probes every directed pair at once (the SSH pool's per-host cap does the pacing), retries a probe once only
+ * Probes every directed pair at once: ICMP over both paths batched per source container (ping-batcher.ts), TCP
+ * and UDP one command per probe; the SSH pool's per-host cap does the pacing. Retries a probe once only
  * where a failure would be a mismatch or is unknown, and judges each pair over every path it has: the overlay
  * address and, for two containers on one host, their docker0 addresses. Pairs towards a host that went down and
  * got no reply are `unknown`, not isolated: a dead host proves nothing about isolation.
@@ -123,7 +126,12 @@ export async function runMatrix(
   // Every queued probe listens on the one check signal; hundreds are expected, not a leak.
   const probeCount = pairs.reduce((n, p) => n + opts.probesFor(p.to).length * 2, 0);
   setMaxListeners(probeCount * 2 + 10, opts.signal);
-  const results = await Promise.all(pairs.map(({ from, to }) => probePair(from, to, opts, health)));
+  const pings = createPingBatcher(opts.run, health, opts.timing, opts.signal);
+  const probe: Prober = (target, spec, shouldRetry) =>
+    spec.proto === 'icmp'
+      ? pings.probe(target, shouldRetry)
+      : runProbe(opts.run, health, target, spec, opts.timing, opts.signal, shouldRetry);
+  const results = await Promise.all(pairs.map(({ from, to }) => probePair(from, to, opts, probe)));
   // Judged after every probe ended: a host may be found dead by its own probes after others aimed at it.
   const hostOf = new Map(endpoints.map((e) => [e.label, e.host]));
   const adjusted = results.map((pair): PairResult => {

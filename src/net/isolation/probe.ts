@@ -24,7 +24,11 @@ export interface ProbeTiming {
   timeoutMs: number;
 }
 
-type Attempt = Pick<ProbeResult, 'ok' | 'outcome' | 'rttMs' | 'detail'>;
+/** One attempt of a probe, before its retry is counted. */
+export type Attempt = Pick<ProbeResult, 'ok' | 'outcome' | 'rttMs' | 'detail'>;
+
+/** An attempt that could not be made: says nothing about the network. */
+export const unknownAttempt = (detail: string): Attempt => ({ ok: false, outcome: 'unknown', rttMs: null, detail });
 
 const DOCKER_FAILURE =
   /Error response from daemon|No such container|is not running|executable file not found|OCI runtime/i;
@@ -46,6 +50,18 @@ const firstLine = (text: string) =>
     .find(Boolean) ?? '';
 
 /**
+ * Why a command's result says nothing about the network, or undefined: it was cut off (signal, output cap) or
+ * docker could not run it (exit 125-127, or the daemon's or runtime's own message).
+ */
+export function execFailure(res: SshResult): string | undefined {
+  if (res.code === null || res.truncated) return `probe was cut off${res.signal ? ` (SIG${res.signal})` : ''}`;
+  if (res.code >= 125 || DOCKER_FAILURE.test(res.stderr)) {
+    return `docker exec failed: ${firstLine(res.stderr) || `exit ${res.code}`}`;
+  }
+  return undefined;
+}
+
+/**
  * Reads one probe's exit status and output. ICMP: exit 0 is a reply (rtt from `time=`). TCP: exit 0 is a
  * connection, "refused" means the target's host answered (reachable, port closed). UDP: only an ICMP error
  * ("refused") is conclusive; silence is open-or-filtered. Docker's own failures are `unknown`, not isolation.
@@ -53,17 +69,8 @@ const firstLine = (text: string) =>
 export function interpretProbeResult(spec: ProbeSpec, res: SshResult, deadlineS: number): Attempt {
   const err = firstLine(res.stderr);
   const measured = Math.round(res.durationMs * 10) / 10;
-  if (res.code === null || res.truncated) {
-    return {
-      ok: false,
-      outcome: 'unknown',
-      rttMs: null,
-      detail: `probe was cut off${res.signal ? ` (SIG${res.signal})` : ''}`,
-    };
-  }
-  if (res.code >= 125 || DOCKER_FAILURE.test(res.stderr)) {
-    return { ok: false, outcome: 'unknown', rttMs: null, detail: `docker exec failed: ${err || `exit ${res.code}`}` };
-  }
+  const failed = execFailure(res);
+  if (failed !== undefined || res.code === null) return unknownAttempt(failed ?? 'probe was cut off');
   const refused = /refused/i.test(res.stderr);
   if (spec.proto === 'icmp') {
     if (res.code === 0) {
@@ -118,6 +125,52 @@ export type RetryPolicy = (first: Attempt) => boolean;
 const retryUnlessReachable: RetryPolicy = (first) => first.outcome !== 'reachable';
 
 /**
+ * What a failed SSH run means for a probe: cancellation propagates (rethrown); anything else is recorded against
+ * the host (a dead host is not waited on again) and becomes an `unknown` attempt with the reason.
+ */
+export function sshFailure(err: unknown, host: string, health: HostHealth, signal: AbortSignal): Attempt {
+  if (signal.aborted || (isNetopsError(err) && err.code === ErrorCode.Cancelled)) throw err;
+  health.recordError(host, err);
+  return unknownAttempt(isNetopsError(err) && err.userMessage ? err.userMessage : (err as Error).message);
+}
+
+/** One attempt of one probe over SSH; a host already known to be down is not tried. */
+export async function attemptProbe(
+  run: SshRunner,
+  health: HostHealth,
+  target: ProbeTarget,
+  spec: ProbeSpec,
+  timing: ProbeTiming,
+  signal: AbortSignal,
+): Promise<Attempt> {
+  const down = health.reasonDown(target.host);
+  if (down) return unknownAttempt(`host ${target.host} is down: ${down}`);
+  try {
+    const res = await run(target.host, buildProbeCommand(target, spec, timing.deadlineS), {
+      signal,
+      timeoutMs: timing.timeoutMs,
+    });
+    health.recordSuccess(target.host);
+    return interpretProbeResult(spec, res, timing.deadlineS);
+  } catch (err) {
+    return sshFailure(err, target.host, health, signal);
+  }
+}
+
+/** A probe's result from its first attempt, making the second one when `shouldRetry` says so and the host is up. */
+export async function withOneRetry(
+  spec: ProbeSpec,
+  host: string,
+  health: HostHealth,
+  shouldRetry: RetryPolicy,
+  first: Attempt,
+  again: () => Promise<Attempt>,
+): Promise<ProbeResult> {
+  if (!shouldRetry(first) || health.reasonDown(host)) return { ...spec, ...first, attempts: 1 };
+  return { ...spec, ...(await again()), attempts: 2 };
+}
+
+/**
  * Runs one probe with one retry when `shouldRetry` says so (as the Kubernetes e2e suite retries before a
  * mismatch counts). Never throws for a failed host: SSH errors become `unknown` with the reason, and a host
  * already known to be down is not tried again. Cancellation propagates.
@@ -131,23 +184,6 @@ export async function runProbe(
   signal: AbortSignal,
   shouldRetry: RetryPolicy = retryUnlessReachable,
 ): Promise<ProbeResult> {
-  const command = buildProbeCommand(target, spec, timing.deadlineS);
-  const once = async (): Promise<Attempt> => {
-    const down = health.reasonDown(target.host);
-    if (down) return { ok: false, outcome: 'unknown', rttMs: null, detail: `host ${target.host} is down: ${down}` };
-    try {
-      const res = await run(target.host, command, { signal, timeoutMs: timing.timeoutMs });
-      health.recordSuccess(target.host);
-      return interpretProbeResult(spec, res, timing.deadlineS);
-    } catch (err) {
-      if (signal.aborted || (isNetopsError(err) && err.code === ErrorCode.Cancelled)) throw err;
-      health.recordError(target.host, err);
-      const why = isNetopsError(err) && err.userMessage ? err.userMessage : (err as Error).message;
-      return { ok: false, outcome: 'unknown', rttMs: null, detail: why };
-    }
-  };
-  const first = await once();
-  if (!shouldRetry(first) || health.reasonDown(target.host)) return { ...spec, ...first, attempts: 1 };
-  const second = await once();
-  return { ...spec, ...second, attempts: 2 };
+  const once = () => attemptProbe(run, health, target, spec, timing, signal);
+  return withOneRetry(spec, target.host, health, shouldRetry, await once(), once);
 }

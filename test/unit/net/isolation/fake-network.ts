@@ -36,22 +36,26 @@ function answerBridgeProbe(tool: string | undefined, ip: string, bridged: boolea
     : result({ code: 1, stdout: '1 packets transmitted, 0 received' });
 }
 
+/** One line of docker.exec.ping.batch's output for a ping that ended as `res` did (the script's format). */
+export function batchLine(ip: string, res: Pick<SshResult, 'code' | 'stdout' | 'stderr'>): string {
+  const lines = (text: string) => text.split('\n').filter(Boolean);
+  const fields = [...lines(res.stdout), `rc ${res.code}`, ...lines(res.stderr).map((l) => `E ${l}`)];
+  return `netops-probe ${ip}\x1f${fields.join('\x1f')}`;
+}
+
 /**
  * A stand-in for `ssh.run` that answers probe commands like Weave subnets would: a container reaches an address
  * when it has an address in the same /24. `extraReach` adds paths (leaks), `cut` removes them (breaks). Docker's
  * default bridge joins every container of one host that has a `bridgeIp`, unless `icc` is false (dockerd
- * `--icc=false`); `docker inspect` answers with that address.
+ * `--icc=false`); `docker inspect` answers with that address. The ICMP batch gets one line per target, as its
+ * script prints them.
  */
 export function createFakeNetwork(
   containers: FakeContainer[],
   opts: { extraReach?: Array<[string, string]>; cut?: Array<[string, string]>; icc?: boolean } = {},
 ) {
   const calls: Array<{ host: string; template: string; argv: string[] }> = [];
-  const run = async (host: string, cmd: SshCommand): Promise<SshResult> => {
-    calls.push({ host, template: cmd.template, argv: cmd.argv });
-    if (cmd.argv[1] === 'inspect') return answerInspect(containers, host, cmd.argv);
-    const [, , container, tool] = cmd.argv;
-    const ip = cmd.argv.find((a, i) => i > 3 && /^\d+\.\d+\.\d+\.\d+$/.test(a))!;
+  const answer = (host: string, container: string, tool: string, ip: string): SshResult => {
     const src = containers.find((c) => c.name === container && c.host === host);
     if (!src) return result({ code: 1, stderr: `Error: No such container: ${container}` });
     if (containers.some((c) => c.host === host && c.bridgeIp === ip)) {
@@ -67,6 +71,21 @@ export function createFakeNetwork(
         : result({ code: 1, stdout: '1 packets transmitted, 0 received' });
     }
     return reach ? result({ code: 0 }) : result({ code: 1 });
+  };
+  const run = async (host: string, cmd: SshCommand): Promise<SshResult> => {
+    calls.push({ host, template: cmd.template, argv: cmd.argv });
+    if (cmd.argv[1] === 'inspect') return answerInspect(containers, host, cmd.argv);
+    const [, , container = '', tool = ''] = cmd.argv;
+    if (cmd.template === 'docker.exec.ping.batch') {
+      // argv: docker exec <container> sh -c <script> netops-ping-batch <deadline> <ip>...
+      if (!containers.some((c) => c.name === container && c.host === host)) {
+        return result({ code: 1, stderr: `Error response from daemon: No such container: ${container}` });
+      }
+      const lines = cmd.argv.slice(8).map((ip) => batchLine(ip, answer(host, container, 'ping', ip)));
+      return result({ stdout: `${lines.join('\n')}\n` });
+    }
+    const ip = cmd.argv.find((a, i) => i > 3 && /^\d+\.\d+\.\d+\.\d+$/.test(a))!;
+    return answer(host, container, tool, ip);
   };
   return { run, calls };
 }

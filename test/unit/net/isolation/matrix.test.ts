@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, NetopsError } from '../../../../src/errors.js';
+import { PING_BATCH_MAX } from '../../../../src/clients/ssh/index.js';
+import { CancelledError, ErrorCode, NetopsError } from '../../../../src/errors.js';
 import {
   buildPairs,
   combineProbes,
@@ -7,8 +8,10 @@ import {
   judgePair,
   runMatrix,
 } from '../../../../src/net/isolation/matrix.js';
+import { batchTimeoutMs } from '../../../../src/net/isolation/ping-batcher.js';
+import type { SshRunner } from '../../../../src/net/isolation/probe.js';
 import type { Endpoint, ProbeResult } from '../../../../src/net/isolation/types.js';
-import { createFakeNetwork, type FakeContainer } from './fake-network.js';
+import { batchLine, createFakeNetwork, type FakeContainer, result } from './fake-network.js';
 
 const TENANT_OF: Record<string, string> = { '10.32.0': 'default', '10.32.1': 'tenant-b' };
 
@@ -107,8 +110,15 @@ describe('runMatrix', () => {
       expected: 'isolated',
       observed: 'isolated',
     });
-    // Expected-isolated failures are the answer: no retry for them; so 8 ICMP probes run once, 4 reachable run once.
-    expect(net.calls).toHaveLength(12);
+    // One ICMP batch per source container carries all 12 first attempts; expected-isolated failures are the
+    // answer (no retry) and the reachable ones passed, so nothing else runs.
+    expect(net.calls.map((c) => c.template)).toEqual(Array(4).fill('docker.exec.ping.batch'));
+    expect(net.calls.find((c) => c.argv[2] === 'a1')?.argv.slice(7)).toEqual([
+      '1',
+      '10.32.0.2',
+      '10.32.1.1',
+      '10.32.1.2',
+    ]);
   });
 
   it('flags a leak and a break, retrying the would-be break once', async () => {
@@ -126,6 +136,11 @@ describe('runMatrix', () => {
     expect(broken).toMatchObject({ from: 'b2', to: 'b1', expected: 'reachable', observed: 'isolated' });
     expect(broken!.probes[0]!.attempts).toBe(2);
     expect(pairs.filter((p) => p.verdict === 'pass')).toHaveLength(10);
+    // The retry is a batch of its own from b2 carrying only b1's address.
+    expect(net.calls.filter((c) => c.argv[2] === 'b2').map((c) => c.argv.slice(8))).toEqual([
+      ['10.32.0.1', '10.32.0.2', '10.32.1.1'],
+      ['10.32.1.1'],
+    ]);
   });
 
   it('makes the pairs of a host that fails unknown with the reason, and completes the rest', async () => {
@@ -155,7 +170,7 @@ describe('runMatrix', () => {
     expect(pairs.filter((p) => p.from !== 'c1' && p.to !== 'c1').every((p) => p.verdict === 'pass')).toBe(true);
   });
 
-  it('runs the probes concurrently rather than one after another', async () => {
+  it('runs the batches of all source containers at once rather than one after another', async () => {
     let active = 0;
     let peak = 0;
     const net = createFakeNetwork(ARTICLE);
@@ -173,7 +188,101 @@ describe('runMatrix', () => {
       probesFor: icmpOnly,
       signal: new AbortController().signal,
     });
-    expect(peak).toBe(12);
+    expect(peak).toBe(4);
+  });
+
+  it('gives a target the batch printed no line for its retry alone, and keeps a ping that could not run unknown', async () => {
+    const net = createFakeNetwork(ARTICLE);
+    const run: typeof net.run = async (host, cmd) => {
+      const res = await net.run(host, cmd);
+      if (cmd.template !== 'docker.exec.ping.batch' || cmd.argv[2] !== 'a1') return res;
+      // a1's line for a2 is lost; its ping towards b1 is not in the image (the shell's 127).
+      const lines = res.stdout.split('\n').filter((l) => l && !l.startsWith('netops-probe 10.32.0.2'));
+      const missing = batchLine('10.32.1.1', { code: 127, stdout: '', stderr: 'sh: ping: not found' });
+      return { ...res, stdout: lines.map((l) => (l.startsWith('netops-probe 10.32.1.1') ? missing : l)).join('\n') };
+    };
+    const { pairs } = await runMatrix(endpointsOf(ARTICLE), {
+      run,
+      policy: noAllow,
+      timing,
+      probesFor: icmpOnly,
+      signal: new AbortController().signal,
+    });
+    const lost = pairs.find((p) => p.from === 'a1' && p.to === 'a2')!;
+    expect(lost).toMatchObject({ verdict: 'pass', observed: 'reachable' });
+    expect(lost.probes[0]!.attempts).toBe(2);
+    // 127 is unknown, never isolated: retried (in a1's next batch, which answers the same), still unknown.
+    const cannot = pairs.find((p) => p.from === 'a1' && p.to === 'b1')!;
+    expect(cannot).toMatchObject({ verdict: 'unknown', observed: 'unknown' });
+    expect(cannot.probes[0]).toMatchObject({
+      outcome: 'unknown',
+      attempts: 2,
+      detail: 'ping could not run: sh: ping: not found',
+    });
+    expect(net.calls.filter((c) => c.template === 'docker.exec.ping').map((c) => c.argv.at(-1))).toEqual(['10.32.0.2']);
+    expect(
+      net.calls
+        .filter((c) => c.argv[2] === 'a1' && c.template === 'docker.exec.ping.batch')
+        .map((c) => c.argv.slice(8)),
+    ).toEqual([['10.32.0.2', '10.32.1.1', '10.32.1.2'], ['10.32.1.1']]);
+  });
+
+  it('falls back to lone pings when the batch cannot run in the container (no sh in the image)', async () => {
+    const net = createFakeNetwork(ARTICLE);
+    const noSh =
+      'OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in $PATH: unknown';
+    const run: typeof net.run = async (host, cmd) =>
+      cmd.template === 'docker.exec.ping.batch' ? result({ code: 126, stderr: noSh }) : net.run(host, cmd);
+    const { pairs } = await runMatrix(endpointsOf(ARTICLE), {
+      run,
+      policy: noAllow,
+      timing,
+      probesFor: icmpOnly,
+      signal: new AbortController().signal,
+    });
+    expect(pairs.every((p) => p.verdict === 'pass' && p.probes[0]!.attempts === 2)).toBe(true);
+    expect(net.calls.filter((c) => c.template === 'docker.exec.ping')).toHaveLength(12);
+  });
+
+  it('bounds each batch by the probe timeout plus time per target, and splits a source past PING_BATCH_MAX', async () => {
+    const many: FakeContainer[] = Array.from({ length: PING_BATCH_MAX + 2 }, (_, i) => ({
+      host: i === 0 ? 'u1' : 'u2',
+      name: `c${i}`,
+      ips: [`10.32.0.${i + 1}`],
+    }));
+    const net = createFakeNetwork(many);
+    const bounds: Array<{ container: string; targets: number; timeoutMs: number | undefined }> = [];
+    const run: SshRunner = async (host, cmd, opts) => {
+      if (cmd.argv[2] === 'c0')
+        bounds.push({ container: 'c0', targets: cmd.argv.length - 8, timeoutMs: opts?.timeoutMs });
+      return net.run(host, cmd);
+    };
+    const { pairs } = await runMatrix(endpointsOf(many), {
+      run,
+      policy: noAllow,
+      timing,
+      probesFor: icmpOnly,
+      signal: new AbortController().signal,
+    });
+    expect(pairs.every((p) => p.verdict === 'pass')).toBe(true);
+    expect(bounds).toEqual([
+      { container: 'c0', targets: PING_BATCH_MAX, timeoutMs: batchTimeoutMs(timing, PING_BATCH_MAX) },
+      { container: 'c0', targets: 1, timeoutMs: batchTimeoutMs(timing, 1) },
+    ]);
+    expect(batchTimeoutMs(timing, 1)).toBeGreaterThan(timing.timeoutMs);
+  });
+
+  it('rejects when the check is cancelled while a batch runs', async () => {
+    const net = createFakeNetwork(ARTICLE);
+    const ac = new AbortController();
+    const run: SshRunner = async (host, cmd, opts) => {
+      ac.abort();
+      if (opts?.signal?.aborted) throw new CancelledError('isolation check cancelled');
+      return net.run(host, cmd);
+    };
+    await expect(
+      runMatrix(endpointsOf(ARTICLE), { run, policy: noAllow, timing, probesFor: icmpOnly, signal: ac.signal }),
+    ).rejects.toMatchObject({ code: ErrorCode.Cancelled });
   });
 });
 
