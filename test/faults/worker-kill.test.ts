@@ -18,6 +18,12 @@ const postsFor = (commandText: string) =>
     (c) => c.method === 'chat.postMessage' && !c.body.thread_ts && JSON.stringify(c.body).includes(commandText),
   );
 const messageOf = async (jobId: string) => stand.slack.messages.get((await record(jobId)).messageTs ?? '');
+/**
+ * The kill is aimed at the job, not at the reply: wait until the reply message is posted and its ref stored. A
+ * notify worker killed between chat.postMessage and storing the ref leaves its notify job active until BullMQ's
+ * stalled check (30 s by default) runs it again, which is a different fault from the one these tests are about.
+ */
+const replyPosted = (jobId: string) => waitFor(() => messageOf(jobId), `the reply message of ${jobId} to be posted`);
 
 describe('a worker process killed (SIGKILL) in the middle of a job', () => {
   it('an SSH-queue job is failed with a clear message, never run a second time, and the reply says so', async () => {
@@ -28,6 +34,7 @@ describe('a worker process killed (SIGKILL) in the middle of a job', () => {
     expect(ack.text).toContain('Queued');
     // Mid-job: the processor is waiting on an upstream answer that never comes.
     await waitFor(async () => (await record('kill.ssh')).state === 'running' && upstream.hanging() > 0, 'job mid-run');
+    await replyPosted('kill.ssh');
     worker.child.kill('SIGKILL');
     await waitFor(() => worker.child.exitCode !== null || worker.child.signalCode !== null, 'worker gone');
     const killedAt = Date.now();
@@ -70,6 +77,7 @@ describe('a worker process killed (SIGKILL) in the middle of a job', () => {
       async () => (await record('kill.write')).state === 'running' && upstream.hanging() > 0,
       'job mid-run',
     );
+    await replyPosted('kill.write');
     const readsBefore = upstream.calls.filter((c) => c.path.startsWith('/v1/job/')).length;
     worker.child.kill('SIGKILL');
     await waitFor(() => worker.child.exitCode !== null || worker.child.signalCode !== null, 'worker gone');

@@ -31,7 +31,13 @@ function connectOn(config: SshConnectConfig, sock: Socket | undefined): Promise<
       () => onError(Object.assign(new Error(`connect timed out after ${deadlineMs} ms`), { level: 'client-timeout' })),
       deadlineMs,
     );
+    let settled = false;
     const onError = (err: Error) => {
+      // ssh2 can emit more than one error for one failed connect (a protocol error, then "Connection lost before
+      // handshake" once end() closes the socket): the first one decides, the rest are swallowed here, as an
+      // 'error' event without a listener would end the whole process.
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       client.removeListener('ready', onReady);
       client.end();
@@ -39,12 +45,13 @@ function connectOn(config: SshConnectConfig, sock: Socket | undefined): Promise<
       reject(err);
     };
     const onReady = () => {
+      settled = true;
       clearTimeout(timer);
       client.removeListener('error', onError);
       resolve(client);
     };
     client.once('ready', onReady);
-    client.once('error', onError);
+    client.on('error', onError);
     if (!sock) {
       client.connect(config);
       return;
