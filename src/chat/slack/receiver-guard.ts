@@ -93,11 +93,7 @@ function closeUnread(req: IncomingMessage): void {
   setTimeout(() => req.socket.destroy(), 5_000).unref();
 }
 
-/**
- * The refusal says `Connection: close` (RFC 9112 section 9.6), as the connection is closed after it: without it a
- * keep-alive client may send its next request on this socket and see "other side closed" instead of an answer.
- */
 function refuse(res: ServerResponse, status: number): void {
-  res.writeHead(status, { 'content-length': '0', connection: 'close' });
+  res.writeHead(status, { 'content-length': '0' });
   res.end();
 }
