@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AuditEvent, AuditLog } from '../stores/audit-log.js';
 import type { JobStore, NewJobRecord } from '../stores/job-store.js';
 import { CREATE_RECORD_LUA } from '../stores/job-store.js';
+import { cachedScript } from './cached-script.js';
 import { DEFAULT_PREFIX } from './names.js';
 import { CLAIM_REQUEST_LUA, CLAIM_TTL_S, claimKey } from './request-claims.js';
 import { type BucketRef, TAKE_TOKEN_LUA } from './token-bucket.js';
@@ -56,7 +56,7 @@ end
 if created == 1 and ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[6], ARGV[13]) end
 return {claim, created}`;
 
-const ADMIT_SHA = createHash('sha1').update(ADMIT_SCRIPT).digest('hex');
+const evalAdmit = cachedScript(ADMIT_SCRIPT);
 
 /**
  * The intake's admission of a queue-bound command: one script that takes the flood token, claims the request id,
@@ -114,12 +114,3 @@ export function createAdmission(deps: { redis: Redis; jobs: JobStore; audit: Aud
 }
 
 export type Admission = ReturnType<typeof createAdmission>;
-
-async function evalAdmit(redis: Redis, keys: string[], argv: string[]): Promise<unknown> {
-  try {
-    return await redis.evalsha(ADMIT_SHA, keys.length, ...keys, ...argv);
-  } catch (err) {
-    if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
-    return redis.eval(ADMIT_SCRIPT, keys.length, ...keys, ...argv);
-  }
-}

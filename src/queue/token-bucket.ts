@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { cachedScript } from './cached-script.js';
 
 /** Decision of one bucket take. */
 export interface TakeResult {
@@ -48,7 +49,7 @@ end
 const TAKE_SCRIPT = `${TAKE_TOKEN_LUA}
 local allowed, wait = take_token(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
 return {allowed, wait}`;
-const TAKE_SHA = createHash('sha1').update(TAKE_SCRIPT).digest('hex');
+const evalTake = cachedScript(TAKE_SCRIPT);
 
 /** The bucket of one user: the key holds a hash of the id, so hostile ids never shape Redis keys. */
 export function bucketFor(
@@ -67,14 +68,7 @@ export function bucketFor(
  * queued behind it, so the NOSCRIPT retry's extra round trip reorders nothing.
  */
 export async function takeToken(redis: Redis, bucket: BucketRef): Promise<TakeResult> {
-  const args = [bucket.key, String(bucket.cap), String(bucket.perMs)] as const;
-  let reply: unknown;
-  try {
-    reply = await redis.evalsha(TAKE_SHA, 1, ...args);
-  } catch (err) {
-    if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
-    reply = await redis.eval(TAKE_SCRIPT, 1, ...args);
-  }
+  const reply = await evalTake(redis, [bucket.key], [String(bucket.cap), String(bucket.perMs)]);
   const [allowed, waitMs] = reply as [number, number];
   return { allowed: allowed === 1, waitMs: Number(waitMs) };
 }
