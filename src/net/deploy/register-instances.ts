@@ -100,18 +100,19 @@ export async function registerInstances(
     [...byHost.values()].map(async (onHost) => {
       const host = onHost[0]!.host;
       const located = await locateOnHost(cluster, host, onHost, { subnet: input.subnet, task: svc.task }, ctx.signal);
-      for (const { alloc, found, error } of located) {
+      for (const l of located) {
+        const { alloc } = l;
         try {
-          if (error !== undefined) throw error;
-          result.overlayIps.set(alloc.ID, found!.ip);
-          if (found!.all.length > 1)
+          if ('error' in l) throw l.error;
+          const { ip, all } = l.found;
+          result.overlayIps.set(alloc.ID, ip);
+          if (all.length > 1)
             result.warnings.push(
-              `Allocation ${alloc.ID.slice(0, 8)} has several overlay addresses (${found!.all.join(', ')}): check tenant isolation.`,
+              `Allocation ${alloc.ID.slice(0, 8)} has several overlay addresses (${all.join(', ')}): check tenant isolation.`,
             );
-          const instance = { allocId: alloc.ID, host, ip: found!.ip, jobId: input.jobId, jobVersion: input.jobVersion };
           const id = await registerOverlayInstance(
             cluster.consulAgent(host),
-            { ...instance, tenant: input.tenant },
+            { allocId: alloc.ID, host, ip, jobId: input.jobId, jobVersion: input.jobVersion, tenant: input.tenant },
             svc,
             ctx.signal,
           );
@@ -236,11 +237,7 @@ interface LocateWant {
 }
 
 /** One allocation's overlay address on its host, or why it has none. */
-interface Located {
-  alloc: AllocationStub;
-  found?: OverlayAddress;
-  error?: unknown;
-}
+type Located = { alloc: AllocationStub; found: OverlayAddress } | { alloc: AllocationStub; error: unknown };
 
 /**
  * The overlay addresses of one host's allocations: each allocation's container (docker), then one `weave ps` for
@@ -282,12 +279,10 @@ async function locateOnHost(
         located.push({ alloc, error });
       }
     }
-    if (located.some((l) => l.found)) await ensureHostExposed(cluster.ssh, host, subnet, signal, ps);
+    if (located.some((l) => 'found' in l)) await ensureHostExposed(cluster.ssh, host, subnet, signal, ps);
   } catch (error) {
     if (signal.aborted) throw error;
-    return onHost.map(
-      ({ alloc }) => located.find((l) => l.alloc === alloc && l.error !== undefined) ?? { alloc, error },
-    );
+    return onHost.map(({ alloc }) => located.find((l) => l.alloc === alloc && 'error' in l) ?? { alloc, error });
   }
   return located;
 }
